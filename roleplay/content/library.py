@@ -1,0 +1,115 @@
+"""Find and load all content: built-in, ROLEPLAY_PATH and --content folders."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from roleplay.content.loader import FOLDERS, load_model, yaml_files
+from roleplay.content.models import Persona, Rubric, Scenario
+from roleplay.content.yamlmarks import Problem, load_marked
+
+ENV_PATH = "ROLEPLAY_PATH"
+
+
+def builtin_dir() -> Path:
+    """Where the shipped personas/scenarios/rubrics are.
+
+    In an installed wheel they are package data under ``roleplay/_builtin``; in a source checkout
+    (or an editable install) they are the repository's top-level folders.
+    """
+    package = Path(__file__).resolve().parent.parent
+    shipped = package / "_builtin"
+    return shipped if shipped.is_dir() else package.parent
+
+
+def content_dirs(extra: Sequence[Path | str] = (), env: str | None = None) -> list[Path]:
+    """Content folders in precedence order: built-in first, then ROLEPLAY_PATH, then --content."""
+    env = os.environ.get(ENV_PATH, "") if env is None else env
+    from_env = [Path(p) for p in env.split(os.pathsep) if p.strip()]
+    dirs = [builtin_dir(), *from_env, *(Path(p) for p in extra)]
+    unique: list[Path] = []
+    for d in dirs:
+        if d.resolve() not in {u.resolve() for u in unique}:
+            unique.append(d)
+    return unique
+
+
+@dataclass
+class Library:
+    """All loaded content, with the file each item came from and every problem found."""
+
+    personas: dict[str, Persona] = field(default_factory=dict)
+    scenarios: dict[str, Scenario] = field(default_factory=dict)
+    rubrics: dict[str, Rubric] = field(default_factory=dict)
+    sources: dict[tuple[str, str], Path] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == "error" for p in self.problems)
+
+    def scenario(self, scenario_id: str) -> Scenario:
+        try:
+            return self.scenarios[scenario_id]
+        except KeyError:
+            known = ", ".join(sorted(self.scenarios)) or "none"
+            raise LookupError(f"unknown scenario {scenario_id!r}; available: {known}") from None
+
+    def rubric(self, rubric_id: str) -> Rubric:
+        try:
+            return self.rubrics[rubric_id]
+        except KeyError:
+            known = ", ".join(sorted(self.rubrics)) or "none"
+            raise LookupError(f"unknown rubric {rubric_id!r}; available: {known}") from None
+
+    def persona(self, persona_id: str) -> Persona:
+        try:
+            return self.personas[persona_id]
+        except KeyError:
+            known = ", ".join(sorted(self.personas)) or "none"
+            raise LookupError(f"unknown persona {persona_id!r}; available: {known}") from None
+
+    def add_file(self, path: Path) -> None:
+        """Load one file and file it under its kind; a later file with the same id overrides."""
+        model, problems = load_model(path)
+        self.problems.extend(problems)
+        if model is None:
+            return
+        table: dict = {Persona: self.personas, Scenario: self.scenarios, Rubric: self.rubrics}[type(model)]
+        table[model.id] = model
+        self.sources[(type(model).__name__.lower(), model.id)] = path
+
+    def check_references(self) -> None:
+        """Every scenario's persona and rubric must exist, reported at the scenario's key."""
+        for scenario in self.scenarios.values():
+            path = self.sources[("scenario", scenario.id)]
+            for key, table in (("persona", self.personas), ("rubric", self.rubrics)):
+                ref = getattr(scenario, key)
+                if ref not in table:
+                    doc, _ = load_marked(path)
+                    known = ", ".join(sorted(table)) or "none loaded"
+                    message = f"unknown {key} {ref!r}; known: {known}"
+                    self.problems.append(doc.problem((key,), message) if doc else Problem(str(path), 1, 1, message))
+
+
+def content_files(dirs: Iterable[Path]) -> list[Path]:
+    """The YAML files of each content folder's personas/, scenarios/ and rubrics/ subfolders."""
+    files: list[Path] = []
+    for directory in dirs:
+        subfolders = [directory / name for name in FOLDERS if (directory / name).is_dir()]
+        files.extend(yaml_files(subfolders))
+    return files
+
+
+def load_library(
+    extra: Sequence[Path | str] = (), files: Sequence[Path] | None = None, env: str | None = None
+) -> Library:
+    """Load built-in and user content (or exactly ``files``) and check references between files."""
+    library = Library()
+    for path in files if files is not None else content_files(content_dirs(extra, env)):
+        library.add_file(path)
+    library.check_references()
+    return library

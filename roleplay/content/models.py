@@ -1,0 +1,416 @@
+"""Pydantic models for every file a trainer writes: personas, scenarios and rubrics.
+
+These models are the single source of truth for the file formats: the loader validates against
+them, and documentation or JSON Schema are derived from them. Unknown keys are rejected so a
+typo in a YAML file is reported instead of silently ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Identifier = Annotated[
+    str,
+    Field(pattern=r"^[a-z][a-z0-9_]*$", description="Lower-case id: letters, digits and underscores."),
+]
+Percent = Annotated[int, Field(ge=0, le=100)]
+Delta = Annotated[int, Field(ge=-100, le=100)]
+
+
+class Strict(BaseModel):
+    """Base for all content models: unknown keys are errors, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared vocabulary
+# ---------------------------------------------------------------------------------------------
+
+Archetype = Literal["decisive", "cold", "lively", "bargainer", "cart_abandoner"]
+Outcome = Literal["converted", "lost", "unpaid"]
+Difficulty = Literal["easy", "medium", "hard"]
+
+#: Rubric events the simulated customer reacts to (derived from each reply's rubric result).
+Event = Literal[
+    "fast_reply",  # answered within the rubric's "good" norm
+    "slow_reply",  # slower than the good norm
+    "too_slow",  # slower than the hard limit
+    "forbidden",  # any forbidden phrase
+    "fab_pitch",  # at least two linked FAB components
+    "vague_reply",  # the node expected product facts and the reply had none
+    "needs_question",  # the agent asked about the shopper's needs
+    "closing_attempt",  # any closing technique
+    "over_pushing",  # closing pushed on too many consecutive replies
+    "no_progress",  # the reply matched no way forward from the current node
+]
+
+#: Situations a persona's phrasebook has lines for.
+Situation = Literal[
+    "greeting",
+    "question",
+    "objection",
+    "buying_signal",
+    "slow_reply",
+    "rude_reply",
+    "vague_reply",
+    "over_pushing",
+    "confused",
+    "small_talk",
+    "leaving",
+    "ordered",
+    "paid",
+]
+REQUIRED_SITUATIONS: tuple[str, ...] = (
+    "greeting",
+    "slow_reply",
+    "rude_reply",
+    "confused",
+    "leaving",
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Persona
+# ---------------------------------------------------------------------------------------------
+
+
+class Traits(Strict):
+    """Starting state and temperament of a simulated customer (all 0–100 unless noted)."""
+
+    patience: Percent = Field(description="Starting patience; the customer leaves when it reaches 0.")
+    interest: Percent = Field(description="Starting interest in buying.")
+    mood: Percent = Field(50, description="Starting mood (0 angry … 100 delighted).")
+    price_sensitivity: Percent = Field(50, description="How much price objections matter to them.")
+    typing_cpm: int = Field(
+        180, ge=10, le=1000, description="Typing speed in characters per minute, for 'typing…' delays."
+    )
+
+
+class Effects(Strict):
+    """Changes to the customer's state, in points (clamped to 0–100)."""
+
+    mood: Delta = 0
+    patience: Delta = 0
+    interest: Delta = 0
+
+
+class Reaction(Strict):
+    """How the customer's state moves when a rubric event happens, and what they may say."""
+
+    on: Event = Field(description="The rubric event this reaction answers.")
+    technique: str | None = Field(
+        None, description="Only for closing_attempt: react to this closing technique id only."
+    )
+    effects: Effects = Field(default_factory=Effects)
+    say: Situation | None = Field(
+        None, description="Phrasebook situation to say a line from when this reaction fires."
+    )
+    chance: float = Field(
+        1.0, ge=0, le=1, description="Probability (seeded RNG) that the line is said; effects always apply."
+    )
+
+
+class Persona(Strict):
+    """A simulated shopper: temperament, phrasebook and reaction rules."""
+
+    id: Identifier
+    name: str = Field(description="Display name shown to the trainee, e.g. 干脆型·王先生.")
+    archetype: Archetype = Field(description="Shopper type from the training material.")
+    description: str = Field("", description="One or two sentences for the trainee and the trainer.")
+    traits: Traits
+    phrasebook: dict[Situation, list[str]] = Field(
+        description="Lines per situation; one variant is picked with the session's seeded RNG."
+    )
+    reactions: list[Reaction] = Field(default_factory=list)
+
+    @field_validator("phrasebook")
+    @classmethod
+    def _no_empty_situations(cls, book: dict[str, list[str]]) -> dict[str, list[str]]:
+        for situation, lines in book.items():
+            if not lines or any(not line.strip() for line in lines):
+                raise ValueError(f"situation {situation!r} needs at least one non-empty line")
+        return book
+
+
+# ---------------------------------------------------------------------------------------------
+# Rubric
+# ---------------------------------------------------------------------------------------------
+
+
+class Lexicon(Strict):
+    """A word list: literal phrases (normalised before matching) and regular expressions."""
+
+    phrases: list[str] = Field(default_factory=list, description="Literal phrases.")
+    patterns: list[str] = Field(default_factory=list, description="Python regular expressions.")
+
+    @field_validator("patterns")
+    @classmethod
+    def _patterns_compile(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"bad regular expression {pattern!r}: {exc}") from None
+        return patterns
+
+
+class Criterion(Strict):
+    """Common settings of one rubric criterion."""
+
+    label: str = Field(description="Chinese name shown on reports, e.g. FAB话术.")
+    weight: float = Field(ge=0, le=100, description="Share of the total score; all weights sum to 100.")
+    advice: dict[str, str] = Field(default_factory=dict, description="Advice texts by key.")
+
+
+class FabCriterion(Criterion):
+    feature: Lexicon = Field(description="Cues for F (objective properties, specs, technology).")
+    advantage: Lexicon = Field(description="Strong cues for A (what the feature does).")
+    advantage_weak: Lexicon = Field(
+        default_factory=Lexicon, description="Comparative cues that count as A only after an F."
+    )
+    benefit: Lexicon = Field(description="Benefit cues; count as B when a person is addressed.")
+    benefit_strong: Lexicon = Field(
+        default_factory=Lexicon, description="Cues that count as B on their own (对您来说…)."
+    )
+    person: Lexicon = Field(description="Words addressing the shopper or their family (您, 孩子…).")
+    scores: dict[Literal["linked", "all", "two", "one", "none"], Percent] = Field(
+        description="Score for a linked F→A→B pitch, all three unordered, two, one, none."
+    )
+
+
+class LatencyCriterion(Criterion):
+    first_reply_s: float = Field(gt=0, description="First reply norm in seconds (seeds: 10 s).")
+    good_s: float = Field(gt=0, description="A reply within this is good (seeds: 15–20 s).")
+    hard_limit_s: float = Field(gt=0, description="Hard limit (JD: 30 s); slower scores 0.")
+    typing_cpm_target: int = Field(100, gt=0, description="Target typing speed (chars per minute).")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> LatencyCriterion:
+        if not self.first_reply_s <= self.hard_limit_s or not self.good_s < self.hard_limit_s:
+            raise ValueError("latency norms must satisfy first_reply_s, good_s < hard_limit_s")
+        return self
+
+
+ForbiddenCategory = Literal[
+    "contempt", "impatience", "denial", "confrontation", "curt", "absolute_claim"
+]
+
+
+class ForbiddenList(Lexicon):
+    label: str = Field(description="Chinese name of the category, e.g. 蔑视语.")
+    fatal: bool = Field(False, description="A hit in this category fails the whole session.")
+    whole_reply: bool = Field(
+        False, description="Patterns must match the whole reply (punctuation stripped), e.g. a lone 嗯."
+    )
+
+
+class ForbiddenCriterion(Criterion):
+    categories: dict[ForbiddenCategory, ForbiddenList]
+    allow: list[str] = Field(
+        default_factory=list, description="Ordinary words never flagged (最近, 最后3台, 第一次…)."
+    )
+    fuzzy_threshold: Percent = Field(
+        88, description="rapidfuzz partial-ratio needed to flag a variant of a phrase."
+    )
+    fuzzy_min_chars: int = Field(5, ge=2, description="Phrases shorter than this match exactly only.")
+    penalty_per_hit: Percent = Field(50, description="Points lost per hit in a reply.")
+
+
+ClosingTechnique = Literal[
+    "alternative", "scarcity", "urgency", "gift", "trial", "direct_ask", "payment_reminder"
+]
+
+
+class ClosingList(Lexicon):
+    label: str
+
+
+class ClosingCriterion(Criterion):
+    techniques: dict[ClosingTechnique, ClosingList]
+    buying_signals: Lexicon = Field(description="Shopper phrases that signal readiness to buy.")
+    push_streak: int = Field(
+        3, ge=2, description="Closing on this many consecutive replies counts as over-pushing."
+    )
+    scores: dict[
+        Literal["after_signal", "unprompted", "missed_signal", "over_pushing"], Percent
+    ]
+
+
+class CueCriterion(Criterion):
+    """A criterion met by cue words: greeting in the first reply, needs discovery questions."""
+
+    cues: Lexicon
+
+
+class AccuracyCriterion(Criterion):
+    price_cues: Lexicon = Field(description="Words that make a number in the clause a price claim.")
+    tolerance: float = Field(0.01, ge=0, description="Relative tolerance when comparing numbers.")
+
+
+class Criteria(Strict):
+    fab: FabCriterion
+    latency: LatencyCriterion
+    forbidden: ForbiddenCriterion
+    closing: ClosingCriterion
+    greeting: CueCriterion
+    needs: CueCriterion
+    accuracy: AccuracyCriterion
+
+    @model_validator(mode="after")
+    def _weights_sum_to_100(self) -> Criteria:
+        total = sum(criterion.weight for _, criterion in self)
+        if abs(total - 100) > 1e-6:
+            raise ValueError(f"criterion weights sum to {total:g}; they must sum to 100")
+        return self
+
+
+class Rubric(Strict):
+    """How replies and sessions are scored."""
+
+    id: Identifier
+    version: str = Field(description="Bump when scoring changes; stored with every session.")
+    title: str
+    pass_mark: Percent
+    criteria: Criteria
+
+
+# ---------------------------------------------------------------------------------------------
+# Scenario
+# ---------------------------------------------------------------------------------------------
+
+
+class Feature(Strict):
+    """A selling point on the product card; its keywords make a mention count as F."""
+
+    name: str = Field(description="The feature as shown on the card, e.g. 360°热风循环.")
+    keywords: list[str] = Field(default_factory=list, description="Words that mention it.")
+    advantage: str = Field("", description="What it does (A), shown on the card.")
+    benefit: str = Field("", description="What it means to the shopper (B), shown on the card.")
+
+
+class Spec(Strict):
+    """A numeric fact; a reply stating another number for it contradicts the card."""
+
+    name: str = Field(description="e.g. 容量.")
+    value: float
+    unit: str = Field(description="Unit as written after the number, e.g. L, 元, 台, 天.")
+    keywords: list[str] = Field(default_factory=list, description="Words that refer to this spec.")
+
+
+class Product(Strict):
+    """The product card shown to the trainee and used to recognise features and claims."""
+
+    name: str
+    price: float = Field(gt=0, description="Current price in 元.")
+    original_price: float | None = Field(None, gt=0)
+    other_prices: list[float] = Field(
+        default_factory=list, description="Other prices one may correctly quote (after coupons…)."
+    )
+    features: list[Feature] = Field(default_factory=list)
+    specs: list[Spec] = Field(default_factory=list)
+    promotions: list[str] = Field(default_factory=list)
+    stock: int = Field(ge=0)
+    shipping: str
+    returns: str
+
+    @property
+    def quotable_prices(self) -> list[float]:
+        """Every price an agent may state without contradicting the card."""
+        extra = [self.original_price] if self.original_price else []
+        return [self.price, *extra, *self.other_prices]
+
+
+class Intent(Strict):
+    """What a trainee's reply means, recognised with keywords and example phrases."""
+
+    label: str = Field(description="Chinese name shown in feedback, e.g. 价值拆分.")
+    keywords: list[str] = Field(default_factory=list, description="Words or short phrases.")
+    examples: list[str] = Field(default_factory=list, description="Whole example replies.")
+    threshold: Percent = Field(
+        70, description="Similarity (0–100) to an example needed to match without a keyword."
+    )
+
+    @model_validator(mode="after")
+    def _has_something(self) -> Intent:
+        if not self.keywords and not self.examples:
+            raise ValueError("an intent needs keywords or examples")
+        return self
+
+
+class Condition(Strict):
+    """Conditions on the customer's state; every given bound must hold."""
+
+    mood_gte: Percent | None = None
+    mood_lte: Percent | None = None
+    patience_gte: Percent | None = None
+    patience_lte: Percent | None = None
+    interest_gte: Percent | None = None
+    interest_lte: Percent | None = None
+    turn_gte: int | None = Field(None, ge=0, description="Trainee replies so far, this one included.")
+    turn_lte: int | None = Field(None, ge=0)
+    visited: list[Identifier] = Field(default_factory=list, description="Nodes already passed.")
+    not_visited: list[Identifier] = Field(default_factory=list)
+
+
+Signal = Annotated[
+    str,
+    Field(
+        pattern=r"^(fab_pitch|needs_question|closing_attempt|closing:[a-z_]+|greeting|forbidden)$",
+        description="A rubric signal: fab_pitch, needs_question, closing_attempt, closing:<technique>, greeting, forbidden.",
+    ),
+]
+
+
+class Transition(Strict):
+    """An edge of the scenario graph, taken when its intent/signal and conditions hold."""
+
+    to: Identifier = Field(description="Target node id.")
+    intent: Identifier | None = Field(None, description="Intent id the reply must match.")
+    signal: Signal | None = None
+    when: Condition = Field(default_factory=Condition)
+    effects: Effects = Field(default_factory=Effects)
+
+
+Line = str | list[str]
+
+
+class Node(Strict):
+    """A point in the conversation: what the customer says and where it can go next."""
+
+    say: list[Line] = Field(
+        default_factory=list,
+        description="Customer messages in order; a list gives variants; '@situation' uses the phrasebook.",
+    )
+    expects: list[Literal["fab", "closing", "needs"]] = Field(
+        default_factory=list, description="What a good reply here contains; drives feedback."
+    )
+    buying_signal: bool = Field(False, description="The customer's lines here signal readiness to buy.")
+    model_answer: str = Field("", description="参考话术 shown in feedback for replies at this node.")
+    transitions: list[Transition] = Field(default_factory=list)
+    outcome: Outcome | None = Field(None, description="Set on terminal nodes.")
+
+    @model_validator(mode="after")
+    def _outcomes_are_terminal(self) -> Node:
+        if self.outcome and self.transitions:
+            raise ValueError("a node with an outcome ends the session and cannot have transitions")
+        return self
+
+
+class Scenario(Strict):
+    """A branching conversation with one simulated customer about one product."""
+
+    id: Identifier
+    title: str
+    difficulty: Difficulty
+    persona: Identifier = Field(description="Persona id.")
+    rubric: Identifier = Field("default", description="Rubric id used to score this scenario.")
+    description: str = ""
+    product: Product
+    max_turns: int = Field(12, ge=1, description="The customer leaves (lost) after this many replies.")
+    intents: dict[Identifier, Intent] = Field(default_factory=dict)
+    start: Identifier
+    nodes: dict[Identifier, Node]

@@ -1,0 +1,66 @@
+"""Claims that contradict the product card: a wrong price or a wrong number for a spec.
+
+Only numbers that are clearly claims about the card are checked: a number with 元 in a clause
+that talks about the price, or a number with a spec's unit in a clause naming that spec.
+Value-splitting arithmetic (日均0.5元) and gift values (价值59元) are not price claims.
+"""
+
+from __future__ import annotations
+
+import re
+
+from roleplay.content.models import AccuracyCriterion, Product
+from roleplay.rubric.base import CriterionScorer, matcher
+from roleplay.rubric.context import ReplyContext
+from roleplay.rubric.fab import clauses
+from roleplay.rubric.result import CriterionResult, Evidence
+
+NUMBER = r"(\d+(?:\.\d+)?)"
+PRICE = re.compile(NUMBER + r"\s*(?:元|块)|[¥￥]\s*" + NUMBER)
+
+
+class Accuracy(CriterionScorer[AccuracyCriterion]):
+    name = "accuracy"
+
+    def __init__(self, config: AccuracyCriterion) -> None:
+        super().__init__(config)
+        self.price_cues = matcher(config.price_cues)
+
+    def _same(self, a: float, b: float) -> bool:
+        return abs(a - b) <= self.config.tolerance * max(abs(b), 1.0)
+
+    def check(self, norm: str, product: Product) -> tuple[int, list[tuple[int, int, str]]]:
+        """How many claims were checked, and (start, end, what) for each that disagrees with the card."""
+        checked, wrong = 0, []
+        prices = product.quotable_prices
+        for start, end in clauses(norm):
+            clause = norm[start:end]
+            if self.price_cues.search(clause) and "价值" not in clause:
+                for m in PRICE.finditer(clause):
+                    checked += 1
+                    value = float(m.group(1) or m.group(2))
+                    if not any(self._same(value, p) for p in prices):
+                        quoted = "、".join(f"{p:g}元" for p in prices)
+                        wrong.append((start + m.start(), start + m.end(), f"价格与商品卡不符（{quoted}）"))
+            for spec in product.specs:
+                if not any(k in clause for k in (spec.name, *spec.keywords)):
+                    continue
+                for m in re.finditer(NUMBER + r"\s*" + re.escape(spec.unit.lower()), clause):
+                    checked += 1
+                    if not self._same(float(m.group(1)), spec.value):
+                        what = f"{spec.name}应为{spec.value:g}{spec.unit}"
+                        wrong.append((start + m.start(), start + m.end(), what))
+        return checked, wrong
+
+    def reply(self, ctx: ReplyContext) -> CriterionResult:
+        if ctx.product is None:
+            return CriterionResult(self.name, None, detail={"contradictions": []})
+        checked, wrong = self.check(ctx.reply.norm, ctx.product)
+        if not checked:
+            return CriterionResult(self.name, None, detail={"contradictions": []})
+        if not wrong:
+            return CriterionResult(self.name, 100.0, self.advice("ok"), detail={"contradictions": []})
+        text = ctx.reply.text
+        ev = [Evidence(s, e, text[s:e], what) for s, e, what in wrong]
+        detail = {"contradictions": [what for _, _, what in wrong]}
+        return CriterionResult(self.name, 0.0, self.advice("wrong"), ev, detail)

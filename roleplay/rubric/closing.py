@@ -1,0 +1,63 @@
+"""促成交易: which closing techniques a reply uses, and whether it closes at the right moment.
+
+Credit for closing after the shopper's buying signal; nothing lost for not closing when there
+was no signal; a penalty for pushing on too many consecutive replies (seed 002: over-pushing
+drives shoppers away).
+"""
+
+from __future__ import annotations
+
+from roleplay.content.models import ClosingCriterion
+from roleplay.rubric.base import CriterionScorer, evidence, matcher
+from roleplay.rubric.context import ReplyContext
+from roleplay.rubric.result import CriterionResult
+from roleplay.text.normalize import normalize
+
+
+class Closing(CriterionScorer[ClosingCriterion]):
+    name = "closing"
+
+    def __init__(self, config: ClosingCriterion) -> None:
+        super().__init__(config)
+        self.techniques = {tid: matcher(t) for tid, t in config.techniques.items()}
+        self.signals = matcher(config.buying_signals)
+
+    def buying_signal(self, ctx: ReplyContext) -> bool:
+        """The scenario says so, or the shopper's last words contain a buying signal."""
+        return ctx.buying_signal or self.signals.search(normalize(ctx.customer_text))
+
+    def reply(self, ctx: ReplyContext) -> CriterionResult:
+        norm, text = ctx.reply.norm, ctx.reply.text
+        found = {tid: ctx.reply.plausible(m.find(norm)) for tid, m in self.techniques.items()}
+        found = {tid: hits for tid, hits in found.items() if hits}
+        techniques = list(found)
+        signal = self.buying_signal(ctx)
+        streak = 0
+        for attempted in reversed(ctx.prior_closing):
+            if not attempted:
+                break
+            streak += 1
+        over_pushing = bool(techniques) and streak + 1 >= self.config.push_streak
+        if over_pushing:
+            key = "over_pushing"
+        elif techniques:
+            key = "after_signal" if signal else "unprompted"
+        elif signal or "closing" in ctx.expects:
+            key = "missed_signal"
+        else:
+            return CriterionResult(
+                self.name, None, detail={"techniques": [], "buying_signal": False, "over_pushing": False}
+            )
+        labels = {tid: t.label for tid, t in self.config.techniques.items()}
+        ev = [e for tid, hits in found.items() for e in evidence(hits, text, labels[tid])]
+        ev.sort(key=lambda e: e.start)
+        detail = {"techniques": techniques, "buying_signal": signal, "over_pushing": over_pushing}
+        return CriterionResult(self.name, float(self.config.scores[key]), self.advice(key), ev, detail)
+
+    def session(self, results: list[CriterionResult]) -> CriterionResult:
+        summary = super().session(results)
+        summary.detail = {
+            "attempts": sum(1 for r in results if r.detail.get("techniques")),
+            "techniques": sorted({t for r in results for t in r.detail.get("techniques", [])}),
+        }
+        return summary

@@ -1,0 +1,68 @@
+"""Criteria met by cue words: a greeting in the first reply, needs-discovery questions.
+
+Both come from the seeds' seven-step SOP (打招呼, then understand the need before
+recommending) and weigh less than FAB, latency, forbidden language and closing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from roleplay.content.models import CueCriterion
+from roleplay.rubric.base import CriterionScorer, evidence, matcher
+from roleplay.rubric.context import ReplyContext
+from roleplay.rubric.result import CriterionResult
+
+QUESTION = re.compile(r"[?？吗呢]|请问|多少|什么|哪|几")
+
+
+class _CueScorer(CriterionScorer[CueCriterion]):
+    def __init__(self, config: CueCriterion) -> None:
+        super().__init__(config)
+        self.cues = matcher(config.cues)
+
+    def found(self, ctx: ReplyContext) -> CriterionResult:
+        hits = ctx.reply.plausible(self.cues.find(ctx.reply.norm))
+        ev = evidence(hits, ctx.reply.text, self.config.label)
+        return CriterionResult(self.name, 100.0, self.advice("ok"), ev, {"found": True})
+
+    def missing(self) -> CriterionResult:
+        return CriterionResult(self.name, 0.0, self.advice("missing"), detail={"found": False})
+
+    def present(self, ctx: ReplyContext) -> bool:
+        return bool(ctx.reply.plausible(self.cues.find(ctx.reply.norm)))
+
+
+class Greeting(_CueScorer):
+    """Applies to the first reply only: it must greet."""
+
+    name = "greeting"
+
+    def reply(self, ctx: ReplyContext) -> CriterionResult:
+        if not ctx.is_first:
+            return CriterionResult(self.name, None, detail={"found": None})
+        return self.found(ctx) if self.present(ctx) else self.missing()
+
+
+class Needs(_CueScorer):
+    """A question about the shopper's use, person, size or budget (seed 002: 提问的技巧)."""
+
+    name = "needs"
+
+    def present(self, ctx: ReplyContext) -> bool:
+        return bool(QUESTION.search(ctx.reply.norm)) and super().present(ctx)
+
+    def reply(self, ctx: ReplyContext) -> CriterionResult:
+        if self.present(ctx):
+            return self.found(ctx)
+        if "needs" in ctx.expects:
+            return self.missing()
+        return CriterionResult(self.name, None, detail={"found": False})
+
+    def session(self, results: list[CriterionResult]) -> CriterionResult:
+        """Asked at least once in the session: full marks; never in a real conversation: none."""
+        if any(r.detail.get("found") for r in results):
+            return CriterionResult(self.name, 100.0, self.advice("ok"))
+        if len(results) < 2:
+            return CriterionResult(self.name, None)
+        return self.missing()

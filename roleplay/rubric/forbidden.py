@@ -1,0 +1,91 @@
+"""服务禁语: contempt, impatience, denial, confrontation, curt replies and 广告法 absolute claims.
+
+Phrases match after normalisation; long phrases also match close variants (rapidfuzz); ordinary
+words on the allow-list (最近, 最后3台, 第一次) are never flagged.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from roleplay.content.models import ForbiddenCriterion, ForbiddenList
+from roleplay.rubric.base import CriterionScorer, matcher
+from roleplay.rubric.context import ReplyContext
+from roleplay.rubric.result import CriterionResult, Evidence
+from roleplay.text.match import PUNCTUATION, Hit, PhraseMatcher, drop_overlaps, fuzzy_hits
+from roleplay.text.normalize import normalize
+
+_BARE = str.maketrans("", "", PUNCTUATION)
+
+
+@dataclass(frozen=True, slots=True)
+class _Category:
+    name: str
+    config: ForbiddenList
+    matcher: PhraseMatcher
+    long_phrases: tuple[str, ...]
+    whole: tuple[re.Pattern[str], ...]
+
+
+class Forbidden(CriterionScorer[ForbiddenCriterion]):
+    name = "forbidden"
+
+    def __init__(self, config: ForbiddenCriterion) -> None:
+        super().__init__(config)
+        self.allow = PhraseMatcher(config.allow)
+        self.categories = [
+            _Category(
+                name,
+                category,
+                matcher(category) if not category.whole_reply else PhraseMatcher(),
+                tuple(normalize(p) for p in category.phrases if len(p) >= config.fuzzy_min_chars),
+                tuple(re.compile(p) for p in category.patterns) if category.whole_reply else (),
+            )
+            for name, category in config.categories.items()
+        ]
+
+    def hits(self, ctx: ReplyContext) -> list[tuple[str, Hit]]:
+        """(category, hit) pairs in text order, allow-listed words removed."""
+        norm = ctx.reply.norm
+        allowed = self.allow.find(norm)
+        found: list[tuple[str, Hit]] = []
+        for category in self.categories:
+            if category.whole:
+                bare = norm.translate(_BARE)
+                if bare and any(p.fullmatch(bare) for p in category.whole):
+                    found.append((category.name, Hit(0, len(norm), norm, "whole reply")))
+                continue
+            exact = category.matcher.find(norm)
+            fuzzy = fuzzy_hits(
+                norm,
+                [p for p in category.long_phrases if all(h.source != p for h in exact)],
+                self.config.fuzzy_threshold,
+                self.config.fuzzy_min_chars,
+            )
+            kept = [h for h in exact + fuzzy if not any(h.inside(a) for a in allowed)]
+            found.extend((category.name, h) for h in drop_overlaps(ctx.reply.plausible(kept)))
+        found.sort(key=lambda pair: pair[1].start)
+        return found
+
+    def reply(self, ctx: ReplyContext) -> CriterionResult:
+        found = self.hits(ctx)
+        text = ctx.reply.text
+        hits = [
+            {"category": cat, "phrase": text[h.start : h.end], "span": [h.start, h.end], "matched": h.source}
+            for cat, h in found
+        ]
+        fatal = sorted({cat for cat, _ in found if self.config.categories[cat].fatal})
+        score = max(0.0, 100.0 - self.config.penalty_per_hit * len(found))
+        advice = self.advice(found[0][0]) if found else self.advice("clean")
+        labels = {name: c.label for name, c in self.config.categories.items()}
+        ev = [Evidence(h.start, h.end, text[h.start : h.end], labels[cat]) for cat, h in found]
+        return CriterionResult(self.name, score, advice, ev, {"hits": hits, "fatal": fatal})
+
+    def session(self, results: list[CriterionResult]) -> CriterionResult:
+        """Compliance counts hits over the whole session, not a mean per reply."""
+        hits = [hit for r in results for hit in r.detail.get("hits", [])]
+        fatal = sorted({cat for r in results for cat in r.detail.get("fatal", [])})
+        score = max(0.0, 100.0 - self.config.penalty_per_hit * len(hits)) if results else None
+        advice = self.advice(hits[0]["category"] if hits else "clean")
+        return CriterionResult(self.name, score, advice, detail={"count": len(hits), "fatal": fatal})

@@ -1,0 +1,118 @@
+"""Combine the criteria: score one reply, then a whole session, against one rubric."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from roleplay.content.models import Product, Rubric
+from roleplay.rubric.accuracy import Accuracy
+from roleplay.rubric.base import CriterionScorer
+from roleplay.rubric.closing import Closing
+from roleplay.rubric.context import Analysed, ReplyContext
+from roleplay.rubric.cues import Greeting, Needs
+from roleplay.rubric.fab import Fab
+from roleplay.rubric.forbidden import Forbidden
+from roleplay.rubric.latency import Latency
+from roleplay.rubric.result import ReplyScore, SessionScore, weighted_total
+
+SCORERS: dict[str, type[CriterionScorer]] = {
+    "fab": Fab,
+    "latency": Latency,
+    "forbidden": Forbidden,
+    "closing": Closing,
+    "greeting": Greeting,
+    "needs": Needs,
+    "accuracy": Accuracy,
+}
+
+
+class Scorer:
+    """A rubric compiled for fast scoring (build once, score many replies)."""
+
+    def __init__(self, rubric: Rubric) -> None:
+        self.rubric = rubric
+        self.criteria: dict[str, CriterionScorer] = {
+            name: SCORERS[name](config) for name, config in rubric.criteria
+        }
+        self.weights = {name: config.weight for name, config in rubric.criteria}
+        self.labels = {name: config.label for name, config in rubric.criteria}
+
+    @property
+    def latency(self) -> Latency:
+        return self.criteria["latency"]  # type: ignore[return-value]
+
+    def score_reply(self, ctx: ReplyContext) -> ReplyScore:
+        results = {name: criterion.reply(ctx) for name, criterion in self.criteria.items()}
+        total = weighted_total({n: r.score for n, r in results.items()}, self.weights)
+        fatal = results["forbidden"].detail.get("fatal", [])
+        return ReplyScore(ctx.reply.text, results, total, events(results, ctx), list(fatal))
+
+    def score_text(
+        self,
+        text: str,
+        *,
+        index: int = 0,
+        latency_s: float | None = None,
+        customer_text: str = "",
+        product: Product | None = None,
+        prior_closing: Sequence[bool] = (),
+        expects: Sequence[str] = (),
+        buying_signal: bool = False,
+    ) -> ReplyScore:
+        """Score a reply given as plain text (the common entry point)."""
+        ctx = ReplyContext(
+            Analysed.of(text),
+            index=index,
+            latency_s=latency_s,
+            customer_text=customer_text,
+            buying_signal=buying_signal,
+            expects=tuple(expects),
+            product=product,
+            prior_closing=list(prior_closing),
+        )
+        return self.score_reply(ctx)
+
+    def score_session(self, replies: Sequence[ReplyScore]) -> SessionScore:
+        """Per-criterion session scores, the weighted total and pass/fail (fatal hits fail)."""
+        criteria = {
+            name: criterion.session([r.results[name] for r in replies])
+            for name, criterion in self.criteria.items()
+        }
+        total = weighted_total({n: r.score for n, r in criteria.items()}, self.weights)
+        fatal = sorted({cat for r in replies for cat in r.fatal})
+        passed = bool(replies) and total >= self.rubric.pass_mark and not fatal
+        return SessionScore(criteria, total, passed, fatal, self.rubric.pass_mark)
+
+
+def events(results: dict, ctx: ReplyContext) -> list[str]:
+    """The rubric events the simulated customer reacts to (see ``models.Event``)."""
+    out: list[str] = []
+    band = results["latency"].detail.get("band")
+    if band:
+        out.append({"good": "fast_reply", "slow": "slow_reply", "too_slow": "too_slow"}[band])
+    if results["forbidden"].detail.get("hits"):
+        out.append("forbidden")
+    components = results["fab"].detail.get("components", [])
+    if len(components) >= 2:
+        out.append("fab_pitch")
+    elif "fab" in ctx.expects and not components:
+        out.append("vague_reply")
+    if results["needs"].detail.get("found"):
+        out.append("needs_question")
+    closing = results["closing"].detail
+    if closing.get("techniques"):
+        out.append("closing_attempt")
+    if closing.get("over_pushing"):
+        out.append("over_pushing")
+    return out
+
+
+_compiled: dict[int, tuple[Rubric, Scorer]] = {}
+
+
+def scorer_for(rubric: Rubric) -> Scorer:
+    """One compiled scorer per rubric object: compiling word lists is done once, not per reply."""
+    cached = _compiled.get(id(rubric))
+    if cached is None or cached[0] is not rubric:
+        cached = _compiled[id(rubric)] = (rubric, Scorer(rubric))
+    return cached[1]

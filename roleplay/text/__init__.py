@@ -1,0 +1,1 @@
+"""Chinese text handling: normalisation, segmentation and phrase matching (no UI imports)."""

@@ -1,0 +1,44 @@
+"""Normalise a reply so that the same words typed differently are judged the same.
+
+Full-width letters, digits and punctuation become half-width, ASCII letters become lower-case
+and traditional characters become simplified (OpenCC ``t2s``). Every step keeps the length of
+the text, so a character span found in the normalised text is the same span in the original:
+evidence can always be shown in the trainee's own words.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+
+import opencc
+
+_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+_WIDTH[0x3000] = 0x20  # ideographic space
+_WIDTH.update({code: code + 32 for code in range(ord("A"), ord("Z") + 1)})
+_WIDTH.update({code: code + 32 - 0xFEE0 for code in range(0xFF21, 0xFF3B)})
+
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> opencc.OpenCC:
+    with _lock:
+        return opencc.OpenCC("t2s")
+
+
+def normalize(text: str) -> str:
+    """The normalised form of ``text``, always of the same length."""
+    narrowed = text.translate(_WIDTH)
+    if narrowed.isascii():
+        return narrowed
+    simplified = _t2s().convert(narrowed)
+    if len(simplified) == len(narrowed):
+        return simplified
+    # A phrase conversion changed the length: convert character by character instead.
+    converter = _t2s()
+    chars = []
+    for char in narrowed:
+        converted = converter.convert(char)
+        chars.append(converted if len(converted) == 1 else char)
+    return "".join(chars)

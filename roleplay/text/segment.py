@@ -1,0 +1,69 @@
+"""Word segmentation with jieba, loaded once and in the background.
+
+jieba needs about a second to build its dictionary, so the UI starts the load in a worker and
+carries on; anything that needs words calls :func:`words`, which waits for the load only if it
+has not finished yet.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+
+_ready = threading.Event()
+_lock = threading.Lock()
+_tokenizer = None
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A word and its character span in the text."""
+
+    word: str
+    start: int
+    end: int
+
+
+def load() -> None:
+    """Load jieba's dictionary (idempotent, thread-safe, quiet)."""
+    global _tokenizer
+    if _ready.is_set():
+        return
+    with _lock:
+        if _ready.is_set():
+            return
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        tokenizer = jieba.Tokenizer()
+        tokenizer.initialize()
+        _tokenizer = tokenizer
+        _ready.set()
+
+
+def load_in_background() -> threading.Thread:
+    """Start loading in a daemon thread and return it."""
+    thread = threading.Thread(target=load, name="jieba-loader", daemon=True)
+    thread.start()
+    return thread
+
+
+def is_loaded() -> bool:
+    return _ready.is_set()
+
+
+def words(text: str) -> list[str]:
+    """jieba's precise-mode words of ``text`` (they concatenate back to ``text``)."""
+    if not _ready.is_set():
+        load()
+    return _tokenizer.lcut(text)
+
+
+def tokens(text: str) -> list[Token]:
+    """Words with their character spans."""
+    out, start = [], 0
+    for word in words(text):
+        out.append(Token(word, start, start + len(word)))
+        start += len(word)
+    return out
