@@ -59,7 +59,7 @@ def validation_problems(doc: MarkedDocument, error: ValidationError) -> list[Pro
         if message not in merged[position]:
             merged[position].append(message)
     return [
-        Problem(doc.path, line, col, " or ".join(messages))
+        Problem(doc.path, line, col, "; ".join(messages))
         for (line, col), messages in sorted(merged.items())
     ]
 

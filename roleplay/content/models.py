@@ -33,6 +33,7 @@ class Strict(BaseModel):
 Archetype = Literal["decisive", "cold", "lively", "bargainer", "cart_abandoner"]
 Outcome = Literal["converted", "lost", "unpaid"]
 Difficulty = Literal["easy", "medium", "hard"]
+DIFFICULTY_LABELS: dict[str, str] = {"easy": "入门", "medium": "进阶", "hard": "困难"}
 
 #: Rubric events the simulated customer reacts to (derived from each reply's rubric result).
 Event = Literal[
@@ -177,6 +178,10 @@ class FabCriterion(Criterion):
         default_factory=Lexicon, description="Cues that count as B on their own (对您来说…)."
     )
     person: Lexicon = Field(description="Words addressing the shopper or their family (您, 孩子…).")
+    asks: Lexicon = Field(
+        default_factory=Lexicon,
+        description="Shopper questions that call for a FAB answer (好在哪, 什么材质…), for chat logs.",
+    )
     scores: dict[Literal["linked", "all", "two", "one", "none"], Percent] = Field(
         description="Score for a linked F→A→B pitch, all three unordered, two, one, none."
     )

@@ -7,12 +7,30 @@ build plain Python data from it and keep the graph so any location can be mapped
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+
+class ContentLoader(yaml.SafeLoader):
+    """PyYAML's safe loader with YAML 1.2 booleans: only true/false are booleans.
+
+    Under YAML 1.1 rules ``on``, ``off``, ``yes`` and ``no`` become booleans, so a reaction's
+    ``on:`` key or an answer "no" would silently change meaning.
+    """
+
+
+ContentLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+ContentLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,8 +131,8 @@ def load_marked(path: Path | str, text: str | None = None) -> tuple[MarkedDocume
     except (OSError, UnicodeDecodeError) as exc:
         return None, [Problem(shown, 1, 1, f"cannot read file: {exc}")]
     try:
-        root = yaml.compose(source, Loader=yaml.SafeLoader)
-        constructor = yaml.SafeLoader(source)
+        root = yaml.compose(source, Loader=ContentLoader)
+        constructor = ContentLoader(source)
         data = constructor.construct_document(root) if root is not None else None
         constructor.dispose()
     except yaml.MarkedYAMLError as exc:

@@ -60,9 +60,9 @@ class Needs(_CueScorer):
         return CriterionResult(self.name, None, detail={"found": False})
 
     def session(self, results: list[CriterionResult]) -> CriterionResult:
-        """Asked at least once in the session: full marks; never in a real conversation: none."""
+        """Asked at least once: full marks. Never asked: 0 where a node expected it, else n/a."""
         if any(r.detail.get("found") for r in results):
             return CriterionResult(self.name, 100.0, self.advice("ok"))
-        if len(results) < 2:
-            return CriterionResult(self.name, None)
-        return self.missing()
+        if any(r.score is not None for r in results):
+            return self.missing()
+        return CriterionResult(self.name, None)

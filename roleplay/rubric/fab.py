@@ -14,6 +14,7 @@ from roleplay.rubric.base import CriterionScorer, evidence, matcher
 from roleplay.rubric.context import ReplyContext
 from roleplay.rubric.result import CriterionResult
 from roleplay.text.match import Hit, PhraseMatcher, drop_overlaps
+from roleplay.text.normalize import normalize
 
 CLAUSE_BREAK = re.compile(r"[,，。!！?？;；、\n~～]|(?<!\d)\.(?!\d)")
 
@@ -41,6 +42,7 @@ class Fab(CriterionScorer[FabCriterion]):
         self.benefit = matcher(config.benefit)
         self.benefit_strong = matcher(config.benefit_strong)
         self.person = matcher(config.person)
+        self.asks = matcher(config.asks)
         self._product_features: dict[int, PhraseMatcher] = {}
 
     def _card_features(self, product: Product | None) -> PhraseMatcher | None:
@@ -80,11 +82,20 @@ class Fab(CriterionScorer[FabCriterion]):
                 found += reply.plausible([_shift(h, start) for h in self.benefit.find(clause)])
         return found
 
+    def applies(self, ctx: ReplyContext, present: list[str]) -> bool:
+        """Judged when a pitch was called for (scenario node or the shopper's question) or made.
+
+        A lone feature word in a shipping answer is not a failed pitch.
+        """
+        if "fab" in ctx.expects or len(present) >= 2:
+            return True
+        return bool(ctx.customer_text) and self.asks.search(normalize(ctx.customer_text))
+
     def reply(self, ctx: ReplyContext) -> CriterionResult:
         parts = self.components(ctx)
         present = [c for c in "FAB" if parts[c]]
-        if not present and "fab" not in ctx.expects:
-            return CriterionResult(self.name, None, detail={"components": []})
+        if not self.applies(ctx, present):
+            return CriterionResult(self.name, None, detail={"components": present, "linked": False})
         linked = _linked(parts)
         scores = self.config.scores
         if linked:

@@ -1,0 +1,78 @@
+"""Recognise what a trainee's reply means: keywords and example phrases, via jieba + rapidfuzz.
+
+A keyword counts when it appears in the normalised reply or, for longer keywords, when a close
+variant does (rapidfuzz partial ratio). Examples are compared word by word (jieba words,
+rapidfuzz token-set ratio), so word order and filler words matter little.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from roleplay.content.models import Intent
+from roleplay.rubric.context import Analysed
+from roleplay.text.match import PUNCTUATION, PhraseMatcher
+from roleplay.text.normalize import normalize
+
+#: Words that carry no intent: particles, fillers and the address 亲.
+FILLERS = frozenset("的 了 呢 吗 哦 亲 啊 呀 吧 哈 嘛 噢 哟 么 亲亲 哈哈".split())
+KEYWORD_FUZZY_MIN = 3
+KEYWORD_FUZZY_SCORE = 90
+
+
+def content_words(words: Iterable[str]) -> str:
+    """Words joined by spaces, without punctuation and fillers (rapidfuzz's token input)."""
+    return " ".join(w for w in words if w.strip(PUNCTUATION) and w not in FILLERS)
+
+
+@dataclass(frozen=True, slots=True)
+class IntentMatch:
+    intent: str
+    score: float
+    via: str  # the keyword or example that matched
+
+
+class IntentMatcher:
+    """The intents of one scenario, compiled once."""
+
+    def __init__(self, intents: dict[str, Intent]) -> None:
+        self.intents = intents
+        self._keywords = {iid: PhraseMatcher(i.keywords) for iid, i in intents.items()}
+        self._long_keywords = {
+            iid: [normalize(k) for k in i.keywords if len(k) >= KEYWORD_FUZZY_MIN] for iid, i in intents.items()
+        }
+        self._examples: dict[str, list[tuple[str, str]]] | None = None
+
+    def _example_words(self) -> dict[str, list[tuple[str, str]]]:
+        """Examples as content words; built on first use because it needs jieba."""
+        if self._examples is None:
+            self._examples = {
+                iid: [(ex, content_words(Analysed.of(ex).words)) for ex in i.examples]
+                for iid, i in self.intents.items()
+            }
+        return self._examples
+
+    def score(self, intent_id: str, reply: Analysed) -> IntentMatch:
+        """How well ``reply`` expresses the intent, 0–100 (100 for a keyword)."""
+        hits = self._keywords[intent_id].find(reply.norm)
+        if hits:
+            return IntentMatch(intent_id, 100.0, hits[0].text)
+        best = IntentMatch(intent_id, 0.0, "")
+        for keyword in self._long_keywords[intent_id]:
+            s = fuzz.partial_ratio(keyword, reply.norm, score_cutoff=KEYWORD_FUZZY_SCORE)
+            if s > best.score:
+                best = IntentMatch(intent_id, s, keyword)
+        words = content_words(reply.words)
+        for example, example_words in self._example_words()[intent_id]:
+            s = fuzz.token_set_ratio(words, example_words)
+            if s > best.score:
+                best = IntentMatch(intent_id, s, example)
+        return best
+
+    def matches(self, intent_id: str, reply: Analysed) -> IntentMatch | None:
+        """The match if it reaches the intent's threshold."""
+        found = self.score(intent_id, reply)
+        return found if found.score >= self.intents[intent_id].threshold else None

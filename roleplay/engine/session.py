@@ -1,0 +1,302 @@
+"""A practice session: the simulated customer walking a scenario graph, reacting to each reply.
+
+The session is a pure state machine. ``start()`` returns the customer's first messages; each
+``reply(text, latency_s)`` scores the reply with the rubric, lets the persona react to the
+rubric's events (mood, patience, interest), follows the scenario's transitions and returns the
+customer's next messages. All randomness (line variants, reaction chances) comes from one
+seeded RNG, so the same seed and replies replay the same session.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+from roleplay.content.models import Effects, Node, Persona, Rubric, Scenario, Transition
+from roleplay.engine.intents import IntentMatch, IntentMatcher
+from roleplay.rubric.context import Analysed, ReplyContext
+from roleplay.rubric.result import ReplyScore, SessionScore
+from roleplay.rubric.scorer import Scorer, scorer_for
+
+OUTCOME_LABELS = {"converted": "成交", "lost": "流失", "unpaid": "拍下未付", None: "未完成"}
+
+
+@dataclass(slots=True)
+class CustomerState:
+    """The simulated customer's feelings, each 0–100."""
+
+    mood: int
+    patience: int
+    interest: int
+
+    def apply(self, effects: Effects) -> None:
+        self.mood = _clamp(self.mood + effects.mood)
+        self.patience = _clamp(self.patience + effects.patience)
+        self.interest = _clamp(self.interest + effects.interest)
+
+    def copy(self) -> CustomerState:
+        return CustomerState(self.mood, self.patience, self.interest)
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A chat message. ``typing_s`` is how long the customer 'types' before it appears."""
+
+    role: str  # "customer" | "agent"
+    text: str
+    typing_s: float = 0.0
+
+
+@dataclass(slots=True)
+class Turn:
+    """One trainee reply and everything that followed from it."""
+
+    index: int
+    node: str
+    answered: list[Message]  # the customer's messages this reply answered
+    text: str
+    latency_s: float
+    score: ReplyScore
+    intent: IntentMatch | None
+    next_node: str
+    customer: list[Message]
+    state: CustomerState
+    model_answer: str
+    ended: bool
+    outcome: str | None
+
+
+@dataclass(slots=True)
+class SessionReport:
+    """The end of a session: outcome, scores and every turn."""
+
+    scenario: Scenario
+    persona: Persona
+    rubric: Rubric
+    seed: int
+    outcome: str | None
+    score: SessionScore
+    turns: list[Turn]
+
+    @property
+    def outcome_label(self) -> str:
+        return OUTCOME_LABELS[self.outcome]
+
+
+class Session:
+    """One run of a scenario with its persona, scored with its rubric."""
+
+    def __init__(self, scenario: Scenario, persona: Persona, rubric: Rubric, seed: int = 0) -> None:
+        self.scenario = scenario
+        self.persona = persona
+        self.rubric = rubric
+        self.seed = seed
+        self.rng = random.Random(seed)
+        self.scorer: Scorer = scorer_for(rubric)
+        self.intents = IntentMatcher(scenario.intents)
+        traits = persona.traits
+        self.state = CustomerState(traits.mood, traits.patience, traits.interest)
+        self.node_id = scenario.start
+        self.visited: list[str] = []
+        self.turns: list[Turn] = []
+        self.transcript: list[Message] = []
+        self.outcome: str | None = None
+        self.ended = False
+        self._last_customer: list[Message] = []
+
+    # -- public API ------------------------------------------------------------------------------
+
+    @property
+    def node(self) -> Node:
+        return self.scenario.nodes[self.node_id]
+
+    def start(self) -> list[Message]:
+        """The customer opens the chat."""
+        if self.transcript:
+            raise RuntimeError("session already started")
+        self._last_customer = self._enter(self.scenario.start)
+        return self._last_customer
+
+    def reply(self, text: str, latency_s: float) -> Turn:
+        """Feed one trainee reply with the seconds it took; get the rubric result and what follows."""
+        if self.ended:
+            raise RuntimeError("the session has ended")
+        if not self.transcript:
+            raise RuntimeError("call start() before reply()")
+        node_id, node = self.node_id, self.node
+        self.transcript.append(Message("agent", text))
+        ctx = ReplyContext(
+            Analysed.of(text),
+            index=len(self.turns),
+            latency_s=latency_s,
+            customer_text="\n".join(m.text for m in self._last_customer),
+            buying_signal=node.buying_signal,
+            expects=tuple(node.expects),
+            product=self.scenario.product,
+            prior_closing=[bool(t.score.results["closing"].detail.get("techniques")) for t in self.turns],
+        )
+        score = self.scorer.score_reply(ctx)
+        said = self._react(score)
+        intent = None
+        if self.state.patience <= 0:
+            said += self._leave()
+        else:
+            transition, intent = self._choose(node, score, ctx.reply, len(self.turns) + 1)
+            if transition is None:
+                said += self._no_progress(bool(said))
+            else:
+                self.state.apply(transition.effects)
+                said += self._enter(transition.to)
+            if not self.ended and self.state.patience <= 0:
+                said += self._leave()
+            elif not self.ended and len(self.turns) + 1 >= self.scenario.max_turns:
+                said += self._leave()
+        turn = Turn(
+            index=len(self.turns),
+            node=node_id,
+            answered=list(self._last_customer),
+            text=text,
+            latency_s=latency_s,
+            score=score,
+            intent=intent,
+            next_node=self.node_id,
+            customer=said,
+            state=self.state.copy(),
+            model_answer=node.model_answer,
+            ended=self.ended,
+            outcome=self.outcome,
+        )
+        self.turns.append(turn)
+        self._last_customer = said or self._last_customer
+        return turn
+
+    def report(self) -> SessionReport:
+        """Scores so far (a session quit early is reported with outcome None)."""
+        score = self.scorer.score_session([t.score for t in self.turns])
+        return SessionReport(
+            self.scenario, self.persona, self.rubric, self.seed, self.outcome, score, list(self.turns)
+        )
+
+    # -- the customer's behaviour ----------------------------------------------------------------
+
+    def _react(self, score: ReplyScore) -> list[Message]:
+        """Apply the persona's reactions to the rubric events; at most one reaction line per reply."""
+        techniques = set(score.results["closing"].detail.get("techniques", []))
+        said: list[Message] = []
+        for reaction in self.persona.reactions:
+            if reaction.on not in score.events:
+                continue
+            if reaction.technique and reaction.technique not in techniques:
+                continue
+            self.state.apply(reaction.effects)
+            if reaction.say and not said and self.rng.random() < reaction.chance:
+                said.extend(self._say([f"@{reaction.say}"]))
+        return said
+
+    def _choose(
+        self, node: Node, score: ReplyScore, reply: Analysed, turn_count: int
+    ) -> tuple[Transition | None, IntentMatch | None]:
+        """The transition to take: the best-matching triggered one, else the first default."""
+        best: tuple[float, Transition, IntentMatch | None] | None = None
+        default: Transition | None = None
+        for transition in node.transitions:
+            if not self._holds(transition, turn_count):
+                continue
+            if transition.intent is None and transition.signal is None:
+                default = default or transition
+                continue
+            if transition.signal and transition.signal not in signals(score):
+                continue
+            match = self.intents.matches(transition.intent, reply) if transition.intent else None
+            if transition.intent and match is None:
+                continue
+            strength = match.score if match else 100.0
+            if best is None or strength > best[0]:
+                best = (strength, transition, match)
+        if best is not None:
+            return best[1], best[2]
+        return default, None
+
+    def _holds(self, transition: Transition, turn_count: int) -> bool:
+        when, s = transition.when, self.state
+        bounds = [
+            (when.mood_gte, s.mood, 1), (when.mood_lte, s.mood, -1),
+            (when.patience_gte, s.patience, 1), (when.patience_lte, s.patience, -1),
+            (when.interest_gte, s.interest, 1), (when.interest_lte, s.interest, -1),
+            (when.turn_gte, turn_count, 1), (when.turn_lte, turn_count, -1),
+        ]  # fmt: skip
+        for bound, value, sign in bounds:
+            if bound is not None and (value - bound) * sign < 0:
+                return False
+        visited = set(self.visited)
+        return all(n in visited for n in when.visited) and not any(n in visited for n in when.not_visited)
+
+    def _no_progress(self, already_said: bool) -> list[Message]:
+        """The reply led nowhere: the customer loses a little patience and asks again."""
+        said: list[Message] = []
+        for reaction in self.persona.reactions:
+            if reaction.on == "no_progress":
+                self.state.apply(reaction.effects)
+        if not already_said:
+            repeat = self.node.say[-1:] if self.node.say else []
+            said = self._say(["@confused", *repeat])
+        return said
+
+    def _enter(self, node_id: str) -> list[Message]:
+        self.node_id = node_id
+        self.visited.append(node_id)
+        node = self.node
+        said = self._say(node.say)
+        if node.outcome:
+            self._finish(node.outcome)
+        return said
+
+    def _leave(self) -> list[Message]:
+        said = self._say(["@leaving"])
+        self._finish("lost")
+        return said
+
+    def _finish(self, outcome: str) -> None:
+        self.outcome = outcome
+        self.ended = True
+
+    def _say(self, lines: list[str | list[str]]) -> list[Message]:
+        """Render lines: variants chosen with the RNG, '@situation' from the phrasebook."""
+        messages = []
+        cpm = self.persona.traits.typing_cpm
+        product = self.scenario.product
+        for line in lines:
+            text = self.rng.choice(line) if isinstance(line, list) else line
+            if text.startswith("@"):
+                options = self.persona.phrasebook.get(text[1:])  # type: ignore[call-overload]
+                if not options:
+                    continue
+                text = self.rng.choice(options)
+            text = text.replace("{product}", product.name).replace("{price}", f"{product.price:g}")
+            message = Message("customer", text, round(1.0 + len(text) * 60 / cpm, 1))
+            messages.append(message)
+            self.transcript.append(message)
+        return messages
+
+
+def signals(score: ReplyScore) -> set[str]:
+    """Rubric signals a transition can wait for (see ``models.Signal``)."""
+    out = set()
+    results = score.results
+    techniques = results["closing"].detail.get("techniques", [])
+    if techniques:
+        out.add("closing_attempt")
+        out.update(f"closing:{t}" for t in techniques)
+    if "fab_pitch" in score.events:
+        out.add("fab_pitch")
+    if results["needs"].detail.get("found"):
+        out.add("needs_question")
+    if results["greeting"].detail.get("found"):
+        out.add("greeting")
+    if results["forbidden"].detail.get("hits"):
+        out.add("forbidden")
+    return out
+
+
+def _clamp(value: int) -> int:
+    return max(0, min(100, value))

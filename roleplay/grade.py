@@ -1,0 +1,138 @@
+"""Grade real chat logs (JSON Lines) with the same rubric as practice sessions.
+
+Input: one transcript per line::
+
+    {"id": "c1", "scenario": "air_fryer_fab", "turns": [
+        {"role": "customer", "text": "在吗", "at": 0},
+        {"role": "agent", "text": "亲，在的", "at": "2026-11-01T10:00:04+08:00"}]}
+
+``at`` is seconds from the start or an ISO-8601 time. An agent reply's latency is measured
+from the first customer message it answers (the platforms' "round"); further agent messages
+in the same round have no latency of their own.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from roleplay.content.library import Library
+from roleplay.content.models import Product, Rubric
+from roleplay.rubric.result import ReplyScore
+from roleplay.rubric.scorer import scorer_for
+
+
+class LogTurn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: Literal["customer", "agent"]
+    text: str
+    at: float | datetime | None = Field(None, description="Seconds from the start, or ISO-8601.")
+
+
+class Transcript(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str | int
+    scenario: str | None = None
+    turns: list[LogTurn] = Field(min_length=1)
+
+
+@dataclass(frozen=True, slots=True)
+class LineError:
+    line: int
+    message: str
+
+
+def read_transcripts(text: str) -> Iterator[tuple[int, Transcript | LineError]]:
+    """Parse JSON Lines; a bad line yields a LineError and the rest are still read."""
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        try:
+            yield number, Transcript.model_validate(json.loads(raw))
+        except json.JSONDecodeError as exc:
+            yield number, LineError(number, f"not valid JSON: {exc.msg} at column {exc.colno}")
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(map(str, e['loc'])) or 'line'}: {e['msg']}" for e in exc.errors(include_url=False)
+            )
+            yield number, LineError(number, problems)
+
+
+def _seconds(turns: list[LogTurn]) -> list[float | None]:
+    """Each turn's time in seconds from the first timed turn."""
+    origin: datetime | None = next((t.at for t in turns if isinstance(t.at, datetime)), None)
+    out: list[float | None] = []
+    for turn in turns:
+        if isinstance(turn.at, datetime):
+            if (turn.at.tzinfo is None) != (origin.tzinfo is None):
+                raise ValueError("mix of ISO times with and without a time zone")
+            out.append((turn.at - origin).total_seconds())
+        else:
+            out.append(turn.at)
+    return out
+
+
+def grade_transcript(transcript: Transcript, rubric: Rubric, product: Product | None) -> dict[str, Any]:
+    """Score every agent turn and the whole conversation; the JSON contract of `roleplay grade`."""
+    scorer = scorer_for(rubric)
+    times = _seconds(transcript.turns)
+    round_start: float | None = None
+    waiting: list[str] = []
+    answered_round = False
+    replies: list[ReplyScore] = []
+    turns_out: list[dict[str, Any]] = []
+    for turn, at in zip(transcript.turns, times):
+        if turn.role == "customer":
+            if answered_round or not waiting:
+                waiting, round_start = [], at
+            answered_round = False
+            waiting.append(turn.text)
+            turns_out.append({"role": "customer", "text": turn.text, "at": at})
+            continue
+        latency = None
+        if not answered_round and round_start is not None and at is not None:
+            latency = max(0.0, at - round_start)
+        score = scorer.score_text(
+            turn.text,
+            index=len(replies),
+            latency_s=latency,
+            customer_text="\n".join(waiting),
+            product=product,
+            prior_closing=[bool(r.results["closing"].detail.get("techniques")) for r in replies],
+        )
+        answered_round = True
+        replies.append(score)
+        turns_out.append({"role": "agent", "at": at, **score.to_dict()})
+    session = scorer.score_session(replies)
+    return {
+        "id": transcript.id,
+        "scenario": transcript.scenario,
+        "rubric": {"id": rubric.id, "version": rubric.version},
+        **session.to_dict(),
+        "turns": turns_out,
+    }
+
+
+def grade_text(
+    text: str, library: Library, rubric_id: str | None = None
+) -> tuple[list[dict[str, Any]], list[LineError]]:
+    """Grade every transcript in a JSON Lines text; returns results and per-line errors."""
+    results, errors = [], []
+    for number, item in read_transcripts(text):
+        if isinstance(item, LineError):
+            errors.append(item)
+            continue
+        try:
+            scenario = library.scenario(item.scenario) if item.scenario else None
+            rubric = library.rubric(rubric_id or (scenario.rubric if scenario else "default"))
+            results.append(grade_transcript(item, rubric, scenario.product if scenario else None))
+        except (LookupError, ValueError) as exc:
+            errors.append(LineError(number, str(exc)))
+    return results, errors

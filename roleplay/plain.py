@@ -1,0 +1,91 @@
+"""Line-mode practice in any terminal (`roleplay play --plain`), or with replies piped on stdin.
+
+On a terminal the latency of a reply is the time from the customer's last message to Enter.
+With piped input there is no one typing, so each reply takes the ``--latency`` default.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TextIO
+
+from roleplay.content.models import DIFFICULTY_LABELS
+from roleplay.engine.session import Message, Session
+from roleplay.render import feedback, meters, report_lines
+
+
+class PlainPlayer:
+    """Drives one session over text streams."""
+
+    def __init__(
+        self,
+        session: Session,
+        out: TextIO,
+        read_line: Callable[[], str | None],
+        *,
+        timed: bool,
+        default_latency: float,
+        colour: bool,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.session = session
+        self.out = out
+        self.read_line = read_line
+        self.timed = timed
+        self.default_latency = default_latency
+        self.colour = colour
+        self.clock = clock
+        rubric = session.rubric
+        self.labels = {name: c.label for name, c in rubric.criteria}
+        self.techniques = {t: c.label for t, c in rubric.criteria.closing.techniques.items()}
+
+    def say(self, line: str = "") -> None:
+        print(line, file=self.out, flush=True)
+
+    def show_customer(self, messages: list[Message]) -> None:
+        name = self.session.persona.name
+        for message in messages:
+            self.say(f"{name}：{message.text}")
+
+    def intro(self) -> None:
+        scenario, product = self.session.scenario, self.session.scenario.product
+        self.say(f"【{scenario.title}】难度：{DIFFICULTY_LABELS[scenario.difficulty]}   顾客：{self.session.persona.name}")
+        if scenario.description:
+            self.say(scenario.description)
+        price = f"{product.price:g}元" + (f"（原价{product.original_price:g}元）" if product.original_price else "")
+        self.say(f"商品：{product.name}  价格：{price}  库存：{product.stock}")
+        for feature in product.features:
+            self.say(f"  · {feature.name}：{feature.advantage}")
+        for promotion in product.promotions:
+            self.say(f"  · 优惠：{promotion}")
+        self.say(f"  · 发货：{product.shipping}")
+        self.say(f"  · 退换：{product.returns}")
+        self.say("输入回复后回车发送；输入 /quit 结束。")
+        self.say("-" * 60)
+
+    def run(self) -> int:
+        """Play until the session ends or input runs out; print the report. Returns an exit code."""
+        self.intro()
+        self.show_customer(self.session.start())
+        while not self.session.ended:
+            asked_at = self.clock()
+            if self.timed:
+                print("你：", end="", file=self.out, flush=True)
+            line = self.read_line()
+            if line is None or line.strip() == "/quit":
+                break
+            text = line.strip()
+            if not text:
+                continue
+            latency = self.clock() - asked_at if self.timed else self.default_latency
+            turn = self.session.reply(text, latency)
+            if not self.timed:
+                self.say(f"你：{text}")
+            for row in feedback(turn, self.labels, self.techniques, self.colour):
+                self.say(row)
+            self.say("  " + meters(turn.state))
+            self.show_customer(turn.customer)
+        for row in report_lines(self.session.report(), self.colour):
+            self.say(row)
+        return 0

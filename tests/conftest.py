@@ -1,0 +1,34 @@
+"""Shared fixtures: the shipped content, loaded once per test session."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from roleplay.content.library import Library, load_library
+from roleplay.rubric.scorer import Scorer, scorer_for
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="session")
+def library() -> Library:
+    lib = load_library(env="")
+    assert lib.problems == [], lib.problems
+    return lib
+
+
+@pytest.fixture(scope="session")
+def scorer(library: Library) -> Scorer:
+    return scorer_for(library.rubric("default"))
+
+
+def labelled_replies() -> list[dict]:
+    """The labelled eval set (copied from the team's shared set) plus our own cases."""
+    rows = []
+    for name in ("replies.dev.jsonl", "replies.extra.jsonl"):
+        with open(DATA / name, encoding="utf-8") as handle:
+            rows.extend(json.loads(line) for line in handle if line.strip())
+    return rows

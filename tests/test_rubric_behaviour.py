@@ -1,0 +1,149 @@
+"""Rubric behaviour beyond labels: scores, allow-list, normalisation, latency, closing timing."""
+
+from __future__ import annotations
+
+import pytest
+
+from roleplay.text.normalize import normalize
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["最近比较忙", "只剩最后3台了", "第一次买的话可以先试试", "最多3天就到", "最后一件了"],
+)
+def test_allow_list_is_not_flagged(scorer, text):
+    hits = scorer.score_text(text).results["forbidden"].detail["hits"]
+    assert not [h for h in hits if h["category"] == "absolute_claim"]
+
+
+@pytest.mark.parametrize("text", ["最好的牙刷", "全网第一", "唯一的选择", "国家级品质", "绝对正品"])
+def test_absolute_claims_are_flagged(scorer, text):
+    hits = scorer.score_text(text).results["forbidden"].detail["hits"]
+    assert [h["category"] for h in hits] and {h["category"] for h in hits} == {"absolute_claim"}
+
+
+def test_normalisation_keeps_length_and_unifies_forms():
+    for text in ["這款淨水器雖然貴", "ＡＢＣ１２３，！", "Hello 世界"]:
+        assert len(normalize(text)) == len(text)
+    assert normalize("這款淨水器") == "这款净水器"
+    assert normalize("１００％ＯＫ") == "100%ok"
+
+
+@pytest.mark.parametrize(
+    ("simplified", "other"),
+    [
+        ("这款羽绒服填充的是90%白鸭绒,蓬松度高,孩子冬天穿一点都不怕冷。", "這款羽絨服填充的是90%白鴨絨,蓬鬆度高,孩子冬天穿一點都不怕冷。"),
+        ("您是想要白色还是黑色呢?", "您是想要白色還是黑色呢？"),
+        ("爱买不买", "愛買不買"),
+        ("这款搭载骁龙8处理器,游戏更稳定", "这款搭载骁龙８处理器，游戏更稳定"),
+    ],
+)
+def test_same_reply_typed_differently_scores_the_same(scorer, simplified, other):
+    a, b = scorer.score_text(simplified, latency_s=5), scorer.score_text(other, latency_s=5)
+    assert a.total == b.total
+    for name in a.results:
+        assert a.results[name].score == b.results[name].score
+        assert [(e.start, e.end, e.label) for e in a.results[name].evidence] == [
+            (e.start, e.end, e.label) for e in b.results[name].evidence
+        ]
+
+
+def test_linked_pitch_beats_unordered_and_partial(scorer):
+    linked = scorer.score_text("这款是纯棉面料,吸汗透气,您夏天穿着很舒服。").results["fab"]
+    partial = scorer.score_text("这款是纯棉面料,吸汗透气。").results["fab"]
+    flat = scorer.score_text("这款是纯棉面料。", expects=["fab"]).results["fab"]
+    assert linked.detail["linked"] and linked.score == 100
+    assert linked.score > partial.score > flat.score > 0
+    assert "利益" in partial.advice
+
+
+def test_product_card_features_count_as_feature(scorer, library):
+    product = library.scenario("air_fryer_fab").product
+    text = "这款有可视窗口哦。"
+    without = scorer.score_text(text).results["fab"].detail["components"]
+    with_card = scorer.score_text(text, product=product, expects=["fab"]).results["fab"]
+    assert without == [] and with_card.detail["components"] == ["F"]
+    assert with_card.evidence[0].text == "可视窗口"
+
+
+def test_fab_not_judged_where_no_pitch_was_called_for(scorer):
+    result = scorer.score_text("付款后48小时内发货,还送您硅胶垫。").results["fab"]
+    assert result.score is None
+
+
+def test_fab_judged_when_shopper_asks_about_the_product(scorer):
+    result = scorer.score_text("是纯棉的。", customer_text="这件衬衫什么面料?").results["fab"]
+    assert result.score is not None and result.score < 100
+
+
+@pytest.mark.parametrize(
+    ("seconds", "first", "band"),
+    [(5, True, "good"), (12, True, "slow"), (12, False, "good"), (25, False, "slow"), (31, False, "too_slow")],
+)
+def test_latency_bands_follow_the_rubric_norms(scorer, seconds, first, band):
+    result = scorer.score_text("您好", index=0 if first else 3, latency_s=seconds).results["latency"]
+    assert result.detail["band"] == band
+    assert result.score == (100 if band == "good" else 0 if band == "too_slow" else result.score)
+    assert 0 <= result.score <= 100
+
+
+def test_latency_score_falls_with_time(scorer):
+    scores = [scorer.score_text("好的", index=2, latency_s=s).results["latency"].score for s in (10, 22, 28, 40)]
+    assert scores == sorted(scores, reverse=True) and scores[0] == 100 and scores[-1] == 0
+
+
+def test_typing_speed_is_reported(scorer):
+    detail = scorer.score_text("亲，这款是纯棉的，很舒服哦", latency_s=6).results["latency"].detail
+    assert detail["cpm"] == round(13 * 60 / 6)
+
+
+def test_closing_after_buying_signal_earns_full_credit(scorer):
+    after = scorer.score_text("您直接拍下,我帮您备注。", customer_text="怎么拍?").results["closing"]
+    unprompted = scorer.score_text("您直接拍下,我帮您备注。", customer_text="这个什么材质?").results["closing"]
+    missed = scorer.score_text("是纯棉的。", customer_text="有优惠吗?").results["closing"]
+    assert after.score == 100 and after.detail["buying_signal"]
+    assert unprompted.score < after.score
+    assert missed.score == 0 and "购买信号" in missed.advice
+
+
+def test_pushing_every_turn_is_penalised(scorer):
+    push = "现在下单还送赠品,库存不多了,您直接拍下吧。"
+    result = scorer.score_text(push, customer_text="怎么拍?", prior_closing=[True, True]).results["closing"]
+    assert result.detail["over_pushing"] and result.score < 50
+    assert "over_pushing" in scorer.score_text(push, prior_closing=[True, True]).events
+
+
+def test_greeting_only_judged_on_first_reply(scorer):
+    assert scorer.score_text("亲,您好,欢迎光临!", index=0).results["greeting"].score == 100
+    assert scorer.score_text("这款是纯棉的", index=0).results["greeting"].score == 0
+    assert scorer.score_text("这款是纯棉的", index=1).results["greeting"].score is None
+
+
+def test_needs_question_detected(scorer):
+    assert scorer.score_text("请问宝宝身高体重多少呢?").results["needs"].detail["found"]
+    assert not scorer.score_text("宝宝穿这个很合身。").results["needs"].detail["found"]
+
+
+def test_wrong_price_and_spec_contradict_the_card(scorer, library):
+    product = library.scenario("air_fryer_fab").product
+    wrong = scorer.score_text("这款现在活动价只要199元,容量是6L。", product=product).results["accuracy"]
+    right = scorer.score_text("这款现在活动价只要299元,容量是5L。", product=product).results["accuracy"]
+    gift = scorer.score_text("现在拍下还送价值59元的硅胶垫。", product=product).results["accuracy"]
+    assert wrong.score == 0 and len(wrong.detail["contradictions"]) == 2
+    assert [e.text for e in wrong.evidence] == ["199元", "6L"]
+    assert right.score == 100
+    assert gift.score is None
+
+
+def test_contempt_is_fatal_for_the_session(scorer):
+    good = scorer.score_text("亲,您好,这款是纯棉面料,吸汗透气,您穿着很舒服。", latency_s=5)
+    rude = scorer.score_text("爱买不买", index=1, latency_s=5)
+    session = scorer.score_session([good, rude])
+    assert session.fatal == ["contempt"] and not session.passed
+    assert scorer.score_session([good]).passed
+
+
+def test_session_weights_renormalise_over_applicable_criteria(scorer):
+    session = scorer.score_session([scorer.score_text("亲,您好!", latency_s=3)])
+    assert session.criteria["fab"].score is None
+    assert session.total == pytest.approx(100.0)
