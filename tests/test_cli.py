@@ -1,0 +1,74 @@
+"""The console entry points as a user runs them: `python -m roleplay`, piped replies, list."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+SKILLED = "\n".join(
+    [
+        "亲，您好！这款采用360°热风循环技术，受热均匀不用翻面，少油也能炸得酥脆，您全家吃得更健康。",
+        "容量是5L，一家三四口完全够用。",
+        "付款后48小时内发货，今天下单还送硅胶垫，您直接拍下我帮您备注优先发货。",
+    ]
+)
+
+
+def run(args, stdin="", cwd=None):
+    return subprocess.run(
+        [sys.executable, "-m", "roleplay", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        cwd=cwd,
+        env={"PATH": "", "NO_COLOR": "1", "ROLEPLAY_PATH": ""},
+    )
+
+
+def test_play_plain_with_piped_replies(tmp_path):
+    result = run(["play", "--plain", "--scenario", "air_fryer_fab", "--seed", "3", "--trainee", "小李"], SKILLED, tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "学员：小李" in out
+    assert "你：亲，您好！" in out
+    assert "【F:360°热风循环】" in out and "【B:健康】" in out
+    assert "用时 8.0s" in out  # the --latency default for piped input
+    assert "结果：成交" in out and "通过" in out
+    assert result.stderr == ""
+
+
+def test_play_ends_as_unfinished_when_input_runs_out(tmp_path):
+    result = run(["play", "--plain", "--scenario", "air_fryer_fab", "--latency", "3"], "亲，在的\n", tmp_path)
+    assert result.returncode == 0
+    assert "结果：未完成" in result.stdout and "用时 3.0s" in result.stdout
+
+
+def test_same_seed_replays_the_same_session(tmp_path):
+    first = run(["play", "--plain", "--scenario", "air_fryer_fab", "--seed", "11"], SKILLED, tmp_path)
+    second = run(["play", "--plain", "--scenario", "air_fryer_fab", "--seed", "11"], SKILLED, tmp_path)
+    assert first.stdout == second.stdout
+
+
+def test_unknown_scenario(tmp_path):
+    result = run(["play", "--plain", "--scenario", "nope"], "", tmp_path)
+    assert result.returncode == 2
+    assert "unknown scenario 'nope'; available:" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_list_shows_personas_and_scenarios(tmp_path):
+    result = run(["list"], cwd=tmp_path)
+    assert result.returncode == 0
+    for expected in ("decisive", "air_fryer_fab", "default", "干脆型"):
+        assert expected in result.stdout
+
+
+def test_validate_all_shipped_content(tmp_path):
+    result = run(["validate"], cwd=tmp_path)
+    assert result.returncode == 0 and result.stdout.startswith("OK:")
+
+
+def test_help_and_version(tmp_path):
+    assert "play" in run(["--help"], cwd=tmp_path).stdout
+    assert run(["--version"], cwd=tmp_path).stdout.startswith("roleplay ")

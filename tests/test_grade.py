@@ -1,0 +1,100 @@
+"""`roleplay grade`: the JSON contract, latency from timestamps, and malformed lines."""
+
+from __future__ import annotations
+
+import json
+
+from roleplay.cli import main
+
+GOOD = {
+    "id": "c1",
+    "scenario": "air_fryer_fab",
+    "turns": [
+        {"role": "customer", "text": "在吗?这个炸锅好在哪?", "at": 0},
+        {"role": "agent", "text": "亲,您好!这款采用360°热风循环技术,不用翻面,您全家吃得更健康。", "at": 6},
+        {"role": "customer", "text": "怎么拍?", "at": 20},
+        {"role": "customer", "text": "今天能发吗?", "at": 25},
+        {"role": "agent", "text": "今天能发的,您直接拍下,我帮您备注。", "at": 38},
+        {"role": "agent", "text": "还送您硅胶垫哦。", "at": 40},
+    ],
+}
+RUDE = {
+    "id": 7,
+    "turns": [
+        {"role": "customer", "text": "能便宜点吗", "at": "2026-11-01T10:00:00+08:00"},
+        {"role": "agent", "text": "爱买不买", "at": "2026-11-01T10:00:45+08:00"},
+    ],
+}
+
+
+def run_grade(tmp_path, capsys, lines, *extra):
+    path = tmp_path / "logs.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code = main(["grade", str(path), *extra])
+    out, err = capsys.readouterr()
+    return code, out, err, path
+
+
+def test_json_contract(tmp_path, capsys):
+    code, out, err, _ = run_grade(tmp_path, capsys, [json.dumps(GOOD, ensure_ascii=False)])
+    assert code == 0 and err == ""
+    [result] = json.loads(out)
+    assert result["id"] == "c1"
+    assert 0 <= result["score"] <= 100 and isinstance(result["passed"], bool)
+    assert set(result["criteria"]) == {"fab", "latency", "forbidden", "closing", "greeting", "needs", "accuracy"}
+    agent = [t for t in result["turns"] if t["role"] == "agent"]
+    assert len(agent) == 3 and len(result["turns"]) == 6
+    first, second, third = agent
+    assert set(first["fab"]["components"]) <= {"F", "A", "B"} and first["fab"]["components"] == ["F", "A", "B"]
+    assert first["latency"]["seconds"] == 6
+    # Latency runs from the first customer message of the round (20 s), not the last (25 s).
+    assert second["latency"]["seconds"] == 18
+    assert third["latency"]["seconds"] is None
+    assert second["closing"]["techniques"] == ["direct_ask"]
+    assert third["closing"]["techniques"] == ["gift"]
+    assert first["forbidden"]["hits"] == []
+
+
+def test_forbidden_hits_and_iso_times(tmp_path, capsys):
+    code, out, _, _ = run_grade(tmp_path, capsys, [json.dumps(RUDE, ensure_ascii=False)])
+    [result] = json.loads(out)
+    assert code == 0 and result["id"] == 7
+    agent = result["turns"][1]
+    assert agent["forbidden"]["hits"] == [
+        {"category": "contempt", "phrase": "爱买不买", "span": [0, 4], "matched": "爱买不买"}
+    ]
+    assert agent["latency"]["seconds"] == 45
+    assert result["passed"] is False and result["fatal"] == ["contempt"]
+
+
+def test_malformed_lines_are_named_and_the_rest_graded(tmp_path, capsys):
+    lines = [
+        json.dumps(GOOD, ensure_ascii=False),
+        "{not json",
+        json.dumps({"id": "x", "turns": [{"role": "boss", "text": "hi"}]}),
+        "",
+        json.dumps({"id": "y", "scenario": "no_such", "turns": [{"role": "agent", "text": "您好"}]}),
+        json.dumps(RUDE, ensure_ascii=False),
+    ]
+    code, out, err, path = run_grade(tmp_path, capsys, lines)
+    assert code == 1
+    assert [r["id"] for r in json.loads(out)] == ["c1", 7]
+    assert f"{path}:2: not valid JSON" in err
+    assert f"{path}:3: turns.0.role: Input should be 'customer' or 'agent'" in err
+    assert f"{path}:5: unknown scenario 'no_such'" in err
+    assert "3 line(s) could not be graded; 2 graded" in err
+
+
+def test_table_format_and_output_file(tmp_path, capsys):
+    target = tmp_path / "out.txt"
+    code, out, _, _ = run_grade(
+        tmp_path, capsys, [json.dumps(GOOD, ensure_ascii=False)], "--format", "table", "-o", str(target)
+    )
+    table = target.read_text(encoding="utf-8")
+    assert code == 0 and out == ""
+    assert "FAB话术" in table and "c1" in table and ("通过" in table)
+
+
+def test_unknown_rubric_is_a_clear_error(tmp_path, capsys):
+    code, _, err, _ = run_grade(tmp_path, capsys, [json.dumps(GOOD)], "--rubric", "strict")
+    assert code == 2 and "unknown rubric 'strict'; available: default" in err

@@ -1,0 +1,144 @@
+"""Content loading: every error of a file at once, each as path:line:col, and safe YAML only."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from roleplay.cli import main
+from roleplay.content.library import builtin_dir, load_library
+from roleplay.content.loader import load_model
+
+SCENARIO = """\
+id: tiny
+title: 小场景
+difficulty: easy
+persona: decisive
+product:
+  name: 杯子
+  price: 39
+  stock: 5
+  shipping: 48小时内发货
+  returns: 7天无理由
+intents:
+  yes_intent:
+    label: 同意
+    keywords: [好的]
+start: a
+nodes:
+  a:
+    say: [在吗]
+    model_answer: 在的亲
+    transitions:
+      - {intent: yes_intent, to: done}
+  done:
+    outcome: converted
+    say: [好]
+"""
+
+
+def write(tmp_path: Path, relative: str, text: str) -> Path:
+    path = tmp_path / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def messages(path: Path) -> list[str]:
+    _, problems = load_model(path)
+    return [str(p) for p in problems]
+
+
+def test_valid_file_has_no_problems(tmp_path):
+    path = write(tmp_path, "scenarios/tiny.yaml", SCENARIO)
+    model, problems = load_model(path)
+    assert problems == [] and model.id == "tiny"
+
+
+def test_all_errors_of_a_file_are_reported_with_line_and_column(tmp_path):
+    broken = SCENARIO.replace("difficulty: easy", "difficulty: extreme").replace(
+        "  price: 39", "  price: cheap\n  colour: red"
+    )
+    path = write(tmp_path, "scenarios/tiny.yaml", broken)
+    found = messages(path)
+    assert f"{path}:3:13: difficulty: Input should be 'easy', 'medium' or 'hard' (got 'extreme')" in found
+    assert any(m.startswith(f"{path}:7:10: product.price:") for m in found)
+    assert f"{path}:8:3: unknown key 'colour': check its spelling or remove it" in found
+    assert len(found) == 3
+
+
+def test_unknown_transition_target_points_at_the_to_value(tmp_path):
+    path = write(tmp_path, "scenarios/tiny.yaml", SCENARIO.replace("to: done}", "to: nowhere}"))
+    [message] = messages(path)
+    assert message.startswith(f"{path}:21:34: unknown node 'nowhere'; known nodes: a, done")
+
+
+def test_undeclared_intent_and_missing_start(tmp_path):
+    text = SCENARIO.replace("intent: yes_intent", "intent: maybe").replace("start: a", "start: b")
+    path = write(tmp_path, "scenarios/tiny.yaml", text)
+    found = messages(path)
+    assert f"{path}:15:8: start node 'b' is not defined under nodes" in found
+    assert f"{path}:21:18: intent 'maybe' is not declared under intents" in found
+
+
+def test_missing_required_key_points_at_its_parent(tmp_path):
+    path = write(tmp_path, "scenarios/tiny.yaml", SCENARIO.replace("  stock: 5\n", ""))
+    assert messages(path) == [f"{path}:6:3: missing required key 'stock'"]
+
+
+def test_yaml_syntax_error_has_a_position(tmp_path):
+    path = write(tmp_path, "scenarios/tiny.yaml", "id: x\ntitle: [unclosed\n")
+    [message] = messages(path)
+    assert message.startswith(f"{path}:3:1: YAML syntax error")
+
+
+def test_duplicate_keys_are_reported(tmp_path):
+    path = write(tmp_path, "scenarios/tiny.yaml", SCENARIO.replace("title: 小场景", "title: 小场景\ntitle: 又一个"))
+    assert f"{path}:3:1: duplicate key 'title'; keep only one" in messages(path)
+
+
+def test_unsafe_yaml_tags_are_refused(tmp_path):
+    path = write(tmp_path, "scenarios/evil.yaml", "id: !!python/object/apply:os.system ['echo pwned']\n")
+    [message] = messages(path)
+    assert "YAML syntax error" in message and "python/object" in message
+
+
+def test_on_and_no_stay_strings(tmp_path):
+    """YAML 1.1 would read `on:` as True; reactions are keyed by `on`."""
+    persona = (Path(builtin_dir()) / "personas" / "decisive.yaml").read_text(encoding="utf-8")
+    path = write(tmp_path, "personas/decisive.yaml", persona)
+    model, problems = load_model(path)
+    assert problems == [] and model.reactions[0].on == "fast_reply"
+
+
+def test_rubric_weights_must_sum_to_100(tmp_path):
+    rubric = (Path(builtin_dir()) / "rubrics" / "default.yaml").read_text(encoding="utf-8")
+    path = write(tmp_path, "rubrics/default.yaml", rubric.replace("weight: 25", "weight: 30", 1))
+    [message] = messages(path)
+    assert "criteria: criterion weights sum to 105; they must sum to 100" in message
+    assert message.startswith(f"{path}:")
+
+
+def test_reference_to_unknown_persona_is_reported_at_the_key(tmp_path):
+    write(tmp_path, "scenarios/tiny.yaml", SCENARIO.replace("persona: decisive", "persona: ghost"))
+    library = load_library([tmp_path], env="")
+    [problem] = [p for p in library.problems if "ghost" in p.message]
+    assert (problem.line, problem.col) == (4, 10)
+    assert "unknown persona 'ghost'" in problem.message
+
+
+def test_validate_command_exit_codes(tmp_path, capsys):
+    good = write(tmp_path, "scenarios/tiny.yaml", SCENARIO)
+    assert main(["validate", str(good)]) == 0
+    assert "OK" in capsys.readouterr().out
+    bad = write(tmp_path, "bad/scenarios/tiny.yaml", SCENARIO.replace("price: 39", "price: -1"))
+    assert main(["validate", str(bad)]) == 1
+    out = capsys.readouterr().out
+    assert f"{bad}:7:10: product.price: Input should be greater than 0 (got -1)" in out
+
+
+def test_user_content_dirs_from_flag_and_environment(tmp_path):
+    write(tmp_path, "mine/scenarios/tiny.yaml", SCENARIO)
+    assert "tiny" in load_library([tmp_path / "mine"], env="").scenarios
+    assert "tiny" in load_library(env=str(tmp_path / "mine")).scenarios
+    assert "tiny" not in load_library(env="").scenarios
