@@ -11,8 +11,7 @@ import re
 
 from roleplay.content.models import AccuracyCriterion, Product
 from roleplay.rubric.base import CriterionScorer, matcher
-from roleplay.rubric.context import ReplyContext
-from roleplay.rubric.fab import clauses
+from roleplay.rubric.context import Analysed, ReplyContext
 from roleplay.rubric.result import CriterionResult, Evidence
 
 NUMBER = r"(\d+(?:\.\d+)?)"
@@ -29,11 +28,12 @@ class Accuracy(CriterionScorer[AccuracyCriterion]):
     def _same(self, a: float, b: float) -> bool:
         return abs(a - b) <= self.config.tolerance * max(abs(b), 1.0)
 
-    def check(self, norm: str, product: Product) -> tuple[int, list[tuple[int, int, str]]]:
+    def check(self, reply: Analysed, product: Product) -> tuple[int, list[tuple[int, int, str]]]:
         """How many claims were checked, and (start, end, what) for each that disagrees with the card."""
         checked, wrong = 0, []
         prices = product.quotable_prices
-        for start, end in clauses(norm):
+        norm = reply.norm
+        for start, end in reply.clauses:
             clause = norm[start:end]
             if self.price_cues.search(clause) and "价值" not in clause:
                 for m in PRICE.finditer(clause):
@@ -55,7 +55,7 @@ class Accuracy(CriterionScorer[AccuracyCriterion]):
     def reply(self, ctx: ReplyContext) -> CriterionResult:
         if ctx.product is None:
             return CriterionResult(self.name, None, detail={"contradictions": []})
-        checked, wrong = self.check(ctx.reply.norm, ctx.product)
+        checked, wrong = self.check(ctx.reply, ctx.product)
         if not checked:
             return CriterionResult(self.name, None, detail={"contradictions": []})
         if not wrong:

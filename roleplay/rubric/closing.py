@@ -11,7 +11,6 @@ from roleplay.content.models import ClosingCriterion
 from roleplay.rubric.base import CriterionScorer, evidence, matcher
 from roleplay.rubric.context import ReplyContext
 from roleplay.rubric.result import CriterionResult
-from roleplay.text.normalize import normalize
 
 
 class Closing(CriterionScorer[ClosingCriterion]):
@@ -24,7 +23,7 @@ class Closing(CriterionScorer[ClosingCriterion]):
 
     def buying_signal(self, ctx: ReplyContext) -> bool:
         """The scenario says so, or the shopper's last words contain a buying signal."""
-        return ctx.buying_signal or self.signals.search(normalize(ctx.customer_text))
+        return ctx.buying_signal or self.signals.search(ctx.customer_norm)
 
     def reply(self, ctx: ReplyContext) -> CriterionResult:
         norm, text = ctx.reply.norm, ctx.reply.text

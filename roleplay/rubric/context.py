@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from roleplay.content.models import Product
@@ -10,34 +12,68 @@ from roleplay.text.match import Hit
 from roleplay.text.normalize import normalize
 
 
-@dataclass(slots=True)
 class Analysed:
     """A text, its normalised form and jieba words (computed once, shared by all criteria)."""
 
-    text: str
-    norm: str
-    starts: frozenset[int]
-    ends: frozenset[int]
-    words: list[str]
+    __slots__ = ("text", "norm", "words", "_boundaries", "_clauses")
+
+    def __init__(self, text: str, norm: str, words: list[str]) -> None:
+        self.text = text
+        self.norm = norm
+        self.words = words
+        self._boundaries: frozenset[int] | None = None
+        self._clauses: list[tuple[int, int]] | None = None
 
     @classmethod
     def of(cls, text: str) -> Analysed:
         norm = normalize(text)
-        words = segment.words(norm)
-        starts, ends, position = [], [], 0
-        for word in words:
-            starts.append(position)
-            position += len(word)
-            ends.append(position)
-        return cls(text, norm, frozenset(starts), frozenset(ends), words)
+        return cls(text, norm, segment.words(norm))
+
+    @property
+    def boundaries(self) -> frozenset[int]:
+        """Offsets between words (computed on first use)."""
+        if self._boundaries is None:
+            offsets, position = [0], 0
+            for word in self.words:
+                position += len(word)
+                offsets.append(position)
+            self._boundaries = frozenset(offsets)
+        return self._boundaries
+
+    @property
+    def clauses(self) -> list[tuple[int, int]]:
+        """Character spans of the clauses, split at punctuation (computed on first use)."""
+        if self._clauses is None:
+            self._clauses = clause_spans(self.norm)
+        return self._clauses
+
+    def clause_of(self, offset: int) -> int:
+        """Index of the clause containing ``offset``."""
+        return bisect_right([start for start, _ in self.clauses], offset) - 1
 
     def on_word_boundaries(self, hit: Hit) -> bool:
         """Whether a hit starts and ends between words: 亲 in 亲肤 or 高 in 高兴 does not."""
-        return hit.start in self.starts and hit.end in self.ends
+        bounds = self.boundaries
+        return hit.start in bounds and hit.end in bounds
 
     def plausible(self, hits: list[Hit]) -> list[Hit]:
         """Drop one-character hits that are only part of a longer word."""
         return [h for h in hits if h.end - h.start > 1 or self.on_word_boundaries(h)]
+
+
+CLAUSE_BREAK = re.compile(r"[,，。!！?？;；、\n~～]|(?<!\d)\.(?!\d)")
+
+
+def clause_spans(norm: str) -> list[tuple[int, int]]:
+    """Character spans of the clauses of a text."""
+    spans, start = [], 0
+    for m in CLAUSE_BREAK.finditer(norm):
+        if m.start() > start:
+            spans.append((start, m.start()))
+        start = m.end()
+    if start < len(norm):
+        spans.append((start, len(norm)))
+    return spans
 
 
 @dataclass(slots=True)
@@ -56,3 +92,7 @@ class ReplyContext:
     @property
     def is_first(self) -> bool:
         return self.index == 0
+
+    @property
+    def customer_norm(self) -> str:
+        return normalize(self.customer_text)

@@ -7,29 +7,11 @@ after a feature, and benefit words only count as B when they address the shopper
 
 from __future__ import annotations
 
-import re
-
 from roleplay.content.models import FabCriterion, Product
 from roleplay.rubric.base import CriterionScorer, evidence, matcher
 from roleplay.rubric.context import ReplyContext
 from roleplay.rubric.result import CriterionResult
 from roleplay.text.match import Hit, PhraseMatcher, drop_overlaps
-from roleplay.text.normalize import normalize
-
-CLAUSE_BREAK = re.compile(r"[,，。!！?？;；、\n~～]|(?<!\d)\.(?!\d)")
-
-
-def clauses(norm: str) -> list[tuple[int, int]]:
-    """Character spans of the clauses of a reply."""
-    spans, start = [], 0
-    for m in CLAUSE_BREAK.finditer(norm):
-        if m.start() > start:
-            spans.append((start, m.start()))
-        start = m.end()
-    if start < len(norm):
-        spans.append((start, len(norm)))
-    return spans
-
 
 class Fab(CriterionScorer[FabCriterion]):
     name = "fab"
@@ -73,13 +55,14 @@ class Fab(CriterionScorer[FabCriterion]):
         return {"F": drop_overlaps(features), "A": drop_overlaps(advantages), "B": drop_overlaps(benefits)}
 
     def _benefits(self, ctx: ReplyContext) -> list[Hit]:
+        """Strong benefit cues, and benefit words in a clause that addresses the shopper."""
         reply = ctx.reply
         found = reply.plausible(self.benefit_strong.find(reply.norm))
-        for start, end in clauses(reply.norm):
-            clause = reply.norm[start:end]
-            people = reply.plausible([_shift(h, start) for h in self.person.find(clause)])
-            if people:
-                found += reply.plausible([_shift(h, start) for h in self.benefit.find(clause)])
+        people = reply.plausible(self.person.find(reply.norm))
+        if people:
+            addressed = {reply.clause_of(h.start) for h in people}
+            benefits = reply.plausible(self.benefit.find(reply.norm))
+            found += [h for h in benefits if reply.clause_of(h.start) in addressed]
         return found
 
     def applies(self, ctx: ReplyContext, present: list[str]) -> bool:
@@ -89,7 +72,7 @@ class Fab(CriterionScorer[FabCriterion]):
         """
         if "fab" in ctx.expects or len(present) >= 2:
             return True
-        return bool(ctx.customer_text) and self.asks.search(normalize(ctx.customer_text))
+        return bool(ctx.customer_text) and self.asks.search(ctx.customer_norm)
 
     def reply(self, ctx: ReplyContext) -> CriterionResult:
         parts = self.components(ctx)
@@ -132,7 +115,4 @@ def _linked(parts: dict[str, list[Hit]]) -> bool:
     advantages = [h.start for h in parts["A"] if h.start >= first_feature]
     return bool(advantages) and any(h.start > min(advantages) for h in parts["B"])
 
-
-def _shift(hit: Hit, offset: int) -> Hit:
-    return Hit(hit.start + offset, hit.end + offset, hit.text, hit.source)
 

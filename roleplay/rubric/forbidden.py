@@ -9,22 +9,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from roleplay.content.models import ForbiddenCriterion, ForbiddenList
+from roleplay.content.models import ForbiddenCriterion
 from roleplay.rubric.base import CriterionScorer, matcher
 from roleplay.rubric.context import ReplyContext
 from roleplay.rubric.result import CriterionResult, Evidence
-from roleplay.text.match import PUNCTUATION, Hit, PhraseMatcher, drop_overlaps, fuzzy_hits
-from roleplay.text.normalize import normalize
+from roleplay.text.match import PUNCTUATION, FuzzyPhrases, Hit, PhraseMatcher, drop_overlaps
 
 _BARE = str.maketrans("", "", PUNCTUATION)
+#: Whole-reply patterns (a lone 嗯) are only tried on replies this short.
+WHOLE_REPLY_MAX = 12
 
 
 @dataclass(frozen=True, slots=True)
 class _Category:
     name: str
-    config: ForbiddenList
     matcher: PhraseMatcher
-    long_phrases: tuple[str, ...]
     whole: tuple[re.Pattern[str], ...]
 
 
@@ -37,34 +36,38 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         self.categories = [
             _Category(
                 name,
-                category,
                 matcher(category) if not category.whole_reply else PhraseMatcher(),
-                tuple(normalize(p) for p in category.phrases if len(p) >= config.fuzzy_min_chars),
                 tuple(re.compile(p) for p in category.patterns) if category.whole_reply else (),
             )
             for name, category in config.categories.items()
         ]
+        self.fuzzy = FuzzyPhrases(
+            ((p, name) for name, c in config.categories.items() for p in c.phrases),
+            config.fuzzy_threshold,
+            config.fuzzy_min_chars,
+        )
 
     def hits(self, ctx: ReplyContext) -> list[tuple[str, Hit]]:
         """(category, hit) pairs in text order, allow-listed words removed."""
         norm = ctx.reply.norm
         allowed = self.allow.find(norm)
-        found: list[tuple[str, Hit]] = []
+        by_category: dict[str, list[Hit]] = {}
         for category in self.categories:
             if category.whole:
+                if len(norm) > WHOLE_REPLY_MAX:
+                    continue
                 bare = norm.translate(_BARE)
                 if bare and any(p.fullmatch(bare) for p in category.whole):
-                    found.append((category.name, Hit(0, len(norm), norm, "whole reply")))
-                continue
-            exact = category.matcher.find(norm)
-            fuzzy = fuzzy_hits(
-                norm,
-                [p for p in category.long_phrases if all(h.source != p for h in exact)],
-                self.config.fuzzy_threshold,
-                self.config.fuzzy_min_chars,
-            )
-            kept = [h for h in exact + fuzzy if not any(h.inside(a) for a in allowed)]
-            found.extend((category.name, h) for h in drop_overlaps(ctx.reply.plausible(kept)))
+                    by_category[category.name] = [Hit(0, len(norm), norm, "whole reply")]
+            else:
+                by_category[category.name] = category.matcher.find(norm)
+        exact = {h.source for hits in by_category.values() for h in hits}
+        for name, hit in self.fuzzy.find(norm, skip=exact):
+            by_category[name].append(hit)
+        found: list[tuple[str, Hit]] = []
+        for name, hits in by_category.items():
+            kept = [h for h in hits if not any(h.inside(a) for a in allowed)]
+            found.extend((name, h) for h in drop_overlaps(ctx.reply.plausible(kept)))
         found.sort(key=lambda pair: pair[1].start)
         return found
 

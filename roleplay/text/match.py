@@ -7,7 +7,7 @@ costs one scan per list rather than one per phrase.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -32,52 +32,68 @@ class Hit:
 
 
 class PhraseMatcher:
-    """Literal phrases (normalised like replies) plus regular expressions, in one pass each."""
+    """Literal phrases (normalised like replies) and regular expressions, compiled into one regex.
+
+    Phrases come first, longest first, so the longest phrase wins at a position; hits do not
+    overlap. One scan per word list keeps grading fast.
+    """
 
     def __init__(self, phrases: Iterable[str] = (), patterns: Iterable[str] = ()) -> None:
         self.phrases = sorted({normalize(p) for p in phrases if p}, key=len, reverse=True)
-        self._literal = re.compile("|".join(map(re.escape, self.phrases))) if self.phrases else None
-        self._patterns = [re.compile(p) for p in patterns]
+        alternatives = [re.escape(p) for p in self.phrases] + [f"(?:{p})" for p in patterns]
+        self._regex = re.compile("|".join(alternatives)) if alternatives else None
 
     def __bool__(self) -> bool:
-        return bool(self._literal or self._patterns)
+        return self._regex is not None
 
     def find(self, norm: str) -> list[Hit]:
-        """Every non-overlapping hit of a phrase, then of each pattern, in text order."""
-        hits: list[Hit] = []
-        if self._literal is not None:
-            hits.extend(Hit(m.start(), m.end(), m.group(), m.group()) for m in self._literal.finditer(norm))
-        for pattern in self._patterns:
-            hits.extend(
-                Hit(m.start(), m.end(), m.group(), pattern.pattern)
-                for m in pattern.finditer(norm)
-                if m.end() > m.start()
-            )
-        hits.sort(key=lambda h: (h.start, -h.end))
-        return hits
+        """Every hit, in text order."""
+        if self._regex is None:
+            return []
+        return [
+            Hit(m.start(), m.end(), m.group(), m.group())
+            for m in self._regex.finditer(norm)
+            if m.end() > m.start()
+        ]
 
     def search(self, norm: str) -> bool:
         """Whether anything matches (cheaper than :meth:`find`)."""
-        if self._literal is not None and self._literal.search(norm):
-            return True
-        return any(p.search(norm) for p in self._patterns)
+        return self._regex is not None and self._regex.search(norm) is not None
 
 
-def fuzzy_hits(norm: str, phrases: Sequence[str], threshold: float, min_chars: int) -> list[Hit]:
-    """Variants of long phrases (爱买就买不买 for 爱买不买) by rapidfuzz partial alignment.
+class FuzzyPhrases:
+    """Close variants of long phrases (你这样讲就不对了 for 你这样说就不对了), with their tags.
 
-    Only phrases of at least ``min_chars`` characters are tried: short ones would match too much.
+    One rapidfuzz call scores every phrase against the reply in C; the alignment (the span) is
+    computed only for the rare phrases that pass the threshold. Short phrases would match too
+    much and are left to exact matching.
     """
-    hits = []
-    chars = set(norm)
-    for phrase in phrases:
-        if len(phrase) < min_chars or len(chars.intersection(phrase)) < len(phrase) * threshold / 100 - 1:
-            continue
-        alignment = fuzz.partial_ratio_alignment(phrase, norm, score_cutoff=threshold)
-        if alignment is not None:
-            start, end = alignment.dest_start, alignment.dest_end
-            hits.append(Hit(start, end, norm[start:end], phrase))
-    return hits
+
+    def __init__(self, tagged: Iterable[tuple[str, str]], threshold: float, min_chars: int) -> None:
+        pairs = [(normalize(p), tag) for p, tag in tagged if len(p) >= min_chars]
+        self.phrases = [p for p, _ in pairs]
+        self.tags = [tag for _, tag in pairs]
+        self.threshold = threshold
+        # A window scoring >= threshold shares at least this many of the phrase's distinct
+        # characters with the text; checking that first skips rapidfuzz for almost every reply.
+        self._chars = [frozenset(p) for p in self.phrases]
+        self._needed = [len(c) - int(len(p) * (100 - threshold) / 100) for c, p in zip(self._chars, self.phrases)]
+
+    def find(self, norm: str, skip: Iterable[str] = ()) -> list[tuple[str, Hit]]:
+        """(tag, hit) for each phrase whose variant occurs in ``norm``, except phrases in ``skip``."""
+        chars = set(norm)
+        candidates = [i for i, c in enumerate(self._chars) if len(c & chars) >= self._needed[i]]
+        skipped = set(skip)
+        found = []
+        for index in candidates:
+            phrase = self.phrases[index]
+            if phrase in skipped:
+                continue
+            alignment = fuzz.partial_ratio_alignment(phrase, norm, score_cutoff=self.threshold)
+            if alignment is not None:
+                start, end = alignment.dest_start, alignment.dest_end
+                found.append((self.tags[index], Hit(start, end, norm[start:end], phrase)))
+        return found
 
 
 def strip_punctuation(text: str) -> str:

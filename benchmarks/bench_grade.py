@@ -1,0 +1,83 @@
+"""Rubric throughput against raw jieba segmentation of the same replies, in the same run.
+
+    python benchmarks/bench_grade.py [--rounds N]
+
+Prints replies/s for `jieba.lcut` alone and for the whole rubric (normalisation, segmentation,
+all seven criteria), their ratio, and the rubric's per-reply p50/p99 latency. The aim is a
+ratio of at least 50 % and p99 under 5 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import statistics
+import time
+from pathlib import Path
+
+import jieba
+
+from roleplay.content.library import load_library
+from roleplay.rubric.scorer import scorer_for
+from roleplay.text import segment
+
+DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
+
+
+def replies(library) -> list[str]:
+    """The labelled replies plus every model answer of the shipped scenarios."""
+    texts = []
+    for name in ("replies.dev.jsonl", "replies.extra.jsonl"):
+        for line in (DATA / name).read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                texts.append(json.loads(line)["text"])
+    for scenario in library.scenarios.values():
+        texts.extend(node.model_answer for node in scenario.nodes.values() if node.model_answer)
+    return texts
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=30)
+    args = parser.parse_args()
+
+    library = load_library(env="")
+    scorer = scorer_for(library.rubric("default"))
+    product = next(iter(library.scenarios.values())).product
+    texts = replies(library)
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    segment.load()
+    for text in texts:  # warm both paths
+        jieba.lcut(text)
+        scorer.score_text(text, latency_s=8, product=product)
+
+    start = time.perf_counter()
+    for _ in range(args.rounds):
+        for text in texts:
+            jieba.lcut(text)
+    jieba_s = time.perf_counter() - start
+
+    samples = []
+    start = time.perf_counter()
+    for _ in range(args.rounds):
+        for index, text in enumerate(texts):
+            t0 = time.perf_counter()
+            scorer.score_text(text, index=index % 6, latency_s=8, customer_text="怎么拍?", product=product)
+            samples.append(time.perf_counter() - t0)
+    rubric_s = time.perf_counter() - start
+
+    n = len(texts) * args.rounds
+    samples.sort()
+    jieba_rate, rubric_rate = n / jieba_s, n / rubric_s
+    print(f"replies: {len(texts)} distinct x {args.rounds} rounds = {n}")
+    print(f"jieba.lcut only : {jieba_rate:10.0f} replies/s")
+    print(f"whole rubric    : {rubric_rate:10.0f} replies/s")
+    print(f"ratio           : {rubric_rate / jieba_rate:10.1%} of jieba-only throughput (aim >= 50%)")
+    print(f"rubric per reply: p50 {statistics.median(samples) * 1e3:.3f} ms, "
+          f"p99 {samples[int(0.99 * (len(samples) - 1))] * 1e3:.3f} ms (aim p99 < 5 ms)")
+
+
+if __name__ == "__main__":
+    main()
