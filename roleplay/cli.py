@@ -123,11 +123,21 @@ def cmd_play(args: argparse.Namespace) -> int:
     if not scenarios:
         print("roleplay: no scenarios found; check `roleplay validate`", file=sys.stderr)
         return 1
-    scenario = library.scenario(args.scenario) if args.scenario else scenarios[0]
-    session = Session(scenario, library.persona(scenario.persona), library.rubric(scenario.rubric), args.seed)
     timed = sys.stdin.isatty()
+    if args.scenario:
+        scenario = library.scenario(args.scenario)
+    elif timed:
+        scenario = _choose_scenario(scenarios)
+    else:
+        scenario = scenarios[0]
+    session = Session(scenario, library.persona(scenario.persona), library.rubric(scenario.rubric), args.seed)
 
-    def read_line() -> str | None:
+    def read_line(prompt: str) -> str | None:
+        if timed:
+            try:
+                return input(prompt)
+            except EOFError:
+                return None
         line = sys.stdin.readline()
         return line if line else None
 
@@ -142,6 +152,19 @@ def cmd_play(args: argparse.Namespace) -> int:
     if args.trainee:
         player.say(f"学员：{args.trainee}")
     return player.run()
+
+
+def _choose_scenario(scenarios: list):
+    """Ask on the terminal which scenario to play (Enter: the first)."""
+    from roleplay.content.models import DIFFICULTY_LABELS
+
+    for number, scenario in enumerate(scenarios, start=1):
+        print(f"  {number}. {scenario.title}（{DIFFICULTY_LABELS[scenario.difficulty]}）")
+    while True:
+        answer = input(f"选择场景 1-{len(scenarios)}（回车选 1）：").strip() or "1"
+        if answer.isdigit() and 1 <= int(answer) <= len(scenarios):
+            return scenarios[int(answer) - 1]
+        print("请输入列表中的编号。")
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

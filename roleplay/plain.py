@@ -22,7 +22,7 @@ class PlainPlayer:
         self,
         session: Session,
         out: TextIO,
-        read_line: Callable[[], str | None],
+        read_line: Callable[[str], str | None],
         *,
         timed: bool,
         default_latency: float,
@@ -70,9 +70,7 @@ class PlainPlayer:
         self.show_customer(self.session.start())
         while not self.session.ended:
             asked_at = self.clock()
-            if self.timed:
-                print("你：", end="", file=self.out, flush=True)
-            line = self.read_line()
+            line = self.read_line("你：" if self.timed else "")
             if line is None or line.strip() == "/quit":
                 break
             text = line.strip()
