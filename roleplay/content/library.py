@@ -6,12 +6,14 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from roleplay.content.loader import FOLDERS, load_model, yaml_files
 from roleplay.content.models import Persona, Rubric, Scenario
 from roleplay.content.yamlmarks import Problem, load_marked
 
 ENV_PATH = "ROLEPLAY_PATH"
+T = TypeVar("T")
 
 
 def builtin_dir() -> Path:
@@ -52,25 +54,13 @@ class Library:
         return not any(p.severity == "error" for p in self.problems)
 
     def scenario(self, scenario_id: str) -> Scenario:
-        try:
-            return self.scenarios[scenario_id]
-        except KeyError:
-            known = ", ".join(sorted(self.scenarios)) or "none"
-            raise LookupError(f"unknown scenario {scenario_id!r}; available: {known}") from None
+        return _lookup(self.scenarios, "scenario", scenario_id)
 
     def rubric(self, rubric_id: str) -> Rubric:
-        try:
-            return self.rubrics[rubric_id]
-        except KeyError:
-            known = ", ".join(sorted(self.rubrics)) or "none"
-            raise LookupError(f"unknown rubric {rubric_id!r}; available: {known}") from None
+        return _lookup(self.rubrics, "rubric", rubric_id)
 
     def persona(self, persona_id: str) -> Persona:
-        try:
-            return self.personas[persona_id]
-        except KeyError:
-            known = ", ".join(sorted(self.personas)) or "none"
-            raise LookupError(f"unknown persona {persona_id!r}; available: {known}") from None
+        return _lookup(self.personas, "persona", persona_id)
 
     def add_file(self, path: Path) -> None:
         """Load one file and file it under its kind; a later file with the same id overrides."""
@@ -93,6 +83,15 @@ class Library:
                     known = ", ".join(sorted(table)) or "none loaded"
                     message = f"unknown {key} {ref!r}; known: {known}"
                     self.problems.append(doc.problem((key,), message) if doc else Problem(str(path), 1, 1, message))
+
+
+def _lookup(table: dict[str, T], kind: str, item_id: str) -> T:
+    """An item by id, or a LookupError that lists what is available."""
+    try:
+        return table[item_id]
+    except KeyError:
+        known = ", ".join(sorted(table)) or "none"
+        raise LookupError(f"unknown {kind} {item_id!r}; available: {known}") from None
 
 
 def content_files(dirs: Iterable[Path]) -> list[Path]:

@@ -19,8 +19,9 @@ from roleplay.text.normalize import normalize
 
 #: Words that carry no intent: particles, fillers and the address 亲.
 FILLERS = frozenset("的 了 呢 吗 哦 亲 啊 呀 吧 哈 嘛 噢 哟 么 亲亲 哈哈".split())
-KEYWORD_FUZZY_MIN = 3
-KEYWORD_FUZZY_SCORE = 90
+#: Keywords this long also match a variant with one character changed or inserted.
+KEYWORD_FUZZY_MIN = 5
+KEYWORD_FUZZY_SCORE = 80
 
 
 def content_words(words: Iterable[str]) -> str:

@@ -1,0 +1,176 @@
+"""The session state machine on a small scenario built for the purpose."""
+
+from __future__ import annotations
+
+import pytest
+
+from roleplay.content.models import Persona, Scenario
+from roleplay.engine.intents import IntentMatcher
+from roleplay.engine.session import Session
+from roleplay.rubric.context import Analysed
+
+PERSONA = {
+    "id": "tester",
+    "name": "测试顾客",
+    "archetype": "decisive",
+    "traits": {"patience": 50, "interest": 40, "mood": 50, "typing_cpm": 120},
+    "phrasebook": {
+        "greeting": ["在吗", "在不在"],
+        "slow_reply": ["太慢了"],
+        "rude_reply": ["什么态度"],
+        "confused": ["没听懂"],
+        "leaving": ["走了"],
+    },
+    "reactions": [
+        {"on": "slow_reply", "effects": {"patience": -20}, "say": "slow_reply"},
+        {"on": "too_slow", "effects": {"patience": -60}, "say": "slow_reply"},
+        {"on": "forbidden", "effects": {"patience": -30, "mood": -30}, "say": "rude_reply"},
+        {"on": "fab_pitch", "effects": {"interest": 20}},
+        {"on": "closing_attempt", "technique": "gift", "effects": {"interest": 30}},
+        {"on": "no_progress", "effects": {"patience": -10}},
+    ],
+}
+SCENARIO = {
+    "id": "mini",
+    "title": "迷你场景",
+    "difficulty": "easy",
+    "persona": "tester",
+    "product": {
+        "name": "保温杯",
+        "price": 89,
+        "features": [{"name": "316不锈钢内胆", "keywords": ["316", "不锈钢"]}],
+        "stock": 10,
+        "shipping": "48小时内发货",
+        "returns": "7天无理由",
+    },
+    "max_turns": 4,
+    "intents": {
+        "keep_warm": {"label": "保温时长", "keywords": ["12小时", "保温12小时"], "examples": ["保温效果很好可以保温一整天"]},
+    },
+    "start": "ask",
+    "nodes": {
+        "ask": {
+            "say": ["@greeting", ["{product}保温多久？", "这个{product}能保温多久？"]],
+            "expects": ["fab"],
+            "model_answer": "亲，316不锈钢内胆，保温12小时，您冬天出门也能喝上热水。",
+            "transitions": [
+                {"intent": "keep_warm", "to": "price", "when": {"mood_gte": 40}},
+                {"signal": "fab_pitch", "to": "price"},
+            ],
+        },
+        "price": {
+            "say": ["{price}元能便宜吗？"],
+            "buying_signal": True,
+            "model_answer": "价格已经是活动价了，现在拍下还送您杯套。",
+            "transitions": [
+                {"signal": "closing:gift", "to": "won"},
+                {"to": "won", "when": {"interest_gte": 90}},
+            ],
+        },
+        "won": {"outcome": "converted", "say": ["那我拍了"]},
+    },
+}
+
+
+@pytest.fixture
+def session_factory(library):
+    persona = Persona.model_validate(PERSONA)
+    scenario = Scenario.model_validate(SCENARIO)
+    return lambda seed=0: Session(scenario, persona, library.rubric("default"), seed)
+
+
+def test_start_renders_variants_placeholders_and_typing_delay(session_factory):
+    messages = session_factory(0).start()
+    assert messages[0].text in {"在吗", "在不在"}
+    assert messages[1].text in {"保温杯保温多久？", "这个保温杯能保温多久？"}
+    assert messages[1].typing_s == pytest.approx(1.0 + len(messages[1].text) * 60 / 120, abs=0.1)
+
+
+def test_seeds_replay_and_vary(session_factory):
+    runs = {seed: [m.text for m in session_factory(seed).start()] for seed in range(12)}
+    assert [m.text for m in session_factory(5).start()] == runs[5]
+    assert len({tuple(r) for r in runs.values()}) > 1
+
+
+def test_intent_with_condition_then_gift_signal_converts(session_factory):
+    session = session_factory()
+    session.start()
+    turn = session.reply("亲，这款可以保温12小时哦。", 5)
+    assert turn.intent.intent == "keep_warm" and turn.next_node == "price"
+    assert [m.text for m in turn.customer] == ["89元能便宜吗？"]
+    turn = session.reply("价格是活动价了，现在拍下还送您杯套。", 5)
+    assert turn.ended and turn.outcome == "converted"
+    assert session.report().outcome_label == "成交"
+
+
+def test_fab_signal_and_reaction_raise_interest(session_factory):
+    session = session_factory()
+    session.start()
+    turn = session.reply("这款是316不锈钢内胆，保温持久，您冬天出门也能喝上热水。", 5)
+    assert "fab_pitch" in turn.score.events and turn.next_node == "price"
+    assert turn.state.interest == 60
+
+
+def test_default_transition_waits_for_its_condition(session_factory):
+    session = session_factory()
+    session.start()
+    session.reply("这款是316不锈钢内胆，保温持久，您冬天出门也能喝上热水。", 5)  # interest 60
+    turn = session.reply("价格已经很实惠了。", 5)
+    assert not turn.ended and turn.next_node == "price"
+
+
+def test_no_progress_costs_patience_and_repeats_the_question(session_factory):
+    session = session_factory()
+    session.start()
+    turn = session.reply("您好", 5)
+    assert turn.next_node == "ask" and turn.intent is None
+    assert turn.customer[0].text == "没听懂"
+    assert turn.state.patience == 40
+
+
+def test_rude_reply_costs_patience_and_the_condition_blocks_the_intent(session_factory):
+    session = session_factory()
+    session.start()
+    turn = session.reply("爱买不买，保温12小时", 5)
+    assert turn.customer[0].text == "什么态度"
+    assert turn.state.mood == 20
+    assert turn.state.patience == 10  # -30 for the forbidden phrase, -10 for no progress
+    assert turn.next_node == "ask"  # mood below 40 blocks the keep_warm transition
+
+
+def test_too_slow_empties_patience_and_the_customer_leaves(session_factory):
+    session = session_factory()
+    session.start()
+    turn = session.reply("亲，这款可以保温12小时哦。", 45)
+    assert turn.ended and turn.outcome == "lost"
+    assert [m.text for m in turn.customer] == ["太慢了", "走了"]
+    with pytest.raises(RuntimeError):
+        session.reply("还在吗", 1)
+
+
+def test_customer_leaves_after_max_turns(session_factory):
+    session = session_factory()
+    session.start()
+    turns = [session.reply(f"第{i}句无关的话", 2) for i in range(4)]
+    assert turns[-1].ended and turns[-1].outcome == "lost"
+    assert turns[-1].customer[-1].text == "走了"
+
+
+def test_report_before_the_end_is_unfinished(session_factory):
+    session = session_factory()
+    session.start()
+    session.reply("亲，这款可以保温12小时哦。", 5)
+    report = session.report()
+    assert report.outcome is None and report.outcome_label == "未完成"
+    assert len(report.turns) == 1 and report.turns[0].answered[-1].text.endswith("保温多久？")
+
+
+def test_intent_examples_match_paraphrases_without_keywords():
+    matcher = IntentMatcher(Scenario.model_validate(SCENARIO).intents)
+    paraphrase = Analysed.of("亲，保温效果非常好，可以保温一整天呢")
+    unrelated = Analysed.of("我们周末不发货")
+    assert matcher.matches("keep_warm", paraphrase) is not None
+    assert matcher.matches("keep_warm", unrelated) is None
+    # A near-miss spelling of a keyword still counts (rapidfuzz), not only exact substrings.
+    variant = matcher.matches("keep_warm", Analysed.of("能保温12个小时"))
+    assert variant is not None and variant.via == "保温12小时"
