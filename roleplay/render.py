@@ -11,7 +11,7 @@ import sys
 from collections.abc import Iterable
 from typing import TextIO
 
-from roleplay.engine.session import CustomerState, SessionReport, Turn
+from roleplay.engine.session import OUTCOME_LABELS, CustomerState, SessionReport, Turn
 from roleplay.rubric.result import Evidence, ReplyScore, SessionScore
 from roleplay.text.width import pad
 
@@ -107,6 +107,8 @@ def score_lines(score: SessionScore, labels: dict[str, str]) -> list[str]:
     ]
     if score.fatal:
         lines.append("一票否决：出现 " + "、".join(score.fatal) + " 类禁语")
+    if score.failed_outcome:
+        lines.append(f"未通过原因：顾客{OUTCOME_LABELS[score.failed_outcome]}")
     for name, result in score.criteria.items():
         lines.append(f"  {pad(labels[name], width)}{bar(result.score)}")
     latency = score.criteria["latency"].detail

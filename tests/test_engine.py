@@ -174,3 +174,8 @@ def test_intent_examples_match_paraphrases_without_keywords():
     # A near-miss spelling of a keyword still counts (rapidfuzz), not only exact substrings.
     variant = matcher.matches("keep_warm", Analysed.of("能保温12个小时"))
     assert variant is not None and variant.via == "保温12小时"
+
+
+def test_a_fragment_of_an_example_is_not_a_match():
+    matcher = IntentMatcher(Scenario.model_validate(SCENARIO).intents)
+    assert matcher.score("keep_warm", Analysed.of("很好")).score < 70

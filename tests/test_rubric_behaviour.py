@@ -147,3 +147,42 @@ def test_session_weights_renormalise_over_applicable_criteria(scorer):
     session = scorer.score_session([scorer.score_text("亲,您好!", latency_s=3)])
     assert session.criteria["fab"].score is None
     assert session.total == pytest.approx(100.0)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["这款净水器每天只要1块钱。", "现在比原价直降100元哦。", "活动价只要299元,还送价值59元的硅胶垫。"],
+)
+def test_arithmetic_and_differences_are_not_price_claims(scorer, library, text):
+    product = library.scenario("air_fryer_fab").product
+    assert scorer.score_text(text, product=product).results["accuracy"].detail["contradictions"] == []
+
+
+def test_reassurance_in_use_is_a_benefit(scorer):
+    assert scorer.score_text("这款是食品级硅胶,无毒无味,您用着也放心。").results["fab"].detail["components"] == ["F", "B"]
+    assert scorer.score_text("您放心,我们马上发货。").results["fab"].detail["components"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "techniques"),
+    [
+        ("您还是担心过敏吗?", []),
+        ("A款还是B款呢?", ["alternative"]),
+        ("下单就送一支价值199元的护手霜。", ["gift"]),
+    ],
+)
+def test_closing_edge_cases(scorer, text, techniques):
+    assert scorer.score_text(text).results["closing"].detail["techniques"] == techniques
+
+
+def test_logistics_fastest_is_not_an_absolute_claim(scorer):
+    assert scorer.score_text("最快明天就能到。").results["forbidden"].detail["hits"] == []
+    assert scorer.score_text("这是最快的处理器。").results["forbidden"].detail["hits"]
+
+
+def test_losing_the_customer_fails_a_practice_session(scorer):
+    replies = [scorer.score_text("亲,您好,这款是纯棉面料,吸汗透气,您穿着很舒服。", latency_s=5)]
+    assert scorer.score_session(replies).passed
+    lost = scorer.score_session(replies, outcome="lost")
+    assert not lost.passed and lost.failed_outcome == "lost" and lost.total > 60
+    assert scorer.score_session(replies, outcome="unpaid").passed

@@ -12,7 +12,7 @@ import pytest
 from roleplay.content.library import load_library
 from roleplay.engine.session import Session, Turn
 
-LIB = load_library()
+LIB = load_library(env="")
 
 #: Skilled trainee replies per scenario: (reply, seconds taken). The first reply is within the
 #: 10 s first-response norm, the others within 15 s.
@@ -133,7 +133,9 @@ def test_slow_agent_loses_the_customer(scenario_id: str) -> None:
     session, turns = run(scenario_id, slow)
     assert session.outcome == "lost"
     assert all("too_slow" in t.score.events for t in turns)
-    assert session.report().score.criteria["latency"].score == 0
+    report = session.report()
+    assert report.score.criteria["latency"].score == 0
+    assert not report.score.passed and report.score.failed_outcome == "lost"
 
 
 # -- personas behave differently ---------------------------------------------------------------

@@ -253,6 +253,13 @@ class CueCriterion(Criterion):
 
 class AccuracyCriterion(Criterion):
     price_cues: Lexicon = Field(description="Words that make a number in the clause a price claim.")
+    not_claims: Lexicon = Field(
+        default_factory=Lexicon,
+        description="Clauses with these words hold arithmetic, not card facts (每天, 日均, 价值…).",
+    )
+    difference_marks: str = Field(
+        "", description="A number right after one of these characters is a difference (多10小时, 降600元)."
+    )
     tolerance: float = Field(0.01, ge=0, description="Relative tolerance when comparing numbers.")
 
 
@@ -280,6 +287,10 @@ class Rubric(Strict):
     version: str = Field(description="Bump when scoring changes; stored with every session.")
     title: str
     pass_mark: Percent
+    fail_outcomes: list[Outcome] = Field(
+        default_factory=lambda: ["lost"],
+        description="A practice session ending this way fails whatever its score (the customer was lost).",
+    )
     criteria: Criteria
 
 

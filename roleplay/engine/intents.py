@@ -29,6 +29,23 @@ def content_words(words: Iterable[str]) -> str:
     return " ".join(w for w in words if w.strip(PUNCTUATION) and w not in FILLERS)
 
 
+#: Share of an example's content words a reply must cover before its similarity counts in full.
+MIN_COVERAGE = 0.5
+
+
+def example_similarity(words: str, reply_set: set[str], example_words: str) -> float:
+    """rapidfuzz token-set similarity, scaled down when the reply covers little of the example.
+
+    Token-set ratio alone gives 100 whenever one side's words are a subset of the other's, so a
+    bare "两盒" would fully match "两盒一共238元"; a reply must also cover the example's content.
+    """
+    example_set = set(example_words.split())
+    if not example_set or not reply_set:
+        return 0.0
+    coverage = len(reply_set & example_set) / len(example_set)
+    return fuzz.token_set_ratio(words, example_words) * min(1.0, coverage / MIN_COVERAGE)
+
+
 @dataclass(frozen=True, slots=True)
 class IntentMatch:
     intent: str
@@ -67,8 +84,9 @@ class IntentMatcher:
             if s > best.score:
                 best = IntentMatch(intent_id, s, keyword)
         words = content_words(reply.words)
+        reply_set = set(words.split())
         for example, example_words in self._example_words()[intent_id]:
-            s = fuzz.token_set_ratio(words, example_words)
+            s = example_similarity(words, reply_set, example_words)
             if s > best.score:
                 best = IntentMatch(intent_id, s, example)
         return best

@@ -172,7 +172,7 @@ class Session:
 
     def report(self) -> SessionReport:
         """Scores so far (a session quit early is reported with outcome None)."""
-        score = self.scorer.score_session([t.score for t in self.turns])
+        score = self.scorer.score_session([t.score for t in self.turns], self.outcome)
         return SessionReport(
             self.scenario, self.persona, self.rubric, self.seed, self.outcome, score, list(self.turns)
         )
@@ -196,8 +196,12 @@ class Session:
     def _choose(
         self, node: Node, score: ReplyScore, reply: Analysed, turn_count: int
     ) -> tuple[Transition | None, IntentMatch | None]:
-        """The transition to take: the best-matching triggered one, else the first default."""
-        best: tuple[float, Transition, IntentMatch | None] | None = None
+        """The transition to take, else the first default one.
+
+        Among triggered transitions, one that met more triggers (intent and signal) wins, then
+        the stronger intent match, then the first listed.
+        """
+        best: tuple[tuple[int, float], Transition, IntentMatch | None] | None = None
         default: Transition | None = None
         for transition in node.transitions:
             if not self._holds(transition, turn_count):
@@ -210,7 +214,7 @@ class Session:
             match = self.intents.matches(transition.intent, reply) if transition.intent else None
             if transition.intent and match is None:
                 continue
-            strength = match.score if match else 100.0
+            strength = (bool(transition.intent) + bool(transition.signal), match.score if match else 100.0)
             if best is None or strength > best[0]:
                 best = (strength, transition, match)
         if best is not None:

@@ -2,7 +2,8 @@
 
 Only numbers that are clearly claims about the card are checked: a number with 元 in a clause
 that talks about the price, or a number with a spec's unit in a clause naming that spec.
-Value-splitting arithmetic (日均0.5元) and gift values (价值59元) are not price claims.
+Value-splitting arithmetic (日均0.5元), gift values (价值59元) and differences (直降600元,
+续航多10小时) are not claims about the card.
 """
 
 from __future__ import annotations
@@ -24,9 +25,14 @@ class Accuracy(CriterionScorer[AccuracyCriterion]):
     def __init__(self, config: AccuracyCriterion) -> None:
         super().__init__(config)
         self.price_cues = matcher(config.price_cues)
+        self.not_claims = matcher(config.not_claims)
 
     def _same(self, a: float, b: float) -> bool:
         return abs(a - b) <= self.config.tolerance * max(abs(b), 1.0)
+
+    def _difference(self, clause: str, start: int) -> bool:
+        """A number right after 多/降/省… states a difference, not the card's value."""
+        return start > 0 and clause[start - 1] in self.config.difference_marks
 
     def check(self, reply: Analysed, product: Product) -> tuple[int, list[tuple[int, int, str]]]:
         """How many claims were checked, and (start, end, what) for each that disagrees with the card."""
@@ -35,8 +41,12 @@ class Accuracy(CriterionScorer[AccuracyCriterion]):
         norm = reply.norm
         for start, end in reply.clauses:
             clause = norm[start:end]
-            if self.price_cues.search(clause) and "价值" not in clause:
+            if self.not_claims.search(clause):
+                continue
+            if self.price_cues.search(clause):
                 for m in PRICE.finditer(clause):
+                    if self._difference(clause, m.start()):
+                        continue
                     checked += 1
                     value = float(m.group(1) or m.group(2))
                     if not any(self._same(value, p) for p in prices):
@@ -46,6 +56,8 @@ class Accuracy(CriterionScorer[AccuracyCriterion]):
                 if not any(k in clause for k in (spec.name, *spec.keywords)):
                     continue
                 for m in re.finditer(NUMBER + r"\s*" + re.escape(spec.unit.lower()), clause):
+                    if self._difference(clause, m.start()):
+                        continue
                     checked += 1
                     if not self._same(float(m.group(1)), spec.value):
                         what = f"{spec.name}应为{spec.value:g}{spec.unit}"

@@ -80,6 +80,7 @@ class SessionScore:
     passed: bool
     fatal: list[str]
     pass_mark: float
+    failed_outcome: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {

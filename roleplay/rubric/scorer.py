@@ -72,16 +72,21 @@ class Scorer:
         )
         return self.score_reply(ctx)
 
-    def score_session(self, replies: Sequence[ReplyScore]) -> SessionScore:
-        """Per-criterion session scores, the weighted total and pass/fail (fatal hits fail)."""
+    def score_session(self, replies: Sequence[ReplyScore], outcome: str | None = None) -> SessionScore:
+        """Per-criterion session scores, the weighted total and pass/fail.
+
+        A fatal forbidden phrase fails the session, and so does an outcome listed in the
+        rubric's ``fail_outcomes`` (a lost customer); chat logs have no outcome.
+        """
         criteria = {
             name: criterion.session([r.results[name] for r in replies])
             for name, criterion in self.criteria.items()
         }
         total = weighted_total({n: r.score for n, r in criteria.items()}, self.weights)
         fatal = sorted({cat for r in replies for cat in r.fatal})
-        passed = bool(replies) and total >= self.rubric.pass_mark and not fatal
-        return SessionScore(criteria, total, passed, fatal, self.rubric.pass_mark)
+        failed_outcome = outcome if outcome in self.rubric.fail_outcomes else None
+        passed = bool(replies) and total >= self.rubric.pass_mark and not fatal and not failed_outcome
+        return SessionScore(criteria, total, passed, fatal, self.rubric.pass_mark, failed_outcome)
 
 
 def events(results: dict, ctx: ReplyContext) -> list[str]:
