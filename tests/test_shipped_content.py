@@ -11,7 +11,7 @@ from roleplay.content.library import load_library
 from roleplay.content.models import REQUIRED_SITUATIONS
 from roleplay.engine.session import Session
 
-LIB = load_library()
+LIB = load_library(env="")
 ARCHETYPES = {"decisive", "cold", "lively", "bargainer", "cart_abandoner"}
 SCENARIOS = sorted(LIB.scenarios)
 
