@@ -11,6 +11,7 @@ from roleplay.content.models import ClosingCriterion
 from roleplay.rubric.base import CriterionScorer, evidence, matcher
 from roleplay.rubric.context import ReplyContext
 from roleplay.rubric.result import CriterionResult
+from roleplay.text.match import PhraseMatcher
 
 
 class Closing(CriterionScorer[ClosingCriterion]):
@@ -19,6 +20,11 @@ class Closing(CriterionScorer[ClosingCriterion]):
     def __init__(self, config: ClosingCriterion) -> None:
         super().__init__(config)
         self.techniques = {tid: matcher(t) for tid, t in config.techniques.items()}
+        # Most replies close nothing: one scan over every technique's words rules that out.
+        self.any_technique = PhraseMatcher(
+            [p for t in config.techniques.values() for p in t.phrases],
+            [p for t in config.techniques.values() for p in t.patterns],
+        )
         self.signals = matcher(config.buying_signals)
 
     def buying_signal(self, ctx: ReplyContext) -> bool:
@@ -27,8 +33,10 @@ class Closing(CriterionScorer[ClosingCriterion]):
 
     def reply(self, ctx: ReplyContext) -> CriterionResult:
         norm, text = ctx.reply.norm, ctx.reply.text
-        found = {tid: ctx.reply.plausible(m.find(norm)) for tid, m in self.techniques.items()}
-        found = {tid: hits for tid, hits in found.items() if hits}
+        found = {}
+        if self.any_technique.search(norm):
+            found = {tid: ctx.reply.plausible(m.find(norm)) for tid, m in self.techniques.items()}
+            found = {tid: hits for tid, hits in found.items() if hits}
         techniques = list(found)
         signal = self.buying_signal(ctx)
         streak = 0

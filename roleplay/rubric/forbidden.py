@@ -41,6 +41,11 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
             )
             for name, category in config.categories.items()
         ]
+        listed = [c for c in config.categories.values() if not c.whole_reply]
+        # Most replies are clean: one scan over every category's words rules that out.
+        self.any_phrase = PhraseMatcher(
+            [p for c in listed for p in c.phrases], [p for c in listed for p in c.patterns]
+        )
         self.fuzzy = FuzzyPhrases(
             ((p, name) for name, c in config.categories.items() for p in c.phrases),
             config.fuzzy_threshold,
@@ -52,6 +57,7 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         norm = ctx.reply.norm
         allowed = self.allow.find(norm)
         by_category: dict[str, list[Hit]] = {}
+        listed_hit = self.any_phrase.search(norm)
         for category in self.categories:
             if category.whole:
                 if len(norm) > WHOLE_REPLY_MAX:
@@ -60,7 +66,7 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
                 if bare and any(p.fullmatch(bare) for p in category.whole):
                     by_category[category.name] = [Hit(0, len(norm), norm, "whole reply")]
             else:
-                by_category[category.name] = category.matcher.find(norm)
+                by_category[category.name] = category.matcher.find(norm) if listed_hit else []
         exact = {h.source for hits in by_category.values() for h in hits}
         for name, hit in self.fuzzy.find(norm, skip=exact):
             by_category[name].append(hit)

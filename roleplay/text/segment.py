@@ -54,10 +54,14 @@ def is_loaded() -> bool:
 
 
 def words(text: str) -> list[str]:
-    """jieba's precise-mode words of ``text`` (they concatenate back to ``text``)."""
+    """jieba's precise-mode words of ``text`` (they concatenate back to ``text``).
+
+    HMM new-word discovery is off: the rubric and intents need dictionary words (is 亲 a word
+    here or part of 亲肤?), not guesses at unknown names, and it makes segmentation ~20 % faster.
+    """
     if not _ready.is_set():
         load()
-    return _tokenizer.lcut(text)
+    return _tokenizer.lcut(text, HMM=False)
 
 
 def tokens(text: str) -> list[Token]:
