@@ -51,7 +51,8 @@ class LineError:
 
 def read_transcripts(text: str) -> Iterator[tuple[int, Transcript | LineError]]:
     """Parse JSON Lines; a bad line yields a LineError and the rest are still read."""
-    for number, raw in enumerate(text.splitlines(), start=1):
+    # Split on "\n" only: str.splitlines() would also split inside a JSON string holding U+2028.
+    for number, raw in enumerate(text.split("\n"), start=1):
         if not raw.strip():
             continue
         try:

@@ -98,3 +98,10 @@ def test_table_format_and_output_file(tmp_path, capsys):
 def test_unknown_rubric_is_a_clear_error(tmp_path, capsys):
     code, _, err, _ = run_grade(tmp_path, capsys, [json.dumps(GOOD)], "--rubric", "strict")
     assert code == 2 and "unknown rubric 'strict'; available: default" in err
+
+
+def test_line_separator_characters_inside_text_do_not_split_a_transcript(tmp_path, capsys):
+    transcript = {"id": "u", "turns": [{"role": "agent", "text": "您好\u2028欢迎\r光临", "at": 1}]}
+    code, out, err, _ = run_grade(tmp_path, capsys, [json.dumps(transcript, ensure_ascii=False)])
+    assert code == 0, err
+    assert json.loads(out)[0]["turns"][0]["text"] == "您好\u2028欢迎\r光临"

@@ -142,3 +142,20 @@ def test_user_content_dirs_from_flag_and_environment(tmp_path):
     assert "tiny" in load_library([tmp_path / "mine"], env="").scenarios
     assert "tiny" in load_library(env=str(tmp_path / "mine")).scenarios
     assert "tiny" not in load_library(env="").scenarios
+
+
+def test_tabs_and_missing_situations_get_actionable_messages(tmp_path):
+    tabbed = write(tmp_path, "scenarios/tabs.yaml", "id: s\ntitle: t\n\tbad: tab\n")
+    assert messages(tabbed) == [
+        f"{tabbed}:3:1: YAML syntax error: found character '\\t' that cannot start any token"
+        " (indent with spaces, not tabs)"
+    ]
+    persona = (Path(builtin_dir()) / "personas" / "decisive.yaml").read_text(encoding="utf-8")
+    path = write(tmp_path, "personas/decisive.yaml", persona.replace("  leaving:", "  leavingx:"))
+    found = messages(path)
+    assert any("phrasebook.leavingx: Input should be 'greeting'" in m for m in found)
+    fixed = write(tmp_path, "personas/decisive.yaml", "\n".join(
+        line for line in persona.splitlines() if not line.startswith("  leaving:")
+    ))
+    [message] = messages(fixed)
+    assert "add lines for the situations the customer always needs: leaving" in message

@@ -130,10 +130,14 @@ class Persona(Strict):
 
     @field_validator("phrasebook")
     @classmethod
-    def _no_empty_situations(cls, book: dict[str, list[str]]) -> dict[str, list[str]]:
+    def _complete_phrasebook(cls, book: dict[str, list[str]]) -> dict[str, list[str]]:
+        """Every situation has lines, and the ones the engine always uses are present."""
         for situation, lines in book.items():
             if not lines or any(not line.strip() for line in lines):
                 raise ValueError(f"situation {situation!r} needs at least one non-empty line")
+        missing = [s for s in REQUIRED_SITUATIONS if s not in book]
+        if missing:
+            raise ValueError(f"add lines for the situations the customer always needs: {', '.join(missing)}")
         return book
 
 

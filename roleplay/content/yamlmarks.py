@@ -139,6 +139,8 @@ def load_marked(path: Path | str, text: str | None = None) -> tuple[MarkedDocume
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = exc.problem or str(exc)
+        if "'\\t'" in what:
+            what += " (indent with spaces, not tabs)"
         return None, [Problem(shown, line, col, f"YAML syntax error: {what}")]
     except yaml.YAMLError as exc:
         return None, [Problem(shown, 1, 1, f"YAML error: {exc}")]

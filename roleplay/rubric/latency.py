@@ -10,6 +10,9 @@ from roleplay.rubric.context import ReplyContext
 from roleplay.rubric.result import CriterionResult
 
 
+MIN_TYPING_SECONDS = 1.0
+
+
 class Latency(CriterionScorer[LatencyCriterion]):
     name = "latency"
 
@@ -39,7 +42,8 @@ class Latency(CriterionScorer[LatencyCriterion]):
         band = self.band(seconds, ctx.is_first)
         advice = {"good": "good", "slow": "first_slow" if ctx.is_first else "slow", "too_slow": "too_slow"}
         chars = len(ctx.reply.text.strip())
-        cpm = round(chars * 60 / seconds) if seconds > 0 else None
+        # Below a second no one typed the reply (a paste or a quick phrase): no typing speed.
+        cpm = round(chars * 60 / seconds) if seconds >= MIN_TYPING_SECONDS else None
         return CriterionResult(
             self.name,
             self.score_seconds(seconds, ctx.is_first),
