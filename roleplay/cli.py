@@ -26,6 +26,14 @@ def build_parser() -> argparse.ArgumentParser:
         prog="roleplay", description="电商售前客服情景对练 — pre-sales customer-service role-play trainer"
     )
     parser.add_argument("--version", action="version", version=f"roleplay {__version__}")
+    parser.add_argument(
+        "--content",
+        dest="ui_content",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="extra content folder for the UI started without a command (repeatable)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for group in COMMAND_GROUPS:
         group.register(commands, common)
@@ -36,6 +44,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
+        if sys.stdin.isatty() and sys.stdout.isatty():
+            from roleplay.tui.run import run_tui
+
+            return run_tui(args.ui_content)
         parser.print_help()
         return 0
     try:

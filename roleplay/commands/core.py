@@ -23,7 +23,9 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     play = commands.add_parser("play", parents=[common], help="practise a scenario")
     play.add_argument("--plain", action="store_true", help="line mode for any terminal (or piped replies)")
     play.add_argument("--scenario", metavar="ID", help="scenario id (default: the first, by difficulty)")
-    play.add_argument("--seed", type=int, default=0, help="random seed: the same seed replays the same customer")
+    play.add_argument(
+        "--seed", type=int, help="random seed: the same seed replays the same customer (default 0; the UI picks one)"
+    )
     play.add_argument("--trainee", metavar="NAME", default="", help="trainee name shown on the report")
     play.add_argument(
         "--latency",
@@ -82,6 +84,10 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_play(args: argparse.Namespace) -> int:
+    if not args.plain and sys.stdin.isatty() and sys.stdout.isatty():
+        from roleplay.tui.run import run_tui
+
+        return run_tui(args.content, scenario=args.scenario, seed=args.seed)
     from roleplay.engine.session import Session
     from roleplay.plain import PlainPlayer
     from roleplay.render import use_colour
@@ -98,7 +104,7 @@ def cmd_play(args: argparse.Namespace) -> int:
         scenario = _choose_scenario(scenarios)
     else:
         scenario = scenarios[0]
-    session = Session(scenario, library.persona(scenario.persona), library.rubric(scenario.rubric), args.seed)
+    session = Session(scenario, library.persona(scenario.persona), library.rubric(scenario.rubric), args.seed or 0)
 
     def read_line(prompt: str) -> str | None:
         if timed:

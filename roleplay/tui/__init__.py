@@ -1,0 +1,1 @@
+"""The trainee's terminal UI (Textual). Only this package imports Textual."""

@@ -1,0 +1,112 @@
+"""The Textual app: one factory shared by the CLI and the tests.
+
+The first screen appears at once; content and jieba's dictionary load in a background thread
+worker and the home screen lists the scenarios when they are ready.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.reactive import reactive
+
+from roleplay.tui.settings import Settings
+
+if TYPE_CHECKING:
+    from roleplay.content.library import Library
+    from roleplay.content.quickreplies import QuickReply
+
+
+@dataclass
+class AppOptions:
+    """Everything the app can be started with; tests freeze the clocks and typing delays."""
+
+    content: list[str] = field(default_factory=list)
+    env: str | None = None  # ROLEPLAY_PATH override (tests pass "")
+    scenario: str | None = None  # open this scenario's card first
+    seed: int | None = None  # None: a new seed per session (shown on the report)
+    clock: Callable[[], float] = time.monotonic
+    now: Callable[[], datetime] = datetime.now
+    typing_factor: float = 1.0  # 0 shows customer messages without "typing…" delays
+    settings_path: Path | None = None
+    frozen: bool = False  # no blinking cursor or timers that change the screen (snapshots)
+
+
+class RoleplayApp(App):
+    """电商售前客服情景对练."""
+
+    CSS_PATH = "roleplay.tcss"
+    TITLE = "客服情景对练"
+    SUB_TITLE = "roleplay"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    BINDINGS = [
+        Binding("f1", "help", "帮助"),
+        Binding("ctrl+q", "quit", "退出", priority=True),
+    ]
+
+    ready: reactive[bool] = reactive(False)
+
+    def __init__(self, options: AppOptions | None = None) -> None:
+        super().__init__()
+        self.options = options or AppOptions()
+        self.settings = Settings.load(self.options.settings_path)
+        self.library: Library | None = None
+        self.quick_replies: list[QuickReply] = []
+        self.load_problems: list[str] = []
+        self.load_error: str | None = None
+        self.ready_at: float | None = None
+
+    def on_mount(self) -> None:
+        from roleplay.tui.screens.home import HomeScreen
+
+        self.push_screen(HomeScreen())
+        self.load_content()
+
+    @work(thread=True, exclusive=True, group="load")
+    def load_content(self) -> None:
+        """Content and the segmenter, off the UI thread (jieba takes about a second)."""
+        try:
+            from roleplay.content.library import load_library
+            from roleplay.content.quickreplies import load_quick_replies
+            from roleplay.text import segment
+
+            library = load_library(self.options.content, env=self.options.env)
+            quick, problems = load_quick_replies(self.options.content, env=self.options.env)
+            segment.load()
+        except Exception as exc:  # a broken install must show on screen, not kill the UI
+            self.call_from_thread(self._failed, f"{type(exc).__name__}: {exc}")
+            return
+        self.call_from_thread(self._loaded, library, quick, [str(p) for p in library.problems + problems])
+
+    def _loaded(self, library: Library, quick: list[QuickReply], problems: list[str]) -> None:
+        self.library, self.quick_replies, self.load_problems = library, quick, problems
+        self.ready_at = time.perf_counter()
+        self.ready = True
+
+    def _failed(self, message: str) -> None:
+        self.load_error = message
+        self.ready = True
+
+    def action_help(self) -> None:
+        from roleplay.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def remember(self, **changes: object) -> None:
+        """Update and save the settings (the trainee's name is remembered between runs)."""
+        for key, value in changes.items():
+            setattr(self.settings, key, value)
+        self.settings.save(self.options.settings_path)
+
+
+def create_app(options: AppOptions | None = None) -> RoleplayApp:
+    return RoleplayApp(options)

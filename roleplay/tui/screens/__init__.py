@@ -1,0 +1,1 @@
+"""Screens of the trainee UI: home, chat, report and help."""

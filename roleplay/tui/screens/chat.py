@@ -1,0 +1,202 @@
+"""Chat: the shop's customer-service client, with the simulated customer on the left."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static
+
+from roleplay.tui.app import RoleplayApp
+from roleplay.tui.widgets.feedback import feedback_text, legend
+from roleplay.tui.widgets.panels import QUICK_KEYS, Meters, ReplyTimer, product_text, quick_text
+
+if TYPE_CHECKING:
+    from roleplay.content.models import Scenario
+    from roleplay.engine.session import Message, Session, Turn
+
+#: Pause before the report opens, so the customer's last words can be read.
+END_PAUSE_S = 1.5
+
+
+class Bubble(Static):
+    """One chat message; customers on the left, the trainee on the right."""
+
+    def __init__(self, who: str, when: str, body: Text | str, side: str) -> None:
+        header = Text(f"{who}  ", "bold")
+        header.append(when, "dim")
+        content = Text("\n").join([header, body if isinstance(body, Text) else Text(body)])
+        super().__init__(content, classes=f"bubble {side}")
+
+
+class ChatScreen(Screen):
+    app: RoleplayApp
+
+    BINDINGS = [
+        Binding("escape", "finish", "结束并评分"),
+        Binding("ctrl+t", "toggle_card", "商品卡"),
+        *[Binding(key, f"quick({i})", f"快捷短语{i + 1}", show=False) for i, key in enumerate(QUICK_KEYS)],
+    ]
+
+    def __init__(self, scenario: Scenario, *, trainee: str, mode: str, time_limit_min: int = 0) -> None:
+        super().__init__()
+        self.scenario = scenario
+        self.trainee = trainee
+        self.mode = mode
+        self.time_limit_s = time_limit_min * 60
+        self.session: Session = self._new_session()
+        self.last_customer_at: float | None = None
+        self.started_at = self.app.options.clock()
+        self.turns: list[Turn] = []
+        self.closing = False
+
+    def _new_session(self) -> Session:
+        from roleplay.engine.session import Session
+
+        library = self.app.library
+        seed = self.app.options.seed
+        if seed is None:
+            seed = int(self.app.options.now().timestamp()) % 100000
+        persona = library.persona(self.scenario.persona)
+        return Session(self.scenario, persona, library.rubric(self.scenario.rubric), seed)
+
+    # -- layout ------------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        latency = self.session.rubric.criteria.latency
+        yield Header()
+        with Horizontal(id="chat-main"):
+            with Vertical(id="chat-col"):
+                yield VerticalScroll(id="log")
+                yield Static("", id="typing")
+                with Horizontal(id="input-row"):
+                    yield Input(placeholder="输入回复，Enter 发送（F2–F9 插入快捷短语）", id="reply")
+                    yield ReplyTimer(latency.good_s, latency.first_reply_s, latency.hard_limit_s, id="timer")
+            with VerticalScroll(id="side"):
+                yield Static(product_text(self.scenario.product), id="card", classes="panel")
+                if self.mode == "practice":
+                    yield Meters(id="meters", classes="panel")
+                    yield Static(legend(), id="legend", classes="panel")
+                yield Static(quick_text(self.app.quick_replies), id="quick", classes="panel")
+                if self.time_limit_s:
+                    yield Static("", id="countdown", classes="panel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        mode = "练习模式" if self.mode == "practice" else "考试模式"
+        self.title = f"{self.scenario.title} · {mode}"
+        self.sub_title = f"学员：{self.trainee}   顾客：{self.session.persona.name}"
+        reply = self.query_one("#reply", Input)
+        if self.app.options.frozen:
+            reply.cursor_blink = False
+        else:
+            self.set_interval(0.2, self._tick)
+        if self.mode == "practice":
+            self.query_one(Meters).show(self.session.state)
+        reply.focus()
+        self.deliver(self.session.start())
+
+    # -- the customer ------------------------------------------------------------------------------
+
+    @work(exclusive=True, group="deliver")
+    async def deliver(self, messages: list[Message]) -> None:
+        """Show the customer's messages one by one, each after its 'typing…' delay."""
+        typing = self.query_one("#typing", Static)
+        name = self.session.persona.name
+        for message in messages:
+            delay = message.typing_s * self.app.options.typing_factor
+            if delay > 0:
+                typing.update(Text(f"{name} 正在输入…", "italic dim"))
+                await asyncio.sleep(delay)
+            typing.update("")
+            self._append(Bubble(name, self._now(), message.text, "customer"))
+            self.last_customer_at = self.app.options.clock()
+        if self.session.ended:
+            await self._end_of_session()
+
+    async def _end_of_session(self) -> None:
+        from roleplay.engine.session import OUTCOME_LABELS
+
+        self._append(Static(Text(f"—— 会话结束：{OUTCOME_LABELS[self.session.outcome]} ——", "bold"), classes="system"))
+        self.query_one("#reply", Input).disabled = True
+        await asyncio.sleep(END_PAUSE_S * self.app.options.typing_factor)
+        self.action_finish()
+
+    # -- the trainee -------------------------------------------------------------------------------
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if not text or self.session.ended:
+            return
+        event.input.value = ""
+        clock = self.app.options.clock()
+        latency = clock - (self.last_customer_at if self.last_customer_at is not None else self.started_at)
+        turn = self.session.reply(text, max(0.0, latency))
+        self.turns.append(turn)
+        self.last_customer_at = None
+        self.query_one(ReplyTimer).is_first = False
+        self.query_one(ReplyTimer).seconds = None
+        self._show_reply(turn)
+        self.deliver(turn.customer)
+
+    def _show_reply(self, turn: Turn) -> None:
+        result = turn.score.to_dict()
+        if self.mode == "practice":
+            rubric = self.session.rubric
+            labels = {name: c.label for name, c in rubric.criteria}
+            techniques = {t: c.label for t, c in rubric.criteria.closing.techniques.items()}
+            body = feedback_text(turn.text, result, labels, techniques, turn.model_answer)
+            self._append(Bubble(self.trainee, self._now(), body, "agent"))
+            self.query_one(Meters).show(turn.state)
+        else:
+            self._append(Bubble(self.trainee, self._now(), turn.text, "agent"))
+
+    def _append(self, widget: Static) -> None:
+        log = self.query_one("#log", VerticalScroll)
+        log.mount(widget)
+        log.scroll_end(animate=False)
+
+    def _now(self) -> str:
+        return self.app.options.now().strftime("%H:%M:%S")
+
+    def _tick(self) -> None:
+        clock = self.app.options.clock()
+        if self.last_customer_at is not None and not self.session.ended:
+            self.query_one(ReplyTimer).seconds = clock - self.last_customer_at
+        if self.time_limit_s:
+            left = self.time_limit_s - (clock - self.started_at)
+            self.query_one("#countdown", Static).update(f"考试剩余 {max(0, int(left)) // 60:02d}:{max(0, int(left)) % 60:02d}")
+            if left <= 0 and not self.closing:
+                self.notify("考试时间到", severity="warning")
+                self.action_finish()
+
+    # -- actions -----------------------------------------------------------------------------------
+
+    def action_quick(self, index: int) -> None:
+        if index < len(self.app.quick_replies):
+            reply = self.query_one("#reply", Input)
+            reply.insert_text_at_cursor(self.app.quick_replies[index].text)
+            reply.focus()
+
+    def action_toggle_card(self) -> None:
+        self.query_one("#side").toggle_class("shown")
+
+    def action_finish(self) -> None:
+        """End the session (early or at its outcome) and open the report."""
+        if self.closing:
+            return
+        self.closing = True
+        from roleplay.tui.screens.report import ReportScreen
+
+        self.app.switch_screen(
+            ReportScreen(self.session.report(), trainee=self.trainee, mode=self.mode, retry=self._retry_args())
+        )
+
+    def _retry_args(self) -> dict:
+        return {"scenario": self.scenario, "trainee": self.trainee, "mode": self.mode, "time_limit_min": self.time_limit_s // 60}

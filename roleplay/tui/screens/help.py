@@ -1,0 +1,46 @@
+"""Help: the keys of every screen and what the colours mean."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from roleplay.tui.widgets.feedback import legend
+
+HELP = """\
+首页
+  Tab / Shift+Tab   在姓名、模式、场景之间切换
+  ↑ ↓               选择场景
+  Enter             开始练习
+  Ctrl+E            切换练习 / 考试模式
+
+对话
+  Enter             发送回复（从顾客最后一条消息起计时）
+  F2 – F9           插入快捷短语
+  Ctrl+T            显示 / 隐藏商品卡（窄屏时）
+  Esc               结束会话并查看报告
+
+报告
+  R                 再练一次（同一顾客、同一随机种子）
+  H / Esc           返回首页
+
+任何时候
+  F1                帮助
+  Ctrl+Q            退出
+
+计时颜色：绿色 在时效内；黄色 偏慢；红色 超过30秒上限。
+"""
+
+
+class HelpScreen(ModalScreen):
+    BINDINGS = [Binding("escape,f1,q", "dismiss", "关闭")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help"):
+            yield Static(Text("帮助 · 快捷键", "bold"))
+            yield Static(HELP)
+            yield Static(Text("点评标注：") + legend())

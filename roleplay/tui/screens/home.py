@@ -1,0 +1,139 @@
+"""Home: the trainee's name, practice or exam mode, and the scenario cards."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Label, ListItem, ListView, RadioButton, RadioSet, Select, Static
+
+from roleplay.tui.app import RoleplayApp
+
+if TYPE_CHECKING:
+    from roleplay.content.models import Persona, Scenario
+
+ARCHETYPES = {
+    "decisive": "干脆型",
+    "cold": "冷漠型",
+    "lively": "活泼型",
+    "bargainer": "讲价型",
+    "cart_abandoner": "拍下不买型",
+}
+TIME_LIMITS = [("不限时", 0), ("3 分钟", 3), ("5 分钟", 5), ("10 分钟", 10)]
+
+
+def card_text(scenario: Scenario, persona: Persona | None) -> Text:
+    """A scenario card: title and difficulty, then customer and product."""
+    from roleplay.content.models import DIFFICULTY_LABELS
+
+    who = f"{persona.name}（{ARCHETYPES[persona.archetype]}）" if persona else scenario.persona
+    text = Text()
+    text.append(scenario.title, "bold")
+    text.append(f"  [{DIFFICULTY_LABELS[scenario.difficulty]}]\n", "yellow")
+    text.append(f"顾客：{who}\n", "cyan")
+    text.append(f"商品：{scenario.product.name}  ¥{scenario.product.price:g}", "dim")
+    return text
+
+
+class ScenarioCard(ListItem):
+    def __init__(self, scenario: Scenario, persona: Persona | None) -> None:
+        super().__init__(Static(card_text(scenario, persona)))
+        self.scenario = scenario
+
+
+class HomeScreen(Screen):
+    app: RoleplayApp
+
+    BINDINGS = [
+        Binding("enter", "start", "开始练习", show=True),
+        Binding("ctrl+e", "toggle_mode", "练习/考试"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="home"):
+            with Horizontal(id="home-top"):
+                with Vertical(id="who"):
+                    yield Label("学员姓名")
+                    yield Input(placeholder="请输入你的名字", id="trainee")
+                with Vertical(id="mode-box"):
+                    yield Label("模式")
+                    with RadioSet(id="mode"):
+                        yield RadioButton("练习模式（实时点评）", id="practice", value=True)
+                        yield RadioButton("考试模式（结束后评分）", id="exam")
+                with Vertical(id="limit-box"):
+                    yield Label("考试限时")
+                    yield Select(TIME_LIMITS, value=0, allow_blank=False, id="limit")
+            yield Static("正在加载题库和分词词典…", id="status")
+            yield ListView(id="scenarios")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        settings = self.app.settings
+        self.query_one("#trainee", Input).value = settings.trainee
+        self.query_one("#exam", RadioButton).value = settings.mode == "exam"
+        self.query_one("#limit", Select).value = settings.time_limit_min if settings.time_limit_min in {v for _, v in TIME_LIMITS} else 0
+        if self.app.options.frozen:
+            self.query_one("#trainee", Input).cursor_blink = False
+        self.watch(self.app, "ready", self._show_scenarios)
+
+    def _show_scenarios(self, ready: bool) -> None:
+        if not ready:
+            return
+        status = self.query_one("#status", Static)
+        if self.app.load_error or self.app.library is None:
+            status.update(Text(f"题库加载失败：{self.app.load_error}", "bold red"))
+            return
+        library = self.app.library
+        from roleplay.content.models import DIFFICULTY_LABELS
+
+        order = list(DIFFICULTY_LABELS)
+        scenarios = sorted(library.scenarios.values(), key=lambda s: (order.index(s.difficulty), s.id))
+        cards = self.query_one("#scenarios", ListView)
+        cards.clear()
+        cards.extend(ScenarioCard(s, library.personas.get(s.persona)) for s in scenarios)
+        wanted = self.app.options.scenario
+        cards.index = next((i for i, s in enumerate(scenarios) if s.id == wanted), 0)
+        message = f"题库已就绪：{len(scenarios)} 个场景。选择场景后按 Enter 开始。"
+        if self.app.load_problems:
+            message += f"（{len(self.app.load_problems)} 个内容文件有问题，运行 roleplay validate 查看）"
+        status.update(message)
+        if not self.query_one("#trainee", Input).value:
+            self.query_one("#trainee", Input).focus()
+        else:
+            cards.focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "trainee":
+            self.query_one("#scenarios", ListView).focus()
+
+    def on_list_view_selected(self, event: ListView.Selected) -> None:
+        self.action_start()
+
+    def action_toggle_mode(self) -> None:
+        exam = self.query_one("#exam", RadioButton)
+        (self.query_one("#practice", RadioButton) if exam.value else exam).value = True
+
+    def action_start(self) -> None:
+        if not self.app.ready or self.app.library is None:
+            self.notify("题库还在加载，请稍候…")
+            return
+        cards = self.query_one("#scenarios", ListView)
+        card = cards.highlighted_child
+        if not isinstance(card, ScenarioCard):
+            return
+        trainee = self.query_one("#trainee", Input).value.strip()
+        if not trainee:
+            self.notify("请先输入学员姓名", severity="warning")
+            self.query_one("#trainee", Input).focus()
+            return
+        mode = "exam" if self.query_one("#exam", RadioButton).value else "practice"
+        limit = int(self.query_one("#limit", Select).value or 0) if mode == "exam" else 0
+        self.app.remember(trainee=trainee, mode=mode, time_limit_min=limit)
+        from roleplay.tui.screens.chat import ChatScreen
+
+        self.app.push_screen(ChatScreen(card.scenario, trainee=trainee, mode=mode, time_limit_min=limit))

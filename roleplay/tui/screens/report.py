@@ -1,0 +1,122 @@
+"""Report: outcome, total and pass/fail, a bar per criterion, the radar chart, a per-turn review."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from roleplay.text.width import pad
+from roleplay.tui.app import RoleplayApp
+from roleplay.tui.widgets.feedback import feedback_text
+from roleplay.tui.widgets.radar import Radar
+
+if TYPE_CHECKING:
+    from roleplay.engine.session import SessionReport
+
+OUTCOME_STYLES = {"converted": "bold green", "unpaid": "bold yellow", "lost": "bold red", None: "bold"}
+
+
+def bar(score: float | None, width: int = 20) -> Text:
+    if score is None:
+        return Text("·" * width + "  不适用", "grey50")
+    filled = round(score / 100 * width)
+    colour = "green" if score >= 80 else "yellow" if score >= 60 else "red"
+    out = Text("█" * filled, colour)
+    out.append("░" * (width - filled), "grey37")
+    out.append(f" {score:5.1f}")
+    return out
+
+
+class ReportScreen(Screen):
+    app: RoleplayApp
+
+    BINDINGS = [
+        Binding("r", "retry", "再练一次"),
+        Binding("h,escape", "home", "返回首页"),
+    ]
+
+    def __init__(self, report: SessionReport, *, trainee: str, mode: str, retry: dict | None = None) -> None:
+        super().__init__()
+        self.report = report
+        self.trainee = trainee
+        self.mode = mode
+        self.retry = retry
+        rubric = report.rubric
+        self.labels = {name: c.label for name, c in rubric.criteria}
+        self.techniques = {t: c.label for t, c in rubric.criteria.closing.techniques.items()}
+
+    def compose(self) -> ComposeResult:
+        score = self.report.score
+        yield Header()
+        with VerticalScroll(id="report"):
+            yield Static(self._headline(), id="headline")
+            with Horizontal(id="report-top"):
+                with Vertical(id="bars"):
+                    yield Static(self._bars())
+                yield Radar(
+                    [(self.labels[n], r.score) for n, r in score.criteria.items() if r.score is not None], id="radar"
+                )
+            yield Static(Text("逐句复盘", "bold underline"), id="review-title")
+            for turn in self.report.turns:
+                yield Static(self._turn(turn), classes="review")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = f"成绩报告 · {self.report.scenario.title}"
+        self.sub_title = f"学员：{self.trainee}   种子：{self.report.seed}"
+
+    def _headline(self) -> Text:
+        report, score = self.report, self.report.score
+        out = Text()
+        out.append(f"结果：{report.outcome_label}", OUTCOME_STYLES[report.outcome])
+        out.append(f"    总分 {score.total:.1f}", "bold")
+        out.append(f" / 100    ")
+        out.append("通过" if score.passed else "未通过", "bold green" if score.passed else "bold red")
+        out.append(f"（及格线 {score.pass_mark:g}）\n", "dim")
+        if score.fatal:
+            out.append("一票否决：出现 " + "、".join(score.fatal) + " 类禁语\n", "bold red")
+        if score.failed_outcome:
+            out.append("未通过原因：顾客流失\n", "bold red")
+        latency = score.criteria["latency"].detail
+        if latency.get("average_s") is not None:
+            first = latency.get("first_response_s")
+            if first is not None:
+                out.append(f"首次响应 {first:.1f}s  ")
+            out.append(f"平均响应 {latency['average_s']:.1f}s")
+            if latency.get("typing_cpm"):
+                out.append(f"  打字约 {latency['typing_cpm']} 字/分钟")
+        return out
+
+    def _bars(self) -> Text:
+        width = max(len(label) for label in self.labels.values()) * 2 + 2
+        rows = [Text(pad(self.labels[name], width)) + bar(result.score) for name, result in self.report.score.criteria.items()]
+        return Text("\n").join(rows)
+
+    def _turn(self, turn) -> Text:
+        out = Text()
+        out.append(f"[{turn.index + 1}] 顾客：", "bold cyan")
+        out.append(" / ".join(m.text for m in turn.answered) or "—")
+        out.append("\n")
+        out.append_text(feedback_text(turn.text, turn.score.to_dict(), self.labels, self.techniques, ""))
+        if turn.model_answer:
+            out.append("\n参考话术：", "bold green")
+            out.append(turn.model_answer)
+        return out
+
+    def action_home(self) -> None:
+        from roleplay.tui.screens.home import HomeScreen
+
+        self.app.switch_screen(HomeScreen())
+
+    def action_retry(self) -> None:
+        if not self.retry:
+            return
+        from roleplay.tui.screens.chat import ChatScreen
+
+        self.app.switch_screen(ChatScreen(**self.retry))

@@ -1,0 +1,48 @@
+"""What the UI remembers between runs (the trainee's name, last mode), in the user's config dir."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+ENV_CONFIG = "ROLEPLAY_CONFIG_DIR"
+
+
+def config_dir() -> Path:
+    if os.environ.get(ENV_CONFIG):
+        return Path(os.environ[ENV_CONFIG])
+    if sys.platform == "win32":
+        return Path(os.environ.get("APPDATA", Path.home())) / "roleplay"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / "roleplay"
+    return Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config")) / "roleplay"
+
+
+@dataclass
+class Settings:
+    trainee: str = ""
+    mode: str = "practice"
+    time_limit_min: int = 0
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Settings:
+        """Saved settings, or defaults when the file is missing or unreadable (never fatal)."""
+        path = path or config_dir() / "settings.json"
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+        except (OSError, ValueError, TypeError):
+            return cls()
+
+    def save(self, path: Path | None = None) -> bool:
+        """Write the settings; False (and nothing else) if the directory is not writable."""
+        path = path or config_dir() / "settings.json"
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(asdict(self), ensure_ascii=False, indent=2), encoding="utf-8")
+        except OSError:
+            return False
+        return True

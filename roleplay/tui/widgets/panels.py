@@ -1,0 +1,93 @@
+"""Side-panel widgets of the chat: product card, customer meters, quick replies, reply timer."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widgets import Static
+
+if TYPE_CHECKING:
+    from roleplay.content.models import Product
+    from roleplay.content.quickreplies import QuickReply
+    from roleplay.engine.session import CustomerState
+
+QUICK_KEYS = [f"f{n}" for n in range(2, 10)]
+
+
+def product_text(product: Product) -> Text:
+    """Everything on the card a trainee may need to answer: specs, price, promotions, stock…"""
+    out = Text()
+    out.append(f"{product.name}\n", "bold")
+    out.append(f"¥{product.price:g}", "bold red")
+    if product.original_price:
+        out.append(f"  原价 ¥{product.original_price:g}", "dim strike")
+    out.append(f"   库存 {product.stock}\n")
+    for feature in product.features:
+        out.append(f"◆{feature.name}", "bold cyan")
+        if feature.advantage:
+            out.append(f"：{feature.advantage}")
+        if feature.benefit:
+            out.append(f"（{feature.benefit}）", "dim")
+        out.append("\n")
+    for spec in product.specs:
+        out.append(f"·{spec.name} {spec.value:g}{spec.unit}\n")
+    for promotion in product.promotions:
+        out.append("优惠 ", "bold magenta")
+        out.append(f"{promotion}\n")
+    out.append("发货 ", "bold")
+    out.append(f"{product.shipping}\n")
+    out.append("退换 ", "bold")
+    out.append(product.returns)
+    return out
+
+
+def meter(label: str, value: int, width: int = 12) -> Text:
+    filled = round(value / 100 * width)
+    colour = "green" if value >= 60 else "yellow" if value >= 30 else "red"
+    out = Text(f"{label} ")
+    out.append("█" * filled, colour)
+    out.append("░" * (width - filled), "grey37")
+    out.append(f" {value:3d}")
+    return out
+
+
+class Meters(Static):
+    """The customer's mood, patience and interest (practice mode)."""
+
+    def show(self, state: CustomerState) -> None:
+        rows = [meter("心情", state.mood), meter("耐心", state.patience), meter("意向", state.interest)]
+        self.update(Text("\n").join(rows))
+
+
+def quick_text(quick: list[QuickReply]) -> Text:
+    out = Text()
+    for key, phrase in zip(QUICK_KEYS, quick):
+        out.append(f"{key.upper():>3} ", "bold reverse")
+        out.append(f" {phrase.label}\n")
+    out.rstrip()
+    return out
+
+
+class ReplyTimer(Static):
+    """Seconds since the customer's last message, coloured at the rubric's latency norms."""
+
+    seconds: reactive[float | None] = reactive(None)
+
+    def __init__(self, good: float, first: float, hard: float, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.good, self.first, self.hard = good, first, hard
+        self.is_first = True
+
+    def band(self, seconds: float) -> str:
+        norm = self.first if self.is_first else self.good
+        return "good" if seconds <= norm else "slow" if seconds <= self.hard else "too-slow"
+
+    def watch_seconds(self, seconds: float | None) -> None:
+        self.remove_class("good", "slow", "too-slow")
+        if seconds is None:
+            self.update("⏱  --")
+            return
+        self.add_class(self.band(seconds))
+        self.update(f"⏱ {seconds:4.0f}s")

@@ -1,0 +1,159 @@
+"""The trainee UI played as a person would (Textual Pilot): whole sessions, both modes."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Input, Static
+
+from roleplay.tui.screens.chat import ChatScreen
+from roleplay.tui.screens.help import HelpScreen
+from roleplay.tui.screens.home import HomeScreen
+from roleplay.tui.screens.report import ReportScreen
+from roleplay.tui.widgets.panels import ReplyTimer
+from tui_helpers import FakeClock, make_app, reply, settle, start_scenario
+
+AIR_FRYER = [
+    ("亲，您好！这款采用360°热风循环技术，受热均匀不用翻面，少油也能炸得酥脆，您全家吃得更健康。", 6),
+    ("容量是5L，一家三四口一餐的量完全够用。", 8),
+    ("付款后48小时内发货，今天下单还送硅胶垫，您直接拍下我帮您备注优先发货。", 10),
+]
+SKINCARE = [
+    ("亲，您好！这款是无香精无酒精配方，温和低刺激，还添加了5%神经酰胺，能修护屏障、减少泛红，让您换季也用得舒服。", 7),
+    ("现在活动价169元，直降了70元，还送同款15g小样和运费险，您喜欢可以直接拍下，我帮您备注小样。", 10),
+    ("完全理解您的顾虑～您可以先用随单送的15g小样试，正装不拆封7天无理由退换，我们还送了运费险，退回来也不花运费。"
+     "订单还没付款，库存为您预留24小时，方便的时候记得完成支付哦～", 15),
+]
+
+
+def texts(screen) -> str:
+    return "\n".join(str(w.render()) for w in screen.query(Static))
+
+
+async def test_practice_session_shows_feedback_and_reaches_the_report(tmp_path):
+    clock = FakeClock()
+    app = make_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start_scenario(pilot, "air_fryer_fab")
+        chat = app.screen
+        assert isinstance(chat, ChatScreen) and chat.mode == "practice"
+        assert "这个炸锅和普通的有什么区别？" in texts(chat) or "这款炸锅好在哪？" in texts(chat)
+        await reply(pilot, clock, *AIR_FRYER[0])
+        agent = chat.query(".bubble.agent").last()
+        content = agent.content
+        assert "本句 100 分" in content.plain and "FAB话术：F/A/B" in content.plain
+        # The F/A/B parts are highlighted in the trainee's own words.
+        marked = {content.plain[span.start : span.end]: str(span.style) for span in content.spans}
+        assert marked["360°热风循环"] == "bold green" and marked["不用"] == "bold cyan"
+        assert marked["健康"] == "bold magenta"
+        assert "意向" in str(chat.query_one("#meters").render())
+        for text, seconds in AIR_FRYER[1:]:
+            await reply(pilot, clock, text, seconds)
+        assert isinstance(app.screen, ReportScreen)
+        report = app.screen
+        assert report.report.outcome == "converted" and report.report.score.passed
+        headline = str(report.query_one("#headline").render())
+        assert "结果：成交" in headline and "通过" in headline
+        assert "参考话术" in texts(report) and "逐句复盘" in texts(report)
+
+
+async def test_exam_mode_hides_feedback_until_the_report(tmp_path):
+    clock = FakeClock()
+    app = make_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start_scenario(pilot, "skincare_cart_recall", exam=True)
+        chat = app.screen
+        assert chat.mode == "exam" and not chat.query("#meters")
+        await reply(pilot, clock, *SKINCARE[0])
+        assert "本句" not in str(chat.query(".bubble.agent").last().render())
+        for text, seconds in SKINCARE[1:]:
+            await reply(pilot, clock, text, seconds)
+        assert isinstance(app.screen, ReportScreen)
+        assert app.screen.report.outcome == "converted"
+        assert "本句" in texts(app.screen)  # the per-turn review shows feedback at the end
+
+
+async def test_rude_reply_loses_the_decisive_customer(tmp_path):
+    clock = FakeClock()
+    app = make_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start_scenario(pilot, "air_fryer_fab")
+        await reply(pilot, clock, "爱买不买", 5)
+        assert isinstance(app.screen, ReportScreen)
+        assert app.screen.report.outcome == "lost"
+        assert "一票否决" in str(app.screen.query_one("#headline").render())
+
+
+async def test_timer_colour_follows_the_latency_norms(tmp_path):
+    clock = FakeClock()
+    app = make_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start_scenario(pilot, "air_fryer_fab")
+        timer = app.screen.query_one(ReplyTimer)
+        bands = []
+        for seconds in (5, 10, 20):  # first reply: 10 s norm, 30 s hard limit
+            clock.advance(seconds)
+            app.screen._tick()
+            await pilot.pause()
+            bands.append(next(c for c in ("good", "slow", "too-slow") if timer.has_class(c)))
+        assert bands == ["good", "slow", "too-slow"]
+
+
+async def test_quick_reply_keys_insert_phrases(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start_scenario(pilot, "air_fryer_fab")
+        await pilot.press("f2")
+        assert app.screen.query_one("#reply", Input).value == app.quick_replies[0].text
+        assert "F2" in str(app.screen.query_one("#quick").render())
+
+
+async def test_name_is_remembered_between_runs(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_scenario(pilot, "air_fryer_fab", trainee="王小丫")
+    again = make_app(tmp_path)
+    async with again.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert again.screen.query_one("#trainee", Input).value == "王小丫"
+
+
+async def test_help_screen_and_going_home_from_the_report(tmp_path):
+    clock = FakeClock()
+    app = make_app(tmp_path, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen) and "快捷短语" in texts(app.screen)
+        await pilot.press("escape")
+        await start_scenario(pilot, "air_fryer_fab")
+        await pilot.press("escape")  # end early
+        await settle(pilot)
+        assert isinstance(app.screen, ReportScreen) and app.screen.report.outcome is None
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, ChatScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_small_terminal_hides_the_card_until_asked(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_scenario(pilot, "air_fryer_fab")
+        side = app.screen.query_one("#side")
+        assert not side.display
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert side.display and "小熊空气炸锅5L" in str(app.screen.query_one("#card").render())
+
+
+async def test_the_first_screen_does_not_wait_for_content(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert isinstance(app.screen, HomeScreen)
+        await settle(pilot)
+        status = app.screen.query_one("#status", Static).render()
+        assert "题库已就绪：7 个场景" in str(status if not isinstance(status, Text) else status.plain)
