@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Sequence
+
+
+def wants_ui() -> bool:
+    """A person at a terminal, or a browser through `textual serve` (which sets TEXTUAL_DRIVER)."""
+    return bool(os.environ.get("TEXTUAL_DRIVER")) or (sys.stdin.isatty() and sys.stdout.isatty())
 
 
 def run_tui(content: Sequence[str] = (), *, scenario: str | None = None, seed: int | None = None) -> int:

@@ -116,7 +116,8 @@ class ChatScreen(Screen):
                 await asyncio.sleep(delay)
             typing.update("")
             self._append(Bubble(name, self._now(), message.text, "customer"))
-            self.last_customer_at = self.app.options.clock()
+            if self.last_customer_at is None:  # latency counts from the round's first message
+                self.last_customer_at = self.app.options.clock()
         if self.session.ended:
             await self._end_of_session()
 
