@@ -7,10 +7,10 @@ import sys
 from collections.abc import Sequence
 
 from roleplay import __version__
-from roleplay.commands import core
+from roleplay.commands import authoring, core, records
 
 #: Command groups, each contributing sub-commands through ``register(commands, common)``.
-COMMAND_GROUPS = (core,)
+COMMAND_GROUPS = (core, records, authoring)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,9 +44,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        if sys.stdin.isatty() and sys.stdout.isatty():
-            from roleplay.tui.run import run_tui
+        from roleplay.tui.run import run_tui, wants_ui
 
+        if wants_ui():
             return run_tui(args.ui_content)
         parser.print_help()
         return 0

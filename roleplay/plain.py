@@ -2,17 +2,20 @@
 
 On a terminal the latency of a reply is the time from the customer's last message to Enter.
 With piped input there is no one typing, so each reply takes the ``--latency`` default.
+With a recorder, the session is written to the records database as it goes.
 """
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable
 from typing import TextIO
 
 from roleplay.content.models import DIFFICULTY_LABELS
 from roleplay.engine.session import Message, Session
-from roleplay.render import feedback, meters, report_lines
+from roleplay.records.store import RecordError, SessionRecorder
+from roleplay.render import feedback, meters, report_lines, rubric_labels
 
 
 class PlainPlayer:
@@ -28,6 +31,8 @@ class PlainPlayer:
         default_latency: float,
         colour: bool,
         clock: Callable[[], float] = time.monotonic,
+        recorder: SessionRecorder | None = None,
+        err: TextIO = sys.stderr,
     ) -> None:
         self.session = session
         self.out = out
@@ -36,12 +41,22 @@ class PlainPlayer:
         self.default_latency = default_latency
         self.colour = colour
         self.clock = clock
-        rubric = session.rubric
-        self.labels = {name: c.label for name, c in rubric.criteria}
-        self.techniques = {t: c.label for t, c in rubric.criteria.closing.techniques.items()}
+        self.recorder = recorder
+        self.err = err
+        self.labels, self.techniques = rubric_labels(session.rubric)
 
     def say(self, line: str = "") -> None:
         print(line, file=self.out, flush=True)
+
+    def record(self, write: Callable[..., None], *args: object) -> None:
+        """``write(recorder, *args)``; on the first failure warn once and practise on without recording."""
+        if self.recorder is None:
+            return
+        try:
+            write(self.recorder, *args)
+        except RecordError as exc:
+            self.recorder = None
+            print(exc.warning(), file=self.err, flush=True)
 
     def show_customer(self, messages: list[Message]) -> None:
         name = self.session.persona.name
@@ -67,7 +82,9 @@ class PlainPlayer:
     def run(self) -> int:
         """Play until the session ends or input runs out; print the report. Returns an exit code."""
         self.intro()
-        self.show_customer(self.session.start())
+        opening = self.session.start()
+        self.record(SessionRecorder.customer, opening)
+        self.show_customer(opening)
         while not self.session.ended:
             asked_at = self.clock()
             line = self.read_line("你：" if self.timed else "")
@@ -78,12 +95,15 @@ class PlainPlayer:
                 continue
             latency = self.clock() - asked_at if self.timed else self.default_latency
             turn = self.session.reply(text, latency)
+            self.record(SessionRecorder.turn, turn)
             if not self.timed:
                 self.say(f"你：{text}")
             for row in feedback(turn, self.labels, self.techniques, self.colour):
                 self.say(row)
             self.say("  " + meters(turn.state))
             self.show_customer(turn.customer)
-        for row in report_lines(self.session.report(), self.colour):
+        report = self.session.report()
+        self.record(SessionRecorder.finish, report)
+        for row in report_lines(report, self.colour):
             self.say(row)
         return 0

@@ -1,4 +1,5 @@
-"""Plain-text rendering of feedback and reports, shared by line-mode play and `grade --format table`.
+"""Plain-text rendering of feedback and reports, shared by line-mode play, `roleplay report` and
+`grade --format table`. A live report and a stored one go through the same ``review_lines``.
 
 Evidence is marked in the trainee's own words: with ANSI colours on a terminal, with
 【F:…】-style brackets otherwise (pipes, logs, NO_COLOR).
@@ -8,16 +9,36 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable
-from typing import TextIO
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Protocol, TextIO
 
-from roleplay.engine.session import OUTCOME_LABELS, CustomerState, SessionReport, Turn
+from roleplay.engine.session import OUTCOME_LABELS, CustomerState, Message, SessionReport
 from roleplay.rubric.result import Evidence, ReplyScore, SessionScore
 from roleplay.text.width import pad
+
+if TYPE_CHECKING:
+    from roleplay.content.models import Rubric
+    from roleplay.records.model import StoredSession
 
 COLOURS = {"F": "32", "A": "36", "B": "35"}
 FORBIDDEN_COLOUR, CLOSING_COLOUR, OTHER_COLOUR = "31", "33", "34"
 SHOWN = ("fab", "forbidden", "closing", "accuracy")
+UNNAMED = "（未署名）"
+
+
+class ReviewedTurn(Protocol):
+    """A reply in a report: a live ``Turn`` or a ``StoredTurn``."""
+
+    @property
+    def index(self) -> int: ...
+    @property
+    def answered(self) -> Sequence[Message]: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def score(self) -> ReplyScore: ...
+    @property
+    def model_answer(self) -> str: ...
 
 
 def use_colour(stream: TextIO = sys.stdout) -> bool:
@@ -89,7 +110,17 @@ def advice_lines(score: ReplyScore, labels: dict[str, str]) -> list[str]:
     ]
 
 
-def feedback(turn: Turn, labels: dict[str, str], technique_labels: dict[str, str], colour: bool) -> list[str]:
+def rubric_labels(rubric: Rubric | None, names: Iterable[str] = ()) -> tuple[dict[str, str], dict[str, str]]:
+    """Criterion and closing-technique labels; the ids of ``names`` stand in when the rubric is gone."""
+    if rubric is None:
+        return {name: name for name in names}, {}
+    return (
+        {name: c.label for name, c in rubric.criteria},
+        {t: c.label for t, c in rubric.criteria.closing.techniques.items()},
+    )
+
+
+def feedback(turn: ReviewedTurn, labels: dict[str, str], technique_labels: dict[str, str], colour: bool) -> list[str]:
     lines = [
         "  " + mark(turn.text, reply_marks(turn.score), colour),
         "  " + reply_summary(turn.score, labels, technique_labels),
@@ -102,9 +133,8 @@ def feedback(turn: Turn, labels: dict[str, str], technique_labels: dict[str, str
 
 def score_lines(score: SessionScore, labels: dict[str, str]) -> list[str]:
     width = max(len(label) for label in labels.values()) * 2 + 2
-    lines = [
-        f"总分 {score.total:.1f} / 100   {'通过' if score.passed else '未通过'}（及格线 {score.pass_mark:g}）",
-    ]
+    pass_mark = f"（及格线 {score.pass_mark:g}）" if score.pass_mark is not None else ""
+    lines = [f"总分 {score.total:.1f} / 100   {'通过' if score.passed else '未通过'}{pass_mark}"]
     if score.fatal:
         lines.append("一票否决：出现 " + "、".join(score.fatal) + " 类禁语")
     if score.failed_outcome:
@@ -121,18 +151,40 @@ def score_lines(score: SessionScore, labels: dict[str, str]) -> list[str]:
     return lines
 
 
-def report_lines(report: SessionReport, colour: bool) -> list[str]:
-    labels = {name: c.label for name, c in report.rubric.criteria}
-    techniques = {t: c.label for t, c in report.rubric.criteria.closing.techniques.items()}
-    lines = [
-        "=" * 60,
-        f"场景：{report.scenario.title}   顾客：{report.persona.name}",
-        f"结果：{report.outcome_label}",
-        *score_lines(report.score, labels),
-        "-" * 60,
-        "逐句复盘：",
-    ]
-    for turn in report.turns:
+def review_lines(
+    header: list[str],
+    score: SessionScore,
+    turns: Sequence[ReviewedTurn],
+    labels: tuple[dict[str, str], dict[str, str]],
+    colour: bool,
+) -> list[str]:
+    """A final report: header lines, the scores, then every reply reviewed."""
+    criteria, techniques = labels
+    lines = ["=" * 60, *header, *score_lines(score, criteria), "-" * 60, "逐句复盘："]
+    for turn in turns:
         lines.append(f"[{turn.index + 1}] 顾客：{' / '.join(m.text for m in turn.answered) or '—'}")
-        lines.extend(feedback(turn, labels, techniques, colour))
+        lines.extend(feedback(turn, criteria, techniques, colour))
     return lines
+
+
+def report_lines(report: SessionReport, colour: bool) -> list[str]:
+    """The report at the end of a live session."""
+    header = [f"场景：{report.scenario.title}   顾客：{report.persona.name}", f"结果：{report.outcome_label}"]
+    return review_lines(header, report.score, report.turns, rubric_labels(report.rubric), colour)
+
+
+def stored_report_lines(stored: StoredSession, rubric: Rubric | None, colour: bool) -> list[str]:
+    """The report of a stored session (`roleplay report`), in the style of the live one.
+
+    ``rubric`` supplies the labels (the session's rubric as loaded now, if it still is).
+    """
+    when = stored.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    cohort = f"   班组：{stored.cohort}" if stored.cohort else ""
+    header = [f"记录 #{stored.id}   学员：{stored.trainee or UNNAMED}{cohort}   时间：{when}   {stored.mode_label}"]
+    title = stored.scenario_title or stored.scenario_id or "—"
+    if stored.kind == "real":
+        header.append(f"场景：{title}   来源：{stored.source_file} #{stored.transcript_id}")
+    else:
+        header += [f"场景：{title}   顾客：{stored.persona_name}", f"结果：{stored.outcome_label}"]
+    labels = rubric_labels(rubric, stored.criteria)
+    return review_lines(header, stored.session_score(), stored.turns, labels, colour)

@@ -1,4 +1,4 @@
-"""Shared fixtures: the shipped content, loaded once per test session."""
+"""Shared fixtures: the shipped content, loaded once per test session; a records database per test."""
 
 from __future__ import annotations
 
@@ -11,6 +11,14 @@ from roleplay.content.library import Library, load_library
 from roleplay.rubric.scorer import Scorer, scorer_for
 
 DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(autouse=True)
+def records_db(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test records into a database of its own (``ROLEPLAY_DB``), never the user's."""
+    path = tmp_path_factory.mktemp("records") / "roleplay.db"
+    monkeypatch.setenv("ROLEPLAY_DB", str(path))
+    return path
 
 
 @pytest.fixture(scope="session")

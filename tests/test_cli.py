@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -23,7 +24,7 @@ def run(args, stdin="", cwd=None):
         encoding="utf-8",
         timeout=120,
         cwd=cwd,
-        env={"PATH": "", "NO_COLOR": "1", "ROLEPLAY_PATH": ""},
+        env={"PATH": "", "NO_COLOR": "1", "ROLEPLAY_PATH": "", "ROLEPLAY_DB": os.environ["ROLEPLAY_DB"]},
     )
 
 

@@ -157,3 +157,38 @@ async def test_the_first_screen_does_not_wait_for_content(tmp_path):
         await settle(pilot)
         status = app.screen.query_one("#status", Static).render()
         assert "题库已就绪：7 个场景" in str(status if not isinstance(status, Text) else status.plain)
+
+
+async def test_sessions_are_recorded_and_the_report_is_read_back(tmp_path):
+    from roleplay.records.store import Store
+
+    clock = FakeClock()
+    app = make_app(tmp_path, clock, db=tmp_path / "records.db")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start_scenario(pilot, "air_fryer_fab", trainee="录音测试")
+        await reply(pilot, clock, *AIR_FRYER[0])
+        with Store.open(tmp_path / "records.db") as store:  # a second connection sees the turn at once
+            [live] = store.sessions(trainee="录音测试")
+            assert not live.finished and [t.text for t in live.turns] == [AIR_FRYER[0][0]]
+        for text, seconds in AIR_FRYER[1:]:
+            await reply(pilot, clock, text, seconds)
+        view = app.screen.report
+        assert view.record_id == live.id and view.outcome == "converted"
+    with Store.open(tmp_path / "records.db") as store:
+        stored = store.session(live.id)
+    assert stored.finished and stored.source == "tui" and stored.mode == "practice"
+    assert [t.latency_s for t in stored.turns] == [6, 8, 10]
+    assert stored.total == view.score.total
+
+
+async def test_practice_goes_on_when_the_records_cannot_be_written(tmp_path):
+    blocked = tmp_path / "not-a-dir"
+    blocked.write_text("a file where a folder should be")
+    clock = FakeClock()
+    app = make_app(tmp_path, clock, db=blocked / "records.db")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start_scenario(pilot, "air_fryer_fab")
+        assert app.store is None
+        for text, seconds in AIR_FRYER:
+            await reply(pilot, clock, text, seconds)
+        assert app.screen.report.outcome == "converted" and app.screen.report.record_id is None

@@ -12,8 +12,15 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from roleplay.commands.records import add_db_option
+
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from roleplay.content.library import Library
+    from roleplay.engine.session import Session
+    from roleplay.plain import PlainPlayer
+    from roleplay.records.store import SessionRecorder
 
 
 def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -26,7 +33,9 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     play.add_argument(
         "--seed", type=int, help="random seed: the same seed replays the same customer (default 0; the UI picks one)"
     )
-    play.add_argument("--trainee", metavar="NAME", default="", help="trainee name shown on the report")
+    play.add_argument("--trainee", metavar="NAME", default="", help="trainee name shown on the report and recorded")
+    play.add_argument("--cohort", metavar="NAME", default="", help="the trainee's cohort (班组), recorded for export filters")
+    add_db_option(play)
     play.add_argument(
         "--latency",
         type=float,
@@ -34,10 +43,17 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         metavar="SECONDS",
         help="latency assumed for each reply when replies are piped on stdin (default 8)",
     )
+    play.add_argument(
+        "--watch",
+        action="store_true",
+        help="line mode for trainers: when a content file is saved, reload it and restart the scenario "
+        "(sessions are not recorded)",
+    )
     play.set_defaults(handler=cmd_play)
 
     validate = commands.add_parser("validate", parents=[common], help="check content files")
     validate.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders (default: all content)")
+    validate.add_argument("--strict", action="store_true", help="treat warnings as errors")
     validate.set_defaults(handler=cmd_validate)
 
     grade = commands.add_parser("grade", parents=[common], help="score real chat logs (JSON Lines)")
@@ -45,6 +61,10 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     grade.add_argument("--rubric", metavar="ID", help="rubric id (default: the scenario's, else default)")
     grade.add_argument("--format", choices=["json", "table"], default="json")
     grade.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here instead of stdout")
+    grade.add_argument("--save", action="store_true", help="also store the results in the records (real conversations)")
+    grade.add_argument("--trainee", metavar="NAME", default="", help="with --save: whose conversations these are")
+    grade.add_argument("--cohort", metavar="NAME", default="", help="with --save: the trainee's cohort (班组)")
+    add_db_option(grade)
     grade.set_defaults(handler=cmd_grade)
 
 
@@ -84,13 +104,11 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_play(args: argparse.Namespace) -> int:
-    if not args.plain and sys.stdin.isatty() and sys.stdout.isatty():
-        from roleplay.tui.run import run_tui
+    from roleplay.tui.run import run_tui, wants_ui
 
+    if not args.plain and not args.watch and wants_ui():
         return run_tui(args.content, scenario=args.scenario, seed=args.seed)
-    from roleplay.engine.session import Session
-    from roleplay.plain import PlainPlayer
-    from roleplay.render import use_colour
+    from roleplay.commands.records import recording
 
     library = _library(args)
     scenarios = _sorted_scenarios(library)
@@ -104,7 +122,6 @@ def cmd_play(args: argparse.Namespace) -> int:
         scenario = _choose_scenario(scenarios)
     else:
         scenario = scenarios[0]
-    session = Session(scenario, library.persona(scenario.persona), library.rubric(scenario.rubric), args.seed or 0)
 
     def read_line(prompt: str) -> str | None:
         if timed:
@@ -115,17 +132,98 @@ def cmd_play(args: argparse.Namespace) -> int:
         line = sys.stdin.readline()
         return line if line else None
 
+    if args.watch:
+        return _play_watching(args, library, scenario.id, read_line, timed)
+    session = _session(library, scenario.id, args.seed)
+    with recording(args, session) as recorder:
+        return _player(args, session, read_line, timed, recorder).run()
+
+
+def _session(library: Library, scenario_id: str, seed: int | None) -> Session:
+    from roleplay.engine.session import Session
+
+    scenario = library.scenario(scenario_id)
+    return Session(scenario, library.persona(scenario.persona), library.rubric(scenario.rubric), seed or 0)
+
+
+def _player(
+    args: argparse.Namespace,
+    session: Session,
+    read_line: Callable[[str], str | None],
+    timed: bool,
+    recorder: SessionRecorder | None,
+) -> PlainPlayer:
+    from roleplay.plain import PlainPlayer
+    from roleplay.render import use_colour
+
     player = PlainPlayer(
         session,
         sys.stdout,
         read_line,
         timed=timed,
         default_latency=args.latency,
-        colour=use_colour(),
+        colour=use_colour(sys.stdout),  # not the default: that stream is bound at import
+        recorder=recorder,
     )
     if args.trainee:
         player.say(f"学员：{args.trainee}")
-    return player.run()
+    return player
+
+
+class _ContentSaved(Exception):
+    """Raised from the input callback under ``play --watch``: restart with the reloaded content."""
+
+
+def _play_watching(
+    args: argparse.Namespace, library: Library, scenario_id: str, read_line: Callable[[str], str | None], timed: bool
+) -> int:
+    """``play --watch`` (line mode): replay the scenario from the start whenever content is saved.
+
+    Line mode waits on input, so the check runs when a reply is sent: that reply is dropped, the
+    content reloaded and the scenario restarted. Broken content keeps the last good version. The
+    sessions are not recorded: they try out content, they are not practice.
+    """
+    from roleplay.content.library import content_dirs
+    from roleplay.content.watch import ContentWatcher
+
+    watcher = ContentWatcher(content_dirs(args.content))
+
+    def watched(prompt: str) -> str | None:
+        line = read_line(prompt)
+        if line is not None and watcher.changed():
+            raise _ContentSaved
+        return line
+
+    while True:
+        session = _session(library, scenario_id, args.seed)
+        try:
+            _player(args, session, watched, timed, None).run()
+        except _ContentSaved:
+            library = _reload(args, library, scenario_id)
+            continue
+        if not session.ended:  # /quit or end of input
+            return 0
+        print("保存内容文件后按回车重新开始；输入 /quit 退出。", flush=True)
+        line = read_line("")
+        if line is None or line.strip() == "/quit":
+            return 0
+        if watcher.changed():
+            library = _reload(args, library, scenario_id)
+
+
+def _reload(args: argparse.Namespace, library: Library, scenario_id: str) -> Library:
+    """The content as saved now; the previous ``library`` if the scenario no longer loads."""
+    from roleplay.content.library import load_library
+
+    fresh = load_library(args.content)
+    for problem in fresh.problems:
+        print(problem, file=sys.stderr)
+    scenario = fresh.scenarios.get(scenario_id)
+    if scenario is None or scenario.persona not in fresh.personas or scenario.rubric not in fresh.rubrics:
+        print("内容已保存，但这个场景现在无法加载（见上方错误），继续使用上一版，从头开始。", flush=True)
+        return library
+    print("内容已保存并重新加载，场景从头开始。", flush=True)
+    return fresh
 
 
 def _choose_scenario(scenarios: list):
@@ -141,38 +239,54 @@ def _choose_scenario(scenarios: list):
         print("请输入列表中的编号。")
 
 
-def cmd_validate(args: argparse.Namespace) -> int:
+def load_targets(args: argparse.Namespace) -> tuple[Library, list[Path]] | None:
+    """All content, with the files in ``args.paths`` loaded last (so their ids win); and those files.
+
+    Without paths the targets are all content files. References to built-in content resolve either
+    way. None, after saying which, if a path does not exist.
+    """
     from roleplay.content.library import content_dirs, content_files, load_library
     from roleplay.content.loader import yaml_files
 
-    if args.paths:
-        missing = [p for p in args.paths if not p.exists()]
-        if missing:
-            for path in missing:
-                print(f"{path}: no such file or folder", file=sys.stderr)
-            return 1
-        targets = yaml_files(args.paths)
-        # References to built-in content resolve too: load it first, the checked files last.
-        base = [f for f in content_files(content_dirs(args.content)) if f.resolve() not in {t.resolve() for t in targets}]
-        library = load_library(files=[*base, *targets])
-        shown = {str(t) for t in targets}
-        problems = [p for p in library.problems if p.path in shown]
-    else:
-        targets = content_files(content_dirs(args.content))
-        library = load_library(files=targets)
-        problems = library.problems
+    every = content_files(content_dirs(args.content))
+    if not args.paths:
+        return load_library(files=every), every
+    missing = [p for p in args.paths if not p.exists()]
+    for path in missing:
+        print(f"{path}: no such file or folder", file=sys.stderr)
+    if missing:
+        return None
+    targets = yaml_files(args.paths)
+    chosen = {t.resolve() for t in targets}
+    return load_library(files=[*(f for f in every if f.resolve() not in chosen), *targets]), targets
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from roleplay.content.checks import check_library, strict
+
+    loaded = load_targets(args)
+    if loaded is None:
+        return 1
+    library, targets = loaded
+    shown = {str(t) for t in targets}
+    problems = [p for p in [*library.problems, *check_library(library)] if p.path in shown]
+    problems.sort(key=lambda p: (p.path, p.line, p.col))
+    if args.strict:
+        problems = strict(problems)
     for problem in problems:
         print(problem)
     errors = sum(1 for p in problems if p.severity == "error")
     if errors:
         print(f"{errors} error(s) in {len({p.path for p in problems})} file(s)", file=sys.stderr)
         return 1
+    warnings = f", {len(problems)} warning(s)" if problems else ""
     print(f"OK: {len(targets)} file(s) checked — {len(library.personas)} personas, "
-          f"{len(library.scenarios)} scenarios, {len(library.rubrics)} rubrics")
+          f"{len(library.scenarios)} scenarios, {len(library.rubrics)} rubrics{warnings}")
     return 0
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
+    from roleplay.commands.records import save_graded_results
     from roleplay.grade import grade_text
 
     try:
@@ -193,9 +307,10 @@ def cmd_grade(args: argparse.Namespace) -> int:
         args.output.write_text(rendered + "\n", encoding="utf-8")
     else:
         print(rendered)
+    save_failed = save_graded_results(args, results, library) if args.save else 0
     if errors:
         print(f"{len(errors)} line(s) could not be graded; {len(results)} graded", file=sys.stderr)
-    return 1 if errors else 0
+    return 1 if errors or save_failed else 0
 
 
 def _grade_table(results: list[dict], library: Library) -> str:

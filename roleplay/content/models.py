@@ -33,6 +33,10 @@ class Strict(BaseModel):
 Archetype = Literal["decisive", "cold", "lively", "bargainer", "cart_abandoner"]
 Outcome = Literal["converted", "lost", "unpaid"]
 Difficulty = Literal["easy", "medium", "hard"]
+#: How a self-test expects a session to end ("unfinished": still going after the last reply).
+ExpectedOutcome = Literal["converted", "lost", "unpaid", "unfinished"]
+#: Seconds a reply takes when none is given (self-tests; piped replies in `play` use the same).
+DEFAULT_LATENCY = 8.0
 DIFFICULTY_LABELS: dict[str, str] = {"easy": "入门", "medium": "进阶", "hard": "困难"}
 
 #: Rubric events the simulated customer reacts to (derived from each reply's rubric result).
@@ -94,9 +98,9 @@ class Traits(Strict):
 class Effects(Strict):
     """Changes to the customer's state, in points (clamped to 0–100)."""
 
-    mood: Delta = 0
-    patience: Delta = 0
-    interest: Delta = 0
+    mood: Delta = Field(0, description="Points added to mood (negative: subtracted).")
+    patience: Delta = Field(0, description="Points added to patience; at 0 the customer leaves.")
+    interest: Delta = Field(0, description="Points added to interest in buying.")
 
 
 class Reaction(Strict):
@@ -106,9 +110,11 @@ class Reaction(Strict):
     technique: str | None = Field(
         None, description="Only for closing_attempt: react to this closing technique id only."
     )
-    effects: Effects = Field(default_factory=Effects)
+    effects: Effects = Field(default_factory=Effects, description="How mood, patience and interest move.")
     say: Situation | None = Field(
-        None, description="Phrasebook situation to say a line from when this reaction fires."
+        None,
+        description="Phrasebook situation to say a line from when this reaction fires; the persona "
+        "must have lines for it. At most one reaction line is said per reply.",
     )
     chance: float = Field(
         1.0, ge=0, le=1, description="Probability (seeded RNG) that the line is said; effects always apply."
@@ -118,15 +124,18 @@ class Reaction(Strict):
 class Persona(Strict):
     """A simulated shopper: temperament, phrasebook and reaction rules."""
 
-    id: Identifier
+    id: Identifier = Field(description="Unique persona id; name the file after it (personas/<id>.yaml).")
     name: str = Field(description="Display name shown to the trainee, e.g. 干脆型·王先生.")
     archetype: Archetype = Field(description="Shopper type from the training material.")
     description: str = Field("", description="One or two sentences for the trainee and the trainer.")
-    traits: Traits
+    traits: Traits = Field(description="Starting state and temperament.")
     phrasebook: dict[Situation, list[str]] = Field(
-        description="Lines per situation; one variant is picked with the session's seeded RNG."
+        description="Lines per situation; one variant is picked with the session's seeded RNG. "
+        "greeting, slow_reply, rude_reply, confused and leaving are required."
     )
-    reactions: list[Reaction] = Field(default_factory=list)
+    reactions: list[Reaction] = Field(
+        default_factory=list, description="Reaction rules, applied in order after every reply."
+    )
 
     @field_validator("phrasebook")
     @classmethod
@@ -172,6 +181,8 @@ class Criterion(Strict):
 
 
 class FabCriterion(Criterion):
+    """FAB话术: Feature, Advantage and Benefit parts of a pitch, found with cue words."""
+
     feature: Lexicon = Field(description="Cues for F (objective properties, specs, technology).")
     advantage: Lexicon = Field(description="Strong cues for A (what the feature does).")
     advantage_weak: Lexicon = Field(
@@ -192,6 +203,8 @@ class FabCriterion(Criterion):
 
 
 class LatencyCriterion(Criterion):
+    """响应时效: how fast the agent answers, and their typing speed."""
+
     first_reply_s: float = Field(gt=0, description="First reply norm in seconds (seeds: 10 s).")
     good_s: float = Field(gt=0, description="A reply within this is good (seeds: 15–20 s).")
     hard_limit_s: float = Field(gt=0, description="Hard limit (JD: 30 s); slower scores 0.")
@@ -210,6 +223,8 @@ ForbiddenCategory = Literal[
 
 
 class ForbiddenList(Lexicon):
+    """One category of forbidden phrases (服务禁语)."""
+
     label: str = Field(description="Chinese name of the category, e.g. 蔑视语.")
     fatal: bool = Field(False, description="A hit in this category fails the whole session.")
     whole_reply: bool = Field(
@@ -218,7 +233,9 @@ class ForbiddenList(Lexicon):
 
 
 class ForbiddenCriterion(Criterion):
-    categories: dict[ForbiddenCategory, ForbiddenList]
+    """服务禁语: forbidden phrases by category, close variants included."""
+
+    categories: dict[ForbiddenCategory, ForbiddenList] = Field(description="Word lists per category.")
     allow: list[str] = Field(
         default_factory=list, description="Ordinary words never flagged (最近, 最后3台, 第一次…)."
     )
@@ -235,27 +252,33 @@ ClosingTechnique = Literal[
 
 
 class ClosingList(Lexicon):
-    label: str
+    """Cues of one closing technique."""
+
+    label: str = Field(description="Chinese name of the technique, e.g. 二选一.")
 
 
 class ClosingCriterion(Criterion):
-    techniques: dict[ClosingTechnique, ClosingList]
+    """促成交易: closing techniques, timed against the shopper's buying signals."""
+
+    techniques: dict[ClosingTechnique, ClosingList] = Field(description="Cues per closing technique.")
     buying_signals: Lexicon = Field(description="Shopper phrases that signal readiness to buy.")
     push_streak: int = Field(
         3, ge=2, description="Closing on this many consecutive replies counts as over-pushing."
     )
-    scores: dict[
-        Literal["after_signal", "unprompted", "missed_signal", "over_pushing"], Percent
-    ]
+    scores: dict[Literal["after_signal", "unprompted", "missed_signal", "over_pushing"], Percent] = Field(
+        description="Score for closing after a buying signal, unprompted, missing a signal, over-pushing."
+    )
 
 
 class CueCriterion(Criterion):
     """A criterion met by cue words: greeting in the first reply, needs discovery questions."""
 
-    cues: Lexicon
+    cues: Lexicon = Field(description="Words that meet the criterion.")
 
 
 class AccuracyCriterion(Criterion):
+    """信息准确: prices and spec numbers in a reply that contradict the product card."""
+
     price_cues: Lexicon = Field(description="Words that make a number in the clause a price claim.")
     not_claims: Lexicon = Field(
         default_factory=Lexicon,
@@ -268,13 +291,15 @@ class AccuracyCriterion(Criterion):
 
 
 class Criteria(Strict):
-    fab: FabCriterion
-    latency: LatencyCriterion
-    forbidden: ForbiddenCriterion
-    closing: ClosingCriterion
-    greeting: CueCriterion
-    needs: CueCriterion
-    accuracy: AccuracyCriterion
+    """The seven criteria of a rubric; their weights sum to 100."""
+
+    fab: FabCriterion = Field(description="FAB话术.")
+    latency: LatencyCriterion = Field(description="响应时效.")
+    forbidden: ForbiddenCriterion = Field(description="服务禁语.")
+    closing: ClosingCriterion = Field(description="促成交易.")
+    greeting: CueCriterion = Field(description="礼貌问候: a greeting in the first reply.")
+    needs: CueCriterion = Field(description="需求挖掘: questions about the shopper's needs.")
+    accuracy: AccuracyCriterion = Field(description="信息准确: numbers that contradict the product card.")
 
     @model_validator(mode="after")
     def _weights_sum_to_100(self) -> Criteria:
@@ -287,15 +312,15 @@ class Criteria(Strict):
 class Rubric(Strict):
     """How replies and sessions are scored."""
 
-    id: Identifier
+    id: Identifier = Field(description="Unique rubric id; scenarios refer to it (default: default).")
     version: str = Field(description="Bump when scoring changes; stored with every session.")
-    title: str
-    pass_mark: Percent
+    title: str = Field(description="Chinese title shown on reports.")
+    pass_mark: Percent = Field(description="A session passes with at least this total score.")
     fail_outcomes: list[Outcome] = Field(
         default_factory=lambda: ["lost"],
         description="A practice session ending this way fails whatever its score (the customer was lost).",
     )
-    criteria: Criteria
+    criteria: Criteria = Field(description="Settings of each criterion.")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -316,7 +341,7 @@ class Spec(Strict):
     """A numeric fact; a reply stating another number for it contradicts the card."""
 
     name: str = Field(description="e.g. 容量.")
-    value: float
+    value: float = Field(description="The true value, e.g. 5.")
     unit: str = Field(description="Unit as written after the number, e.g. L, 元, 台, 天.")
     keywords: list[str] = Field(default_factory=list, description="Words that refer to this spec.")
 
@@ -324,18 +349,18 @@ class Spec(Strict):
 class Product(Strict):
     """The product card shown to the trainee and used to recognise features and claims."""
 
-    name: str
-    price: float = Field(gt=0, description="Current price in 元.")
-    original_price: float | None = Field(None, gt=0)
+    name: str = Field(description="Product name; fills {product} in the customer's lines.")
+    price: float = Field(gt=0, description="Current price in 元; fills {price}.")
+    original_price: float | None = Field(None, gt=0, description="Price before the discount, in 元.")
     other_prices: list[float] = Field(
         default_factory=list, description="Other prices one may correctly quote (after coupons…)."
     )
-    features: list[Feature] = Field(default_factory=list)
-    specs: list[Spec] = Field(default_factory=list)
-    promotions: list[str] = Field(default_factory=list)
-    stock: int = Field(ge=0)
-    shipping: str
-    returns: str
+    features: list[Feature] = Field(default_factory=list, description="Selling points (the F of FAB).")
+    specs: list[Spec] = Field(default_factory=list, description="Numeric facts replies are checked against.")
+    promotions: list[str] = Field(default_factory=list, description="Current offers shown on the card.")
+    stock: int = Field(ge=0, description="Units in stock, shown on the card.")
+    shipping: str = Field(description="Shipping terms shown on the card.")
+    returns: str = Field(description="Return terms shown on the card.")
 
     @property
     def quotable_prices(self) -> list[float]:
@@ -364,16 +389,20 @@ class Intent(Strict):
 class Condition(Strict):
     """Conditions on the customer's state; every given bound must hold."""
 
-    mood_gte: Percent | None = None
-    mood_lte: Percent | None = None
-    patience_gte: Percent | None = None
-    patience_lte: Percent | None = None
-    interest_gte: Percent | None = None
-    interest_lte: Percent | None = None
-    turn_gte: int | None = Field(None, ge=0, description="Trainee replies so far, this one included.")
-    turn_lte: int | None = Field(None, ge=0)
+    mood_gte: Percent | None = Field(None, description="Mood is at least this.")
+    mood_lte: Percent | None = Field(None, description="Mood is at most this.")
+    patience_gte: Percent | None = Field(None, description="Patience is at least this.")
+    patience_lte: Percent | None = Field(None, description="Patience is at most this.")
+    interest_gte: Percent | None = Field(None, description="Interest is at least this.")
+    interest_lte: Percent | None = Field(None, description="Interest is at most this.")
+    turn_gte: int | None = Field(
+        None, ge=0, description="Trainee replies so far, this one included, are at least this."
+    )
+    turn_lte: int | None = Field(
+        None, ge=0, description="Trainee replies so far, this one included, are at most this."
+    )
     visited: list[Identifier] = Field(default_factory=list, description="Nodes already passed.")
-    not_visited: list[Identifier] = Field(default_factory=list)
+    not_visited: list[Identifier] = Field(default_factory=list, description="Nodes not passed yet.")
 
 
 Signal = Annotated[
@@ -390,9 +419,11 @@ class Transition(Strict):
 
     to: Identifier = Field(description="Target node id.")
     intent: Identifier | None = Field(None, description="Intent id the reply must match.")
-    signal: Signal | None = None
-    when: Condition = Field(default_factory=Condition)
-    effects: Effects = Field(default_factory=Effects)
+    signal: Signal | None = Field(None, description="Rubric signal the reply must give.")
+    when: Condition = Field(default_factory=Condition, description="Conditions on the customer's state.")
+    effects: Effects = Field(
+        default_factory=Effects, description="State changes when the transition is taken."
+    )
 
 
 Line = str | list[str]
@@ -410,8 +441,15 @@ class Node(Strict):
     )
     buying_signal: bool = Field(False, description="The customer's lines here signal readiness to buy.")
     model_answer: str = Field("", description="参考话术 shown in feedback for replies at this node.")
-    transitions: list[Transition] = Field(default_factory=list)
-    outcome: Outcome | None = Field(None, description="Set on terminal nodes.")
+    transitions: list[Transition] = Field(
+        default_factory=list,
+        description="Ways forward. A reply takes the triggered one meeting most triggers (intent and "
+        "signal), then the strongest intent match, then the first listed; with none, the default one "
+        "(no intent, no signal).",
+    )
+    outcome: Outcome | None = Field(
+        None, description="Set on terminal nodes: converted (成交), lost (流失) or unpaid (拍下未付)."
+    )
 
     @model_validator(mode="after")
     def _outcomes_are_terminal(self) -> Node:
@@ -420,17 +458,62 @@ class Node(Strict):
         return self
 
 
+class ScriptedReply(Strict):
+    """A trainee reply in a self-test, with the seconds it took."""
+
+    text: str = Field(min_length=1, description="The reply as the trainee would type it.")
+    latency: float = Field(
+        DEFAULT_LATENCY, ge=0, description="Seconds from the customer's message to sending the reply."
+    )
+
+
+class ScenarioTest(Strict):
+    """A self-test: replies played in order against the scenario, and what must happen.
+
+    Run with ``roleplay test``, like a conversation test story: the same replies and seed always
+    give the same session, so a test fails exactly when an edit changes the scenario's behaviour.
+    """
+
+    name: str = Field(description="What the test shows, e.g. 熟练客服：FAB介绍后快速成交.")
+    seed: int = Field(0, description="Random seed of the session (line variants, reaction chances).")
+    replies: list[str | ScriptedReply] = Field(
+        min_length=1,
+        description=f"Trainee replies in order; a plain string took {DEFAULT_LATENCY:g} seconds. Every "
+        "reply must be used: the test fails if the session ends before the last one.",
+    )
+    path: list[Identifier] | None = Field(
+        None,
+        description="Every node the conversation passes through, in order, the start node first "
+        "(exactly, not a prefix). Leave out to check only the outcome.",
+    )
+    outcome: ExpectedOutcome = Field(
+        description="How the session ends: converted, lost, unpaid, or unfinished (still going after "
+        "the last reply)."
+    )
+    passed: bool | None = Field(
+        None, description="Whether the rubric passes the session; leave out to not check the score."
+    )
+
+
 class Scenario(Strict):
     """A branching conversation with one simulated customer about one product."""
 
-    id: Identifier
-    title: str
-    difficulty: Difficulty
+    id: Identifier = Field(description="Unique scenario id; name the file after it (scenarios/<id>.yaml).")
+    title: str = Field(description="Chinese title shown to the trainee.")
+    difficulty: Difficulty = Field(description="easy (入门), medium (进阶) or hard (困难).")
     persona: Identifier = Field(description="Persona id.")
     rubric: Identifier = Field("default", description="Rubric id used to score this scenario.")
-    description: str = ""
-    product: Product
+    description: str = Field(
+        "", description="The situation and the goal, shown to the trainee before the chat."
+    )
+    product: Product = Field(description="The product card.")
     max_turns: int = Field(12, ge=1, description="The customer leaves (lost) after this many replies.")
-    intents: dict[Identifier, Intent] = Field(default_factory=dict)
-    start: Identifier
-    nodes: dict[Identifier, Node]
+    intents: dict[Identifier, Intent] = Field(
+        default_factory=dict, description="What replies can mean, by intent id; transitions refer to them."
+    )
+    start: Identifier = Field(description="Id of the node the conversation starts at.")
+    nodes: dict[Identifier, Node] = Field(description="The conversation graph, by node id.")
+    tests: list[ScenarioTest] = Field(
+        default_factory=list,
+        description="Self-tests run by `roleplay test`: scripted replies and what must happen.",
+    )

@@ -23,6 +23,7 @@ from roleplay.tui.settings import Settings
 if TYPE_CHECKING:
     from roleplay.content.library import Library
     from roleplay.content.quickreplies import QuickReply
+    from roleplay.records.store import Store
 
 
 @dataclass
@@ -38,6 +39,8 @@ class AppOptions:
     typing_factor: float = 1.0  # 0 shows customer messages without "typing…" delays
     settings_path: Path | None = None
     frozen: bool = False  # no blinking cursor or timers that change the screen (snapshots)
+    db: Path | None = None  # records database (None: ROLEPLAY_DB or the user data dir)
+    record: bool = True  # keep every session in the records database
 
 
 class RoleplayApp(App):
@@ -62,7 +65,7 @@ class RoleplayApp(App):
         self.quick_replies: list[QuickReply] = []
         self.load_problems: list[str] = []
         self.load_error: str | None = None
-        self.ready_at: float | None = None
+        self.store: Store | None = None
 
     def on_mount(self) -> None:
         from roleplay.tui.screens.home import HomeScreen
@@ -84,12 +87,28 @@ class RoleplayApp(App):
         except Exception as exc:  # a broken install must show on screen, not kill the UI
             self.call_from_thread(self._failed, f"{type(exc).__name__}: {exc}")
             return
-        self.call_from_thread(self._loaded, library, quick, [str(p) for p in library.problems + problems])
+        store = self._open_store()
+        self.call_from_thread(self._loaded, library, quick, [str(p) for p in library.problems + problems], store)
 
-    def _loaded(self, library: Library, quick: list[QuickReply], problems: list[str]) -> None:
-        self.library, self.quick_replies, self.load_problems = library, quick, problems
-        self.ready_at = time.perf_counter()
+    def _open_store(self) -> Store | None:
+        """The records database; practice goes on without it (one warning) if it cannot be opened."""
+        if not self.options.record:
+            return None
+        from roleplay.records.store import RecordError, Store
+
+        try:
+            return Store.open(self.options.db)
+        except RecordError as exc:
+            self.call_from_thread(self.notify, exc.warning(), severity="warning", timeout=10)
+            return None
+
+    def _loaded(self, library: Library, quick: list[QuickReply], problems: list[str], store: Store | None) -> None:
+        self.library, self.quick_replies, self.load_problems, self.store = library, quick, problems, store
         self.ready = True
+
+    def on_unmount(self) -> None:
+        if self.store is not None:
+            self.store.close()
 
     def _failed(self, message: str) -> None:
         self.load_error = message

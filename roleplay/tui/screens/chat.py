@@ -20,6 +20,7 @@ from roleplay.tui.widgets.panels import QUICK_KEYS, Meters, ReplyTimer, product_
 if TYPE_CHECKING:
     from roleplay.content.models import Scenario
     from roleplay.engine.session import Message, Session, Turn
+    from roleplay.records.store import SessionRecorder
 
 #: Pause before the report opens, so the customer's last words can be read.
 END_PAUSE_S = 1.5
@@ -53,8 +54,8 @@ class ChatScreen(Screen):
         self.session: Session = self._new_session()
         self.last_customer_at: float | None = None
         self.started_at = self.app.options.clock()
-        self.turns: list[Turn] = []
         self.closing = False
+        self.recorder: SessionRecorder | None = None
 
     def _new_session(self) -> Session:
         from roleplay.engine.session import Session
@@ -100,7 +101,9 @@ class ChatScreen(Screen):
         if self.mode == "practice":
             self.query_one(Meters).show(self.session.state)
         reply.focus()
-        self.deliver(self.session.start())
+        opening = self.session.start()
+        self._record(self._start_recording, opening)
+        self.deliver(opening)
 
     # -- the customer ------------------------------------------------------------------------------
 
@@ -139,12 +142,13 @@ class ChatScreen(Screen):
         clock = self.app.options.clock()
         latency = clock - (self.last_customer_at if self.last_customer_at is not None else self.started_at)
         turn = self.session.reply(text, max(0.0, latency))
-        self.turns.append(turn)
         self.last_customer_at = None
         self.query_one(ReplyTimer).is_first = False
         self.query_one(ReplyTimer).seconds = None
         self._show_reply(turn)
         self.deliver(turn.customer)
+        if self.recorder is not None:
+            self.call_after_refresh(self._record, self.recorder.turn, turn)  # after the feedback shows
 
     def _show_reply(self, turn: Turn) -> None:
         result = turn.score.to_dict()
@@ -157,6 +161,25 @@ class ChatScreen(Screen):
             self.query_one(Meters).show(turn.state)
         else:
             self._append(Bubble(self.trainee, self._now(), turn.text, "agent"))
+
+    # -- records -----------------------------------------------------------------------------------
+
+    def _start_recording(self, opening: list[Message]) -> None:
+        store = self.app.store
+        if store is None:
+            return
+        self.recorder = store.start_session(self.session, trainee=self.trainee, mode=self.mode, source="tui")
+        self.recorder.customer(opening)
+
+    def _record(self, write, *args) -> None:
+        """Write to the records; on failure warn once and carry on without recording."""
+        from roleplay.records.store import RecordError
+
+        try:
+            write(*args)
+        except RecordError as exc:
+            self.recorder = None
+            self.notify(exc.warning(), severity="warning", timeout=10)
 
     def _append(self, widget: Static) -> None:
         log = self.query_one("#log", VerticalScroll)
@@ -193,11 +216,15 @@ class ChatScreen(Screen):
         if self.closing:
             return
         self.closing = True
-        from roleplay.tui.screens.report import ReportScreen
+        from roleplay.tui.screens.report import ReportScreen, view_of_live, view_of_stored
 
-        self.app.switch_screen(
-            ReportScreen(self.session.report(), trainee=self.trainee, mode=self.mode, retry=self._retry_args())
-        )
+        report = self.session.report()
+        view = None
+        if self.recorder is not None:
+            self._record(self.recorder.finish, report)
+        if self.recorder is not None:  # the report is read back from the records, like `roleplay report`
+            view = view_of_stored(self.app.store.session(self.recorder.id), report.rubric)
+        self.app.switch_screen(ReportScreen(view or view_of_live(report, self.trainee), retry=self._retry_args()))
 
     def _retry_args(self) -> dict:
         return {"scenario": self.scenario, "trainee": self.trainee, "mode": self.mode, "time_limit_min": self.time_limit_s // 60}

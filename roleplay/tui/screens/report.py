@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -11,13 +12,20 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from roleplay.render import rubric_labels
 from roleplay.text.width import pad
 from roleplay.tui.app import RoleplayApp
 from roleplay.tui.widgets.feedback import feedback_text
 from roleplay.tui.widgets.radar import Radar
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from roleplay.content.models import Rubric
     from roleplay.engine.session import SessionReport
+    from roleplay.records.model import StoredSession
+    from roleplay.render import ReviewedTurn
+    from roleplay.rubric.result import SessionScore
 
 OUTCOME_STYLES = {"converted": "bold green", "unpaid": "bold yellow", "lost": "bold red", None: "bold"}
 
@@ -33,6 +41,38 @@ def bar(score: float | None, width: int = 20) -> Text:
     return out
 
 
+@dataclass(frozen=True)
+class ReportView:
+    """What the report shows, from a live session or from the records."""
+
+    scenario_title: str
+    trainee: str
+    seed: int | None
+    outcome: str | None
+    outcome_label: str
+    score: SessionScore
+    turns: Sequence[ReviewedTurn]
+    labels: dict[str, str]
+    techniques: dict[str, str]
+    record_id: int | None = None
+
+
+def view_of_live(report: SessionReport, trainee: str) -> ReportView:
+    labels, techniques = rubric_labels(report.rubric)
+    return ReportView(
+        report.scenario.title, trainee, report.seed, report.outcome, report.outcome_label,
+        report.score, report.turns, labels, techniques,
+    )  # fmt: skip
+
+
+def view_of_stored(stored: StoredSession, rubric: Rubric | None) -> ReportView:
+    labels, techniques = rubric_labels(rubric, stored.criteria)
+    return ReportView(
+        stored.scenario_title, stored.trainee, stored.seed, stored.outcome, stored.outcome_label,
+        stored.session_score(), stored.turns, labels, techniques, stored.id,
+    )  # fmt: skip
+
+
 class ReportScreen(Screen):
     app: RoleplayApp
 
@@ -41,15 +81,12 @@ class ReportScreen(Screen):
         Binding("h,escape", "home", "返回首页"),
     ]
 
-    def __init__(self, report: SessionReport, *, trainee: str, mode: str, retry: dict | None = None) -> None:
+    def __init__(self, view: ReportView, *, retry: dict | None = None) -> None:
         super().__init__()
-        self.report = report
-        self.trainee = trainee
-        self.mode = mode
+        self.report = view
         self.retry = retry
-        rubric = report.rubric
-        self.labels = {name: c.label for name, c in rubric.criteria}
-        self.techniques = {t: c.label for t, c in rubric.criteria.closing.techniques.items()}
+        self.labels = view.labels
+        self.techniques = view.techniques
 
     def compose(self) -> ComposeResult:
         score = self.report.score
@@ -68,8 +105,10 @@ class ReportScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = f"成绩报告 · {self.report.scenario.title}"
-        self.sub_title = f"学员：{self.trainee}   种子：{self.report.seed}"
+        view = self.report
+        record = f"   记录 #{view.record_id}" if view.record_id is not None else ""
+        self.title = f"成绩报告 · {view.scenario_title}"
+        self.sub_title = f"学员：{view.trainee}   种子：{view.seed}{record}"
 
     def _headline(self) -> Text:
         report, score = self.report, self.report.score

@@ -1,0 +1,1 @@
+"""Tools for trainers who write content: scenario graphs, self-tests and starting files."""

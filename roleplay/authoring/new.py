@@ -1,0 +1,49 @@
+"""Commented starting files for ``roleplay new persona|scenario ID``.
+
+A trainer starts from a small file that already validates (strictly) and, for a scenario, passes
+its own self-tests, with a comment on every key: changing a working file is easier than writing
+one from the reference. The templates are YAML files next to this module.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+from typing import Literal
+
+from pydantic import TypeAdapter, ValidationError
+
+from roleplay.content.models import Identifier
+from roleplay.content.schema import FOLDER
+
+NewKind = Literal["persona", "scenario"]
+DEFAULT_PERSONA = "decisive"
+
+
+def check_id(item_id: str) -> None:
+    """Raise ValueError with a trainer-readable reason if ``item_id`` is not a valid id."""
+    try:
+        TypeAdapter(Identifier).validate_python(item_id)
+    except ValidationError:
+        raise ValueError(
+            f"{item_id!r} is not a valid id: use lower-case letters, digits and underscores, starting with a letter"
+        ) from None
+
+
+def starting_file(kind: NewKind, item_id: str, persona: str = DEFAULT_PERSONA) -> str:
+    """The text of a new persona or scenario file called ``item_id``."""
+    check_id(item_id)
+    check_id(persona)
+    template = files("roleplay.authoring").joinpath("templates", f"{kind}.yaml").read_text(encoding="utf-8")
+    return template.replace("__ID__", item_id).replace("__PERSONA__", persona)
+
+
+def write_new(kind: NewKind, item_id: str, folder: Path, persona: str = DEFAULT_PERSONA) -> Path:
+    """Write the starting file into the content ``folder``; never overwrites a trainer's work."""
+    text = starting_file(kind, item_id, persona)
+    path = folder / FOLDER[kind] / f"{item_id}.yaml"
+    if path.exists():
+        raise FileExistsError(f"{path} already exists: choose another id or edit that file")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -1,0 +1,155 @@
+"""Authoring commands for trainers: `schema`, `graph`, `test`, `new`.
+
+Like the core commands, handlers import what they use when they run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+if TYPE_CHECKING:
+    from roleplay.authoring.selftest import SelfTestResult
+    from roleplay.content.library import Library
+    from roleplay.content.models import Scenario
+
+
+def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    schema = commands.add_parser(
+        "schema", parents=[common], help="write JSON Schemas of the content files, for editors"
+    )
+    schema.add_argument(
+        "--out", type=Path, default=Path("schemas"), metavar="DIR", help="folder to write into (default: schemas)"
+    )
+    schema.add_argument("--reference", type=Path, metavar="FILE", help="also write the Markdown field reference")
+    schema.set_defaults(handler=cmd_schema)
+
+    graph = commands.add_parser("graph", parents=[common], help="print a scenario's branching graph")
+    graph.add_argument("scenario", metavar="SCENARIO", help="scenario id or file")
+    graph.add_argument("--format", choices=["mermaid", "dot"], default="mermaid", help="default: mermaid")
+    graph.set_defaults(handler=cmd_graph)
+
+    test = commands.add_parser("test", parents=[common], help="run the scenarios' self-tests")
+    test.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders (default: all content)")
+    test.set_defaults(handler=cmd_test)
+
+    new = commands.add_parser("new", parents=[common], help="write a commented starting file")
+    new.add_argument("kind", choices=["persona", "scenario"])
+    new.add_argument("id", metavar="ID", help="id of the new persona or scenario (lower-case, digits, _)")
+    new.add_argument("--persona", default="decisive", metavar="ID", help="scenario: the customer (default: decisive)")
+    new.add_argument(
+        "--dir", type=Path, default=Path("."), metavar="DIR", help="content folder to write into (default: here)"
+    )
+    new.set_defaults(handler=cmd_new)
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from roleplay.content.schema import reference_markdown, schema_texts, write_files
+
+    written = write_files(schema_texts(), args.out)
+    if args.reference:
+        written += write_files({args.reference.name: reference_markdown()}, args.reference.parent)
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
+def cmd_graph(args: argparse.Namespace) -> int:
+    from roleplay.authoring.graph import render
+
+    scenario = _scenario(args)
+    if scenario is None:
+        return 1
+    sys.stdout.write(render(scenario, args.format))
+    return 0
+
+
+def _scenario(args: argparse.Namespace) -> Scenario | None:
+    """The scenario named on the command line: a file (checked on its own) or an id in the library."""
+    from roleplay.content.library import load_library
+    from roleplay.content.loader import load_model
+
+    path = Path(args.scenario)
+    if path.suffix in {".yaml", ".yml"} or path.is_file():
+        if not path.is_file():
+            print(f"{path}: no such file", file=sys.stderr)
+            return None
+        model, problems = load_model(path, "scenario")
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        return cast("Scenario | None", model)
+    return load_library(args.content).scenario(args.scenario)
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    from roleplay.authoring.selftest import run_self_tests
+    from roleplay.commands.core import load_targets
+
+    loaded = load_targets(args)
+    if loaded is None:
+        return 1
+    library, targets = loaded
+    shown = {str(t) for t in targets}
+    errors = [p for p in library.problems if p.path in shown and p.severity == "error"]
+    for problem in errors:
+        print(problem)
+    results: list[SelfTestResult] = []
+    for scenario in _scenarios_in(library, targets):
+        persona, rubric = library.personas.get(scenario.persona), library.rubrics.get(scenario.rubric)
+        if persona is None or rubric is None:
+            continue  # reported above as an unknown reference
+        if not scenario.tests:
+            print(f"NONE {scenario.id}: no tests (add a tests: list to the scenario)")
+        scenario_results = run_self_tests(scenario, persona, rubric)
+        for result in scenario_results:
+            print(_describe(result, library))
+        results += scenario_results
+    failed = sum(not r.ok for r in results)
+    print(f"{len(results)} test(s): {len(results) - failed} passed, {failed} failed")
+    return 1 if failed or errors or not results else 0
+
+
+def _scenarios_in(library: Library, targets: list[Path]) -> list[Scenario]:
+    """The loaded scenarios that come from the target files, in id order."""
+    chosen = {t.resolve() for t in targets}
+    return [
+        scenario
+        for scenario_id, scenario in sorted(library.scenarios.items())
+        if library.sources[("scenario", scenario_id)].resolve() in chosen
+    ]
+
+
+def _describe(result: SelfTestResult, library: Library) -> str:
+    """``PASS id · name``, or ``path:line:col: FAIL id · name: why`` and what happened instead."""
+    title = f"{result.scenario} · {result.name}"
+    if result.ok:
+        return f"PASS {title}"
+    where = _test_location(library.sources[("scenario", result.scenario)], result.index)
+    return f"{where}: FAIL {title}: {'; '.join(result.failures)}\n    this run: {result.summary()}"
+
+
+def _test_location(source: Path, index: int) -> str:
+    """``path:line:col`` of the ``index``-th self-test in a scenario file, for editors to jump to."""
+    from roleplay.content.yamlmarks import load_marked
+
+    doc, _ = load_marked(source)
+    (line, col), _ = doc.locate(("tests", index)) if doc else ((1, 1), False)
+    return f"{source}:{line}:{col}"
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from roleplay.authoring.new import write_new
+    from roleplay.content.schema import schema_filename
+
+    try:
+        path = write_new(args.kind, args.id, args.dir, args.persona)
+    except (ValueError, FileExistsError) as exc:
+        print(f"roleplay: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {path}")
+    if not (args.dir / "schemas" / schema_filename(args.kind)).is_file():
+        print("tip: run `roleplay schema` in this folder so editors complete and check the file")
+    print(f"next: edit it, then run `roleplay validate --strict --content {args.dir} {path}`")
+    return 0

@@ -1,0 +1,241 @@
+"""Records commands: `history`, `report`, `export`, and the recording used by `play` and `grade --save`.
+
+As in the other command modules, the database and export code is imported inside the handlers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ParamSpec
+
+from roleplay.export import FORMATS
+
+if TYPE_CHECKING:
+    from roleplay.content.library import Library
+    from roleplay.engine.session import Session
+    from roleplay.export.sheet import ScoreSheet
+    from roleplay.records.store import SessionRecorder
+
+P = ParamSpec("P")
+
+
+def add_db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db", type=Path, metavar="PATH", help="records database (default: $ROLEPLAY_DB, else the user data folder)"
+    )
+
+
+def add_filters(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--trainee", metavar="NAME", help="only this trainee")
+    parser.add_argument("--cohort", metavar="NAME", help="only this cohort (班组)")
+    parser.add_argument("--scenario", metavar="ID", help="only this scenario")
+
+
+def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    history = commands.add_parser("history", parents=[common], help="list recorded sessions")
+    add_filters(history)
+    add_db_option(history)
+    history.set_defaults(handler=cmd_history)
+
+    report = commands.add_parser("report", parents=[common], help="show the report of a recorded session")
+    report.add_argument("session_id", metavar="SESSION_ID", help="the number shown by `roleplay history`")
+    add_db_option(report)
+    report.set_defaults(handler=cmd_report)
+
+    export = commands.add_parser("export", parents=[common], help="export score sheets for instructors")
+    export.add_argument("--format", choices=FORMATS, help="file format (default: from the -o file's extension)")
+    add_filters(export)
+    export.add_argument("--since", metavar="DATE", help="sessions started on or after (YYYY-MM-DD or ISO time)")
+    export.add_argument("--until", metavar="DATE", help="sessions started on or before (YYYY-MM-DD: the whole day)")
+    export.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="file to write")
+    add_db_option(export)
+    export.set_defaults(handler=cmd_export)
+
+
+def records_errors(handler: Callable[P, int]) -> Callable[P, int]:
+    """A database that cannot be opened or read is a one-line error (exit 1), not a traceback."""
+
+    @functools.wraps(handler)
+    def guarded(*args: P.args, **kwargs: P.kwargs) -> int:
+        from roleplay.records.store import RecordError
+
+        try:
+            return handler(*args, **kwargs)
+        except RecordError as exc:
+            print(f"roleplay: {exc}", file=sys.stderr)
+            return 1
+
+    return guarded
+
+
+# -- recording for `play` and `grade --save` -----------------------------------------------------
+
+
+@contextmanager
+def recording(args: argparse.Namespace, session: Session) -> Iterator[SessionRecorder | None]:
+    """The recorder of a line-mode session; None, after one warning, when the records are unusable."""
+    from roleplay.records.store import RecordError, Store
+
+    try:
+        store = Store.open(args.db)
+    except RecordError as exc:
+        print(exc.warning(), file=sys.stderr)
+        yield None
+        return
+    with store:
+        try:
+            recorder = store.start_session(
+                session, trainee=args.trainee, mode="practice", source="plain", cohort=args.cohort
+            )
+        except RecordError as exc:
+            print(exc.warning(), file=sys.stderr)
+            recorder = None
+        yield recorder
+
+
+@records_errors
+def save_graded_results(args: argparse.Namespace, results: list[dict[str, Any]], library: Library) -> int:
+    """Store graded transcripts as real conversations (`grade --save`); report where on stderr."""
+    from roleplay.records.store import Store
+
+    source = "（标准输入）" if args.file == "-" else args.file
+    with Store.open(args.db) as store:
+        ids = []
+        for result in results:
+            rubric = library.rubrics.get(result["rubric"]["id"])
+            scenario = library.scenarios.get(result["scenario"] or "")
+            ids.append(
+                store.save_graded(
+                    result,
+                    trainee=args.trainee,
+                    cohort=args.cohort,
+                    source_file=source,
+                    scenario_title=scenario.title if scenario else "",
+                    pass_mark=rubric.pass_mark if rubric else None,
+                )
+            )
+        where = store.path
+    numbers = f"（编号 {ids[0]}–{ids[-1]}）" if ids else ""
+    print(f"已保存 {len(ids)} 条真实对话记录{numbers}：{where}", file=sys.stderr)
+    return 0
+
+
+# -- history, report, export ---------------------------------------------------------------------
+
+
+@records_errors
+def cmd_history(args: argparse.Namespace) -> int:
+    from roleplay.records.store import Store
+    from roleplay.render import UNNAMED
+    from roleplay.text.width import pad
+
+    with Store.open(args.db) as store:
+        sessions = store.sessions(args.trainee, args.cohort, args.scenario, with_turns=False)
+    if not sessions:
+        print(f"没有符合条件的练习记录（{describe_filters(args)}）。")
+        return 0
+    widths = (6, 18, 12, 10, 26, 10, 16, 8, 6)
+    headers = ("编号", "时间", "学员", "班组", "场景", "模式", "结果", "总分", "通过")
+    print("".join(pad(h, w) for h, w in zip(headers, widths)).rstrip())
+    for s in sessions:
+        cells = (
+            str(s.id),
+            s.started_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+            s.trainee or UNNAMED,
+            s.cohort or "—",
+            s.scenario_title or s.scenario_id or "—",
+            s.mode_label,
+            s.outcome_label,
+            "—" if s.total is None else f"{s.total:.1f}",
+            "通过" if s.passed else "未通过",
+        )
+        print("".join(pad(c, w) for c, w in zip(cells, widths)).rstrip())
+    print(f"共 {len(sessions)} 条；用 roleplay report 编号 查看报告")
+    return 0
+
+
+@records_errors
+def cmd_report(args: argparse.Namespace) -> int:
+    from roleplay.content.library import load_library
+    from roleplay.records.store import Store
+    from roleplay.render import stored_report_lines, use_colour
+
+    with Store.open(args.db) as store:
+        stored = store.session(args.session_id)
+    rubric = load_library(args.content).rubrics.get(stored.rubric_id)
+    for line in stored_report_lines(stored, rubric, use_colour()):
+        print(line)
+    return 0
+
+
+@records_errors
+def cmd_export(args: argparse.Namespace) -> int:
+    from roleplay.content.library import load_library
+    from roleplay.export.sheet import build_sheet
+    from roleplay.records.store import Store
+
+    fmt = args.format or args.output.suffix.lstrip(".").lower()
+    if fmt not in FORMATS:
+        print(f"roleplay: 无法从文件名判断格式，请用 --format 指定（{'、'.join(FORMATS)}）", file=sys.stderr)
+        return 2
+    try:
+        since, until = parse_when(args.since, "--since"), parse_when(args.until, "--until")
+    except ValueError as exc:
+        print(f"roleplay: {exc}", file=sys.stderr)
+        return 2
+    with Store.open(args.db) as store:
+        sessions = store.sessions(args.trainee, args.cohort, args.scenario, since, until, with_turns=False)
+    if not sessions:
+        print(f"roleplay: 没有符合条件的练习记录（{describe_filters(args)}），未写出文件", file=sys.stderr)
+        return 1
+    sheet = build_sheet(sessions, load_library(args.content).rubrics, describe_filters(args))
+    outputs = writer(fmt)(sheet, args.output)
+    for path, content in outputs.items():
+        try:
+            path.write_bytes(content)
+        except OSError as exc:
+            print(f"roleplay: 无法写入 {path}：{exc.strerror or exc}", file=sys.stderr)
+            return 1
+    trainees = len(sheet.summary.rows)
+    print(f"已导出 {len(sessions)} 场记录（{trainees} 名学员）：{'、'.join(str(p) for p in outputs)}")
+    return 0
+
+
+def writer(fmt: str) -> Callable[[ScoreSheet, Path], dict[Path, bytes]]:
+    """The ``files(sheet, path)`` function of the format's writer module, ``roleplay.export.to_<fmt>``."""
+    from importlib import import_module
+
+    return import_module(f"roleplay.export.to_{fmt}").files
+
+
+def parse_when(text: str | None, flag: str) -> date | datetime | None:
+    """``YYYY-MM-DD`` as a whole day, or an ISO-8601 time; ValueError with a one-line message."""
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{flag} 的日期无效：{text!r}，请用 YYYY-MM-DD 或 YYYY-MM-DDTHH:MM") from None
+
+
+def describe_filters(args: argparse.Namespace) -> str:
+    """The filters in force, in Chinese, for messages and the score sheet's heading."""
+    named = (
+        ("学员", args.trainee),
+        ("班组", args.cohort),
+        ("场景", args.scenario),
+        ("起", getattr(args, "since", None)),
+        ("止", getattr(args, "until", None)),
+    )
+    shown = [f"{label}：{value}" for label, value in named if value is not None]
+    return "；".join(shown) or "全部记录"

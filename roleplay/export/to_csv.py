@@ -1,0 +1,37 @@
+"""CSV: the sessions at the given path, the per-trainee summary next to it (``NAME.summary.csv``).
+
+UTF-8 with a byte-order mark, so Excel opens the Chinese text correctly, and cells that a
+spreadsheet would run as a formula (=, +, -, @ at the start) are neutralised with a leading '.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from roleplay.export.sheet import ScoreSheet, Table
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def files(sheet: ScoreSheet, path: Path) -> dict[Path, bytes]:
+    return {path: table_bytes(sheet.sessions), summary_path(path): table_bytes(sheet.summary)}
+
+
+def summary_path(path: Path) -> Path:
+    return path.with_name(f"{path.stem}.summary{path.suffix or '.csv'}")
+
+
+def table_bytes(table: Table) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([neutralise(c.header) for c in table.columns])
+    for row in table.rows:
+        writer.writerow([neutralise(c.text(row[c.key])) for c in table.columns])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def neutralise(cell: str) -> str:
+    """A cell a spreadsheet would evaluate, made plain text (OWASP's advice: prefix a quote)."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell

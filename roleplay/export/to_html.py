@@ -1,0 +1,185 @@
+"""HTML: one self-contained page (no scripts, fonts or images from the network) to read or print.
+
+The per-trainee summary table, then for each trainee a radar of the criterion averages and the
+trend of session totals over time (inline SVG), then every session. Print CSS keeps a trainee's
+charts on one page.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from datetime import datetime
+from html import escape
+from pathlib import Path
+
+from roleplay.export.sheet import ScoreSheet, Table, TraineeChart
+
+CSS = """
+body { font-family: "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "Source Han Sans SC", sans-serif;
+       margin: 24px; color: #222; }
+h1 { font-size: 22px; margin: 0 0 4px; }
+h2 { font-size: 18px; border-bottom: 2px solid #4a7ebb; padding-bottom: 4px; margin-top: 28px; }
+.filters { color: #666; margin: 0 0 16px; }
+.wide { overflow-x: auto; }
+table { border-collapse: collapse; font-size: 13px; margin: 8px 0; }
+th, td { border: 1px solid #ccd; padding: 4px 8px; text-align: left; white-space: nowrap; }
+th { background: #ddebf7; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.trainee { display: flex; flex-wrap: wrap; gap: 24px; align-items: flex-start; }
+.trainee figure { margin: 0; }
+figcaption { font-size: 13px; color: #444; text-align: center; }
+svg text { font-size: 12px; fill: #333; }
+@page { size: A4 landscape; margin: 12mm; }
+@media print {
+  body { margin: 0; }
+  .wide { overflow: visible; }
+  section { break-inside: avoid; page-break-inside: avoid; }
+  table { font-size: 10px; }
+  th, td { white-space: normal; padding: 2px 4px; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
+"""
+RADAR_WIDTH, RADAR_HEIGHT, RADAR_RADIUS = 460, 320, 110  # wide: labels sit beside the axes
+TREND_WIDTH, TREND_HEIGHT, TREND_PAD = 520, 240, 40
+NUMERIC = ("int", "score", "seconds", "rate")
+
+
+def files(sheet: ScoreSheet, path: Path) -> dict[Path, bytes]:
+    return {path: page(sheet).encode("utf-8")}
+
+
+def page(sheet: ScoreSheet) -> str:
+    trainees = "\n".join(trainee_section(c, sheet.pass_mark) for c in sheet.charts)
+    filters = f'<p class="filters">筛选条件：{escape(sheet.filters)}</p>' if sheet.filters else ""
+    return f"""<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<title>{escape(sheet.title)}</title>
+<style>{CSS}</style>
+</head>
+<body>
+<h1>{escape(sheet.title)}</h1>
+{filters}
+<h2>学员汇总</h2>
+{table_html(sheet.summary)}
+{trainees}
+<h2>成绩明细</h2>
+{table_html(sheet.sessions)}
+</body>
+</html>
+"""
+
+
+def table_html(table: Table) -> str:
+    head = "".join(f"<th>{escape(c.header)}</th>" for c in table.columns)
+    body = "\n".join(
+        "<tr>"
+        + "".join(
+            f'<td{" class=num" if c.kind in NUMERIC else ""}>{escape(c.text(row[c.key]))}</td>' for c in table.columns
+        )
+        + "</tr>"
+        for row in table.rows
+    )
+    return f'<div class="wide"><table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table></div>'
+
+
+def trainee_section(chart: TraineeChart, pass_mark: float | None) -> str:
+    return f"""<section>
+<h2>{escape(chart.trainee)}</h2>
+<div class="trainee">
+<figure>{radar_svg(chart.averages)}<figcaption>各项平均分（满分100）</figcaption></figure>
+<figure>{trend_svg(chart.trend, pass_mark)}<figcaption>总分趋势</figcaption></figure>
+</div>
+</section>"""
+
+
+def radar_svg(averages: list[tuple[str, float | None]]) -> str:
+    """A polygon over the criteria: one axis each, 0 at the centre, 100 on the outer ring."""
+    cx, cy = RADAR_WIDTH / 2, RADAR_HEIGHT / 2
+    count = max(len(averages), 3)
+
+    def point(index: int, value: float, radius: float = RADAR_RADIUS) -> tuple[float, float]:
+        angle = -math.pi / 2 + 2 * math.pi * index / count
+        return cx + radius * value / 100 * math.cos(angle), cy + radius * value / 100 * math.sin(angle)
+
+    def points(pairs: Iterable[tuple[int, float]]) -> str:
+        return " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(i, v) for i, v in pairs))
+
+    rings = "".join(
+        f'<polygon points="{points((i, level) for i in range(count))}" fill="none" stroke="#ccd"/>'
+        for level in (20, 40, 60, 80, 100)
+    )
+    axes, labels = [], []
+    for index, (label, average) in enumerate(averages):
+        x, y = point(index, 100)
+        axes.append(f'<line x1="{cx}" y1="{cy}" x2="{x:.1f}" y2="{y:.1f}" stroke="#ccd"/>')
+        lx, ly = point(index, 100, RADAR_RADIUS + 14)
+        anchor = "middle" if abs(lx - cx) < 8 else ("start" if lx > cx else "end")
+        shown = "—" if average is None else f"{average:.0f}"
+        labels.append(
+            f'<text x="{lx:.1f}" y="{ly + 4:.1f}" text-anchor="{anchor}">{escape(label)} {shown}</text>'
+        )
+    # A criterion that never applied (—) has no vertex, rather than a misleading 0.
+    shape = points((i, v) for i, (_, v) in enumerate(averages) if v is not None)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{RADAR_WIDTH}" height="{RADAR_HEIGHT}" '
+        f'viewBox="0 0 {RADAR_WIDTH} {RADAR_HEIGHT}" role="img" aria-label="各项平均分雷达图">'
+        f'{rings}{"".join(axes)}'
+        f'<polygon points="{shape}" fill="#4a7ebb" fill-opacity="0.35" stroke="#2f5d95" stroke-width="2"/>'
+        f'{"".join(labels)}</svg>'
+    )
+
+
+def trend_svg(trend: list[tuple[datetime, float]], pass_mark: float | None) -> str:
+    """Session totals in time order, evenly spaced, with the pass mark dashed."""
+    left, right = TREND_PAD, TREND_WIDTH - TREND_PAD / 2
+    top, bottom = TREND_PAD / 2, TREND_HEIGHT - TREND_PAD
+    first, last = left + TREND_PAD / 2, right - TREND_PAD / 2  # points clear of the axis labels
+
+    def y(score: float) -> float:
+        return bottom - (bottom - top) * score / 100
+
+    def x(index: int) -> float:
+        return (first + last) / 2 if len(trend) == 1 else first + (last - first) * index / (len(trend) - 1)
+
+    grid = "".join(
+        f'<line x1="{left}" y1="{y(v):.1f}" x2="{right}" y2="{y(v):.1f}" stroke="#eee"/>'
+        f'<text x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end">{v}</text>'
+        for v in range(0, 101, 20)
+    )
+    mark = (
+        f'<line x1="{left}" y1="{y(pass_mark):.1f}" x2="{right}" y2="{y(pass_mark):.1f}" '
+        f'stroke="#d9534f" stroke-dasharray="6 4"/>'
+        f'<text x="{right}" y="{y(pass_mark) - 4:.1f}" text-anchor="end" fill="#d9534f">及格线 {pass_mark:g}</text>'
+        if pass_mark is not None
+        else ""
+    )
+    points = [(x(i), y(total), when, total) for i, (when, total) in enumerate(trend)]
+    line = " ".join(f"{px:.1f},{py:.1f}" for px, py, _, _ in points)
+    dots = "".join(
+        f'<circle cx="{px:.1f}" cy="{py:.1f}" r="4" fill="#2f5d95">'
+        f"<title>{when:%Y-%m-%d %H:%M} {total:.1f}</title></circle>"
+        f'<text x="{px:.1f}" y="{py - 8:.1f}" text-anchor="middle">{total:.0f}</text>'
+        for px, py, when, total in points
+    )
+    dates = "".join(
+        f'<text x="{px:.1f}" y="{bottom + 18}" text-anchor="middle">{when:%m-%d}</text>'
+        for px, _, when, _ in (points[i] for i in _tick_indices(len(points)))
+    )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{TREND_WIDTH}" height="{TREND_HEIGHT}" '
+        f'viewBox="0 0 {TREND_WIDTH} {TREND_HEIGHT}" role="img" aria-label="总分趋势图">'
+        f'{grid}{mark}<polyline points="{line}" fill="none" stroke="#2f5d95" stroke-width="2"/>'
+        f"{dots}{dates}</svg>"
+    )
+
+
+def _tick_indices(count: int) -> list[int]:
+    """Which points get a date label: all when few, else about six, always the first and last."""
+    step = max(1, math.ceil(count / 6))
+    indices = [*range(0, count - 1, step), count - 1]
+    if len(indices) > 2 and indices[-1] - indices[-2] < step / 2:
+        del indices[-2]  # too close to the last label
+    return indices

@@ -1,0 +1,124 @@
+"""What the records store returns: a stored session with its turns, ready to report or export.
+
+Scores are stored in their JSON form (``ReplyScore.to_dict()``, ``SessionScore.to_dict()``), the
+same contract `roleplay grade` prints; the functions here turn them back into the rubric's result
+objects so a stored session renders through the same code as a live one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from roleplay.engine.session import OUTCOME_LABELS, CustomerState, Message
+from roleplay.rubric.result import CriterionResult, Evidence, ReplyScore, SessionScore
+
+KINDS = {"practice": "练习", "real": "真实对话"}
+MODES = {"practice": "练习", "exam": "考核"}
+SOURCES = ("tui", "plain")
+INTERRUPTED = "（中断）"
+_RESULT_KEYS = ("score", "evidence", "advice")
+
+
+@dataclass(frozen=True, slots=True)
+class StoredTurn:
+    """One reply as recorded: what it answered, how long it took, its rubric result, what followed."""
+
+    index: int
+    answered: list[Message]
+    text: str
+    latency_s: float | None
+    result: dict[str, Any]  # ReplyScore.to_dict()
+    model_answer: str
+    customer: list[Message]
+    state: CustomerState | None  # None for real conversations
+
+    @property
+    def score(self) -> ReplyScore:
+        return reply_score(self.result)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSession:
+    """A practice session or a graded real conversation, with everything its report needs."""
+
+    id: int
+    kind: str  # "practice" | "real"
+    trainee: str
+    cohort: str
+    scenario_id: str
+    scenario_title: str
+    persona_id: str
+    persona_name: str
+    mode: str  # "practice" | "exam" ("" for real conversations)
+    source: str  # "tui" | "plain" | "grade"
+    source_file: str
+    transcript_id: str
+    seed: int | None
+    rubric_id: str
+    rubric_version: str
+    pass_mark: float | None
+    started_at: datetime
+    ended_at: datetime | None
+    finished: bool
+    outcome: str | None  # None while unfinished, when quit early, and for real conversations
+    total: float | None
+    passed: bool
+    criteria: dict[str, float | None]
+    score_detail: dict[str, Any]  # SessionScore.to_dict() plus failed_outcome
+    first_response_s: float | None
+    average_s: float | None
+    forbidden_count: int
+    closing_attempts: int
+    opening: list[Message]
+    turns: list[StoredTurn]
+
+    @property
+    def outcome_label(self) -> str:
+        """成交 / 流失 / … ; a session that never reached its end is marked as interrupted."""
+        if self.kind == "real":
+            return "—"
+        return OUTCOME_LABELS[self.outcome] + ("" if self.finished else INTERRUPTED)
+
+    @property
+    def mode_label(self) -> str:
+        return KINDS["real"] if self.kind == "real" else MODES.get(self.mode, self.mode)
+
+    def session_score(self) -> SessionScore:
+        """The session's scores as the rubric's result object (for the shared report renderer)."""
+        details = self.score_detail.get("criteria_detail", {})
+        criteria = {
+            name: criterion_result(name, details.get(name) or {"score": score})
+            for name, score in self.criteria.items()
+        }
+        return SessionScore(
+            criteria,
+            self.total or 0.0,
+            self.passed,
+            list(self.score_detail.get("fatal", [])),
+            self.pass_mark,  # type: ignore[arg-type]  # unknown for some graded logs
+            self.score_detail.get("failed_outcome"),
+        )
+
+
+def criterion_result(name: str, data: dict[str, Any]) -> CriterionResult:
+    """Inverse of ``CriterionResult.to_dict()``."""
+    evidence = [Evidence(e["span"][0], e["span"][1], e["text"], e["label"]) for e in data.get("evidence", [])]
+    detail = {key: value for key, value in data.items() if key not in _RESULT_KEYS}
+    return CriterionResult(name, data.get("score"), data.get("advice", ""), evidence, detail)
+
+
+def reply_score(data: dict[str, Any]) -> ReplyScore:
+    """Inverse of ``ReplyScore.to_dict()`` (rubric events are not stored: they drove the customer)."""
+    results = {name: criterion_result(name, value) for name, value in data.items() if isinstance(value, dict)}
+    fatal = results["forbidden"].detail.get("fatal", []) if "forbidden" in results else []
+    return ReplyScore(data.get("text", ""), results, data.get("score") or 0.0, [], list(fatal))
+
+
+def message_dict(message: Message) -> dict[str, Any]:
+    return {"role": message.role, "text": message.text, "typing_s": message.typing_s}
+
+
+def message(data: dict[str, Any]) -> Message:
+    return Message(data["role"], data["text"], data.get("typing_s", 0.0))

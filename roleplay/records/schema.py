@@ -1,0 +1,110 @@
+"""The records database schema, versioned with ``PRAGMA user_version`` and migrated forward.
+
+Each entry of ``MIGRATIONS`` takes a database from version ``n`` to ``n + 1``; a database is
+brought up to date by running, in order, the steps after its current version. Steps are never
+edited once released (a database in the field may sit at any version): a change is a new step.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+#: Version 1: the first release — sessions with their scores, and every turn as it happened.
+V1 = """
+CREATE TABLE sessions (
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    trainee        TEXT NOT NULL DEFAULT '',
+    scenario_id    TEXT NOT NULL DEFAULT '',
+    persona_id     TEXT NOT NULL DEFAULT '',
+    seed           INTEGER,
+    rubric_id      TEXT NOT NULL DEFAULT '',
+    rubric_version TEXT NOT NULL DEFAULT '',
+    pass_mark      REAL,
+    started_at     TEXT NOT NULL,          -- ISO-8601, UTC
+    ended_at       TEXT,
+    outcome        TEXT,                   -- converted | lost | unpaid | NULL
+    total          REAL,
+    passed         INTEGER NOT NULL DEFAULT 0,
+    criteria       TEXT NOT NULL DEFAULT '{}'  -- {criterion: score or null}
+);
+CREATE TABLE turns (
+    session_id   INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    idx          INTEGER NOT NULL,
+    answered     TEXT NOT NULL DEFAULT '[]',  -- the customer's messages this reply answered
+    text         TEXT NOT NULL,
+    latency_s    REAL,
+    result       TEXT NOT NULL DEFAULT '{}',  -- ReplyScore.to_dict()
+    model_answer TEXT NOT NULL DEFAULT '',
+    customer     TEXT NOT NULL DEFAULT '[]',  -- the customer's messages that followed
+    state        TEXT,                        -- {mood, patience, interest} after the reply
+    PRIMARY KEY (session_id, idx)
+);
+"""
+
+#: Version 2: instructors' score sheets — real conversations next to practice, cohorts, the
+#: display names as they were, the opening lines, and the summary figures as columns (backfilled
+#: from the stored turns) so filters and exports need not parse every turn.
+V2 = """
+ALTER TABLE sessions ADD COLUMN kind TEXT NOT NULL DEFAULT 'practice';  -- practice | real
+ALTER TABLE sessions ADD COLUMN cohort TEXT NOT NULL DEFAULT '';
+ALTER TABLE sessions ADD COLUMN mode TEXT NOT NULL DEFAULT 'practice';  -- practice | exam
+ALTER TABLE sessions ADD COLUMN source TEXT NOT NULL DEFAULT 'plain';   -- tui | plain | grade
+ALTER TABLE sessions ADD COLUMN source_file TEXT NOT NULL DEFAULT '';
+ALTER TABLE sessions ADD COLUMN transcript_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE sessions ADD COLUMN scenario_title TEXT NOT NULL DEFAULT '';
+ALTER TABLE sessions ADD COLUMN persona_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE sessions ADD COLUMN opening TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE sessions ADD COLUMN finished INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sessions ADD COLUMN score_detail TEXT NOT NULL DEFAULT '{}';  -- SessionScore.to_dict()
+ALTER TABLE sessions ADD COLUMN first_response_s REAL;
+ALTER TABLE sessions ADD COLUMN average_s REAL;
+ALTER TABLE sessions ADD COLUMN forbidden_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sessions ADD COLUMN closing_attempts INTEGER NOT NULL DEFAULT 0;
+
+UPDATE sessions SET
+    finished = ended_at IS NOT NULL,
+    first_response_s = (SELECT latency_s FROM turns WHERE session_id = sessions.id AND idx = 0),
+    average_s = (SELECT round(avg(latency_s), 2) FROM turns WHERE session_id = sessions.id),
+    forbidden_count = (
+        SELECT coalesce(sum(json_array_length(result, '$.forbidden.hits')), 0)
+        FROM turns WHERE session_id = sessions.id),
+    closing_attempts = (
+        SELECT count(*) FROM turns
+        WHERE session_id = sessions.id AND json_array_length(result, '$.closing.techniques') > 0);
+
+CREATE INDEX sessions_by_trainee ON sessions (trainee, started_at);
+CREATE INDEX sessions_by_start ON sessions (started_at);
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2)
+VERSION = len(MIGRATIONS)
+
+
+def version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Bring the database to ``VERSION``; the caller holds a write transaction.
+
+    The version is read inside that transaction, so when two processes open a new database at
+    once, the second one waits for the first and then finds nothing left to do.
+    """
+    current = version(conn)
+    if current > VERSION:
+        raise sqlite3.DatabaseError(f"数据库版本 {current} 比本程序支持的 {VERSION} 新，请升级 roleplay")
+    for step in MIGRATIONS[current:]:
+        for statement in _statements(step):
+            conn.execute(statement)
+    conn.execute(f"PRAGMA user_version = {VERSION}")
+
+
+def _statements(script: str) -> list[str]:
+    """A script split into statements (``executescript`` would commit the caller's transaction)."""
+    statements, pending = [], ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    return statements

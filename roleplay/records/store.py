@@ -1,0 +1,473 @@
+"""The records database: every practice session and graded chat log, written as it happens.
+
+SQLite in WAL mode, one connection per ``Store``. Every write is a short ``BEGIN IMMEDIATE``
+transaction committed at once, so a killed app loses nothing already sent, and several app
+instances (two trainees on one machine, the browser server) can write side by side: a writer
+that finds the database busy waits (``busy_timeout``) and, failing that, retries.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta, timezone
+from datetime import time as clock_time
+from pathlib import Path
+from typing import Any, TypeVar
+
+import platformdirs
+
+from roleplay.engine.session import CustomerState, Message, Session, SessionReport, Turn
+from roleplay.records.model import MODES, SOURCES, StoredSession, StoredTurn, message, message_dict
+from roleplay.records.schema import migrate
+from roleplay.rubric.result import ReplyScore
+from roleplay.rubric.scorer import scorer_for
+
+ENV_DB = "ROLEPLAY_DB"
+BUSY_TIMEOUT_MS = 5000
+RETRIES = 5
+T = TypeVar("T")
+Clock = Callable[[], datetime]
+
+
+class RecordError(Exception):
+    """The records database cannot be opened or written; the message says which file and why."""
+
+    def warning(self) -> str:
+        """What practice prints, once, when it goes on without recording."""
+        return f"roleplay: 警告：{self}；本次练习不再记录，练习照常进行。"
+
+
+def default_db_path() -> Path:
+    """``ROLEPLAY_DB`` if set, else ``roleplay/roleplay.db`` in the user's data folder.
+
+    That folder is ``$XDG_DATA_HOME`` or ``~/.local/share`` on Linux, ``~/Library/Application
+    Support`` on macOS and ``%APPDATA%`` on Windows.
+    """
+    env = os.environ.get(ENV_DB, "").strip()
+    if env:
+        return Path(env).expanduser()
+    return platformdirs.user_data_path("roleplay", appauthor=False, roaming=True) / "roleplay.db"
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Store:
+    """The records database. Open with ``Store.open()``; use as a context manager or ``close()``."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, clock: Clock) -> None:
+        self.conn = conn
+        self.path = path
+        self.clock = clock
+        # One connection may serve a UI thread and a worker thread: serialise its use.
+        self._lock = threading.RLock()
+
+    @classmethod
+    def open(cls, path: Path | str | None = None, *, clock: Clock = _utc_now) -> Store:
+        """Open (creating folders and file as needed) and migrate the database to the current schema."""
+        path = Path(path) if path else default_db_path()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        except (OSError, sqlite3.Error) as exc:
+            raise RecordError(f"无法打开记录数据库 {path}：{exc}") from exc
+        store = cls(conn, path, clock)
+        try:
+            store._prepare()
+        except RecordError:
+            conn.close()
+            raise
+        return store
+
+    def _prepare(self) -> None:
+        conn = self.conn
+        conn.row_factory = sqlite3.Row
+        with self._errors():
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            self._retry(lambda: conn.execute("PRAGMA journal_mode = WAL"))
+            conn.execute("PRAGMA synchronous = NORMAL")  # WAL: durable across an app crash
+        self._write(migrate)
+
+    def close(self) -> None:
+        with self._lock:
+            self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def start_session(
+        self, session: Session, *, trainee: str, mode: str, source: str, cohort: str = ""
+    ) -> SessionRecorder:
+        """Write the session's row now (unfinished) and return the recorder of its turns."""
+        if mode not in MODES or source not in SOURCES:
+            raise ValueError(f"mode must be one of {list(MODES)} and source one of {list(SOURCES)}")
+        rubric = session.rubric
+        row = {
+            "kind": "practice",
+            "trainee": trainee,
+            "cohort": cohort,
+            "scenario_id": session.scenario.id,
+            "scenario_title": session.scenario.title,
+            "persona_id": session.persona.id,
+            "persona_name": session.persona.name,
+            "mode": mode,
+            "source": source,
+            "seed": session.seed,
+            "rubric_id": rubric.id,
+            "rubric_version": rubric.version,
+            "pass_mark": rubric.pass_mark,
+            "started_at": self._now(),
+        }
+        session_id = self._write(lambda conn: _insert(conn, "sessions", row))
+        return SessionRecorder(self, session_id, session)
+
+    def save_graded(
+        self,
+        result: dict[str, Any],
+        *,
+        trainee: str = "",
+        source_file: str = "",
+        cohort: str = "",
+        scenario_title: str = "",
+        pass_mark: float | None = None,
+    ) -> int:
+        """Store one `roleplay grade` result as a real conversation; returns its session id."""
+        now = self._now()
+        opening, turns = _graded_turns(result["turns"])
+        row = {
+            "kind": "real",
+            "trainee": trainee,
+            "cohort": cohort,
+            "scenario_id": result.get("scenario") or "",
+            "scenario_title": scenario_title,
+            "mode": "",
+            "source": "grade",
+            "source_file": source_file,
+            "transcript_id": str(result["id"]),
+            "rubric_id": result["rubric"]["id"],
+            "rubric_version": result["rubric"]["version"],
+            "pass_mark": pass_mark,
+            "started_at": now,
+            "ended_at": now,
+            "finished": 1,
+            "opening": _json(opening),
+            **_score_columns(result),
+        }
+
+        def save(conn: sqlite3.Connection) -> int:
+            session_id = _insert(conn, "sessions", row)
+            for turn in turns:
+                _insert(conn, "turns", {"session_id": session_id, **turn})
+            return session_id
+
+        return self._write(save)
+
+    def _now(self) -> str:
+        return _iso(self.clock())
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def sessions(
+        self,
+        trainee: str | None = None,
+        cohort: str | None = None,
+        scenario: str | None = None,
+        since: date | datetime | None = None,
+        until: date | datetime | None = None,
+        *,
+        with_turns: bool = True,
+    ) -> list[StoredSession]:
+        """Sessions matching every given filter, oldest first.
+
+        ``since``/``until`` as dates are whole local days (``until`` inclusive); as datetimes,
+        exact instants (naive ones are local time).
+        """
+        where, params = _filters(trainee, cohort, scenario, since, until)
+        return self._load(where, params, with_turns)
+
+    def session(self, session_id: int | str) -> StoredSession:
+        """One session by id; LookupError (with the id) when there is none."""
+        found = self._load("id = ?", [_session_id(session_id)], True)
+        if not found:
+            raise LookupError(f"没有编号为 {session_id} 的练习记录（数据库 {self.path}）")
+        return found[0]
+
+    def _load(self, where: str, params: list[Any], with_turns: bool) -> list[StoredSession]:
+        sessions = self._read(f"SELECT * FROM sessions WHERE {where} ORDER BY started_at, id", params)
+        turns: dict[int, list[StoredTurn]] = {row["id"]: [] for row in sessions}
+        if with_turns and sessions:
+            rows = self._read(
+                f"SELECT * FROM turns WHERE session_id IN (SELECT id FROM sessions WHERE {where}) "
+                "ORDER BY session_id, idx",
+                params,
+            )
+            for row in rows:
+                turns[row["session_id"]].append(_stored_turn(row))
+        return [_stored_session(row, turns[row["id"]]) for row in sessions]
+
+    # -- transactions ----------------------------------------------------------------------------
+
+    def _write(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``work`` in one short write transaction, retried while another writer holds the lock."""
+
+        def attempt() -> T:
+            with self._lock:
+                self.conn.execute("BEGIN IMMEDIATE")
+                try:
+                    result = work(self.conn)
+                    self.conn.execute("COMMIT")
+                except BaseException:
+                    if self.conn.in_transaction:
+                        self.conn.execute("ROLLBACK")
+                    raise
+                return result
+
+        with self._errors():
+            return self._retry(attempt)
+
+    def _read(self, sql: str, params: list[Any]) -> list[sqlite3.Row]:
+        def attempt() -> list[sqlite3.Row]:
+            with self._lock:
+                return self.conn.execute(sql, params).fetchall()
+
+        with self._errors():
+            return self._retry(attempt)
+
+    @staticmethod
+    def _retry(attempt: Callable[[], T]) -> T:
+        """``attempt()``, again after a growing pause while SQLite reports the database busy."""
+        for number in range(RETRIES - 1):
+            try:
+                return attempt()
+            except sqlite3.OperationalError as exc:
+                if not _busy(exc):
+                    raise
+                time.sleep(0.05 * 2**number)
+        return attempt()
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        """Database failures surface as RecordError naming the file (never a bare sqlite3 error)."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise RecordError(f"记录数据库 {self.path} 出错：{exc}") from exc
+
+
+class SessionRecorder:
+    """Writes one practice session as it happens: each call is committed before it returns."""
+
+    def __init__(self, store: Store, session_id: int, session: Session) -> None:
+        self.store = store
+        self.id = session_id
+        self._scorer = scorer_for(session.rubric)
+        self._replies: list[ReplyScore] = []
+
+    def customer(self, messages: list[Message]) -> None:
+        """The customer's opening lines."""
+        opening = _json([message_dict(m) for m in messages])
+        self.store._write(lambda conn: _update(conn, self.id, {"opening": opening}))
+
+    def turn(self, turn: Turn) -> None:
+        """One reply and what followed; the session's scores so far are kept up to date with it."""
+        self._replies.append(turn.score)
+        so_far = self._scorer.score_session(self._replies, turn.outcome)
+        # Until finish() the session has not passed, whatever its running score.
+        columns = {**_score_columns({**so_far.to_dict(), "failed_outcome": so_far.failed_outcome}), "passed": 0}
+        row = {
+            "session_id": self.id,
+            "idx": turn.index,
+            "answered": _json([message_dict(m) for m in turn.answered]),
+            "text": turn.text,
+            "latency_s": turn.latency_s,
+            "result": _json(turn.score.to_dict()),
+            "model_answer": turn.model_answer,
+            "customer": _json([message_dict(m) for m in turn.customer]),
+            "state": _json({"mood": turn.state.mood, "patience": turn.state.patience, "interest": turn.state.interest}),
+        }
+
+        def save(conn: sqlite3.Connection) -> None:
+            _insert(conn, "turns", row)
+            _update(conn, self.id, columns)
+
+        self.store._write(save)
+
+    def finish(self, report: SessionReport) -> None:
+        """The end: outcome, end time and the final scores."""
+        score = report.score
+        columns = {
+            **_score_columns({**score.to_dict(), "failed_outcome": score.failed_outcome}),
+            "outcome": report.outcome,
+            "ended_at": self.store._now(),
+            "finished": 1,
+        }
+        self.store._write(lambda conn: _update(conn, self.id, columns))
+
+
+# -- rows ----------------------------------------------------------------------------------------
+
+
+def _score_columns(score: dict[str, Any]) -> dict[str, Any]:
+    """Session columns from a score in its JSON form (``SessionScore.to_dict()`` or a graded log)."""
+    detail = score.get("criteria_detail", {})
+    latency = detail.get("latency", {})
+    return {
+        "total": score["score"],
+        "passed": int(score["passed"]),
+        "criteria": _json(score["criteria"]),
+        "score_detail": _json({key: score.get(key) for key in ("fatal", "criteria_detail", "failed_outcome")}),
+        "first_response_s": latency.get("first_response_s"),
+        "average_s": latency.get("average_s"),
+        "forbidden_count": detail.get("forbidden", {}).get("count", 0),
+        "closing_attempts": detail.get("closing", {}).get("attempts", 0),
+    }
+
+
+def _graded_turns(turns: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """A graded log's opening customer messages, and its agent turns as ``turns`` rows."""
+    opening: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = []
+    answered: list[dict[str, Any]] = []
+    for turn in turns:
+        if turn["role"] == "customer":
+            said = {"role": "customer", "text": turn["text"], "typing_s": 0.0}
+            (rows[-1]["customer"] if rows else opening).append(said)
+            answered.append(said)
+            continue
+        rows.append({
+            "idx": len(rows),
+            "answered": answered,
+            "text": turn["text"],
+            "latency_s": turn.get("latency", {}).get("seconds"),
+            "result": {key: value for key, value in turn.items() if key not in ("role", "at")},
+            "customer": [],
+        })  # fmt: skip
+        answered = []
+    encoded = [{key: _json(v) if isinstance(v, (list, dict)) else v for key, v in row.items()} for row in rows]
+    return opening, encoded
+
+
+def _stored_turn(row: sqlite3.Row) -> StoredTurn:
+    state = json.loads(row["state"]) if row["state"] else None
+    return StoredTurn(
+        index=row["idx"],
+        answered=[message(m) for m in json.loads(row["answered"])],
+        text=row["text"],
+        latency_s=row["latency_s"],
+        result=json.loads(row["result"]),
+        model_answer=row["model_answer"],
+        customer=[message(m) for m in json.loads(row["customer"])],
+        state=CustomerState(**state) if state else None,
+    )
+
+
+def _stored_session(row: sqlite3.Row, turns: list[StoredTurn]) -> StoredSession:
+    return StoredSession(
+        id=row["id"],
+        kind=row["kind"],
+        trainee=row["trainee"],
+        cohort=row["cohort"],
+        scenario_id=row["scenario_id"],
+        scenario_title=row["scenario_title"],
+        persona_id=row["persona_id"],
+        persona_name=row["persona_name"],
+        mode=row["mode"],
+        source=row["source"],
+        source_file=row["source_file"],
+        transcript_id=row["transcript_id"],
+        seed=row["seed"],
+        rubric_id=row["rubric_id"],
+        rubric_version=row["rubric_version"],
+        pass_mark=row["pass_mark"],
+        started_at=datetime.fromisoformat(row["started_at"]),
+        ended_at=datetime.fromisoformat(row["ended_at"]) if row["ended_at"] else None,
+        finished=bool(row["finished"]),
+        outcome=row["outcome"],
+        total=row["total"],
+        passed=bool(row["passed"]),
+        criteria=json.loads(row["criteria"]),
+        score_detail=json.loads(row["score_detail"]),
+        first_response_s=row["first_response_s"],
+        average_s=row["average_s"],
+        forbidden_count=row["forbidden_count"],
+        closing_attempts=row["closing_attempts"],
+        opening=[message(m) for m in json.loads(row["opening"])],
+        turns=turns,
+    )
+
+
+def _insert(conn: sqlite3.Connection, table: str, row: dict[str, Any]) -> int:
+    columns = ", ".join(row)
+    marks = ", ".join("?" for _ in row)
+    cursor = conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(row.values()))
+    return cursor.lastrowid  # type: ignore[return-value]
+
+
+def _update(conn: sqlite3.Connection, session_id: int, columns: dict[str, Any]) -> None:
+    assignments = ", ".join(f"{name} = ?" for name in columns)
+    conn.execute(f"UPDATE sessions SET {assignments} WHERE id = ?", [*columns.values(), session_id])
+
+
+def _filters(
+    trainee: str | None,
+    cohort: str | None,
+    scenario: str | None,
+    since: date | datetime | None,
+    until: date | datetime | None,
+) -> tuple[str, list[Any]]:
+    """A WHERE clause (never empty) and its parameters."""
+    where, params = ["1 = 1"], []
+    for column, value in (("trainee", trainee), ("cohort", cohort), ("scenario_id", scenario)):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    if since is not None:
+        where.append("started_at >= ?")
+        params.append(_iso(_instant(since)))
+    if until is not None:
+        # A date means the whole day: everything before the next midnight.
+        end = _instant(until) if isinstance(until, datetime) else _instant(until + timedelta(days=1))
+        where.append("started_at <= ?" if isinstance(until, datetime) else "started_at < ?")
+        params.append(_iso(end))
+    return " AND ".join(where), params
+
+
+def _instant(moment: date | datetime) -> datetime:
+    """A date as its local midnight; a naive datetime as local time."""
+    if not isinstance(moment, datetime):
+        moment = datetime.combine(moment, clock_time.min)
+    return moment.astimezone() if moment.tzinfo is None else moment
+
+
+def _iso(moment: datetime) -> str:
+    """UTC ISO-8601 to the second: sorts as text, reads without tools."""
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    """SQLITE_BUSY or SQLITE_LOCKED, extended codes included."""
+    return (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+def _session_id(session_id: int | str) -> int:
+    text = str(session_id).strip().lstrip("#")
+    if not text.isdigit():
+        raise LookupError(f"练习记录编号应为数字，收到 {session_id!r}")
+    return int(text)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)

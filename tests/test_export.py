@@ -1,0 +1,269 @@
+"""Instructor score sheets: the figures, each format read back, formula injection, filters."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import struct
+import subprocess
+import zipfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+import openpyxl
+import pytest
+from records_helpers import RUDE, SKILLED, Ticker, record
+
+from roleplay.cli import main
+from roleplay.export import to_csv, to_xlsx
+from roleplay.export.sheet import ScoreSheet, build_sheet
+from roleplay.grade import grade_text
+from roleplay.records import Store
+from roleplay.text.width import cell_width
+
+EVIL = '=HYPERLINK("http://evil.example","点我")'
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+@pytest.fixture
+def records(library, records_db) -> Path:
+    """Three trainees over a week: conversions, a lost customer, an unfinished session, a real log."""
+    clock = Ticker()
+    plan = [  # (day, hour): replies, options — in the order they are recorded (ids 1–6)
+        ((1, 9), SKILLED, {"trainee": "小李", "cohort": "一班", "latency": 6}),
+        ((2, 9), RUDE, {"trainee": "小李", "cohort": "一班", "latency": 12}),
+        ((3, 9), SKILLED, {"trainee": "小李", "cohort": "一班", "latency": 9}),
+        ((2, 10), SKILLED[:2], {"trainee": "王芳", "cohort": "二班", "finish": False}),
+        ((4, 9), SKILLED, {"trainee": "王芳", "cohort": "二班", "scenario_id": "water_purifier_bargain"}),
+        ((5, 9), ["@SUM(A1)", "-1+2"], {"trainee": EVIL, "cohort": "+1"}),
+    ]
+    with Store.open(records_db, clock=clock) as store:
+        for (day, hour), replies, options in plan:
+            clock.now = datetime(2026, 11, day, hour, tzinfo=timezone.utc)
+            record(store, library, replies, **options)
+        log = {"id": "c1", "scenario": "air_fryer_fab", "turns": [
+            {"role": "customer", "text": "在吗", "at": 0},
+            {"role": "agent", "text": "亲，在的，您好！", "at": 4},
+        ]}  # fmt: skip
+        [result], _ = grade_text(json.dumps(log, ensure_ascii=False), library)
+        clock.now = datetime(2026, 11, 6, 9, tzinfo=timezone.utc)
+        store.save_graded(result, trainee="小李", cohort="一班", source_file="logs.jsonl", pass_mark=60)
+    return records_db
+
+
+@pytest.fixture
+def sheet(records, library) -> ScoreSheet:
+    with Store.open(records) as store:
+        return build_sheet(store.sessions(with_turns=False), library.rubrics, "全部记录")
+
+
+def export(tmp_path: Path, capsys, *args: str) -> tuple[int, str, str]:
+    code = main(["export", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# -- the figures ---------------------------------------------------------------------------------
+
+
+def test_a_row_per_session_labelled_from_the_rubric(sheet, library):
+    labels = [c.label for _, c in library.rubric("default").criteria]
+    headers = [c.header for c in sheet.sessions.columns]
+    assert headers[:10] == ["编号", "学员", "班组", "日期", "场景", "顾客", "模式", "结果", "总分", "是否通过"]
+    assert headers[10:17] == labels
+    assert headers[17:] == ["首次响应(秒)", "平均响应(秒)", "禁语次数", "促成次数"]
+    rows = sheet.sessions.rows
+    assert [r["id"] for r in rows] == [1, 2, 4, 3, 5, 6, 7]  # by start time
+    assert [r["outcome"] for r in rows] == ["成交", "流失", "未完成（中断）", "成交", "未完成", "流失", "—"]
+    assert [r["mode"] for r in rows][-1] == "真实对话"
+    lost = rows[1]
+    assert lost["passed"] is False and lost["forbidden_count"] > 0 and lost["first_response_s"] == 12
+
+
+def test_a_summary_per_trainee(sheet, library):
+    summary = {row["trainee"]: row for row in sheet.summary.rows}
+    assert list(summary) == sorted(summary)
+    li = summary["小李"]
+    assert (li["cohort"], li["sessions"]) == ("一班", 4)
+    assert li["pass_rate"] == round(3 / 4, 4)  # two conversions and the real log passed; the lost one did not
+    assert li["conversion_rate"] == round(2 / 3, 4)  # simulated: converted ÷ practice sessions
+    rows = [r for r in sheet.sessions.rows if r["trainee"] == "小李"]
+    assert li["first_response_s"] == round(sum(r["first_response_s"] for r in rows) / 4, 1)
+    fab = [r["criteria.fab"] for r in rows if r["criteria.fab"] is not None]  # n/a in the real log
+    assert li["criteria.fab"] == round(sum(fab) / len(fab), 1)
+    averages = {c.label: li[f"criteria.{c.id}"] for c in sheet.criteria if li[f"criteria.{c.id}"] is not None}
+    assert li["weakest"] == min(averages, key=averages.get)
+    assert (summary["王芳"]["sessions"], summary["王芳"]["conversion_rate"]) == (2, 0.0)
+
+
+def test_charts_per_trainee(sheet):
+    charts = {c.trainee: c for c in sheet.charts}
+    li = charts["小李"]
+    assert [label for label, _ in li.averages] == [c.label for c in sheet.criteria]
+    assert [when.day for when, _ in li.trend] == [1, 2, 3, 6] and sheet.pass_mark == 60
+
+
+# -- each format, read back ----------------------------------------------------------------------
+
+
+def expected_cells(table) -> list[list[str]]:
+    header = [to_csv.neutralise(c.header) for c in table.columns]
+    return [header] + [[to_csv.neutralise(c.text(row[c.key])) for c in table.columns] for row in table.rows]
+
+
+def test_csv_round_trips_with_a_bom(records, sheet, tmp_path, capsys):
+    path = tmp_path / "scores.csv"
+    code, out, _ = export(tmp_path, capsys, "--format", "csv", "-o", str(path))
+    assert code == 0 and "已导出 7 场记录（3 名学员）" in out
+    summary = tmp_path / "scores.summary.csv"
+    for file, table in ((path, sheet.sessions), (summary, sheet.summary)):
+        raw = file.read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf")
+        rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+        assert rows == expected_cells(table)
+    assert "小李" in path.read_text(encoding="utf-8-sig")
+
+
+def test_formula_injection_is_neutralised(records, tmp_path, capsys):
+    csv_path, xlsx_path = tmp_path / "s.csv", tmp_path / "s.xlsx"
+    assert export(tmp_path, capsys, "-o", str(csv_path))[0] == 0
+    assert export(tmp_path, capsys, "-o", str(xlsx_path))[0] == 0
+    for file in (csv_path, tmp_path / "s.summary.csv"):
+        cells = [cell for row in csv.reader(io.StringIO(file.read_text(encoding="utf-8-sig"))) for cell in row]
+        assert "'" + EVIL in cells and "'+1" in cells
+        assert not [cell for cell in cells if cell.startswith(FORMULA_STARTS)]
+    workbook = openpyxl.load_workbook(xlsx_path)
+    for ws in workbook:
+        evil = [cell for row in ws.iter_rows() for cell in row if cell.value == EVIL]
+        assert evil and all(cell.data_type == "s" for cell in evil)  # text, not a formula
+        assert not [cell for row in ws.iter_rows() for cell in row if cell.data_type == "f"]
+
+
+def test_xlsx_sheets_formats_and_widths(records, sheet, tmp_path, capsys):
+    path = tmp_path / "scores.xlsx"
+    assert export(tmp_path, capsys, "--format", "xlsx", "-o", str(path))[0] == 0
+    workbook = openpyxl.load_workbook(path)
+    assert workbook.sheetnames == ["成绩明细", "学员汇总"]
+    for table in (sheet.sessions, sheet.summary):
+        ws = workbook[table.name]
+        assert ws.freeze_panes == "A2"
+        assert [c.value for c in ws[1]] == [c.header for c in table.columns]
+        assert ws.max_row == len(table.rows) + 1
+        for index, column in enumerate(table.columns, start=1):
+            letter = openpyxl.utils.get_column_letter(index)
+            widest = max(cell_width(column.text(r[column.key])) for r in table.rows)
+            assert ws.column_dimensions[letter].width >= min(widest, 38)
+            assert ws.column_dimensions[letter].width >= cell_width(column.header)
+    details = workbook["成绩明细"]
+    headers = [c.value for c in details[1]]
+    first = {h: c for h, c in zip(headers, details[2])}
+    assert first["总分"].value == sheet.sessions.rows[0]["total"] and first["总分"].number_format == "0.0"
+    assert first["日期"].number_format == "yyyy-mm-dd hh:mm" and isinstance(first["日期"].value, datetime)
+    assert first["场景"].value == "空气炸锅卖点咨询"
+    summary = workbook["学员汇总"]
+    rate = summary.cell(row=2, column=[c.value for c in summary[1]].index("通过率") + 1)
+    assert rate.number_format == "0.0%" and rate.value == sheet.summary.rows[0]["pass_rate"]
+
+
+def test_json_holds_both_views(records, sheet, tmp_path, capsys):
+    path = tmp_path / "scores.json"
+    assert export(tmp_path, capsys, "-o", str(path))[0] == 0
+    document = json.loads(path.read_text(encoding="utf-8"))
+    assert [c["label"] for c in document["criteria"]] == [c.label for c in sheet.criteria]
+    assert len(document["sessions"]) == 7 and len(document["summary"]) == 3
+    first = document["sessions"][0]
+    assert first["criteria"]["fab"] == sheet.sessions.rows[0]["criteria.fab"]
+    assert datetime.fromisoformat(first["date"]) == datetime(2026, 11, 1, 9, tzinfo=timezone.utc)
+
+
+def test_html_is_self_contained(records, tmp_path, capsys):
+    path = tmp_path / "scores.html"
+    assert export(tmp_path, capsys, "-o", str(path))[0] == 0
+    page = path.read_text(encoding="utf-8")
+    assert page.count('aria-label="各项平均分雷达图"') == 3 and page.count('aria-label="总分趋势图"') == 3
+    assert page.count("<polyline") == 3 and "@media print" in page
+    for external in ("<script", "<link", "src=", "url(", "@import"):
+        assert external not in page
+    escaped = "=HYPERLINK(&quot;http://evil.example&quot;,&quot;点我&quot;)"  # the name as text, not markup
+    assert escaped in page
+    assert "http" not in page.replace(escaped, "").replace('xmlns="http://www.w3.org/2000/svg"', "")
+
+
+def chromium() -> str | None:
+    return next((shutil.which(name) for name in ("chromium", "chromium-browser") if shutil.which(name)), None)
+
+
+@pytest.mark.skipif(chromium() is None, reason="no chromium binary found: cannot render the HTML score sheet")
+def test_html_renders_in_headless_chromium(records, tmp_path, capsys):
+    path = tmp_path / "scores.html"
+    assert export(tmp_path, capsys, "-o", str(path))[0] == 0
+    png = tmp_path / "scores.png"
+    subprocess.run(
+        [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={png}", "--window-size=1200,1600",
+         path.as_uri()],
+        capture_output=True, timeout=60, check=True,
+    )  # fmt: skip
+    data = png.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert struct.unpack(">II", data[16:24]) == (1200, 1600)
+    assert len(data) > 30_000  # tables, charts and text, not a blank page
+
+
+def test_same_records_give_the_same_bytes(records, tmp_path, capsys):
+    for fmt in ("csv", "xlsx", "html", "json"):
+        first, second = tmp_path / f"a.{fmt}", tmp_path / f"b.{fmt}"
+        assert export(tmp_path, capsys, "-o", str(first))[0] == 0
+        assert export(tmp_path, capsys, "-o", str(second))[0] == 0
+        assert first.read_bytes() == second.read_bytes(), fmt
+    with zipfile.ZipFile(tmp_path / "a.xlsx") as archive:
+        assert {info.date_time for info in archive.infolist()} == {to_xlsx.ZIP_DATE}
+    properties = openpyxl.load_workbook(tmp_path / "a.xlsx").properties
+    assert properties.modified == datetime(2026, 11, 6, 9, 0)  # the newest session, not "now"
+
+
+# -- filters and bad input -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("filters", "ids"),
+    [
+        (["--trainee", "小李"], [1, 2, 3, 7]),
+        (["--cohort", "二班"], [4, 5]),
+        (["--scenario", "water_purifier_bargain"], [5]),
+        (["--since", "2026-11-03"], [3, 5, 6, 7]),
+        (["--until", "2026-11-02"], [1, 2, 4]),
+        (["--since", "2026-11-02T09:30+00:00", "--until", "2026-11-04"], [4, 3, 5]),
+        (["--trainee", "小李", "--since", "2026-11-02", "--until", "2026-11-03"], [2, 3]),
+    ],
+)
+def test_filters(records, tmp_path, capsys, filters, ids):
+    path = tmp_path / "scores.json"
+    assert export(tmp_path, capsys, "-o", str(path), *filters)[0] == 0
+    document = json.loads(path.read_text(encoding="utf-8"))
+    assert [s["id"] for s in document["sessions"]] == ids
+    assert document["filters"] != "全部记录"
+
+
+def test_empty_filters_write_nothing(records, tmp_path, capsys):
+    path = tmp_path / "scores.xlsx"
+    code, _, err = export(tmp_path, capsys, "-o", str(path), "--trainee", "nobody")
+    assert code == 1 and not path.exists()
+    assert err == "roleplay: 没有符合条件的练习记录（学员：nobody），未写出文件\n"
+
+
+def test_bad_input_is_one_line(records, tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    cases = [
+        (["-o", str(tmp_path / "x.csv"), "--since", "2026-13-01"], 2, "--since 的日期无效"),
+        (["-o", str(tmp_path / "x.txt")], 2, "请用 --format 指定"),
+        (["-o", str(tmp_path / "missing" / "x.csv")], 1, "无法写入"),
+        (["-o", str(tmp_path / "x.csv"), "--db", str(blocker / "db")], 1, "无法打开记录数据库"),
+    ]
+    for args, expected, message in cases:
+        code, _, err = export(tmp_path, capsys, *args)
+        assert (code, err.count("\n")) == (expected, 1) and message in err, err
