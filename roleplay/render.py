@@ -10,19 +10,24 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
-from roleplay.engine.session import OUTCOME_LABELS, CustomerState, Message, SessionReport
-from roleplay.rubric.result import Evidence, ReplyScore, SessionScore
+from roleplay.engine.session import (
+    OUTCOME_LABELS,
+    CustomerState,
+    Message,
+    SessionReport,
+)
+from roleplay.marks import reply_marks, segments
+from roleplay.rubric.result import ReplyScore, SessionScore
 from roleplay.text.width import pad
 
 if TYPE_CHECKING:
     from roleplay.content.models import Rubric
     from roleplay.records.model import StoredSession
 
-COLOURS = {"F": "32", "A": "36", "B": "35"}
-FORBIDDEN_COLOUR, CLOSING_COLOUR, OTHER_COLOUR = "31", "33", "34"
-SHOWN = ("fab", "forbidden", "closing", "accuracy")
+#: ANSI colour per kind of mark: F green, A cyan, B magenta, forbidden red, closing yellow.
+ANSI = {"F": "32", "A": "36", "B": "35", "forbidden": "31", "closing": "33", "accuracy": "34"}
 UNNAMED = "（未署名）"
 
 
@@ -45,30 +50,17 @@ def use_colour(stream: TextIO = sys.stdout) -> bool:
     return stream.isatty() and "NO_COLOR" not in os.environ
 
 
-def mark(text: str, marks: Iterable[tuple[Evidence, str]], colour: bool) -> str:
-    """``text`` with each evidence span wrapped (overlapping spans: the first wins)."""
-    out, position = [], 0
-    for ev, code in sorted(marks, key=lambda m: (m[0].start, -m[0].end)):
-        if ev.start < position:
-            continue
-        out.append(text[position : ev.start])
-        inner = text[ev.start : ev.end]
-        out.append(f"\x1b[1;{code}m{inner}\x1b[0m" if colour else f"【{ev.label}:{inner}】")
-        position = ev.end
-    out.append(text[position:])
+def marked(text: str, result: dict[str, Any], colour: bool) -> str:
+    """The reply with its evidence (``roleplay.marks``) in ANSI colours or 【label:…】 brackets."""
+    out = []
+    for piece, found in segments(text, reply_marks(result)):
+        if found is None:
+            out.append(piece)
+        elif colour:
+            out.append(f"\x1b[1;{ANSI[found.kind]}m{piece}\x1b[0m")
+        else:
+            out.append(f"【{found.label}:{piece}】")
     return "".join(out)
-
-
-def reply_marks(score: ReplyScore) -> list[tuple[Evidence, str]]:
-    """Evidence of the criteria a trainee should see in their own text, with colour codes."""
-    marks: list[tuple[Evidence, str]] = []
-    for name in SHOWN:
-        for ev in score.results[name].evidence:
-            code = {"fab": COLOURS.get(ev.label, OTHER_COLOUR), "forbidden": FORBIDDEN_COLOUR}.get(
-                name, CLOSING_COLOUR if name == "closing" else OTHER_COLOUR
-            )
-            marks.append((ev, code))
-    return marks
 
 
 def bar(score: float | None, width: int = 20) -> str:
@@ -122,7 +114,7 @@ def rubric_labels(rubric: Rubric | None, names: Iterable[str] = ()) -> tuple[dic
 
 def feedback(turn: ReviewedTurn, labels: dict[str, str], technique_labels: dict[str, str], colour: bool) -> list[str]:
     lines = [
-        "  " + mark(turn.text, reply_marks(turn.score), colour),
+        "  " + marked(turn.text, turn.score.to_dict(), colour),
         "  " + reply_summary(turn.score, labels, technique_labels),
         *advice_lines(turn.score, labels),
     ]

@@ -10,7 +10,7 @@ seeded RNG, so the same seed and replies replay the same session.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from roleplay.content.models import Effects, Node, Persona, Rubric, Scenario, Transition
 from roleplay.engine.intents import IntentMatch, IntentMatcher
@@ -147,9 +147,8 @@ class Session:
             else:
                 self.state.apply(transition.effects)
                 said += self._enter(transition.to)
-            if not self.ended and self.state.patience <= 0:
-                said += self._leave()
-            elif not self.ended and len(self.turns) + 1 >= self.scenario.max_turns:
+            out_of_turns = len(self.turns) + 1 >= self.scenario.max_turns
+            if not self.ended and (self.state.patience <= 0 or out_of_turns):
                 said += self._leave()
         turn = Turn(
             index=len(self.turns),

@@ -115,7 +115,7 @@ class ReportScreen(Screen):
         out = Text()
         out.append(f"结果：{report.outcome_label}", OUTCOME_STYLES[report.outcome])
         out.append(f"    总分 {score.total:.1f}", "bold")
-        out.append(f" / 100    ")
+        out.append(" / 100    ")
         out.append("通过" if score.passed else "未通过", "bold green" if score.passed else "bold red")
         out.append(f"（及格线 {score.pass_mark:g}）\n", "dim")
         if score.fatal:
