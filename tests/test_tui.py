@@ -192,3 +192,27 @@ async def test_practice_goes_on_when_the_records_cannot_be_written(tmp_path):
         for text, seconds in AIR_FRYER:
             await reply(pilot, clock, text, seconds)
         assert app.screen.report.outcome == "converted" and app.screen.report.record_id is None
+
+
+async def test_history_lists_recorded_sessions_and_opens_their_report(tmp_path):
+    from roleplay.tui.screens.history import HistoryScreen
+
+    clock = FakeClock()
+    app = make_app(tmp_path, clock, db=tmp_path / "records.db")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start_scenario(pilot, "air_fryer_fab", trainee="历史")
+        await reply(pilot, clock, "爱买不买", 5)
+        await pilot.press("h")
+        await settle(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        history = app.screen
+        assert isinstance(history, HistoryScreen)
+        options = history.query_one("#history")
+        assert options.option_count == 1 and "流失" in str(options.get_option_at_index(0).prompt)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ReportScreen) and app.screen.report.outcome == "lost"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryScreen)

@@ -51,6 +51,7 @@ class HomeScreen(Screen):
     BINDINGS = [
         Binding("enter", "start", "开始练习", show=True),
         Binding("ctrl+e", "toggle_mode", "练习/考试"),
+        Binding("f5", "history", "练习记录"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -117,6 +118,15 @@ class HomeScreen(Screen):
     def action_toggle_mode(self) -> None:
         exam = self.query_one("#exam", RadioButton)
         (self.query_one("#practice", RadioButton) if exam.value else exam).value = True
+
+    def action_history(self) -> None:
+        trainee = self.query_one("#trainee", Input).value.strip()
+        if not self.app.ready:
+            self.notify("正在加载，请稍候…")
+            return
+        from roleplay.tui.screens.history import HistoryScreen
+
+        self.app.push_screen(HistoryScreen(trainee))
 
     def action_start(self) -> None:
         if not self.app.ready or self.app.library is None:

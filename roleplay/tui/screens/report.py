@@ -81,10 +81,11 @@ class ReportScreen(Screen):
         Binding("h,escape", "home", "返回首页"),
     ]
 
-    def __init__(self, view: ReportView, *, retry: dict | None = None) -> None:
+    def __init__(self, view: ReportView, *, retry: dict | None = None, back_home: bool = True) -> None:
         super().__init__()
         self.report = view
         self.retry = retry
+        self.back_home = back_home  # False when opened from the history: going back returns there
         self.labels = view.labels
         self.techniques = view.techniques
 
@@ -149,6 +150,9 @@ class ReportScreen(Screen):
         return out
 
     def action_home(self) -> None:
+        if not self.back_home:
+            self.app.pop_screen()
+            return
         from roleplay.tui.screens.home import HomeScreen
 
         self.app.switch_screen(HomeScreen())

@@ -1,0 +1,61 @@
+"""History: the trainee's recorded sessions, newest first; Enter opens a report from the records."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from roleplay.tui.app import RoleplayApp
+
+
+class HistoryScreen(Screen):
+    app: RoleplayApp
+
+    BINDINGS = [Binding("escape,h", "app.pop_screen", "返回首页")]
+
+    def __init__(self, trainee: str) -> None:
+        super().__init__()
+        self.trainee = trainee
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="history-status")
+        yield OptionList(id="history")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "练习记录"
+        self.sub_title = f"学员：{self.trainee}"
+        status = self.query_one("#history-status", Static)
+        store = self.app.store
+        if store is None:
+            status.update(Text("记录数据库不可用，无法查看历史。", "bold red"))
+            return
+        sessions = sorted(store.sessions(trainee=self.trainee), key=lambda s: s.started_at, reverse=True)
+        status.update(f"共 {len(sessions)} 场练习。选择一场按 Enter 查看报告。" if sessions else "还没有练习记录。")
+        options = self.query_one(OptionList)
+        options.add_options(Option(self._row(stored), id=str(stored.id)) for stored in sessions)
+        if sessions:
+            options.highlighted = 0
+        options.focus()
+
+    @staticmethod
+    def _row(stored) -> Text:
+        when = stored.started_at.astimezone().strftime("%m-%d %H:%M")
+        total = "—" if stored.total is None else f"{stored.total:5.1f}"
+        row = Text(f"{when}  {stored.scenario_title}  ")
+        row.append(f"{stored.outcome_label}  ", "bold")
+        row.append(f"{total} 分  ", "green" if stored.passed else "red")
+        row.append(stored.mode_label, "dim")
+        return row
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        from roleplay.tui.screens.report import ReportScreen, view_of_stored
+
+        stored = self.app.store.session(event.option.id)
+        rubric = self.app.library.rubrics.get(stored.rubric_id) if self.app.library else None
+        self.app.push_screen(ReportScreen(view_of_stored(stored, rubric), back_home=False))
