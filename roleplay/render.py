@@ -46,7 +46,9 @@ class ReviewedTurn(Protocol):
     def model_answer(self) -> str: ...
 
 
-def use_colour(stream: TextIO = sys.stdout) -> bool:
+def use_colour(stream: TextIO | None = None) -> bool:
+    """Colours for a terminal (the current stdout by default), unless NO_COLOR is set."""
+    stream = stream if stream is not None else sys.stdout
     return stream.isatty() and "NO_COLOR" not in os.environ
 
 

@@ -159,3 +159,12 @@ def test_tabs_and_missing_situations_get_actionable_messages(tmp_path):
     ))
     [message] = messages(fixed)
     assert "add lines for the situations the customer always needs: leaving" in message
+
+
+def test_a_number_where_text_is_expected_gets_a_quoting_hint(tmp_path):
+    path = write(tmp_path, "scenarios/tiny.yaml", SCENARIO.replace("keywords: [好的]", "keywords: [316]"))
+    [message] = messages(path)
+    assert message == (
+        f"{path}:14:16: intents.yes_intent.keywords[0]: Input should be a valid string "
+        "(got the number 316: YAML reads bare numbers as numbers, so quote it: '316')"
+    )

@@ -58,8 +58,9 @@ def test_files_are_named_after_their_ids_and_start_with_a_comment(kind: str) -> 
     for item_id in table:
         path = LIB.sources[(kind[:-1], item_id)]
         assert path.stem == item_id
-        first = Path(path).read_text(encoding="utf-8").splitlines()[0]
-        assert first.startswith("# ") and len(first) > 10, f"{path.name}: first line should describe the file"
+        schema_line, first = Path(path).read_text(encoding="utf-8").splitlines()[:2]
+        assert schema_line.startswith("# yaml-language-server: $schema=../schemas/"), path.name
+        assert first.startswith("# ") and len(first) > 10, f"{path.name}: the second line should describe the file"
 
 
 @pytest.mark.parametrize("persona_id", sorted(LIB.personas))

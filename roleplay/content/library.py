@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from roleplay.content.loader import FOLDERS, load_model, yaml_files
-from roleplay.content.models import Persona, Rubric, Scenario
+from roleplay.content.models import Persona, QuickReply, QuickReplySet, Rubric, Scenario
 from roleplay.content.yamlmarks import Problem, load_marked
 
 ENV_PATH = "ROLEPLAY_PATH"
@@ -46,6 +46,7 @@ class Library:
     personas: dict[str, Persona] = field(default_factory=dict)
     scenarios: dict[str, Scenario] = field(default_factory=dict)
     rubrics: dict[str, Rubric] = field(default_factory=dict)
+    quick_reply_sets: dict[str, QuickReplySet] = field(default_factory=dict)
     sources: dict[tuple[str, str], Path] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
@@ -68,9 +69,19 @@ class Library:
         self.problems.extend(problems)
         if model is None:
             return
-        table: dict = {Persona: self.personas, Scenario: self.scenarios, Rubric: self.rubrics}[type(model)]
+        table: dict = {
+            Persona: self.personas,
+            Scenario: self.scenarios,
+            Rubric: self.rubrics,
+            QuickReplySet: self.quick_reply_sets,
+        }[type(model)]
         table[model.id] = model
         self.sources[(type(model).__name__.lower(), model.id)] = path
+
+    @property
+    def quick_replies(self) -> list[QuickReply]:
+        """Every quick reply of every set, in the order the sets were loaded (F2 first)."""
+        return [phrase for quick in self.quick_reply_sets.values() for phrase in quick.phrases]
 
     def check_references(self) -> None:
         """Every scenario's persona and rubric must exist, reported at the scenario's key."""

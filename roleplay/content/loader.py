@@ -8,13 +8,23 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from roleplay.content.models import Persona, Rubric, Scenario
+from roleplay.content.models import Persona, QuickReplySet, Rubric, Scenario
 from roleplay.content.yamlmarks import MarkedDocument, Problem, load_marked
 
-Kind = Literal["persona", "scenario", "rubric"]
-MODELS: dict[Kind, type[BaseModel]] = {"persona": Persona, "scenario": Scenario, "rubric": Rubric}
+Kind = Literal["persona", "scenario", "rubric", "quick_replies"]
+MODELS: dict[Kind, type[BaseModel]] = {
+    "persona": Persona,
+    "scenario": Scenario,
+    "rubric": Rubric,
+    "quick_replies": QuickReplySet,
+}
 #: Folder names that hold each kind inside a content directory.
-FOLDERS: dict[str, Kind] = {"personas": "persona", "scenarios": "scenario", "rubrics": "rubric"}
+FOLDERS: dict[str, Kind] = {
+    "personas": "persona",
+    "scenarios": "scenario",
+    "rubrics": "rubric",
+    "quick_replies": "quick_replies",
+}
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -80,6 +90,8 @@ def _dotted(loc: tuple[Any, ...]) -> str:
 def _describe(err: dict[str, Any]) -> str:
     message = str(err["msg"]).removeprefix("Value error, ")
     value = err.get("input")
+    if err["type"] == "string_type" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{message} (got the number {value!r}: YAML reads bare numbers as numbers, so quote it: '{value}')"
     if isinstance(value, (str, int, float)) and not isinstance(value, bool) and len(str(value)) <= 40:
         message += f" (got {value!r})"
     return message

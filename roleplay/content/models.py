@@ -324,6 +324,26 @@ class Rubric(Strict):
 
 
 # ---------------------------------------------------------------------------------------------
+# Quick replies
+# ---------------------------------------------------------------------------------------------
+
+
+class QuickReply(Strict):
+    """One canned phrase (快捷短语) an agent inserts with a key instead of typing it."""
+
+    label: str = Field(description="Short name shown next to its key, e.g. 发货.")
+    text: str = Field(min_length=1, description="The text inserted into the reply box.")
+
+
+class QuickReplySet(Strict):
+    """A set of quick replies, e.g. the shop's defaults; the chat screen offers them on F2–F9."""
+
+    id: Identifier
+    title: str = Field(description="What the set is for, e.g. 通用快捷短语.")
+    phrases: list[QuickReply] = Field(min_length=1, description="In key order: the first is F2.")
+
+
+# ---------------------------------------------------------------------------------------------
 # Scenario
 # ---------------------------------------------------------------------------------------------
 

@@ -18,13 +18,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-from roleplay.content.loader import MODELS, Kind
+from roleplay.content.loader import FOLDERS, MODELS, Kind
 
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
 #: The command that rewrites the committed schemas and reference (run from the repository root).
 REGENERATE = "roleplay schema --out schemas --reference docs/reference.md"
 #: Where each kind's files live in a content folder (for headings and the modeline).
-FOLDER: dict[Kind, str] = {"persona": "personas", "scenario": "scenarios", "rubric": "rubrics"}
+FOLDER: dict[Kind, str] = {kind: folder for folder, kind in FOLDERS.items()}
 
 
 def schema_filename(kind: Kind) -> str:

@@ -22,7 +22,7 @@ from roleplay.tui.settings import Settings
 
 if TYPE_CHECKING:
     from roleplay.content.library import Library
-    from roleplay.content.quickreplies import QuickReply
+    from roleplay.content.models import QuickReply
     from roleplay.records.store import Store
 
 
@@ -78,17 +78,15 @@ class RoleplayApp(App):
         """Content and the segmenter, off the UI thread (jieba takes about a second)."""
         try:
             from roleplay.content.library import load_library
-            from roleplay.content.quickreplies import load_quick_replies
             from roleplay.text import segment
 
             library = load_library(self.options.content, env=self.options.env)
-            quick, problems = load_quick_replies(self.options.content, env=self.options.env)
             segment.load()
         except Exception as exc:  # a broken install must show on screen, not kill the UI
             self.call_from_thread(self._failed, f"{type(exc).__name__}: {exc}")
             return
         store = self._open_store()
-        self.call_from_thread(self._loaded, library, quick, [str(p) for p in library.problems + problems], store)
+        self.call_from_thread(self._loaded, library, [str(p) for p in library.problems], store)
 
     def _open_store(self) -> Store | None:
         """The records database; practice goes on without it (one warning) if it cannot be opened."""
@@ -102,8 +100,9 @@ class RoleplayApp(App):
             self.call_from_thread(self.notify, exc.warning(), severity="warning", timeout=10)
             return None
 
-    def _loaded(self, library: Library, quick: list[QuickReply], problems: list[str], store: Store | None) -> None:
-        self.library, self.quick_replies, self.load_problems, self.store = library, quick, problems, store
+    def _loaded(self, library: Library, problems: list[str], store: Store | None) -> None:
+        self.library, self.load_problems, self.store = library, problems, store
+        self.quick_replies = library.quick_replies
         self.ready = True
 
     def on_unmount(self) -> None:

@@ -10,7 +10,7 @@ from textual.widgets import Static
 
 if TYPE_CHECKING:
     from roleplay.content.models import Product
-    from roleplay.content.quickreplies import QuickReply
+    from roleplay.content.models import QuickReply
     from roleplay.engine.session import CustomerState
 
 QUICK_KEYS = [f"f{n}" for n in range(2, 10)]
