@@ -216,3 +216,32 @@ async def test_history_lists_recorded_sessions_and_opens_their_report(tmp_path):
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, HistoryScreen)
+
+
+async def test_exam_time_limit_ends_the_session(tmp_path):
+    clock = FakeClock()
+    app = make_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#limit").value = 3
+        await start_scenario(pilot, "air_fryer_fab", exam=True)
+        chat = app.screen
+        assert chat.time_limit_s == 180
+        await reply(pilot, clock, *AIR_FRYER[0])
+        clock.advance(168)  # 6 + 168 = 174 s of the 180
+        chat._tick()
+        assert "考试剩余 00:06" in str(chat.query_one("#countdown").render())
+        clock.advance(7)
+        chat._tick()
+        await settle(pilot)
+        assert isinstance(app.screen, ReportScreen) and app.screen.report.outcome is None
+        assert len(app.screen.report.turns) == 1
+
+
+def test_the_app_starts_for_a_browser_through_textual_serve(monkeypatch):
+    from roleplay.tui.run import wants_ui
+
+    monkeypatch.setenv("TEXTUAL_DRIVER", "textual.drivers.web_driver:WebDriver")
+    assert wants_ui()  # `textual serve` runs `roleplay` with pipes, not a terminal
+    monkeypatch.delenv("TEXTUAL_DRIVER")
+    assert not wants_ui()  # pytest's captured stdio is not a terminal
