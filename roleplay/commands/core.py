@@ -162,7 +162,7 @@ def _player(
         read_line,
         timed=timed,
         default_latency=args.latency,
-        colour=use_colour(sys.stdout),  # not the default: that stream is bound at import
+        colour=use_colour(sys.stdout),
         recorder=recorder,
     )
     if args.trainee:
