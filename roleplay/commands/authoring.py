@@ -87,16 +87,15 @@ def cmd_test(args: argparse.Namespace) -> int:
     from roleplay.authoring.selftest import run_self_tests
     from roleplay.commands.core import load_targets
 
-    loaded = load_targets(args)
-    if loaded is None:
+    targets = load_targets(args)
+    if targets is None:
         return 1
-    library, targets = loaded
-    shown = {str(t) for t in targets}
-    errors = [p for p in library.problems if p.path in shown and p.severity == "error"]
+    library = targets.library
+    errors = [p for p in targets.own(library.problems) if p.severity == "error"]
     for problem in errors:
         print(problem)
     results: list[SelfTestResult] = []
-    for scenario in _scenarios_in(library, targets):
+    for scenario in _scenarios_in(library, targets.files):
         persona, rubric = library.personas.get(scenario.persona), library.rubrics.get(scenario.rubric)
         if persona is None or rubric is None:
             continue  # reported above as an unknown reference

@@ -9,13 +9,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from roleplay.commands.records import add_db_option
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
+
+    from roleplay.content.yamlmarks import Problem
 
     from roleplay.content.library import Library
     from roleplay.engine.session import Session
@@ -239,7 +242,20 @@ def _choose_scenario(scenarios: list):
         print("请输入列表中的编号。")
 
 
-def load_targets(args: argparse.Namespace) -> tuple[Library, list[Path]] | None:
+@dataclass(frozen=True)
+class Targets:
+    """The files a command checks, loaded together with all other content."""
+
+    library: Library
+    files: list[Path]
+
+    def own(self, problems: Iterable[Problem]) -> list[Problem]:
+        """The problems that belong to the target files (not to the content around them)."""
+        shown = {str(f) for f in self.files}
+        return [p for p in problems if p.path in shown]
+
+
+def load_targets(args: argparse.Namespace) -> Targets | None:
     """All content, with the files in ``args.paths`` loaded last (so their ids win); and those files.
 
     Without paths the targets are all content files. References to built-in content resolve either
@@ -250,26 +266,25 @@ def load_targets(args: argparse.Namespace) -> tuple[Library, list[Path]] | None:
 
     every = content_files(content_dirs(args.content))
     if not args.paths:
-        return load_library(files=every), every
+        return Targets(load_library(files=every), every)
     missing = [p for p in args.paths if not p.exists()]
     for path in missing:
         print(f"{path}: no such file or folder", file=sys.stderr)
     if missing:
         return None
-    targets = yaml_files(args.paths)
-    chosen = {t.resolve() for t in targets}
-    return load_library(files=[*(f for f in every if f.resolve() not in chosen), *targets]), targets
+    files = yaml_files(args.paths)
+    chosen = {f.resolve() for f in files}
+    return Targets(load_library(files=[*(f for f in every if f.resolve() not in chosen), *files]), files)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from roleplay.content.checks import check_library, strict
 
-    loaded = load_targets(args)
-    if loaded is None:
+    targets = load_targets(args)
+    if targets is None:
         return 1
-    library, targets = loaded
-    shown = {str(t) for t in targets}
-    problems = [p for p in [*library.problems, *check_library(library)] if p.path in shown]
+    library = targets.library
+    problems = targets.own([*library.problems, *check_library(library)])
     problems.sort(key=lambda p: (p.path, p.line, p.col))
     if args.strict:
         problems = strict(problems)
@@ -280,7 +295,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(f"{errors} error(s) in {len({p.path for p in problems})} file(s)", file=sys.stderr)
         return 1
     warnings = f", {len(problems)} warning(s)" if problems else ""
-    print(f"OK: {len(targets)} file(s) checked — {len(library.personas)} personas, "
+    print(f"OK: {len(targets.files)} file(s) checked — {len(library.personas)} personas, "
           f"{len(library.scenarios)} scenarios, {len(library.rubrics)} rubrics{warnings}")
     return 0
 

@@ -93,6 +93,11 @@ class ReplyContext:
     def is_first(self) -> bool:
         return self.index == 0
 
+    _customer_norm: str | None = None
+
     @property
     def customer_norm(self) -> str:
-        return normalize(self.customer_text)
+        """The customer's words normalised (once: FAB and closing both read them)."""
+        if self._customer_norm is None:
+            self._customer_norm = normalize(self.customer_text)
+        return self._customer_norm
