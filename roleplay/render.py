@@ -12,12 +12,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
-from roleplay.engine.session import (
-    OUTCOME_LABELS,
-    CustomerState,
-    Message,
-    SessionReport,
-)
+from roleplay.engine.session import CustomerState, Message, SessionReport, failure_reason
 from roleplay.marks import reply_marks, segments
 from roleplay.rubric.result import ReplyScore, SessionScore
 from roleplay.text.width import pad
@@ -132,7 +127,7 @@ def score_lines(score: SessionScore, labels: dict[str, str]) -> list[str]:
     if score.fatal:
         lines.append("一票否决：出现 " + "、".join(score.fatal) + " 类禁语")
     if score.failed_outcome:
-        lines.append(f"未通过原因：顾客{OUTCOME_LABELS[score.failed_outcome]}")
+        lines.append(f"未通过原因：{failure_reason(score.failed_outcome)}")
     for name, result in score.criteria.items():
         lines.append(f"  {pad(labels[name], width)}{bar(result.score)}")
     latency = score.criteria["latency"].detail

@@ -186,3 +186,9 @@ def test_losing_the_customer_fails_a_practice_session(scorer):
     lost = scorer.score_session(replies, outcome="lost")
     assert not lost.passed and lost.failed_outcome == "lost" and lost.total > 60
     assert scorer.score_session(replies, outcome="unpaid").passed
+
+
+def test_a_session_left_before_its_end_does_not_pass(scorer):
+    replies = [scorer.score_text("亲,您好,这款是纯棉面料,吸汗透气,您穿着很舒服。", latency_s=5)]
+    left = scorer.score_session(replies, finished=False)
+    assert left.total > 60 and not left.passed and left.failed_outcome == "unfinished"

@@ -16,9 +16,16 @@ from roleplay.content.models import Effects, Node, Persona, Rubric, Scenario, Tr
 from roleplay.engine.intents import IntentMatch, IntentMatcher
 from roleplay.rubric.context import Analysed, ReplyContext
 from roleplay.rubric.result import ReplyScore, SessionScore
-from roleplay.rubric.scorer import Scorer, scorer_for
+from roleplay.rubric.scorer import UNFINISHED, Scorer, scorer_for
 
 OUTCOME_LABELS = {"converted": "成交", "lost": "流失", "unpaid": "拍下未付", None: "未完成"}
+
+
+def failure_reason(failed_outcome: str) -> str:
+    """Why a session failed whatever its score: 顾客流失, or 会话未完成 for a session left early."""
+    if failed_outcome == UNFINISHED:
+        return "会话未完成"
+    return f"顾客{OUTCOME_LABELS[failed_outcome]}"
 
 
 @dataclass(slots=True)
@@ -171,7 +178,7 @@ class Session:
 
     def report(self) -> SessionReport:
         """Scores so far (a session quit early is reported with outcome None)."""
-        score = self.scorer.score_session([t.score for t in self.turns], self.outcome)
+        score = self.scorer.score_session([t.score for t in self.turns], self.outcome, finished=self.ended)
         return SessionReport(
             self.scenario, self.persona, self.rubric, self.seed, self.outcome, score, list(self.turns)
         )

@@ -15,6 +15,9 @@ from roleplay.rubric.forbidden import Forbidden
 from roleplay.rubric.latency import Latency
 from roleplay.rubric.result import ReplyScore, SessionScore, weighted_total
 
+#: ``SessionScore.failed_outcome`` of a practice session that was left before it ended.
+UNFINISHED = "unfinished"
+
 SCORERS: dict[str, type[CriterionScorer]] = {
     "fab": Fab,
     "latency": Latency,
@@ -72,11 +75,14 @@ class Scorer:
         )
         return self.score_reply(ctx)
 
-    def score_session(self, replies: Sequence[ReplyScore], outcome: str | None = None) -> SessionScore:
+    def score_session(
+        self, replies: Sequence[ReplyScore], outcome: str | None = None, *, finished: bool = True
+    ) -> SessionScore:
         """Per-criterion session scores, the weighted total and pass/fail.
 
         A fatal forbidden phrase fails the session, and so does an outcome listed in the
-        rubric's ``fail_outcomes`` (a lost customer); chat logs have no outcome.
+        rubric's ``fail_outcomes`` (a lost customer) or a practice session left before its end
+        (``finished=False``: failed as "unfinished"); chat logs have no outcome and are finished.
         """
         criteria = {
             name: criterion.session([r.results[name] for r in replies])
@@ -85,6 +91,8 @@ class Scorer:
         total = weighted_total({n: r.score for n, r in criteria.items()}, self.weights)
         fatal = sorted({cat for r in replies for cat in r.fatal})
         failed_outcome = outcome if outcome in self.rubric.fail_outcomes else None
+        if not finished:
+            failed_outcome = UNFINISHED
         passed = bool(replies) and total >= self.rubric.pass_mark and not fatal and not failed_outcome
         return SessionScore(criteria, total, passed, fatal, self.rubric.pass_mark, failed_outcome)
 

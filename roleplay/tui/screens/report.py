@@ -12,6 +12,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from roleplay.engine.session import failure_reason
 from roleplay.render import rubric_labels
 from roleplay.text.width import pad
 from roleplay.tui.app import RoleplayApp
@@ -122,7 +123,7 @@ class ReportScreen(Screen):
         if score.fatal:
             out.append("一票否决：出现 " + "、".join(score.fatal) + " 类禁语\n", "bold red")
         if score.failed_outcome:
-            out.append("未通过原因：顾客流失\n", "bold red")
+            out.append(f"未通过原因：{failure_reason(score.failed_outcome)}\n", "bold red")
         latency = score.criteria["latency"].detail
         if latency.get("average_s") is not None:
             first = latency.get("first_response_s")
