@@ -245,3 +245,22 @@ def test_the_app_starts_for_a_browser_through_textual_serve(monkeypatch):
     assert wants_ui()  # `textual serve` runs `roleplay` with pipes, not a terminal
     monkeypatch.delenv("TEXTUAL_DRIVER")
     assert not wants_ui()  # pytest's captured stdio is not a terminal
+
+
+async def test_broken_content_is_reported_and_unplayable_scenarios_hidden(tmp_path):
+    from roleplay.content.library import builtin_dir
+
+    folder = tmp_path / "mine" / "scenarios"
+    folder.mkdir(parents=True)
+    text = (builtin_dir() / "scenarios" / "air_fryer_fab.yaml").read_text(encoding="utf-8")
+    (folder / "ghost.yaml").write_text(
+        text.replace("id: air_fryer_fab", "id: ghost_customer").replace("persona: decisive", "persona: ghost"),
+        encoding="utf-8",
+    )
+    app = make_app(tmp_path, content=[str(tmp_path / "mine")])
+    async with app.run_test(size=(110, 34)) as pilot:
+        await settle(pilot)
+        cards = app.screen.query_one("#scenarios")
+        assert "ghost_customer" in app.library.scenarios
+        assert "ghost_customer" not in [card.scenario.id for card in cards.children]
+        assert "1 个内容文件有问题" in str(app.screen.query_one("#status").render())

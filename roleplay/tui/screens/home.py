@@ -93,13 +93,16 @@ class HomeScreen(Screen):
         from roleplay.content.models import DIFFICULTY_LABELS
 
         order = list(DIFFICULTY_LABELS)
-        scenarios = sorted(library.scenarios.values(), key=lambda s: (order.index(s.difficulty), s.id))
+        playable = [s for s in library.scenarios.values() if s.persona in library.personas and s.rubric in library.rubrics]
+        scenarios = sorted(playable, key=lambda s: (order.index(s.difficulty), s.id))
         cards = self.query_one("#scenarios", ListView)
         cards.clear()
         cards.extend(ScenarioCard(s, library.personas.get(s.persona)) for s in scenarios)
         wanted = self.app.options.scenario
         cards.index = next((i for i, s in enumerate(scenarios) if s.id == wanted), 0)
         message = f"题库已就绪：{len(scenarios)} 个场景。选择场景后按 Enter 开始。"
+        if not scenarios:
+            message = "没有可练习的场景：检查内容文件夹（--content / ROLEPLAY_PATH），运行 roleplay validate 查看问题。"
         if self.app.load_problems:
             message += f"（{len(self.app.load_problems)} 个内容文件有问题，运行 roleplay validate 查看）"
         status.update(message)
