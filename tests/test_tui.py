@@ -176,7 +176,7 @@ async def test_sessions_are_recorded_and_the_report_is_read_back(tmp_path):
         assert view.record_id == live.id and view.outcome == "converted"
     with Store.open(tmp_path / "records.db") as store:
         stored = store.session(live.id)
-    assert stored.finished and stored.source == "tui" and stored.mode == "practice"
+    assert stored.finished and stored.passed and stored.source == "tui" and stored.mode == "practice"
     assert [t.latency_s for t in stored.turns] == [6, 8, 10]
     assert stored.total == view.score.total
 

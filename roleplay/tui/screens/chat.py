@@ -146,9 +146,9 @@ class ChatScreen(Screen):
         self.query_one(ReplyTimer).is_first = False
         self.query_one(ReplyTimer).seconds = None
         self._show_reply(turn)
+        if self.recorder is not None:  # written before anything else can end the session (~1 ms)
+            self._record(self.recorder.turn, turn)
         self.deliver(turn.customer)
-        if self.recorder is not None:
-            self.call_after_refresh(self._record, self.recorder.turn, turn)  # after the feedback shows
 
     def _show_reply(self, turn: Turn) -> None:
         result = turn.score.to_dict()
@@ -171,15 +171,16 @@ class ChatScreen(Screen):
         self.recorder = store.start_session(self.session, trainee=self.trainee, mode=self.mode, source="tui")
         self.recorder.customer(opening)
 
-    def _record(self, write, *args) -> None:
-        """Write to the records; on failure warn once and carry on without recording."""
+    def _record(self, call, *args):
+        """Use the records; on failure warn once, carry on without recording and return None."""
         from roleplay.records.store import RecordError
 
         try:
-            write(*args)
+            return call(*args)
         except RecordError as exc:
             self.recorder = None
             self.notify(exc.warning(), severity="warning", timeout=10)
+            return None
 
     def _append(self, widget: Static) -> None:
         log = self.query_one("#log", VerticalScroll)
@@ -219,12 +220,15 @@ class ChatScreen(Screen):
         from roleplay.tui.screens.report import ReportScreen, view_of_live, view_of_stored
 
         report = self.session.report()
-        view = None
-        if self.recorder is not None:
-            self._record(self.recorder.finish, report)
-        if self.recorder is not None:  # the report is read back from the records, like `roleplay report`
-            view = view_of_stored(self.app.store.session(self.recorder.id), report.rubric)
-        self.app.switch_screen(ReportScreen(view or view_of_live(report, self.trainee), retry=self._retry_args()))
+        view = view_of_live(report, self.trainee)
+        recorder = self.recorder
+        if recorder is not None:
+            self._record(recorder.finish, report)
+            # The report is read back from the records, as `roleplay report` shows it.
+            stored = self._record(self.app.store.session, recorder.id) if self.recorder else None
+            if stored is not None:
+                view = view_of_stored(stored, report.rubric)
+        self.app.switch_screen(ReportScreen(view, retry=self._retry_args()))
 
     def _retry_args(self) -> dict:
         return {"scenario": self.scenario, "trainee": self.trainee, "mode": self.mode, "time_limit_min": self.time_limit_s // 60}
