@@ -78,8 +78,11 @@ class HomeScreen(Screen):
         self.query_one("#trainee", Input).value = settings.trainee
         self.query_one("#exam", RadioButton).value = settings.mode == "exam"
         self.query_one("#limit", Select).value = settings.time_limit_min if settings.time_limit_min in {v for _, v in TIME_LIMITS} else 0
+        trainee = self.query_one("#trainee", Input)
         if self.app.options.frozen:
-            self.query_one("#trainee", Input).cursor_blink = False
+            trainee.cursor_blink = False
+        if not trainee.value:
+            trainee.focus()  # the name can be typed while the scenarios load
         self.watch(self.app, "ready", self._show_scenarios)
 
     def _show_scenarios(self, ready: bool) -> None:
@@ -106,9 +109,7 @@ class HomeScreen(Screen):
         if self.app.load_problems:
             message += f"（{len(self.app.load_problems)} 个内容文件有问题，运行 roleplay validate 查看）"
         status.update(message)
-        if not self.query_one("#trainee", Input).value:
-            self.query_one("#trainee", Input).focus()
-        else:
+        if self.query_one("#trainee", Input).value and not self.query_one("#trainee", Input).has_focus:
             cards.focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
