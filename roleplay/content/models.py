@@ -254,6 +254,11 @@ ClosingTechnique = Literal[
 class ClosingList(Lexicon):
     """Cues of one closing technique."""
 
+    unless: Lexicon = Field(
+        default_factory=Lexicon,
+        description="The technique does not count in a clause that also holds one of these "
+        "(家用还是办公室用 asks about needs, it is not a 二选一 close).",
+    )
     label: str = Field(description="Chinese name of the technique, e.g. 二选一.")
 
 

@@ -11,7 +11,7 @@ from roleplay.content.models import ClosingCriterion
 from roleplay.rubric.base import CriterionScorer, evidence, matcher
 from roleplay.rubric.context import ReplyContext
 from roleplay.rubric.result import CriterionResult
-from roleplay.text.match import PhraseMatcher
+from roleplay.text.match import Hit, PhraseMatcher
 
 
 class Closing(CriterionScorer[ClosingCriterion]):
@@ -20,6 +20,7 @@ class Closing(CriterionScorer[ClosingCriterion]):
     def __init__(self, config: ClosingCriterion) -> None:
         super().__init__(config)
         self.techniques = {tid: matcher(t) for tid, t in config.techniques.items()}
+        self.unless = {tid: matcher(t.unless) for tid, t in config.techniques.items() if t.unless.phrases or t.unless.patterns}
         # Most replies close nothing: one scan over every technique's words rules that out.
         self.any_technique = PhraseMatcher(
             [p for t in config.techniques.values() for p in t.phrases],
@@ -31,11 +32,21 @@ class Closing(CriterionScorer[ClosingCriterion]):
         """The scenario says so, or the shopper's last words contain a buying signal."""
         return ctx.buying_signal or self.signals.search(ctx.customer_norm)
 
+    def _hits(self, technique: str, ctx: ReplyContext) -> list[Hit]:
+        """The technique's cues, except in clauses holding one of its ``unless`` cues."""
+        reply = ctx.reply
+        hits = reply.plausible(self.techniques[technique].find(reply.norm))
+        unless = self.unless.get(technique)
+        if hits and unless:
+            excluded = {reply.clause_of(h.start) for h in unless.find(reply.norm)}
+            hits = [h for h in hits if reply.clause_of(h.start) not in excluded]
+        return hits
+
     def reply(self, ctx: ReplyContext) -> CriterionResult:
         norm, text = ctx.reply.norm, ctx.reply.text
         found = {}
         if self.any_technique.search(norm):
-            found = {tid: ctx.reply.plausible(m.find(norm)) for tid, m in self.techniques.items()}
+            found = {tid: self._hits(tid, ctx) for tid in self.techniques}
             found = {tid: hits for tid, hits in found.items() if hits}
         techniques = list(found)
         signal = self.buying_signal(ctx)

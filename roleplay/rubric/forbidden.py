@@ -62,8 +62,8 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
             if category.whole:
                 if len(norm) > WHOLE_REPLY_MAX:
                     continue
-                bare = norm.translate(_BARE)
-                if bare and any(p.fullmatch(bare) for p in category.whole):
+                bare, stripped = norm.translate(_BARE), norm.strip()
+                if stripped and any(p.fullmatch(bare) or p.fullmatch(stripped) for p in category.whole):
                     by_category[category.name] = [Hit(0, len(norm), norm, "whole reply")]
             else:
                 by_category[category.name] = category.matcher.find(norm) if listed_hit else []
