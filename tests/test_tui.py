@@ -129,9 +129,10 @@ async def test_help_screen_and_going_home_from_the_report(tmp_path):
         await pilot.press("escape")  # end early
         await settle(pilot)
         assert isinstance(app.screen, ReportScreen) and app.screen.report.outcome is None
+        seed = app.screen.report.seed
         await pilot.press("r")
         await settle(pilot)
-        assert isinstance(app.screen, ChatScreen)
+        assert isinstance(app.screen, ChatScreen) and app.screen.session.seed == seed
         await pilot.press("escape")
         await settle(pilot)
         await pilot.press("h")
@@ -264,3 +265,24 @@ async def test_broken_content_is_reported_and_unplayable_scenarios_hidden(tmp_pa
         assert "ghost_customer" in app.library.scenarios
         assert "ghost_customer" not in [card.scenario.id for card in cards.children]
         assert "1 个内容文件有问题" in str(app.screen.query_one("#status").render())
+
+
+async def test_retry_replays_the_same_customer(tmp_path):
+    from datetime import datetime, timedelta
+
+    moments = iter(datetime(2026, 11, 22, 10, 0, 0) + timedelta(seconds=37 * i) for i in range(1000))
+    app = make_app(tmp_path, seed=None, now=lambda: next(moments))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_scenario(pilot, "air_fryer_fab")
+        first = app.screen.session.seed
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.screen.session.seed == first
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        await start_scenario(pilot, "air_fryer_fab")
+        assert app.screen.session.seed != first  # a new session from home gets a new customer

@@ -45,23 +45,26 @@ class ChatScreen(Screen):
         *[Binding(key, f"quick({i})", f"快捷短语{i + 1}", show=False) for i, key in enumerate(QUICK_KEYS)],
     ]
 
-    def __init__(self, scenario: Scenario, *, trainee: str, mode: str, time_limit_min: int = 0) -> None:
+    def __init__(
+        self, scenario: Scenario, *, trainee: str, mode: str, time_limit_min: int = 0, seed: int | None = None
+    ) -> None:
         super().__init__()
         self.scenario = scenario
         self.trainee = trainee
         self.mode = mode
         self.time_limit_s = time_limit_min * 60
-        self.session: Session = self._new_session()
+        self.session: Session = self._new_session(seed)
         self.last_customer_at: float | None = None
         self.started_at = self.app.options.clock()
         self.closing = False
         self.recorder: SessionRecorder | None = None
 
-    def _new_session(self) -> Session:
+    def _new_session(self, seed: int | None) -> Session:
+        """A session with the given seed, else the app's, else a new one (shown on the report)."""
         from roleplay.engine.session import Session
 
         library = self.app.library
-        seed = self.app.options.seed
+        seed = seed if seed is not None else self.app.options.seed
         if seed is None:
             seed = int(self.app.options.now().timestamp()) % 100000
         persona = library.persona(self.scenario.persona)
@@ -231,4 +234,11 @@ class ChatScreen(Screen):
         self.app.switch_screen(ReportScreen(view, retry=self._retry_args()))
 
     def _retry_args(self) -> dict:
-        return {"scenario": self.scenario, "trainee": self.trainee, "mode": self.mode, "time_limit_min": self.time_limit_s // 60}
+        """Retrying replays the same customer: same scenario, mode and seed."""
+        return {
+            "scenario": self.scenario,
+            "trainee": self.trainee,
+            "mode": self.mode,
+            "time_limit_min": self.time_limit_s // 60,
+            "seed": self.session.seed,
+        }
