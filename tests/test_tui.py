@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import pytest
 from rich.text import Text
+from test_sessions import SKILLED
 from textual.widgets import Input, Static
+from tui_helpers import FakeClock, make_app, reply, settle, start_scenario
 
 from roleplay.tui.screens.chat import ChatScreen
 from roleplay.tui.screens.help import HelpScreen
 from roleplay.tui.screens.home import HomeScreen
 from roleplay.tui.screens.report import ReportScreen
 from roleplay.tui.widgets.panels import ReplyTimer
-from tui_helpers import FakeClock, make_app, reply, settle, start_scenario
 
 AIR_FRYER = [
     ("亲，您好！这款采用360°热风循环技术，受热均匀不用翻面，少油也能炸得酥脆，您全家吃得更健康。", 6),
@@ -286,3 +288,16 @@ async def test_retry_replays_the_same_customer(tmp_path):
         await settle(pilot)
         await start_scenario(pilot, "air_fryer_fab")
         assert app.screen.session.seed != first  # a new session from home gets a new customer
+
+
+@pytest.mark.parametrize("scenario_id", sorted(SKILLED))
+async def test_every_scenario_converts_through_the_ui(tmp_path, scenario_id):
+    clock = FakeClock()
+    app = make_app(tmp_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start_scenario(pilot, scenario_id)
+        for text, seconds in SKILLED[scenario_id]:
+            assert isinstance(app.screen, ChatScreen), f"the session ended before: {text}"
+            await reply(pilot, clock, text, seconds)
+        assert isinstance(app.screen, ReportScreen)
+        assert app.screen.report.outcome == "converted" and app.screen.report.score.passed
