@@ -8,7 +8,7 @@ the same file. Criterion labels come from the rubrics, never from this code.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from statistics import fmean
@@ -98,8 +98,12 @@ def build_sheet(sessions: list[StoredSession], rubrics: Mapping[str, Rubric], fi
         title=TITLE,
         filters=filters,
         criteria=criteria,
-        sessions=Table("成绩明细", session_columns(criteria), [session_row(s, criteria) for s in ordered]),
-        summary=Table("学员汇总", summary_columns(criteria), [summary_row(n, g, criteria) for n, g in groups]),
+        sessions=table("成绩明细", session_fields(criteria), ordered),
+        summary=table(
+            "学员汇总",
+            summary_fields(criteria),
+            (TraineeGroup(name, group, criterion_averages(group, criteria)) for name, group in groups),
+        ),
         charts=[chart(name, group, criteria) for name, group in groups],
         pass_mark=pass_marks.pop() if len(pass_marks) == 1 else None,
         latest=ordered[-1].started_at,
@@ -120,79 +124,73 @@ def criteria_of(sessions: Iterable[StoredSession], rubrics: Mapping[str, Rubric]
     return list(found.values())
 
 
-def session_columns(criteria: list[Criterion]) -> list[Column]:
+#: A column and how to get its value from the row's source (a session, or a trainee's sessions).
+Field = tuple[Column, Callable[[Any], Any]]
+
+
+def session_fields(criteria: list[Criterion]) -> list[Field]:
+    """The 成绩明细 table, declared once: each column with its value."""
     return [
-        Column("id", "编号", "int"),
-        Column("trainee", "学员"),
-        Column("cohort", "班组"),
-        Column("date", "日期", "datetime"),
-        Column("scenario", "场景"),
-        Column("persona", "顾客"),
-        Column("mode", "模式"),
-        Column("outcome", "结果"),
-        Column("total", "总分", "score"),
-        Column("passed", "是否通过", "passed"),
-        *(Column(f"criteria.{c.id}", c.label, "score") for c in criteria),
-        Column("first_response_s", "首次响应(秒)", "seconds"),
-        Column("average_s", "平均响应(秒)", "seconds"),
-        Column("forbidden_count", "禁语次数", "int"),
-        Column("closing_attempts", "促成次数", "int"),
-    ]
-
-
-def session_row(stored: StoredSession, criteria: list[Criterion]) -> dict[str, Any]:
-    return {
-        "id": stored.id,
-        "trainee": stored.trainee or UNNAMED,
-        "cohort": stored.cohort,
-        "date": stored.started_at.astimezone(),
-        "scenario": stored.scenario_title or stored.scenario_id or "—",
-        "persona": stored.persona_name or "—",
-        "mode": stored.mode_label,
-        "outcome": stored.outcome_label,
-        "total": _round(stored.total),
-        "passed": stored.passed,
-        **{f"criteria.{c.id}": _round(stored.criteria.get(c.id)) for c in criteria},
-        "first_response_s": _round(stored.first_response_s),
-        "average_s": _round(stored.average_s),
-        "forbidden_count": stored.forbidden_count,
-        "closing_attempts": stored.closing_attempts,
-    }
-
-
-def summary_columns(criteria: list[Criterion]) -> list[Column]:
-    return [
-        Column("trainee", "学员"),
-        Column("cohort", "班组"),
-        Column("sessions", "场次", "int"),
-        Column("pass_rate", "通过率", "rate"),
-        Column("conversion_rate", "模拟询单转化率", "rate"),
-        Column("total", "平均总分", "score"),
-        Column("first_response_s", "平均首次响应(秒)", "seconds"),
-        Column("average_s", "平均响应(秒)", "seconds"),
-        *(Column(f"criteria.{c.id}", c.label, "score") for c in criteria),
-        Column("weakest", "优先辅导"),
-    ]
-
-
-def summary_row(trainee: str, sessions: list[StoredSession], criteria: list[Criterion]) -> dict[str, Any]:
-    """One trainee's figures. 询单转化率 counts practice sessions only: real logs have no outcome."""
-    practice = [s for s in sessions if s.kind == "practice"]
-    averages = criterion_averages(sessions, criteria)
-    return {
-        "trainee": trainee or UNNAMED,
-        "cohort": "、".join(sorted({s.cohort for s in sessions if s.cohort})),
-        "sessions": len(sessions),
-        "pass_rate": round(sum(s.passed for s in sessions) / len(sessions), 4),
-        "conversion_rate": (
-            round(sum(s.outcome == "converted" for s in practice) / len(practice), 4) if practice else None
+        (Column("id", "编号", "int"), lambda s: s.id),
+        (Column("trainee", "学员"), lambda s: s.trainee or UNNAMED),
+        (Column("cohort", "班组"), lambda s: s.cohort),
+        (Column("date", "日期", "datetime"), lambda s: s.started_at.astimezone()),
+        (Column("scenario", "场景"), lambda s: s.scenario_title or s.scenario_id or "—"),
+        (Column("persona", "顾客"), lambda s: s.persona_name or "—"),
+        (Column("mode", "模式"), lambda s: s.mode_label),
+        (Column("outcome", "结果"), lambda s: s.outcome_label),
+        (Column("total", "总分", "score"), lambda s: _round(s.total)),
+        (Column("passed", "是否通过", "passed"), lambda s: s.passed),
+        *(
+            (Column(f"criteria.{c.id}", c.label, "score"), lambda s, c=c: _round(s.criteria.get(c.id)))
+            for c in criteria
         ),
-        "total": _mean(s.total for s in sessions),
-        "first_response_s": _mean(s.first_response_s for s in sessions),
-        "average_s": _mean(s.average_s for s in sessions),
-        **{f"criteria.{c.id}": averages[c.id] for c in criteria},
-        "weakest": weakest(averages, criteria),
-    }
+        (Column("first_response_s", "首次响应(秒)", "seconds"), lambda s: _round(s.first_response_s)),
+        (Column("average_s", "平均响应(秒)", "seconds"), lambda s: _round(s.average_s)),
+        (Column("forbidden_count", "禁语次数", "int"), lambda s: s.forbidden_count),
+        (Column("closing_attempts", "促成次数", "int"), lambda s: s.closing_attempts),
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class TraineeGroup:
+    """One trainee's sessions, with the figures the summary row needs computed once."""
+
+    trainee: str
+    sessions: list[StoredSession]
+    averages: dict[str, float | None]
+
+    @property
+    def practice(self) -> list[StoredSession]:
+        return [s for s in self.sessions if s.kind == "practice"]
+
+
+def summary_fields(criteria: list[Criterion]) -> list[Field]:
+    """The 学员汇总 table, declared once. 询单转化率 counts practice sessions only: real logs have no outcome."""
+    return [
+        (Column("trainee", "学员"), lambda g: g.trainee or UNNAMED),
+        (Column("cohort", "班组"), lambda g: "、".join(sorted({s.cohort for s in g.sessions if s.cohort}))),
+        (Column("sessions", "场次", "int"), lambda g: len(g.sessions)),
+        (Column("pass_rate", "通过率", "rate"), lambda g: round(sum(s.passed for s in g.sessions) / len(g.sessions), 4)),
+        (Column("conversion_rate", "模拟询单转化率", "rate"), _conversion_rate),
+        (Column("total", "平均总分", "score"), lambda g: _mean(s.total for s in g.sessions)),
+        (Column("first_response_s", "平均首次响应(秒)", "seconds"), lambda g: _mean(s.first_response_s for s in g.sessions)),
+        (Column("average_s", "平均响应(秒)", "seconds"), lambda g: _mean(s.average_s for s in g.sessions)),
+        *((Column(f"criteria.{c.id}", c.label, "score"), lambda g, c=c: g.averages[c.id]) for c in criteria),
+        (Column("weakest", "优先辅导"), lambda g: weakest(g.averages, criteria)),
+    ]
+
+
+def _conversion_rate(group: TraineeGroup) -> float | None:
+    practice = group.practice
+    return round(sum(s.outcome == "converted" for s in practice) / len(practice), 4) if practice else None
+
+
+def table(name: str, fields: list[Field], sources: Iterable[Any]) -> Table:
+    """A table whose rows are the fields' values for each source."""
+    return Table(
+        name, [column for column, _ in fields], [{column.key: get(src) for column, get in fields} for src in sources]
+    )
 
 
 def criterion_averages(sessions: list[StoredSession], criteria: list[Criterion]) -> dict[str, float | None]:
