@@ -22,9 +22,11 @@ class Terminal:
     def __init__(self, command: list[str], env: dict[str, str], size: tuple[int, int] = (100, 30)) -> None:
         self.name = f"roleplay-test-{uuid.uuid4().hex[:8]}"
         exports = [f"{key}={value}" for key, value in env.items()]
+        # A tmux server started from pytest hands its panes COLUMNS=80 LINES=24 (seen in CI, not set
+        # by this project); Textual would take them over the pane's real size, so they are unset.
         subprocess.run(
             ["tmux", "new-session", "-d", "-s", self.name, "-x", str(size[0]), "-y", str(size[1]),
-             "env", *exports, *command],
+             "env", "-u", "COLUMNS", "-u", "LINES", *exports, *command],
             check=True,
         )  # fmt: skip
 
