@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -60,3 +65,71 @@ def test_any_chat_log_line_is_graded_or_reported(library, lines):
     assert len(results) + len(errors) == len([ln for ln in "\n".join(lines).split("\n") if ln.strip()])
     for result in results:
         assert 0 <= result["score"] <= 100
+
+
+# -- hostile and mistaken input, as a user meets it on the command line ----------------------------
+
+
+def rp(*args: str, cwd: Path, stdin: str | bytes = "", timeout: float = 60, **env: str) -> subprocess.CompletedProcess:
+    """``python -m roleplay ARGS`` in ``cwd`` with its own records database and config folder."""
+    environment = {
+        "PATH": os.environ.get("PATH", ""),
+        "NO_COLOR": "1",
+        "ROLEPLAY_PATH": "",
+        "ROLEPLAY_DB": str(cwd / "records.db"),
+        "ROLEPLAY_CONFIG_DIR": str(cwd / "config"),
+        "XDG_CACHE_HOME": str(cwd / "cache"),
+        **env,
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "roleplay", *args],
+        input=stdin.encode("utf-8") if isinstance(stdin, str) else stdin,
+        capture_output=True, timeout=timeout, cwd=cwd, env=environment,
+    )  # fmt: skip
+
+
+def out(result: subprocess.CompletedProcess) -> str:
+    return result.stdout.decode("utf-8")
+
+
+def err(result: subprocess.CompletedProcess) -> str:
+    """stderr, which must never hold a Python traceback."""
+    text = result.stderr.decode("utf-8")
+    assert "Traceback" not in text, text
+    return text
+
+
+def persona_file(cwd: Path, text: str, name: str = "rec.yaml") -> Path:
+    path = cwd / "c" / "personas" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_recursive_alias_is_an_error_not_a_hang(tmp_path):
+    persona_file(tmp_path, "id: rec\nname: &a [*a]\n")
+    result = rp("validate", "--content", "c", cwd=tmp_path, timeout=30)
+    assert result.returncode == 1
+    assert "c/personas/rec.yaml:2:11: YAML error: recursive alias *a" in out(result)
+    err(result)
+
+
+def test_a_billion_laughs_file_is_refused_quickly(tmp_path):
+    lines = ["id: lol", "a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
+    persona_file(tmp_path, "\n".join([*lines, "name: *a8", ""]))
+    started = time.monotonic()
+    result = rp("validate", "--content", "c", cwd=tmp_path, timeout=30)
+    assert time.monotonic() - started < 15
+    assert result.returncode == 1
+    assert "c/personas/rec.yaml:6:5: YAML error: this value expands to more than 100,000 values" in out(result)
+    err(result)
+
+
+def test_shared_aliases_are_fine_and_deep_nesting_is_an_error(tmp_path):
+    path = persona_file(tmp_path, "id: x\nname: &n 小王\ndescription: *n\n")
+    model, problems = load_model(path)
+    assert not any("YAML" in p.message for p in problems)
+    deep = persona_file(tmp_path, "id: x\nname: " + "[" * 3000 + "]" * 3000 + "\n")
+    [problem] = load_model(deep)[1]
+    assert problem.line == 2 and "nested too deeply" in problem.message

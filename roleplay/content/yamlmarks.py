@@ -16,12 +16,48 @@ from typing import Any
 import yaml
 
 
+#: How many values a document may hold once its aliases are expanded. The largest shipped file
+#: has about a thousand; a "billion laughs" file (aliases of aliases) has millions and would keep
+#: validation busy for minutes.
+MAX_EXPANDED_VALUES = 100_000
+
+
+class AliasError(yaml.MarkedYAMLError):
+    """An alias that would make the document contain itself or expand without bound."""
+
+
 class ContentLoader(yaml.SafeLoader):
-    """PyYAML's safe loader with YAML 1.2 booleans: only true/false are booleans.
+    """PyYAML's safe loader with YAML 1.2 booleans (only true/false are booleans) and safe aliases.
 
     Under YAML 1.1 rules ``on``, ``off``, ``yes`` and ``no`` become booleans, so a reaction's
-    ``on:`` key or an answer "no" would silently change meaning.
+    ``on:`` key or an answer "no" would silently change meaning. An alias to a value it is inside
+    (``&a [*a]``) is refused while composing: the data would contain itself, and every walk over
+    it (validation, duplicate-key checks) would never end.
     """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._open_anchors: set[str] = set()
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+        event = self.peek_event()
+        anchor = event.anchor
+        if isinstance(event, yaml.AliasEvent):
+            if anchor in self._open_anchors:
+                raise AliasError(
+                    None,
+                    None,
+                    f"recursive alias *{anchor}: it refers to the value &{anchor} it is inside, so the value "
+                    "would contain itself; write the value out instead",
+                    event.start_mark,
+                )
+            return super().compose_node(parent, index)
+        if anchor is not None:
+            self._open_anchors.add(anchor)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._open_anchors.discard(anchor)
 
 
 ContentLoader.yaml_implicit_resolvers = {
@@ -100,12 +136,62 @@ def _find_key(node: yaml.MappingNode, key: str | int) -> tuple[yaml.Node, yaml.N
     return None
 
 
-def _duplicate_keys(node: yaml.Node | None, path: str) -> list[Problem]:
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [child for pair in node.value for child in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _nodes(root: yaml.Node | None) -> list[yaml.Node]:
+    """Every node of the graph once, however many aliases refer to it (no exponential walk)."""
+    seen: set[int] = set()
+    out: list[yaml.Node] = []
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        out.append(node)
+        stack.extend(_children(node))
+    return out
+
+
+def _check_expansion(root: yaml.Node | None) -> None:
+    """Raise AliasError at the first value whose aliases expand past ``MAX_EXPANDED_VALUES``.
+
+    Sizes are computed once per node (children before parents), so this is linear in the file
+    however the aliases nest; the composer has already refused cycles.
+    """
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)] if root is not None else []
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in sizes:
+            continue
+        children = _children(node)
+        if not children_done:
+            stack.append((node, True))
+            stack.extend((child, False) for child in children if id(child) not in sizes)
+            continue
+        size = 1 + sum(sizes[id(child)] for child in children)
+        if size > MAX_EXPANDED_VALUES:
+            raise AliasError(
+                None,
+                None,
+                f"this value expands to more than {MAX_EXPANDED_VALUES:,} values through its aliases "
+                "(aliases of aliases multiply); write the values out or use fewer aliases",
+                node.start_mark,
+            )
+        sizes[id(node)] = size
+
+
+def _duplicate_keys(root: yaml.Node | None, path: str) -> list[Problem]:
     """PyYAML silently keeps the last of two equal keys; a trainer wants to know."""
     problems: list[Problem] = []
-    stack = [node] if node is not None else []
-    while stack:
-        current = stack.pop()
+    for current in _nodes(root):
         if isinstance(current, yaml.MappingNode):
             seen: set[str] = set()
             for key_node, value_node in current.value:
@@ -117,10 +203,24 @@ def _duplicate_keys(node: yaml.Node | None, path: str) -> list[Problem]:
                             Problem(path, mark.line + 1, mark.column + 1, f"duplicate key {key!r}; keep only one")
                         )
                     seen.add(key)
-                stack.append(value_node)
-        elif isinstance(current, yaml.SequenceNode):
-            stack.extend(current.value)
     return problems
+
+
+def _parse(source: str) -> tuple[yaml.Node | None, Any]:
+    """The node graph and the data of one YAML text, with one loader for both (safe tags only)."""
+    loader = ContentLoader(source)
+    try:
+        try:
+            root = loader.get_single_node()
+        except RecursionError:
+            raise AliasError(
+                None, None, "values nested too deeply to read; a content file needs a few levels, not hundreds",
+                loader.get_mark(),
+            ) from None
+        _check_expansion(root)
+        return root, loader.construct_document(root) if root is not None else None
+    finally:
+        loader.dispose()
 
 
 def load_marked(path: Path | str, text: str | None = None) -> tuple[MarkedDocument | None, list[Problem]]:
@@ -131,17 +231,15 @@ def load_marked(path: Path | str, text: str | None = None) -> tuple[MarkedDocume
     except (OSError, UnicodeDecodeError) as exc:
         return None, [Problem(shown, 1, 1, f"cannot read file: {exc}")]
     try:
-        root = yaml.compose(source, Loader=ContentLoader)
-        constructor = ContentLoader(source)
-        data = constructor.construct_document(root) if root is not None else None
-        constructor.dispose()
+        root, data = _parse(source)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = exc.problem or str(exc)
         if "'\\t'" in what:
             what += " (indent with spaces, not tabs)"
-        return None, [Problem(shown, line, col, f"YAML syntax error: {what}")]
+        kind = "YAML error" if isinstance(exc, AliasError) else "YAML syntax error"
+        return None, [Problem(shown, line, col, f"{kind}: {what}")]
     except yaml.YAMLError as exc:
         return None, [Problem(shown, 1, 1, f"YAML error: {exc}")]
     return MarkedDocument(shown, root, data), _duplicate_keys(root, shown)
