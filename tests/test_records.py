@@ -75,7 +75,7 @@ def test_a_finished_session_holds_everything_its_report_needs(library):
     assert (stored.mode, stored.source) == ("exam", "plain")
     assert (stored.scenario_id, stored.scenario_title) == ("air_fryer_fab", library.scenario("air_fryer_fab").title)
     assert (stored.persona_id, stored.seed) == ("decisive", 1)
-    assert (stored.rubric_id, stored.rubric_version) == ("default", "1.0")
+    assert (stored.rubric_id, stored.rubric_version) == ("default", library.rubric("default").version)
     assert stored.started_at == datetime(2026, 11, 1, 2, 0, tzinfo=timezone.utc) < stored.ended_at
     assert stored.finished and stored.outcome == "converted" and stored.outcome_label == "成交"
     assert stored.total == round(report.score.total, 1) and stored.passed

@@ -119,9 +119,21 @@ def test_greeting_only_judged_on_first_reply(scorer):
     assert scorer.score_text("这款是纯棉的", index=1).results["greeting"].score is None
 
 
-def test_needs_question_detected(scorer):
-    assert scorer.score_text("请问宝宝身高体重多少呢?").results["needs"].detail["found"]
-    assert not scorer.score_text("宝宝穿这个很合身。").results["needs"].detail["found"]
+@pytest.mark.parametrize(
+    "text",
+    ["请问宝宝身高体重多少呢?", "您多高多重呀", "麻烦报一下身高体重哈", "您一般穿什么尺码呢", "您想要什么价位的",
+     "不知道您平时穿多大码呢？"],
+)
+def test_needs_questions_in_their_everyday_forms(scorer, text):
+    assert scorer.score_text(text).results["needs"].detail["found"], text
+
+
+@pytest.mark.parametrize(
+    "text", ["宝宝穿这个很合身。", "这款平时穿很百搭呢", "经常有人问这个呢", "这款平时穿很百搭呢，还有什么可以帮您吗？"]
+)
+def test_a_needs_word_in_a_statement_is_not_a_question(scorer, text):
+    """The cue must be in the clause that asks: 平时 in a statement tells, it does not ask."""
+    assert not scorer.score_text(text).results["needs"].detail["found"], text
 
 
 def test_wrong_price_and_spec_contradict_the_card(scorer, library):
@@ -151,7 +163,8 @@ def test_session_weights_renormalise_over_applicable_criteria(scorer):
 
 @pytest.mark.parametrize(
     "text",
-    ["这款净水器每天只要1块钱。", "现在比原价直降100元哦。", "活动价只要299元,还送价值59元的硅胶垫。"],
+    ["这款净水器每天只要1块钱。", "现在比原价直降100元哦。", "活动价只要299元,还送价值59元的硅胶垫。",
+     "5年算下来一天只需1块多钱", "一年只要400元", "安装费只要0元"],
 )
 def test_arithmetic_and_differences_are_not_price_claims(scorer, library, text):
     product = library.scenario("air_fryer_fab").product

@@ -21,9 +21,10 @@ Delta = Annotated[int, Field(ge=-100, le=100)]
 
 
 class Strict(BaseModel):
-    """Base for all content models: unknown keys are errors, values are immutable."""
+    """Base for all content models: unknown keys are errors, values are immutable and numbers
+    finite (YAML's .inf and .nan are no price, trait or threshold)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -324,6 +325,10 @@ class Rubric(Strict):
     fail_outcomes: list[Outcome] = Field(
         default_factory=lambda: ["lost"],
         description="A practice session ending this way fails whatever its score (the customer was lost).",
+    )
+    questions: Lexicon = Field(
+        description="Words that make a clause a question (吗, 哪, 什么, 方便告诉…; a clause ending in ? "
+        "is one anyway): needs discovery counts only in a question, and a benefit is stated, not asked."
     )
     criteria: Criteria = Field(description="Settings of each criterion.")
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from roleplay.content.models import Product
 from roleplay.text import segment
-from roleplay.text.match import Hit
+from roleplay.text.match import Hit, PhraseMatcher
 from roleplay.text.normalize import normalize
 
 
@@ -88,6 +88,8 @@ class ReplyContext:
     expects: tuple[str, ...] = ()
     product: Product | None = None
     prior_closing: list[bool] = field(default_factory=list)
+    #: The rubric's question words; the scorer sets them before the criteria read the reply.
+    questions: PhraseMatcher | None = None
 
     @property
     def is_first(self) -> bool:
@@ -101,3 +103,15 @@ class ReplyContext:
         if self._customer_norm is None:
             self._customer_norm = normalize(self.customer_text)
         return self._customer_norm
+
+    _question_clauses: frozenset[int] | None = None
+
+    @property
+    def question_clauses(self) -> frozenset[int]:
+        """Indexes of the reply's clauses that ask something (end in ? or hold a question word)."""
+        if self._question_clauses is None:
+            reply = self.reply
+            asked = {reply.clause_of(h.start) for h in self.questions.find(reply.norm)} if self.questions else set()
+            asked.update(i for i, (_, end) in enumerate(reply.clauses) if reply.norm[end : end + 1] == "?")
+            self._question_clauses = frozenset(asked)
+        return self._question_clauses

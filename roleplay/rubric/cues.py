@@ -6,14 +6,11 @@ recommending) and weigh less than FAB, latency, forbidden language and closing.
 
 from __future__ import annotations
 
-import re
-
 from roleplay.content.models import CueCriterion
 from roleplay.rubric.base import CriterionScorer, evidence, matcher
 from roleplay.rubric.context import ReplyContext
 from roleplay.rubric.result import CriterionResult
-
-QUESTION = re.compile(r"[?？吗呢]|请问|多少|什么|哪|几")
+from roleplay.text.match import Hit
 
 
 class _CueScorer(CriterionScorer[CueCriterion]):
@@ -21,16 +18,18 @@ class _CueScorer(CriterionScorer[CueCriterion]):
         super().__init__(config)
         self.cues = matcher(config.cues)
 
+    def hits(self, ctx: ReplyContext) -> list[Hit]:
+        return ctx.reply.plausible(self.cues.find(ctx.reply.norm))
+
     def found(self, ctx: ReplyContext) -> CriterionResult:
-        hits = ctx.reply.plausible(self.cues.find(ctx.reply.norm))
-        ev = evidence(hits, ctx.reply.text, self.config.label)
+        ev = evidence(self.hits(ctx), ctx.reply.text, self.config.label)
         return CriterionResult(self.name, 100.0, self.advice("ok"), ev, {"found": True})
 
     def missing(self) -> CriterionResult:
         return CriterionResult(self.name, 0.0, self.advice("missing"), detail={"found": False})
 
     def present(self, ctx: ReplyContext) -> bool:
-        return bool(ctx.reply.plausible(self.cues.find(ctx.reply.norm)))
+        return bool(self.hits(ctx))
 
 
 class Greeting(_CueScorer):
@@ -45,12 +44,16 @@ class Greeting(_CueScorer):
 
 
 class Needs(_CueScorer):
-    """A question about the shopper's use, person, size or budget (seed 002: 提问的技巧)."""
+    """A question about the shopper's use, person, size or budget (seed 002: 提问的技巧).
+
+    The cue must sit in a clause that asks: 平时 in "这款平时穿很百搭呢" tells, it does not ask.
+    """
 
     name = "needs"
 
-    def present(self, ctx: ReplyContext) -> bool:
-        return bool(QUESTION.search(ctx.reply.norm)) and super().present(ctx)
+    def hits(self, ctx: ReplyContext) -> list[Hit]:
+        asked = ctx.question_clauses
+        return [h for h in super().hits(ctx) if ctx.reply.clause_of(h.start) in asked]
 
     def reply(self, ctx: ReplyContext) -> CriterionResult:
         if self.present(ctx):

@@ -7,16 +7,11 @@ after a feature, and benefit words only count as B when they address the shopper
 
 from __future__ import annotations
 
-import re
-
 from roleplay.content.models import FabCriterion, Product
 from roleplay.rubric.base import CriterionScorer, evidence, matcher
 from roleplay.rubric.context import ReplyContext
 from roleplay.rubric.result import CriterionResult
 from roleplay.text.match import Hit, PhraseMatcher, drop_overlaps
-
-QUESTION_WORDS = re.compile(r"吗|哪|什么|多少|几[个件岁]")
-
 
 class Fab(CriterionScorer[FabCriterion]):
     name = "fab"
@@ -66,7 +61,7 @@ class Fab(CriterionScorer[FabCriterion]):
         people = reply.plausible(self.person.find(reply.norm))
         if people:
             # "您喜欢哪种?" asks about the shopper; a benefit is stated, not asked.
-            addressed = {reply.clause_of(h.start) for h in people} - self._questions(reply)
+            addressed = {reply.clause_of(h.start) for h in people} - ctx.question_clauses
             benefits = reply.plausible(self.benefit.find(reply.norm))
             found += [h for h in benefits if reply.clause_of(h.start) in addressed]
         return found
@@ -79,15 +74,6 @@ class Fab(CriterionScorer[FabCriterion]):
         if "fab" in ctx.expects or len(present) >= 2:
             return True
         return bool(ctx.customer_text) and self.asks.search(ctx.customer_norm)
-
-    @staticmethod
-    def _questions(reply) -> set[int]:
-        """Indexes of the clauses that are questions (followed by ? or asking 哪/什么/吗…)."""
-        return {
-            index
-            for index, (start, end) in enumerate(reply.clauses)
-            if reply.norm[end : end + 1] == "?" or QUESTION_WORDS.search(reply.norm, start, end)
-        }
 
     def reply(self, ctx: ReplyContext) -> CriterionResult:
         parts = self.components(ctx)

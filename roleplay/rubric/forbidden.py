@@ -13,7 +13,7 @@ from roleplay.content.models import ForbiddenCriterion
 from roleplay.rubric.base import CriterionScorer, matcher
 from roleplay.rubric.context import ReplyContext
 from roleplay.rubric.result import CriterionResult, Evidence
-from roleplay.text.match import PUNCTUATION, FuzzyPhrases, Hit, PhraseMatcher, drop_overlaps
+from roleplay.text.match import PUNCTUATION, FuzzyPhrases, Hit, PhraseMatcher, drop_overlaps, squeeze
 
 _BARE = str.maketrans("", "", PUNCTUATION)
 #: Whole-reply patterns (a lone 嗯) are only tried on replies this short.
@@ -67,6 +67,7 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
                     by_category[category.name] = [Hit(0, len(norm), norm, "whole reply")]
             else:
                 by_category[category.name] = category.matcher.find(norm) if listed_hit else []
+        self._add_broken_up(norm, by_category)
         exact = {h.source for hits in by_category.values() for h in hits}
         for name, hit in self.fuzzy.find(norm, skip=exact):
             by_category[name].append(hit)
@@ -76,6 +77,17 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
             found.extend((name, h) for h in drop_overlaps(ctx.reply.plausible(kept)))
         found.sort(key=lambda pair: pair[1].start)
         return found
+
+    def _add_broken_up(self, norm: str, by_category: dict[str, list[Hit]]) -> None:
+        """Phrases a space or punctuation breaks up (爱买 不买), mapped back onto ``norm``."""
+        squeezed, offsets = squeeze(norm)
+        if len(squeezed) == len(norm) or not self.any_phrase.search(squeezed):
+            return
+        for category in self.categories:
+            for hit in category.matcher.find(squeezed):
+                start, end = offsets[hit.start], offsets[hit.end - 1] + 1
+                if end - start > hit.end - hit.start:  # it spans a break: not found in norm
+                    by_category[category.name].append(Hit(start, end, norm[start:end], hit.source))
 
     def reply(self, ctx: ReplyContext) -> CriterionResult:
         found = self.hits(ctx)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from roleplay.content.models import Product, Rubric
 from roleplay.rubric.accuracy import Accuracy
-from roleplay.rubric.base import CriterionScorer
+from roleplay.rubric.base import CriterionScorer, matcher
 from roleplay.rubric.closing import Closing
 from roleplay.rubric.context import Analysed, ReplyContext
 from roleplay.rubric.cues import Greeting, Needs
@@ -39,12 +39,14 @@ class Scorer:
         }
         self.weights = {name: config.weight for name, config in rubric.criteria}
         self.labels = {name: config.label for name, config in rubric.criteria}
+        self.questions = matcher(rubric.questions)
 
     @property
     def latency(self) -> Latency:
         return self.criteria["latency"]  # type: ignore[return-value]
 
     def score_reply(self, ctx: ReplyContext) -> ReplyScore:
+        ctx.questions = self.questions
         results = {name: criterion.reply(ctx) for name, criterion in self.criteria.items()}
         total = weighted_total({n: r.score for n, r in results.items()}, self.weights)
         fatal = results["forbidden"].detail.get("fatal", [])

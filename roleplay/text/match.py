@@ -96,6 +96,16 @@ class FuzzyPhrases:
         return found
 
 
+def squeeze(norm: str) -> tuple[str, list[int]]:
+    """``norm`` without spaces and punctuation, and each kept character's offset in ``norm``.
+
+    爱买 不买 and 爱买，不买 are still 爱买不买: matching the squeezed text finds phrases broken
+    up by a space or a comma, and the offsets map a hit back onto the trainee's characters.
+    """
+    offsets = [i for i, char in enumerate(norm) if char not in PUNCTUATION]
+    return "".join(norm[i] for i in offsets), offsets
+
+
 def strip_punctuation(text: str) -> str:
     return text.strip(PUNCTUATION)
 
