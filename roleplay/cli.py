@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -52,9 +53,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     try:
         return args.handler(args)
+    except BrokenPipeError:
+        return _reader_went_away()
     except KeyboardInterrupt:
         print("\n已中断。", file=sys.stderr)
         return 130
     except LookupError as exc:
         print(f"roleplay: {exc.args[0]}", file=sys.stderr)
         return 2
+
+
+def _reader_went_away() -> int:
+    """stdout's reader closed the pipe (``roleplay … | head``): stop quietly, no traceback.
+
+    Python would try to flush stdout again at exit and fail once more, so stdout is pointed at
+    the null device first (the pattern the Python docs give for SIGPIPE).
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 1

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -133,3 +135,65 @@ def test_shared_aliases_are_fine_and_deep_nesting_is_an_error(tmp_path):
     deep = persona_file(tmp_path, "id: x\nname: " + "[" * 3000 + "]" * 3000 + "\n")
     [problem] = load_model(deep)[1]
     assert problem.line == 2 and "nested too deeply" in problem.message
+
+
+LOG = {"id": "c1", "scenario": "air_fryer_fab", "turns": [
+    {"role": "customer", "text": "在吗?这个炸锅好在哪?", "at": 0},
+    {"role": "agent", "text": "亲,您好!这款采用360°热风循环技术,不用翻面,您全家吃得更健康。", "at": 6},
+]}  # fmt: skip
+
+
+def chat_logs(cwd: Path, count: int = 1, name: str = "logs.jsonl") -> Path:
+    path = cwd / name
+    lines = [json.dumps({**LOG, "id": f"c{n}"}, ensure_ascii=False) for n in range(count)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def saved_sessions(db: Path) -> int:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT count(*) FROM sessions").fetchone()[0]
+
+
+def test_grade_save_into_a_closed_pipe_keeps_the_records(tmp_path):
+    chat_logs(tmp_path, 200)
+    command = f"'{sys.executable}' -m roleplay grade logs.jsonl --save | head -c 1"
+    result = subprocess.run(
+        ["bash", "-c", command], capture_output=True, timeout=120, cwd=tmp_path,
+        env={"PATH": os.environ["PATH"], "ROLEPLAY_PATH": "", "ROLEPLAY_DB": str(tmp_path / "records.db")},
+    )  # fmt: skip
+    assert result.stdout == b"["
+    assert err(result).startswith("已保存 200 条真实对话记录")
+    assert saved_sessions(tmp_path / "records.db") == 200
+
+
+@pytest.mark.parametrize("output", ["missing/out.json", "."])
+def test_grade_save_to_an_unwritable_output_keeps_the_records(tmp_path, output):
+    chat_logs(tmp_path)
+    result = rp("grade", "logs.jsonl", "--save", "-o", output, cwd=tmp_path)
+    assert result.returncode == 1
+    assert f"roleplay: cannot write {output}: " in err(result)
+    assert saved_sessions(tmp_path / "records.db") == 1
+
+
+def test_grade_refuses_to_overwrite_its_input_or_the_records(tmp_path):
+    logs = chat_logs(tmp_path)
+    before = logs.read_bytes()
+    result = rp("grade", "logs.jsonl", "-o", "./logs.jsonl", cwd=tmp_path)
+    assert result.returncode == 2 and "-o logs.jsonl is the file being graded" in err(result)
+    assert logs.read_bytes() == before
+    assert rp("grade", "logs.jsonl", "--save", cwd=tmp_path).returncode == 0
+    for target in ("records.db", "records.db-wal"):
+        result = rp("grade", "logs.jsonl", "-o", target, cwd=tmp_path)
+        assert result.returncode == 2 and f"-o {target} is the records database" in err(result)
+    assert saved_sessions(tmp_path / "records.db") == 1
+
+
+def test_export_refuses_to_overwrite_the_records(tmp_path):
+    chat_logs(tmp_path)
+    assert rp("grade", "logs.jsonl", "--save", cwd=tmp_path).returncode == 0
+    (tmp_path / "link.json").symlink_to(tmp_path / "records.db")
+    for target in ("records.db", "link.json"):
+        result = rp("export", "--format", "json", "-o", target, cwd=tmp_path)
+        assert result.returncode == 2 and "是记录数据库" in err(result)
+    assert saved_sessions(tmp_path / "records.db") == 1

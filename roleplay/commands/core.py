@@ -301,9 +301,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
+    """Grade, then save, then print: a failing or closed output must not lose the saved records."""
     from roleplay.commands.records import save_graded_results
     from roleplay.grade import grade_text
 
+    clash = _output_clash(args)
+    if clash:
+        print(f"roleplay: {clash}", file=sys.stderr)
+        return 2
     try:
         text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -318,14 +323,37 @@ def cmd_grade(args: argparse.Namespace) -> int:
     rendered = (
         json.dumps(results, ensure_ascii=False, indent=2) if args.format == "json" else _grade_table(results, library)
     )
-    if args.output:
-        args.output.write_text(rendered + "\n", encoding="utf-8")
-    else:
-        print(rendered)
     save_failed = save_graded_results(args, results, library) if args.save else 0
+    written = _write_output(rendered, args.output)
     if errors:
         print(f"{len(errors)} line(s) could not be graded; {len(results)} graded", file=sys.stderr)
-    return 1 if errors or save_failed else 0
+    return 1 if errors or save_failed or not written else 0
+
+
+def _output_clash(args: argparse.Namespace) -> str | None:
+    """Why ``-o`` must not be written (it is the chat log being graded or the records), if it must not."""
+    from roleplay.commands.records import is_database_file, records_path, same_file
+
+    if args.output is None:
+        return None
+    if args.file != "-" and same_file(args.output, Path(args.file)):
+        return f"-o {args.output} is the file being graded; writing it would replace the chat logs: choose another file"
+    if is_database_file(args.output, records_path(args)):
+        return f"-o {args.output} is the records database; writing it would destroy the records: choose another file"
+    return None
+
+
+def _write_output(text: str, output: Path | None) -> bool:
+    """Write to ``output`` (stdout when None); False, after saying why, when the file cannot be written."""
+    if output is None:
+        print(text)
+        return True
+    try:
+        output.write_text(text + "\n", encoding="utf-8")
+    except OSError as exc:
+        print(f"roleplay: cannot write {output}: {exc.strerror or exc}", file=sys.stderr)
+        return False
+    return True
 
 
 def _grade_table(results: list[dict], library: Library) -> str:

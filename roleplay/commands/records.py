@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -72,6 +73,30 @@ def records_errors(handler: Callable[P, int]) -> Callable[P, int]:
             return 1
 
     return guarded
+
+
+def records_path(args: argparse.Namespace) -> Path:
+    """The records database a command uses: ``--db``, else ``ROLEPLAY_DB``, else the user data folder."""
+    from roleplay.records.store import default_db_path
+
+    return args.db or default_db_path()
+
+
+#: SQLite keeps a database in its file plus these companions (write-ahead log, shared memory).
+DB_COMPANIONS = ("", "-wal", "-shm", "-journal")
+
+
+def is_database_file(path: Path, db: Path) -> bool:
+    """Whether writing ``path`` would overwrite the records database or one of its companion files."""
+    return any(same_file(path, db.with_name(db.name + suffix)) for suffix in DB_COMPANIONS)
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file (through symlinks, ``..`` or a hard link)."""
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and os.path.samefile(a, b))
+    except OSError:
+        return False
 
 
 # -- recording for `play` and `grade --save` -----------------------------------------------------
@@ -196,6 +221,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 1
     sheet = build_sheet(sessions, load_library(args.content).rubrics, describe_filters(args))
     outputs = writer(fmt)(sheet, args.output)
+    for path in outputs:
+        if is_database_file(path, store.path):
+            print(f"roleplay: {path} 是记录数据库（{store.path}）的文件，导出会覆盖记录；请换一个文件名", file=sys.stderr)
+            return 2
     for path, content in outputs.items():
         try:
             path.write_bytes(content)
