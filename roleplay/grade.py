@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from roleplay.content.library import Library
 from roleplay.content.models import Product, Rubric
+from roleplay.rubric.closing import pushed
 from roleplay.rubric.result import ReplyScore
 from roleplay.rubric.scorer import scorer_for
 
@@ -106,7 +107,7 @@ def grade_transcript(transcript: Transcript, rubric: Rubric, product: Product | 
             latency_s=latency,
             customer_text="\n".join(waiting),
             product=product,
-            prior_closing=[bool(r.results["closing"].detail.get("techniques")) for r in replies],
+            prior_pushes=[pushed(r) for r in replies],
         )
         answered_round = True
         replies.append(score)

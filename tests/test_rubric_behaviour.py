@@ -66,6 +66,19 @@ def test_product_card_features_count_as_feature(scorer, library):
     assert with_card.evidence[0].text == "可视窗口"
 
 
+def test_the_cards_advantage_and_benefit_wording_counts_as_a_and_b(scorer, library):
+    """A trainee who pitches from the side panel's card gets the full FAB it spells out."""
+    product = library.scenario("air_fryer_fab").product
+    text = "有可视窗口，不开锅也能看到火候，新手也不会炸糊"
+    without = scorer.score_text(text, expects=["fab"]).results["fab"]
+    with_card = scorer.score_text(text, product=product, expects=["fab"]).results["fab"]
+    assert without.detail["components"] != ["F", "A", "B"]
+    assert with_card.detail == {"components": ["F", "A", "B"], "linked": True}
+    assert [(e.text, e.label) for e in with_card.evidence] == [
+        ("可视窗口", "F"), ("不开锅也能看到火候", "A"), ("新手也不会炸糊", "B")
+    ]
+
+
 def test_fab_not_judged_where_no_pitch_was_called_for(scorer):
     result = scorer.score_text("付款后48小时内发货,还送您硅胶垫。").results["fab"]
     assert result.score is None
@@ -108,9 +121,9 @@ def test_closing_after_buying_signal_earns_full_credit(scorer):
 
 def test_pushing_every_turn_is_penalised(scorer):
     push = "现在下单还送赠品,库存不多了,您直接拍下吧。"
-    result = scorer.score_text(push, customer_text="怎么拍?", prior_closing=[True, True]).results["closing"]
+    result = scorer.score_text(push, customer_text="怎么拍?", prior_pushes=[True, True]).results["closing"]
     assert result.detail["over_pushing"] and result.score < 50
-    assert "over_pushing" in scorer.score_text(push, prior_closing=[True, True]).events
+    assert "over_pushing" in scorer.score_text(push, prior_pushes=[True, True]).events
 
 
 def test_greeting_only_judged_on_first_reply(scorer):

@@ -327,3 +327,52 @@ def test_different_seeds_can_pick_different_variants() -> None:
     for seed in range(12):
         session, _, _ = play("snacks_coupon_stack", SKILLED["snacks_coupon_stack"], seed=seed)
         assert session.outcome == "converted"
+
+
+# -- what the customer minds ------------------------------------------------------------------
+
+
+def test_an_absolute_claim_is_scored_but_does_not_offend_the_customer() -> None:
+    """极限词 break the 广告法, not the shopper's mood: they cost points, not the sale."""
+    claim = ("亲，您好！这款采用360°热风循环技术，受热均匀不用翻面，是市面上最好的炸锅，您全家吃得更健康。", 6)
+    rude = ("你自己看详情页，问这么多干嘛。", 6)
+    _, _, claimed = play("air_fryer_fab", [claim])
+    _, _, insulted = play("air_fryer_fab", [rude])
+    hits = claimed[0].score.results["forbidden"].detail["hits"]
+    assert [h["category"] for h in hits] == ["absolute_claim"]
+    assert "forbidden" not in claimed[0].score.events and not claimed[0].ended
+    assert "forbidden" in insulted[0].score.events and insulted[0].outcome == "lost"
+
+
+def test_naming_the_gift_the_customer_asked_about_is_not_over_pushing(scorer) -> None:
+    gift = "现在下单还送同款15g小样，您喜欢可以直接拍下。"
+    asked = scorer.score_text(gift, customer_text="有送什么吗？", prior_pushes=[True, True]).results["closing"]
+    unasked = scorer.score_text(gift, customer_text="我再看看。", prior_pushes=[True, True]).results["closing"]
+    assert asked.detail["techniques"] == unasked.detail["techniques"] == ["gift", "direct_ask"]
+    # The direct ask still pushes: pushing on every turn is over-pushing either way ...
+    assert asked.detail["over_pushing"] and unasked.detail["over_pushing"]
+    # ... but the gift alone, asked for, only answers the customer.
+    answer = scorer.score_text("还送同款15g小样哦～", customer_text="有送什么吗？", prior_pushes=[True, True])
+    assert not answer.results["closing"].detail["over_pushing"] and "over_pushing" not in answer.events
+
+
+def test_a_customer_who_pays_does_not_complain_in_the_same_breath() -> None:
+    """Pushing on a third turn annoys her, but when the reply also makes her pay, she just pays."""
+    pushy = [
+        ("亲，您好！这款是无香精无酒精配方，温和低刺激，您喜欢可以直接拍下哦。", 7),
+        ("现在活动价169元，直降了70元，您喜欢可以直接拍下，库存不多了。", 10),
+        SKILLED["skincare_cart_recall"][2],  # reassurance and a payment reminder: a third push
+    ]
+    session, _, turns = play("skincare_cart_recall", pushy)
+    assert "over_pushing" in turns[-1].score.events and session.outcome == "converted"
+    complaints = set(LIB.persona("cart_abandoner").phrasebook["over_pushing"])
+    assert [m.text for m in turns[-1].customer] and not complaints & {m.text for m in turns[-1].customer}
+
+
+def test_an_unpaid_order_fails_the_payment_drill_but_the_rubric_default_keeps_it() -> None:
+    replies = [*SKILLED["skincare_cart_recall"][:2], ("好的亲，感谢您的支持，有问题随时联系我们～", 8)]
+    session, _, _ = play("skincare_cart_recall", replies)
+    report = session.report()
+    assert session.outcome == "unpaid" and report.score.failed_outcome == "unpaid" and not report.score.passed
+    assert LIB.scenario("skincare_cart_recall").fail_outcomes == ["lost", "unpaid"]
+    assert "unpaid" not in LIB.rubric("default").fail_outcomes

@@ -45,7 +45,7 @@ Event = Literal[
     "fast_reply",  # answered within the rubric's "good" norm
     "slow_reply",  # slower than the good norm
     "too_slow",  # slower than the hard limit
-    "forbidden",  # any forbidden phrase
+    "forbidden",  # a forbidden phrase the shopper hears as rude (see ForbiddenList.offends_shopper)
     "fab_pitch",  # at least two linked FAB components
     "vague_reply",  # the node expected product facts and the reply had none
     "needs_question",  # the agent asked about the shopper's needs
@@ -231,6 +231,11 @@ class ForbiddenList(Lexicon):
     whole_reply: bool = Field(
         False, description="Patterns must match the whole reply (punctuation stripped), e.g. a lone 嗯."
     )
+    offends_shopper: bool = Field(
+        True,
+        description="The shopper hears it as rude, so the simulated customer reacts (the `forbidden` "
+        "event). A 广告法 absolute claim is a compliance fault the shopper does not mind: false.",
+    )
 
 
 class ForbiddenCriterion(Criterion):
@@ -261,6 +266,11 @@ class ClosingList(Lexicon):
         "(家用还是办公室用 asks about needs, it is not a 二选一 close).",
     )
     label: str = Field(description="Chinese name of the technique, e.g. 二选一.")
+    answers: Lexicon = Field(
+        default_factory=Lexicon,
+        description="Shopper questions this technique answers (有送什么吗 for a gift): using it then "
+        "answers the shopper, it does not push, so it never counts towards over-pushing.",
+    )
 
 
 class ClosingCriterion(Criterion):
@@ -538,6 +548,11 @@ class Scenario(Strict):
     )
     product: Product = Field(description="The product card.")
     max_turns: int = Field(12, ge=1, description="The customer leaves (lost) after this many replies.")
+    fail_outcomes: list[Outcome] | None = Field(
+        None,
+        description="Outcomes that fail a session of this scenario whatever its score, instead of the "
+        "rubric's fail_outcomes: a 催付 drill lists unpaid.",
+    )
     intents: dict[Identifier, Intent] = Field(
         default_factory=dict, description="What replies can mean, by intent id; transitions refer to them."
     )

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from roleplay.content.models import Effects, Node, Persona, Rubric, Scenario, Transition
 from roleplay.engine.intents import IntentMatch, IntentMatcher
+from roleplay.rubric.closing import pushed
 from roleplay.rubric.context import Analysed, ReplyContext
 from roleplay.rubric.result import ReplyScore, SessionScore
 from roleplay.rubric.scorer import UNFINISHED, Scorer, scorer_for
@@ -140,7 +141,7 @@ class Session:
             buying_signal=node.buying_signal,
             expects=tuple(node.expects),
             product=self.scenario.product,
-            prior_closing=[bool(t.score.results["closing"].detail.get("techniques")) for t in self.turns],
+            prior_pushes=[pushed(t.score) for t in self.turns],
         )
         score = self.scorer.score_reply(ctx)
         said = self._react(score)
@@ -153,7 +154,9 @@ class Session:
                 said += self._no_progress(bool(said))
             else:
                 self.state.apply(transition.effects)
-                said += self._enter(transition.to)
+                entered = self._enter(transition.to)
+                # A customer who buys now does not complain first ("催得我更不想付了。付好了").
+                said = entered if self.outcome == "converted" else said + entered
             out_of_turns = len(self.turns) + 1 >= self.scenario.max_turns
             if not self.ended and (self.state.patience <= 0 or out_of_turns):
                 said += self._leave()
@@ -178,7 +181,12 @@ class Session:
 
     def report(self) -> SessionReport:
         """Scores so far (a session quit early is reported with outcome None)."""
-        score = self.scorer.score_session([t.score for t in self.turns], self.outcome, finished=self.ended)
+        score = self.scorer.score_session(
+            [t.score for t in self.turns],
+            self.outcome,
+            finished=self.ended,
+            fail_outcomes=self.scenario.fail_outcomes,
+        )
         return SessionReport(
             self.scenario, self.persona, self.rubric, self.seed, self.outcome, score, list(self.turns)
         )

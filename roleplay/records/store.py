@@ -274,6 +274,7 @@ class SessionRecorder:
         self.store = store
         self.id = session_id
         self._scorer = scorer_for(session.rubric)
+        self._fail_outcomes = session.scenario.fail_outcomes
         self._replies: list[ReplyScore] = []
 
     def customer(self, messages: list[Message]) -> None:
@@ -284,7 +285,7 @@ class SessionRecorder:
     def turn(self, turn: Turn) -> None:
         """One reply and what followed; the session's scores so far are kept up to date with it."""
         self._replies.append(turn.score)
-        so_far = self._scorer.score_session(self._replies, turn.outcome)
+        so_far = self._scorer.score_session(self._replies, turn.outcome, fail_outcomes=self._fail_outcomes)
         # Until finish() the session has not passed, whatever its running score.
         columns = {**_score_columns({**so_far.to_dict(), "failed_outcome": so_far.failed_outcome}), "passed": 0}
         row = {

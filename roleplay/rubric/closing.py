@@ -10,7 +10,7 @@ from __future__ import annotations
 from roleplay.content.models import ClosingCriterion
 from roleplay.rubric.base import CriterionScorer, evidence, matcher
 from roleplay.rubric.context import ReplyContext
-from roleplay.rubric.result import CriterionResult
+from roleplay.rubric.result import CriterionResult, ReplyScore
 from roleplay.text.match import Hit, PhraseMatcher
 
 
@@ -21,6 +21,7 @@ class Closing(CriterionScorer[ClosingCriterion]):
         super().__init__(config)
         self.techniques = {tid: matcher(t) for tid, t in config.techniques.items()}
         self.unless = {tid: matcher(t.unless) for tid, t in config.techniques.items() if t.unless.phrases or t.unless.patterns}
+        self.answers = {tid: matcher(t.answers) for tid, t in config.techniques.items()}
         # Most replies close nothing: one scan over every technique's words rules that out.
         self.any_technique = PhraseMatcher(
             [p for t in config.techniques.values() for p in t.phrases],
@@ -50,12 +51,14 @@ class Closing(CriterionScorer[ClosingCriterion]):
             found = {tid: hits for tid, hits in found.items() if hits}
         techniques = list(found)
         signal = self.buying_signal(ctx)
+        # A gift named because the shopper asked 有送什么吗 answers them; only the rest pushes.
+        pushes = any(not self.answers[tid].search(ctx.customer_norm) for tid in techniques)
         streak = 0
-        for attempted in reversed(ctx.prior_closing):
-            if not attempted:
+        for pushed_before in reversed(ctx.prior_pushes):
+            if not pushed_before:
                 break
             streak += 1
-        over_pushing = bool(techniques) and streak + 1 >= self.config.push_streak
+        over_pushing = pushes and streak + 1 >= self.config.push_streak
         if over_pushing:
             key = "over_pushing"
         elif techniques:
@@ -64,12 +67,14 @@ class Closing(CriterionScorer[ClosingCriterion]):
             key = "missed_signal"
         else:
             return CriterionResult(
-                self.name, None, detail={"techniques": [], "buying_signal": False, "over_pushing": False}
+                self.name,
+                None,
+                detail={"techniques": [], "buying_signal": False, "over_pushing": False, "pushes": False},
             )
         labels = {tid: t.label for tid, t in self.config.techniques.items()}
         ev = [e for tid, hits in found.items() for e in evidence(hits, text, labels[tid])]
         ev.sort(key=lambda e: e.start)
-        detail = {"techniques": techniques, "buying_signal": signal, "over_pushing": over_pushing}
+        detail = {"techniques": techniques, "buying_signal": signal, "over_pushing": over_pushing, "pushes": pushes}
         return CriterionResult(self.name, float(self.config.scores[key]), self.advice(key), ev, detail)
 
     def session(self, results: list[CriterionResult]) -> CriterionResult:
@@ -79,3 +84,8 @@ class Closing(CriterionScorer[ClosingCriterion]):
             "techniques": sorted({t for r in results for t in r.detail.get("techniques", [])}),
         }
         return summary
+
+
+def pushed(score: ReplyScore) -> bool:
+    """Whether a scored reply pushed for the sale: what ``ReplyContext.prior_pushes`` holds."""
+    return bool(score.results["closing"].detail.get("pushes"))

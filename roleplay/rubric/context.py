@@ -87,7 +87,8 @@ class ReplyContext:
     buying_signal: bool = False
     expects: tuple[str, ...] = ()
     product: Product | None = None
-    prior_closing: list[bool] = field(default_factory=list)
+    #: For each earlier reply, whether it pushed for the sale (a close the shopper did not ask about).
+    prior_pushes: list[bool] = field(default_factory=list)
     #: The rubric's question words; the scorer sets them before the criteria read the reply.
     questions: PhraseMatcher | None = None
 

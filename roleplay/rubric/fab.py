@@ -7,11 +7,16 @@ after a feature, and benefit words only count as B when they address the shopper
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from roleplay.content.models import FabCriterion, Product
 from roleplay.rubric.base import CriterionScorer, evidence, matcher
-from roleplay.rubric.context import ReplyContext
+from roleplay.rubric.context import ReplyContext, clause_spans
 from roleplay.rubric.result import CriterionResult
 from roleplay.text.match import Hit, PhraseMatcher, drop_overlaps
+from roleplay.text.normalize import normalize
+
 
 class Fab(CriterionScorer[FabCriterion]):
     name = "fab"
@@ -25,34 +30,47 @@ class Fab(CriterionScorer[FabCriterion]):
         self.benefit_strong = matcher(config.benefit_strong)
         self.person = matcher(config.person)
         self.asks = matcher(config.asks)
-        self._product_features: dict[int, PhraseMatcher] = {}
+        self._cards: dict[int, _CardCues] = {}
 
-    def _card_features(self, product: Product | None) -> PhraseMatcher | None:
-        """Keywords of the product card's features count as F (compiled once per product)."""
+    def _card(self, product: Product | None) -> _CardCues | None:
+        """The product card's own words, compiled once per product.
+
+        A feature's name and keywords count as F; the clauses of its advantage and benefit, as
+        written on the card the trainee reads (一冲就干净, 省去洗锅的麻烦), count as A and B.
+        """
         if product is None:
             return None
         key = id(product)
-        if key not in self._product_features:
-            words = [w for f in product.features for w in (f.name, *f.keywords)]
-            self._product_features[key] = PhraseMatcher(words)
-        return self._product_features[key]
+        if key not in self._cards:
+            features = product.features
+            self._cards[key] = _CardCues(
+                PhraseMatcher([w for f in features for w in (f.name, *f.keywords)]),
+                PhraseMatcher(_clauses(f.advantage for f in features)),
+                PhraseMatcher(_clauses(f.benefit for f in features)),
+            )
+        return self._cards[key]
 
     def components(self, ctx: ReplyContext) -> dict[str, list[Hit]]:
         """The F, A and B hits of a reply."""
         reply = ctx.reply
         norm = reply.norm
         features = self.feature.find(norm)
-        card = self._card_features(ctx.product)
+        advantages = self.advantage.find(norm)
+        card = self._card(ctx.product)
         if card:
-            features += card.find(norm)
+            features += card.feature.find(norm)
+            advantages += card.advantage.find(norm)
         features = reply.plausible(features)
-        advantages = reply.plausible(self.advantage.find(norm))
+        advantages = reply.plausible(advantages)
         if features:
             first_feature = min(h.start for h in features)
             weak = reply.plausible(self.advantage_weak.find(norm))
             advantages += [h for h in weak if h.start >= first_feature]
         benefits = self._benefits(ctx)
-        return {"F": drop_overlaps(features), "A": drop_overlaps(advantages), "B": drop_overlaps(benefits)}
+        if card:
+            benefits += card.benefit.find(norm)
+        parts = {"F": drop_overlaps(features), "A": drop_overlaps(advantages), "B": drop_overlaps(benefits)}
+        return _outermost(parts)
 
     def _benefits(self, ctx: ReplyContext) -> list[Hit]:
         """Strong benefit cues, and benefit words in a clause that addresses the shopper."""
@@ -100,6 +118,16 @@ class Fab(CriterionScorer[FabCriterion]):
         )
 
 
+def _outermost(parts: dict[str, list[Hit]]) -> dict[str, list[Hit]]:
+    """Drop hits inside a longer hit of another component: 少油 (A) inside the card's benefit
+    少油也能炸得酥脆 (B) is part of that benefit, and each character is marked once."""
+    every = [(c, h) for c, hits in parts.items() for h in hits]
+    return {
+        c: [h for h in hits if not any(o != c and h.inside(g) and g != h for o, g in every)]
+        for c, hits in parts.items()
+    }
+
+
 def _missing_advice(present: list[str]) -> str:
     if not present:
         return "none"
@@ -117,3 +145,25 @@ def _linked(parts: dict[str, list[Hit]]) -> bool:
     return bool(advantages) and any(h.start > min(advantages) for h in parts["B"])
 
 
+@dataclass(frozen=True, slots=True)
+class _CardCues:
+    """F, A and B cues taken from one product card."""
+
+    feature: PhraseMatcher
+    advantage: PhraseMatcher
+    benefit: PhraseMatcher
+
+
+#: Card clauses shorter than this (能用, 省心) are left to the rubric's own word lists.
+CARD_CLAUSE_MIN = 4
+
+
+def _clauses(texts: Iterable[str]) -> list[str]:
+    """The clauses of card texts long enough to be a phrase of their own."""
+    return [
+        norm[start:end]
+        for text in texts
+        for norm in (normalize(text),)
+        for start, end in clause_spans(norm)
+        if end - start >= CARD_CLAUSE_MIN
+    ]

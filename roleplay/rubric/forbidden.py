@@ -96,12 +96,14 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
             {"category": cat, "phrase": text[h.start : h.end], "span": [h.start, h.end], "matched": h.source}
             for cat, h in found
         ]
-        fatal = sorted({cat for cat, _ in found if self.config.categories[cat].fatal})
+        categories = self.config.categories
+        fatal = sorted({cat for cat, _ in found if categories[cat].fatal})
+        offends = any(categories[cat].offends_shopper for cat, _ in found)
         score = max(0.0, 100.0 - self.config.penalty_per_hit * len(found))
         advice = self.advice(found[0][0]) if found else self.advice("clean")
         labels = {name: c.label for name, c in self.config.categories.items()}
         ev = [Evidence(h.start, h.end, text[h.start : h.end], labels[cat]) for cat, h in found]
-        return CriterionResult(self.name, score, advice, ev, {"hits": hits, "fatal": fatal})
+        return CriterionResult(self.name, score, advice, ev, {"hits": hits, "fatal": fatal, "offends": offends})
 
     def session(self, results: list[CriterionResult]) -> CriterionResult:
         """Compliance counts hits over the whole session, not a mean per reply."""

@@ -60,7 +60,7 @@ class Scorer:
         latency_s: float | None = None,
         customer_text: str = "",
         product: Product | None = None,
-        prior_closing: Sequence[bool] = (),
+        prior_pushes: Sequence[bool] = (),
         expects: Sequence[str] = (),
         buying_signal: bool = False,
     ) -> ReplyScore:
@@ -73,18 +73,24 @@ class Scorer:
             buying_signal=buying_signal,
             expects=tuple(expects),
             product=product,
-            prior_closing=list(prior_closing),
+            prior_pushes=list(prior_pushes),
         )
         return self.score_reply(ctx)
 
     def score_session(
-        self, replies: Sequence[ReplyScore], outcome: str | None = None, *, finished: bool = True
+        self,
+        replies: Sequence[ReplyScore],
+        outcome: str | None = None,
+        *,
+        finished: bool = True,
+        fail_outcomes: Sequence[str] | None = None,
     ) -> SessionScore:
         """Per-criterion session scores, the weighted total and pass/fail.
 
-        A fatal forbidden phrase fails the session, and so does an outcome listed in the
-        rubric's ``fail_outcomes`` (a lost customer) or a practice session left before its end
-        (``finished=False``: failed as "unfinished"); chat logs have no outcome and are finished.
+        A fatal forbidden phrase fails the session, and so does an outcome listed in
+        ``fail_outcomes`` (the scenario's, else the rubric's: a lost customer) or a practice
+        session left before its end (``finished=False``: failed as "unfinished"); chat logs have
+        no outcome and are finished.
         """
         criteria = {
             name: criterion.session([r.results[name] for r in replies])
@@ -92,7 +98,8 @@ class Scorer:
         }
         total = weighted_total({n: r.score for n, r in criteria.items()}, self.weights)
         fatal = sorted({cat for r in replies for cat in r.fatal})
-        failed_outcome = outcome if outcome in self.rubric.fail_outcomes else None
+        failing = self.rubric.fail_outcomes if fail_outcomes is None else fail_outcomes
+        failed_outcome = outcome if outcome in failing else None
         if not finished:
             failed_outcome = UNFINISHED
         passed = bool(replies) and total >= self.rubric.pass_mark and not fatal and not failed_outcome
@@ -105,7 +112,7 @@ def events(results: dict, ctx: ReplyContext) -> list[str]:
     band = results["latency"].detail.get("band")
     if band:
         out.append({"good": "fast_reply", "slow": "slow_reply", "too_slow": "too_slow"}[band])
-    if results["forbidden"].detail.get("hits"):
+    if results["forbidden"].detail.get("offends"):
         out.append("forbidden")
     components = results["fab"].detail.get("components", [])
     if len(components) >= 2:
