@@ -14,12 +14,13 @@ in the same round have no latency of their own.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from roleplay.content.library import Library
 from roleplay.content.models import Product, Rubric
@@ -34,6 +35,49 @@ class LogTurn(BaseModel):
     role: Literal["customer", "agent"]
     text: str
     at: float | datetime | None = Field(None, description="Seconds from the start, or ISO-8601.")
+
+    @field_validator("at", mode="before")
+    @classmethod
+    def _seconds_or_iso(cls, value: Any) -> float | datetime | None:
+        """Seconds as a finite number ≥ 0, or an ISO-8601 string — nothing in between.
+
+        Pydantic's own datetime would also take -5 or "12" as Unix times (1969, 1970), and 1e400
+        or NaN seconds would come out as invalid JSON.
+        """
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return _iso_time(value)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError("must be seconds from the start (a number) or an ISO-8601 time (a string)")
+        return _finite_seconds(value)
+
+
+def _iso_time(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(
+            f"not an ISO-8601 time (got {_shown(text)}): write e.g. 2026-11-01T10:00:04+08:00, or seconds as a number"
+        ) from None
+
+
+def _finite_seconds(value: float) -> float:
+    try:
+        seconds = float(value)
+    except OverflowError:  # an integer with hundreds of digits
+        seconds = math.inf
+    if not math.isfinite(seconds):
+        raise ValueError(f"must be a finite number of seconds (got {_shown(value)})")
+    if seconds < 0:
+        raise ValueError(f"seconds from the start cannot be negative (got {_shown(value)})")
+    return seconds
+
+
+def _shown(value: object) -> str:
+    """``repr(value)``, cut short: a line's error message must stay one readable line."""
+    text = repr(value)
+    return text if len(text) <= 30 else text[:29] + "…"
 
 
 class Transcript(BaseModel):
@@ -62,7 +106,8 @@ def read_transcripts(text: str) -> Iterator[tuple[int, Transcript | LineError]]:
             yield number, LineError(number, f"not valid JSON: {exc.msg} at column {exc.colno}")
         except ValidationError as exc:
             problems = "; ".join(
-                f"{'.'.join(map(str, e['loc'])) or 'line'}: {e['msg']}" for e in exc.errors(include_url=False)
+                f"{'.'.join(map(str, e['loc'])) or 'line'}: {str(e['msg']).removeprefix('Value error, ')}"
+                for e in exc.errors(include_url=False)
             )
             yield number, LineError(number, problems)
 

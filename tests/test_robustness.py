@@ -197,3 +197,38 @@ def test_export_refuses_to_overwrite_the_records(tmp_path):
         result = rp("export", "--format", "json", "-o", target, cwd=tmp_path)
         assert result.returncode == 2 and "是记录数据库" in err(result)
     assert saved_sessions(tmp_path / "records.db") == 1
+
+
+@pytest.mark.parametrize("latency", ["nan", "inf", "-50", "abc"])
+def test_play_refuses_a_latency_that_is_not_a_finite_number_of_seconds(tmp_path, latency):
+    result = rp("play", "--plain", "--scenario", "air_fryer_fab", "--latency", latency, cwd=tmp_path, stdin="x\n")
+    assert result.returncode == 2
+    assert "argument --latency:" in err(result)
+    assert not (tmp_path / "records.db").exists()
+
+
+@pytest.mark.parametrize("at", ["Infinity", "-Infinity", "NaN", "1e400", "-5", "true", '"12"', "1" + "0" * 400])
+def test_grade_refuses_non_finite_negative_or_odd_times(tmp_path, at):
+    path = tmp_path / "logs.jsonl"
+    path.write_text('{"id": 1, "turns": [{"role": "agent", "text": "您好", "at": %s}]}\n' % at, encoding="utf-8")
+    result = rp("grade", "logs.jsonl", cwd=tmp_path)
+    assert result.returncode == 1
+    assert json.loads(out(result)) == []
+    assert err(result).startswith("logs.jsonl:1: turns.0.at: ")
+
+
+def test_reports_and_exports_read_non_finite_numbers_stored_by_older_versions(tmp_path):
+    """Versions that let ``--latency nan`` through stored NaN and Infinity in the records."""
+    assert rp("play", "--plain", "--scenario", "air_fryer_fab", cwd=tmp_path, stdin="x\n").returncode == 0
+    with sqlite3.connect(tmp_path / "records.db") as conn:
+        conn.execute("UPDATE turns SET latency_s = 9e999, result = replace(result, '\"seconds\": 8.0', '\"seconds\": NaN')")
+        conn.execute("UPDATE sessions SET criteria = replace(criteria, '\"latency\": 100.0', '\"latency\": NaN')")
+        assert conn.execute("SELECT count(*) FROM sessions WHERE criteria LIKE '%NaN%'").fetchone() == (1,)
+        assert conn.execute("SELECT count(*) FROM turns WHERE result LIKE '%NaN%'").fetchone() == (1,)
+    report = rp("report", "1", cwd=tmp_path)
+    assert report.returncode == 0 and "响应时效" in out(report)
+    err(report)
+    exported = rp("export", "-o", "scores.json", cwd=tmp_path)
+    assert exported.returncode == 0, err(exported)
+    document = json.loads((tmp_path / "scores.json").read_text(encoding="utf-8"), parse_constant=pytest.fail)
+    assert document["sessions"][0]["criteria"]["latency"] is None

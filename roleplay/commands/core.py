@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,7 +42,7 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     add_db_option(play)
     play.add_argument(
         "--latency",
-        type=float,
+        type=seconds,
         default=8.0,
         metavar="SECONDS",
         help="latency assumed for each reply when replies are piped on stdin (default 8)",
@@ -69,6 +70,17 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     grade.add_argument("--cohort", metavar="NAME", default="", help="with --save: the trainee's cohort (班组)")
     add_db_option(grade)
     grade.set_defaults(handler=cmd_grade)
+
+
+def seconds(text: str) -> float:
+    """``--latency``: a finite number of seconds ≥ 0 (``nan`` or ``inf`` would break every score)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"must be a finite number of seconds, 0 or more (got {text!r})")
+    return value
 
 
 def _library(args: argparse.Namespace, quiet: bool = False) -> Library:
@@ -320,9 +332,10 @@ def cmd_grade(args: argparse.Namespace) -> int:
     results, errors = grade_text(text, library, args.rubric)
     for error in errors:
         print(f"{args.file}:{error.line}: {error.message}", file=sys.stderr)
-    rendered = (
-        json.dumps(results, ensure_ascii=False, indent=2) if args.format == "json" else _grade_table(results, library)
-    )
+    if args.format == "json":
+        rendered = json.dumps(results, ensure_ascii=False, indent=2, allow_nan=False)
+    else:
+        rendered = _grade_table(results, library)
     save_failed = save_graded_results(args, results, library) if args.save else 0
     written = _write_output(rendered, args.output)
     if errors:

@@ -18,7 +18,7 @@ def files(sheet: ScoreSheet, path: Path) -> dict[Path, bytes]:
         "sessions": rows(sheet.sessions),
         "summary": rows(sheet.summary),
     }
-    return {path: (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")}
+    return {path: (json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n").encode("utf-8")}
 
 
 def rows(table: Table) -> list[dict[str, Any]]:

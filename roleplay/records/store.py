@@ -9,6 +9,7 @@ that finds the database busy waits (``busy_timeout``) and, failing that, retries
 from __future__ import annotations
 
 import json
+import math
 import os
 import sqlite3
 import threading
@@ -362,15 +363,15 @@ def _graded_turns(turns: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], li
 
 
 def _stored_turn(row: sqlite3.Row) -> StoredTurn:
-    state = json.loads(row["state"]) if row["state"] else None
+    state = _loads(row["state"]) if row["state"] else None
     return StoredTurn(
         index=row["idx"],
-        answered=[message(m) for m in json.loads(row["answered"])],
+        answered=[message(m) for m in _loads(row["answered"])],
         text=row["text"],
-        latency_s=row["latency_s"],
-        result=json.loads(row["result"]),
+        latency_s=_finite(row["latency_s"]),
+        result=_loads(row["result"]),
         model_answer=row["model_answer"],
-        customer=[message(m) for m in json.loads(row["customer"])],
+        customer=[message(m) for m in _loads(row["customer"])],
         state=CustomerState(**state) if state else None,
     )
 
@@ -397,15 +398,15 @@ def _stored_session(row: sqlite3.Row, turns: list[StoredTurn]) -> StoredSession:
         ended_at=datetime.fromisoformat(row["ended_at"]) if row["ended_at"] else None,
         finished=bool(row["finished"]),
         outcome=row["outcome"],
-        total=row["total"],
+        total=_finite(row["total"]),
         passed=bool(row["passed"]),
-        criteria=json.loads(row["criteria"]),
-        score_detail=json.loads(row["score_detail"]),
-        first_response_s=row["first_response_s"],
-        average_s=row["average_s"],
+        criteria=_loads(row["criteria"]),
+        score_detail=_loads(row["score_detail"]),
+        first_response_s=_finite(row["first_response_s"]),
+        average_s=_finite(row["average_s"]),
         forbidden_count=row["forbidden_count"],
         closing_attempts=row["closing_attempts"],
-        opening=[message(m) for m in json.loads(row["opening"])],
+        opening=[message(m) for m in _loads(row["opening"])],
         turns=turns,
     )
 
@@ -468,6 +469,20 @@ def _session_id(session_id: int | str) -> int:
     if not text.isdigit():
         raise LookupError(f"练习记录编号应为数字，收到 {session_id!r}")
     return int(text)
+
+
+def _loads(text: str) -> Any:
+    """Stored JSON, with NaN and ±Infinity read as null.
+
+    Older versions let ``--latency nan`` through and stored such numbers; a report or an export
+    must not fail, or write invalid JSON, over them.
+    """
+    return json.loads(text, parse_constant=lambda _constant: None)
+
+
+def _finite(value: float | None) -> float | None:
+    """A stored number, or None where an older version stored ±Infinity."""
+    return value if value is None or math.isfinite(value) else None
 
 
 def _json(value: Any) -> str:
