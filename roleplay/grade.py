@@ -6,9 +6,11 @@ Input: one transcript per line::
         {"role": "customer", "text": "在吗", "at": 0},
         {"role": "agent", "text": "亲，在的", "at": "2026-11-01T10:00:04+08:00"}]}
 
-``at`` is seconds from the start or an ISO-8601 time. An agent reply's latency is measured
-from the first customer message it answers (the platforms' "round"); further agent messages
-in the same round have no latency of their own.
+``at`` is seconds from the start or an ISO-8601 time (one kind per transcript, never going
+backwards). An agent reply's latency is measured from the first customer message it answers
+(the platforms' "round"); further agent messages in the same round have no latency of their own.
+What cannot be graded fairly — times out of order, an empty reply, no reply at all — is an
+error for its line, never a silently perfect or empty score.
 """
 
 from __future__ import annotations
@@ -20,9 +22,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from roleplay.content.library import Library
+from roleplay.content.loader import dotted
 from roleplay.content.models import Product, Rubric
 from roleplay.rubric.closing import pushed
 from roleplay.rubric.result import ReplyScore
@@ -51,6 +54,13 @@ class LogTurn(BaseModel):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ValueError("must be seconds from the start (a number) or an ISO-8601 time (a string)")
         return _finite_seconds(value)
+
+    @model_validator(mode="after")
+    def _agent_said_something(self) -> LogTurn:
+        """An empty reply would be scored as a (bad) reply the agent never wrote."""
+        if self.role == "agent" and not self.text.strip():
+            raise ValueError("an agent reply with no text: remove the turn or fill in what was said")
+        return self
 
 
 def _iso_time(text: str) -> datetime:
@@ -87,6 +97,44 @@ class Transcript(BaseModel):
     scenario: str | None = None
     turns: list[LogTurn] = Field(min_length=1)
 
+    @model_validator(mode="after")
+    def _gradable(self) -> Transcript:
+        """A log with no agent reply, or with times the latencies cannot come from, is refused."""
+        if not any(turn.role == "agent" for turn in self.turns):
+            raise ValueError('no agent replies to grade: the transcript needs a turn with "role": "agent"')
+        _check_times(self.turns)
+        return self
+
+
+def _check_times(turns: list[LogTurn]) -> None:
+    """ValueError naming the turn if the times mix kinds or time zones, or go backwards."""
+    timed = [(index, turn.at) for index, turn in enumerate(turns) if turn.at is not None]
+    if not timed:
+        return
+    first_index, first = timed[0]
+    for index, at in timed:
+        if isinstance(at, datetime) != isinstance(first, datetime):
+            raise ValueError(
+                f"turns[{index}].at is {_kind(at)} but turns[{first_index}].at is {_kind(first)}: "
+                "use one kind of time in a transcript"
+            )
+        if isinstance(at, datetime) and (at.tzinfo is None) != (first.tzinfo is None):  # type: ignore[union-attr]
+            raise ValueError(
+                f"turns[{index}].at and turns[{first_index}].at mix ISO times with and without a time zone: "
+                "give every time a zone (e.g. +08:00) or none"
+            )
+    for (_, before), (index, at) in zip(timed, timed[1:]):
+        if at < before:  # type: ignore[operator]
+            raise ValueError(f"turns[{index}].at goes backwards ({_at_text(at)} < {_at_text(before)})")
+
+
+def _kind(at: float | datetime) -> str:
+    return "an ISO time" if isinstance(at, datetime) else "seconds"
+
+
+def _at_text(at: float | datetime) -> str:
+    return at.isoformat() if isinstance(at, datetime) else f"{at:g}"
+
 
 @dataclass(frozen=True, slots=True)
 class LineError:
@@ -105,25 +153,23 @@ def read_transcripts(text: str) -> Iterator[tuple[int, Transcript | LineError]]:
         except json.JSONDecodeError as exc:
             yield number, LineError(number, f"not valid JSON: {exc.msg} at column {exc.colno}")
         except ValidationError as exc:
-            problems = "; ".join(
-                f"{'.'.join(map(str, e['loc'])) or 'line'}: {str(e['msg']).removeprefix('Value error, ')}"
-                for e in exc.errors(include_url=False)
-            )
-            yield number, LineError(number, problems)
+            yield number, LineError(number, "; ".join(_described(e) for e in exc.errors(include_url=False)))
+
+
+def _described(error: Any) -> str:
+    """``turns[1].at: what is wrong`` (the place first, as in content errors)."""
+    message = str(error["msg"]).removeprefix("Value error, ")
+    where = dotted(error["loc"])
+    return f"{where}: {message}" if where else message
 
 
 def _seconds(turns: list[LogTurn]) -> list[float | None]:
-    """Each turn's time in seconds from the first timed turn."""
+    """Each turn's time in seconds (ISO times: from the first one; the model checked they agree)."""
     origin: datetime | None = next((t.at for t in turns if isinstance(t.at, datetime)), None)
-    out: list[float | None] = []
-    for turn in turns:
-        if isinstance(turn.at, datetime):
-            if (turn.at.tzinfo is None) != (origin.tzinfo is None):
-                raise ValueError("mix of ISO times with and without a time zone")
-            out.append((turn.at - origin).total_seconds())
-        else:
-            out.append(turn.at)
-    return out
+    return [
+        (t.at - origin).total_seconds() if isinstance(t.at, datetime) and origin else t.at  # type: ignore[misc]
+        for t in turns
+    ]
 
 
 def grade_transcript(transcript: Transcript, rubric: Rubric, product: Product | None) -> dict[str, Any]:

@@ -80,7 +80,7 @@ def test_malformed_lines_are_named_and_the_rest_graded(tmp_path, capsys):
     assert code == 1
     assert [r["id"] for r in json.loads(out)] == ["c1", 7]
     assert f"{path}:2: not valid JSON" in err
-    assert f"{path}:3: turns.0.role: Input should be 'customer' or 'agent'" in err
+    assert f"{path}:3: turns[0].role: Input should be 'customer' or 'agent'" in err
     assert f"{path}:5: unknown scenario 'no_such'" in err
     assert "3 line(s) could not be graded; 2 graded" in err
 
@@ -105,3 +105,38 @@ def test_line_separator_characters_inside_text_do_not_split_a_transcript(tmp_pat
     code, out, err, _ = run_grade(tmp_path, capsys, [json.dumps(transcript, ensure_ascii=False)])
     assert code == 0, err
     assert json.loads(out)[0]["turns"][0]["text"] == "您好\u2028欢迎\r光临"
+
+
+def turns(*specs):
+    """Turns from (role, text, at) triples."""
+    return [{"role": role, "text": text, "at": at} for role, text, at in specs]
+
+
+def test_logs_that_cannot_be_graded_fairly_are_errors_for_their_line(tmp_path, capsys):
+    iso = "2026-11-01T10:00:{:02d}+08:00".format
+    bad = [
+        {"id": "back", "turns": turns(("customer", "在吗", 100), ("agent", "在的", 5))},
+        {"id": "mixed", "turns": turns(("customer", "在吗", 0), ("agent", "在的", iso(5)))},
+        {"id": "zones", "turns": turns(("customer", "在吗", iso(0)), ("agent", "在的", "2026-11-01T10:00:05"))},
+        {"id": "iso_back", "turns": turns(("customer", "在吗", iso(30)), ("agent", "在的", iso(5)))},
+        {"id": "blank", "turns": turns(("customer", "在吗", 0), ("agent", " \u3000", 3))},
+        {"id": "shopper_only", "turns": turns(("customer", "在吗", 0), ("customer", "人呢", 30))},
+    ]
+    lines = [json.dumps(GOOD, ensure_ascii=False), *(json.dumps(t, ensure_ascii=False) for t in bad)]
+    code, out, err, path = run_grade(tmp_path, capsys, lines, "--save")
+    assert code == 1
+    assert [r["id"] for r in json.loads(out)] == ["c1"]
+    assert f"{path}:2: turns[1].at goes backwards (5 < 100)\n" in err
+    assert f"{path}:3: turns[1].at is an ISO time but turns[0].at is seconds: use one kind of time" in err
+    assert f"{path}:4: turns[1].at and turns[0].at mix ISO times with and without a time zone" in err
+    assert f"{path}:5: turns[1].at goes backwards (2026-11-01T10:00:05+08:00 < 2026-11-01T10:00:30+08:00)" in err
+    assert f"{path}:6: turns[1]: an agent reply with no text" in err
+    assert f'{path}:7: no agent replies to grade: the transcript needs a turn with "role": "agent"' in err
+    assert "已保存 1 条真实对话记录" in err
+    assert "6 line(s) could not be graded; 1 graded" in err
+
+
+def test_an_empty_log_file_is_an_error(tmp_path, capsys):
+    code, out, err, path = run_grade(tmp_path, capsys, ["", "  "])
+    assert (code, out) == (1, "")
+    assert err == f"roleplay: {path} has no transcripts to grade (expected one JSON object per line)\n"

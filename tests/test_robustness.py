@@ -214,7 +214,7 @@ def test_grade_refuses_non_finite_negative_or_odd_times(tmp_path, at):
     result = rp("grade", "logs.jsonl", cwd=tmp_path)
     assert result.returncode == 1
     assert json.loads(out(result)) == []
-    assert err(result).startswith("logs.jsonl:1: turns.0.at: ")
+    assert err(result).startswith("logs.jsonl:1: turns[0].at: ")
 
 
 def test_reports_and_exports_read_non_finite_numbers_stored_by_older_versions(tmp_path):

@@ -326,6 +326,9 @@ def cmd_grade(args: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError) as exc:
         print(f"roleplay: cannot read {args.file}: {exc}", file=sys.stderr)
         return 1
+    if not text.strip():
+        print(f"roleplay: {_shown_input(args.file)} has no transcripts to grade (expected one JSON object per line)", file=sys.stderr)
+        return 1
     library = _library(args, quiet=True)
     if args.rubric:
         library.rubric(args.rubric)  # fail early on an unknown rubric
@@ -341,6 +344,10 @@ def cmd_grade(args: argparse.Namespace) -> int:
     if errors:
         print(f"{len(errors)} line(s) could not be graded; {len(results)} graded", file=sys.stderr)
     return 1 if errors or save_failed or not written else 0
+
+
+def _shown_input(file: str) -> str:
+    return "standard input" if file == "-" else file
 
 
 def _output_clash(args: argparse.Namespace) -> str | None:

@@ -62,7 +62,7 @@ def validation_problems(doc: MarkedDocument, error: ValidationError) -> list[Pro
         else:
             position, _ = doc.locate(loc)
             message = _describe(err)
-            where = _dotted(loc)
+            where = dotted(loc)
             if where:
                 message = f"{where}: {message}"
         merged.setdefault(position, [])
@@ -74,7 +74,7 @@ def validation_problems(doc: MarkedDocument, error: ValidationError) -> list[Pro
     ]
 
 
-def _dotted(loc: tuple[Any, ...]) -> str:
+def dotted(loc: tuple[Any, ...]) -> str:
     """``nodes.greet.transitions[0].to`` – the location without pydantic's type-name parts."""
     out = ""
     for part in loc:
