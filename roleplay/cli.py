@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 from collections.abc import Sequence
@@ -44,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    _strict_stdin()
     if args.command is None:
         from roleplay.tui.run import run_tui, wants_ui
 
@@ -61,6 +63,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except LookupError as exc:
         print(f"roleplay: {exc.args[0]}", file=sys.stderr)
         return 2
+
+
+def _strict_stdin() -> None:
+    """Bytes on stdin that are not text fail where they are read, with a message.
+
+    Under a C or UTF-8 locale Python would smuggle them in as surrogates, which only fail deep
+    inside the text normalisation (OpenCC) with a traceback.
+    """
+    if isinstance(sys.stdin, io.TextIOWrapper):
+        sys.stdin.reconfigure(errors="strict")
 
 
 def _reader_went_away() -> int:

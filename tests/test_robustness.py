@@ -232,3 +232,38 @@ def test_reports_and_exports_read_non_finite_numbers_stored_by_older_versions(tm
     assert exported.returncode == 0, err(exported)
     document = json.loads((tmp_path / "scores.json").read_text(encoding="utf-8"), parse_constant=pytest.fail)
     assert document["sessions"][0]["criteria"]["latency"] is None
+
+
+def test_gbk_piped_into_play_is_named_not_a_traceback(tmp_path):
+    result = rp("play", "--plain", "--scenario", "air_fryer_fab", cwd=tmp_path, stdin="亲，您好\n".encode("gbk"))
+    assert result.returncode == 1
+    assert err(result) == (
+        "roleplay: standard input is not UTF-8 (GBK?) text: convert it first, e.g. iconv -f GBK -t UTF-8\n"
+    )
+
+
+def test_a_gbk_content_file_is_located_and_explained(tmp_path):
+    path = tmp_path / "c" / "personas" / "gbk.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_bytes("id: gbk\nname: 王先生\n".encode("gbk"))
+    result = rp("validate", "c/personas/gbk.yaml", cwd=tmp_path)
+    assert result.returncode == 1
+    assert out(result) == "c/personas/gbk.yaml:2:7: not UTF-8 text (saved as GBK?): save the file as UTF-8\n"
+    err(result)
+
+
+def test_grade_reads_a_byte_order_mark_and_names_gbk(tmp_path):
+    line = json.dumps(LOG, ensure_ascii=False) + "\n"
+    (tmp_path / "bom.jsonl").write_bytes(line.encode("utf-8-sig"))
+    result = rp("grade", "bom.jsonl", cwd=tmp_path)
+    assert result.returncode == 0, err(result)
+    assert [r["id"] for r in json.loads(out(result))] == ["c1"]
+    piped = rp("grade", "-", cwd=tmp_path, stdin=line.encode("utf-8-sig"))
+    assert piped.returncode == 0 and json.loads(out(piped))[0]["id"] == "c1"
+    (tmp_path / "gbk.jsonl").write_bytes(line.encode("gbk"))
+    result = rp("grade", "gbk.jsonl", cwd=tmp_path)
+    assert result.returncode == 1
+    assert err(result).startswith("gbk.jsonl:1:")
+    assert err(result).endswith(": not UTF-8 text (saved as GBK?): save the file as UTF-8\n")
+    piped = rp("grade", "-", cwd=tmp_path, stdin=line.encode("gbk"))
+    assert piped.returncode == 1 and "standard input is not UTF-8 (GBK?) text" in err(piped)

@@ -147,11 +147,15 @@ def cmd_play(args: argparse.Namespace) -> int:
         line = sys.stdin.readline()
         return line if line else None
 
-    if args.watch:
-        return _play_watching(args, library, scenario.id, read_line, timed)
-    session = _session(library, scenario.id, args.seed)
-    with recording(args, session) as recorder:
-        return _player(args, session, read_line, timed, recorder).run()
+    try:
+        if args.watch:
+            return _play_watching(args, library, scenario.id, read_line, timed)
+        session = _session(library, scenario.id, args.seed)
+        with recording(args, session) as recorder:
+            return _player(args, session, read_line, timed, recorder).run()
+    except UnicodeDecodeError:
+        print(f"roleplay: {stdin_not_text()}", file=sys.stderr)
+        return 1
 
 
 def _session(library: Library, scenario_id: str, seed: int | None) -> Session:
@@ -321,10 +325,8 @@ def cmd_grade(args: argparse.Namespace) -> int:
     if clash:
         print(f"roleplay: {clash}", file=sys.stderr)
         return 2
-    try:
-        text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        print(f"roleplay: cannot read {args.file}: {exc}", file=sys.stderr)
+    text = _read_logs(args.file)
+    if text is None:
         return 1
     if not text.strip():
         print(f"roleplay: {_shown_input(args.file)} has no transcripts to grade (expected one JSON object per line)", file=sys.stderr)
@@ -344,6 +346,33 @@ def cmd_grade(args: argparse.Namespace) -> int:
     if errors:
         print(f"{len(errors)} line(s) could not be graded; {len(results)} graded", file=sys.stderr)
     return 1 if errors or save_failed or not written else 0
+
+
+def _read_logs(file: str) -> str | None:
+    """The chat logs as text (a UTF-8 byte-order mark dropped); None, after saying why, if unreadable."""
+    from roleplay.content.yamlmarks import NOT_UTF8, undecodable_position
+
+    try:
+        text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if file == "-":
+            print(f"roleplay: {stdin_not_text()}", file=sys.stderr)
+        else:
+            line, col = undecodable_position(exc)
+            print(f"{file}:{line}:{col}: {NOT_UTF8}", file=sys.stderr)
+        return None
+    except OSError as exc:
+        print(f"roleplay: cannot read {file}: {exc.strerror or exc}", file=sys.stderr)
+        return None
+    return text.removeprefix("\ufeff")
+
+
+def stdin_not_text() -> str:
+    """What to say when the bytes piped in do not decode (GBK piped into a UTF-8 terminal, say)."""
+    encoding = sys.stdin.encoding or "utf-8"
+    if encoding.lower().replace("-", "") == "utf8":
+        encoding = "UTF-8 (GBK?)"
+    return f"standard input is not {encoding} text: convert it first, e.g. iconv -f GBK -t UTF-8"
 
 
 def _shown_input(file: str) -> str:

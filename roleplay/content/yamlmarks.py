@@ -206,6 +206,21 @@ def _duplicate_keys(root: yaml.Node | None, path: str) -> list[Problem]:
     return problems
 
 
+#: What to say about a file that is not UTF-8; Chinese Windows editors often save GBK.
+NOT_UTF8 = "not UTF-8 text (saved as GBK?): save the file as UTF-8"
+
+
+def undecodable_position(exc: UnicodeDecodeError) -> tuple[int, int]:
+    """Line and column (1-based, in characters) of the first byte that is not UTF-8.
+
+    Python reports a byte offset into the whole file; an editor needs line:col to jump there.
+    """
+    before = bytes(exc.object[: exc.start])
+    line_start = before.rfind(b"\n") + 1
+    column = len(before[line_start:].decode("utf-8", errors="replace"))
+    return before.count(b"\n") + 1, column + 1
+
+
 def _parse(source: str) -> tuple[yaml.Node | None, Any]:
     """The node graph and the data of one YAML text, with one loader for both (safe tags only)."""
     loader = ContentLoader(source)
@@ -228,8 +243,11 @@ def load_marked(path: Path | str, text: str | None = None) -> tuple[MarkedDocume
     shown = str(path)
     try:
         source = Path(path).read_text(encoding="utf-8") if text is None else text
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [Problem(shown, 1, 1, f"cannot read file: {exc}")]
+    except UnicodeDecodeError as exc:
+        line, col = undecodable_position(exc)
+        return None, [Problem(shown, line, col, NOT_UTF8)]
+    except OSError as exc:
+        return None, [Problem(shown, 1, 1, f"cannot read file: {exc.strerror or exc}")]
     try:
         root, data = _parse(source)
     except yaml.MarkedYAMLError as exc:
