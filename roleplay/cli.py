@@ -7,6 +7,7 @@ import io
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from roleplay import __version__
 from roleplay.commands import authoring, core, records
@@ -20,6 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--content",
         action="append",
+        type=content_folder,
         default=[],
         metavar="DIR",
         help="extra content folder with personas/, scenarios/, rubrics/ (repeatable; also ROLEPLAY_PATH)",
@@ -32,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--content",
         dest="ui_content",
         action="append",
+        type=content_folder,
         default=[],
         metavar="DIR",
         help="extra content folder for the UI started without a command (repeatable)",
@@ -42,10 +45,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def content_folder(text: str) -> str:
+    """``--content``: an existing content folder (argparse says what is wrong with any other)."""
+    from roleplay.content.library import content_dir_problem
+
+    problem = content_dir_problem(Path(text))
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return text
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     _strict_stdin()
+    _warn_about_env_dirs()
     if args.command is None:
         from roleplay.tui.run import run_tui, wants_ui
 
@@ -63,6 +77,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except LookupError as exc:
         print(f"roleplay: {exc.args[0]}", file=sys.stderr)
         return 2
+
+
+def _warn_about_env_dirs() -> None:
+    """Folders in ROLEPLAY_PATH that are not content folders: said on every run, then skipped."""
+    if not os.environ.get("ROLEPLAY_PATH", "").strip():
+        return
+    from roleplay.content.library import env_dir_problems
+
+    for problem in env_dir_problems():
+        print(f"roleplay: warning: {problem}", file=sys.stderr)
 
 
 def _strict_stdin() -> None:

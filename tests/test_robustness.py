@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from roleplay.content.loader import load_model
 from roleplay.grade import grade_text
 
+ROOT = Path(__file__).resolve().parent.parent
 CHINESE = st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF)
 REPLY_TEXT = st.text(st.one_of(CHINESE, st.characters(codec="utf-8")), max_size=60)
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -267,3 +268,39 @@ def test_grade_reads_a_byte_order_mark_and_names_gbk(tmp_path):
     assert err(result).endswith(": not UTF-8 text (saved as GBK?): save the file as UTF-8\n")
     piped = rp("grade", "-", cwd=tmp_path, stdin=line.encode("gbk"))
     assert piped.returncode == 1 and "standard input is not UTF-8 (GBK?) text" in err(piped)
+
+
+def test_wrong_content_folders_are_errors_not_ignored(tmp_path):
+    persona_file(tmp_path, (ROOT / "personas" / "decisive.yaml").read_text(encoding="utf-8"), "decisive.yaml")
+    (tmp_path / "notes.md").write_text("# notes\n", encoding="utf-8")
+    (tmp_path / "empty").mkdir()
+    cases = {
+        "missing": "argument --content: no such folder: missing",
+        "notes.md": "argument --content: not a folder: notes.md",
+        "c/personas": "argument --content: c/personas is not a content folder: it has none of personas/, "
+        "scenarios/, rubrics/, quick_replies/; did you mean the parent folder `c`?",
+        "empty": "argument --content: empty is not a content folder",
+    }
+    for folder, message in cases.items():
+        result = rp("validate", "--content", folder, cwd=tmp_path)
+        assert result.returncode == 2 and message in err(result), folder
+    assert rp("validate", "--content", "c", cwd=tmp_path).returncode == 0
+
+
+def test_validate_of_a_folder_without_yaml_files_fails(tmp_path):
+    (tmp_path / "empty").mkdir()
+    for command in ("validate", "test"):
+        result = rp(command, "empty", cwd=tmp_path)
+        assert result.returncode == 1
+        assert err(result) == "empty: no YAML files found (content files end in .yaml or .yml)\n"
+
+
+def test_wrong_folders_in_roleplay_path_are_warned_about(tmp_path):
+    persona_file(tmp_path, (ROOT / "personas" / "decisive.yaml").read_text(encoding="utf-8"), "decisive.yaml")
+    result = rp("list", cwd=tmp_path, ROLEPLAY_PATH=os.pathsep.join(["missing", "c/personas", "c"]))
+    assert result.returncode == 0 and "decisive" in out(result)
+    assert err(result).splitlines() == [
+        "roleplay: warning: ROLEPLAY_PATH: no such folder: missing",
+        "roleplay: warning: ROLEPLAY_PATH: c/personas is not a content folder: it has none of personas/, "
+        "scenarios/, rubrics/, quick_replies/; did you mean the parent folder `c`?",
+    ]

@@ -275,7 +275,7 @@ def load_targets(args: argparse.Namespace) -> Targets | None:
     """All content, with the files in ``args.paths`` loaded last (so their ids win); and those files.
 
     Without paths the targets are all content files. References to built-in content resolve either
-    way. None, after saying which, if a path does not exist.
+    way. None, after saying which, if a path does not exist or is a folder without YAML files.
     """
     from roleplay.content.library import content_dirs, content_files, load_library
     from roleplay.content.loader import yaml_files
@@ -286,7 +286,10 @@ def load_targets(args: argparse.Namespace) -> Targets | None:
     missing = [p for p in args.paths if not p.exists()]
     for path in missing:
         print(f"{path}: no such file or folder", file=sys.stderr)
-    if missing:
+    empty = [p for p in args.paths if p.is_dir() and not yaml_files([p])]
+    for path in empty:
+        print(f"{path}: no YAML files found (content files end in .yaml or .yml)", file=sys.stderr)
+    if missing or empty:
         return None
     files = yaml_files(args.paths)
     chosen = {f.resolve() for f in files}

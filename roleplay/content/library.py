@@ -39,6 +39,30 @@ def content_dirs(extra: Sequence[Path | str] = (), env: str | None = None) -> li
     return unique
 
 
+def content_dir_problem(path: Path) -> str | None:
+    """Why ``path`` cannot be a content folder, or None; a mistyped folder must not be ignored silently.
+
+    A content folder holds at least one of personas/, scenarios/, rubrics/ and quick_replies/;
+    naming one of those subfolders instead of the folder itself is the usual slip.
+    """
+    if not path.exists():
+        return f"no such folder: {path}"
+    if not path.is_dir():
+        return f"not a folder: {path} (a content folder holds personas/, scenarios/, rubrics/, quick_replies/)"
+    if any((path / name).is_dir() for name in FOLDERS):
+        return None
+    parent = os.path.normpath(os.path.join(path, os.pardir))
+    hint = f"; did you mean the parent folder `{parent}`?" if path.resolve().name in FOLDERS else ""
+    return f"{path} is not a content folder: it has none of personas/, scenarios/, rubrics/, quick_replies/{hint}"
+
+
+def env_dir_problems(env: str | None = None) -> list[str]:
+    """What is wrong with the folders in ``ROLEPLAY_PATH`` (they are skipped, not fatal)."""
+    env = os.environ.get(ENV_PATH, "") if env is None else env
+    found = (content_dir_problem(Path(p)) for p in env.split(os.pathsep) if p.strip())
+    return [f"{ENV_PATH}: {problem}" for problem in found if problem]
+
+
 @dataclass
 class Library:
     """All loaded content, with the file each item came from and every problem found."""
