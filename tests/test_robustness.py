@@ -304,3 +304,37 @@ def test_wrong_folders_in_roleplay_path_are_warned_about(tmp_path):
         "roleplay: warning: ROLEPLAY_PATH: c/personas is not a content folder: it has none of personas/, "
         "scenarios/, rubrics/, quick_replies/; did you mean the parent folder `c`?",
     ]
+
+
+def scenario_file(cwd: Path, name: str, item_id: str) -> Path:
+    text = (ROOT / "scenarios" / "air_fryer_fab.yaml").read_text(encoding="utf-8")
+    path = cwd / "c" / "scenarios" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text.replace("\nid: air_fryer_fab\n", f"\nid: {item_id}\n"), encoding="utf-8")
+    return path
+
+
+def test_two_of_the_trainers_files_with_one_id_are_an_error_naming_both(tmp_path):
+    scenario_file(tmp_path, "mine.yaml", "mine")
+    scenario_file(tmp_path, "mine_copy.yaml", "mine")
+    result = rp("validate", "--content", "c", cwd=tmp_path)
+    assert result.returncode == 1
+    shipped = (ROOT / "scenarios" / "air_fryer_fab.yaml").read_text(encoding="utf-8").splitlines()
+    line = next(number for number, text in enumerate(shipped, 1) if text.startswith("id:"))
+    assert out(result).splitlines() == [
+        f"c/scenarios/mine_copy.yaml:{line}:5: duplicate scenario id 'mine': c/scenarios/mine.yaml:{line}:5 already "
+        "has it; give each file its own id (only a built-in item can be replaced by using its id)"
+    ]
+    tested = rp("test", "--content", "c", cwd=tmp_path)
+    assert tested.returncode == 1 and "duplicate scenario id 'mine'" in out(tested)
+
+
+def test_replacing_a_built_in_item_stays_allowed_and_a_misnamed_file_is_a_warning(tmp_path):
+    scenario_file(tmp_path, "air_fryer_fab.yaml", "air_fryer_fab")
+    result = rp("validate", "--content", "c", cwd=tmp_path)
+    assert result.returncode == 0 and out(result).startswith("OK:"), out(result)
+    scenario_file(tmp_path, "fryer.yaml", "mine")
+    result = rp("validate", "--content", "c", cwd=tmp_path)
+    assert result.returncode == 0
+    assert "c/scenarios/fryer.yaml:" in out(result)
+    assert "warning: the file is named fryer.yaml but its id is 'mine': name it mine.yaml" in out(result)

@@ -88,11 +88,24 @@ class Library:
         return _lookup(self.personas, "persona", persona_id)
 
     def add_file(self, path: Path) -> None:
-        """Load one file and file it under its kind; a later file with the same id overrides."""
+        """Load one file and file it under its kind.
+
+        A trainer's file may replace a built-in item by using its id (documented). Two of the
+        trainer's own files with one id are a mistake — one would silently shadow the other — so
+        the second is an error naming both, and the first is kept.
+        """
         model, problems = load_model(path)
         self.problems.extend(problems)
         if model is None:
             return
+        key = (type(model).__name__.lower(), model.id)
+        earlier = self.sources.get(key)
+        if earlier is not None and not _replaces(path, earlier):
+            self.problems.append(_duplicate_id(key[0], model.id, path, earlier))
+            return
+        if path.stem != model.id:
+            message = f"the file is named {path.name} but its id is {model.id!r}: name it {model.id}{path.suffix}"
+            self.problems.append(_at_id(path, message, "warning"))
         table: dict = {
             Persona: self.personas,
             Scenario: self.scenarios,
@@ -100,7 +113,7 @@ class Library:
             QuickReplySet: self.quick_reply_sets,
         }[type(model)]
         table[model.id] = model
-        self.sources[(type(model).__name__.lower(), model.id)] = path
+        self.sources[key] = path
 
     @property
     def quick_replies(self) -> list[QuickReply]:
@@ -118,6 +131,40 @@ class Library:
                     known = ", ".join(sorted(table)) or "none loaded"
                     message = f"unknown {key} {ref!r}; known: {known}"
                     self.problems.append(doc.problem((key,), message) if doc else Problem(str(path), 1, 1, message))
+
+
+KIND_NAMES = {"persona": "persona", "scenario": "scenario", "rubric": "rubric", "quickreplyset": "quick-reply set"}
+
+
+def _replaces(path: Path, earlier: Path) -> bool:
+    """Whether ``path`` may take the place of the item loaded from ``earlier``: a built-in one (or itself)."""
+    return path.resolve() == earlier.resolve() or (is_builtin(earlier) and not is_builtin(path))
+
+
+def is_builtin(path: Path) -> bool:
+    """Whether a content file is one of the shipped ones."""
+    root = builtin_dir().resolve()
+    return any(path.resolve().is_relative_to(root / folder) for folder in FOLDERS)
+
+
+def _duplicate_id(kind: str, item_id: str, path: Path, earlier: Path) -> Problem:
+    (line, col) = _id_position(earlier)
+    message = (
+        f"duplicate {KIND_NAMES[kind]} id {item_id!r}: {earlier}:{line}:{col} already has it; "
+        "give each file its own id (only a built-in item can be replaced by using its id)"
+    )
+    return _at_id(path, message)
+
+
+def _at_id(path: Path, message: str, severity: str = "error") -> Problem:
+    line, col = _id_position(path)
+    return Problem(str(path), line, col, message, severity)
+
+
+def _id_position(path: Path) -> tuple[int, int]:
+    """line:col of the ``id`` value in a file that has loaded."""
+    doc, _ = load_marked(path)
+    return doc.locate(("id",))[0] if doc else (1, 1)
 
 
 def _lookup(table: dict[str, T], kind: str, item_id: str) -> T:
