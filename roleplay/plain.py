@@ -43,7 +43,8 @@ class PlainPlayer:
         self.clock = clock
         self.recorder = recorder
         self.err = err
-        self.labels, self.techniques = rubric_labels(session.rubric)
+        labels = rubric_labels(session.rubric)
+        self.labels, self.techniques = labels.criteria, labels.techniques
 
     def say(self, line: str = "") -> None:
         print(line, file=self.out, flush=True)

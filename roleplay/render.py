@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from roleplay.engine.session import CustomerState, Message, SessionReport, failure_reason
@@ -99,14 +100,39 @@ def advice_lines(score: ReplyScore, labels: dict[str, str]) -> list[str]:
     ]
 
 
-def rubric_labels(rubric: Rubric | None, names: Iterable[str] = ()) -> tuple[dict[str, str], dict[str, str]]:
-    """Criterion and closing-technique labels; the ids of ``names`` stand in when the rubric is gone."""
+@dataclass(frozen=True)
+class Labels:
+    """The rubric's Chinese names for criteria, closing techniques and forbidden categories."""
+
+    criteria: dict[str, str]
+    techniques: dict[str, str] = field(default_factory=dict)
+    categories: dict[str, str] = field(default_factory=dict)
+
+    def fatal_line(self, fatal: Iterable[str]) -> str:
+        """一票否决 in the rubric's words: 蔑视语, not contempt."""
+        return "一票否决：出现" + "、".join(self.categories.get(c, c) for c in fatal) + "（服务禁语）"
+
+
+def rubric_labels(rubric: Rubric | None, names: Iterable[str] = ()) -> Labels:
+    """The rubric's labels; the ids of ``names`` stand in for criteria when the rubric is gone."""
     if rubric is None:
-        return {name: name for name in names}, {}
-    return (
-        {name: c.label for name, c in rubric.criteria},
-        {t: c.label for t, c in rubric.criteria.closing.techniques.items()},
+        return Labels({name: name for name in names})
+    criteria = rubric.criteria
+    return Labels(
+        {name: c.label for name, c in criteria},
+        {t: c.label for t, c in criteria.closing.techniques.items()},
+        {name: c.label for name, c in criteria.forbidden.categories.items()},
     )
+
+
+#: Shown where a session has no replies to review (left before the first one).
+NO_REPLIES = "（没有回复可复盘：会话在第一句回复前结束。）"
+
+
+def latency_detail(score: SessionScore) -> dict:
+    """The session's latency figures; empty for a session without replies."""
+    latency = score.criteria.get("latency")
+    return latency.detail if latency is not None else {}
 
 
 def feedback(turn: ReviewedTurn, labels: dict[str, str], technique_labels: dict[str, str], colour: bool) -> list[str]:
@@ -120,17 +146,17 @@ def feedback(turn: ReviewedTurn, labels: dict[str, str], technique_labels: dict[
     return lines
 
 
-def score_lines(score: SessionScore, labels: dict[str, str]) -> list[str]:
-    width = max(len(label) for label in labels.values()) * 2 + 2
+def score_lines(score: SessionScore, labels: Labels) -> list[str]:
+    width = max((len(label) for label in labels.criteria.values()), default=0) * 2 + 2
     pass_mark = f"（及格线 {score.pass_mark:g}）" if score.pass_mark is not None else ""
     lines = [f"总分 {score.total:.1f} / 100   {'通过' if score.passed else '未通过'}{pass_mark}"]
     if score.fatal:
-        lines.append("一票否决：出现 " + "、".join(score.fatal) + " 类禁语")
+        lines.append(labels.fatal_line(score.fatal))
     if score.failed_outcome:
         lines.append(f"未通过原因：{failure_reason(score.failed_outcome)}")
     for name, result in score.criteria.items():
-        lines.append(f"  {pad(labels[name], width)}{bar(result.score)}")
-    latency = score.criteria["latency"].detail
+        lines.append(f"  {pad(labels.criteria.get(name, name), width)}{bar(result.score)}")
+    latency = latency_detail(score)
     if latency.get("average_s") is not None:
         first = latency.get("first_response_s")
         first_text = f"首次响应 {first:.1f}s，" if first is not None else ""
@@ -144,15 +170,16 @@ def review_lines(
     header: list[str],
     score: SessionScore,
     turns: Sequence[ReviewedTurn],
-    labels: tuple[dict[str, str], dict[str, str]],
+    labels: Labels,
     colour: bool,
 ) -> list[str]:
     """A final report: header lines, the scores, then every reply reviewed."""
-    criteria, techniques = labels
-    lines = ["=" * 60, *header, *score_lines(score, criteria), "-" * 60, "逐句复盘："]
+    lines = ["=" * 60, *header, *score_lines(score, labels), "-" * 60, "逐句复盘："]
     for turn in turns:
         lines.append(f"[{turn.index + 1}] 顾客：{' / '.join(m.text for m in turn.answered) or '—'}")
-        lines.extend(feedback(turn, criteria, techniques, colour))
+        lines.extend(feedback(turn, labels.criteria, labels.techniques, colour))
+    if not turns:
+        lines.append(NO_REPLIES)
     return lines
 
 

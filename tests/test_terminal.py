@@ -80,6 +80,8 @@ def test_a_session_in_a_real_terminal(terminal):
     screen = terminal.wait_for("本句 100 分")
     assert "FAB话术：F/A/B" in screen and "心情" in screen
     terminal.send("Escape")
+    terminal.wait_for("结束本次练习并查看成绩")  # it asks first
+    terminal.send("Enter")
     report = terminal.wait_for("成绩报告")
     assert "结果：未完成" in report and "逐句复盘" in report
     terminal.send("C-q")

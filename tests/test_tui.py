@@ -6,7 +6,7 @@ import pytest
 from rich.text import Text
 from test_sessions import SKILLED
 from textual.widgets import Input, Static
-from tui_helpers import FakeClock, make_app, reply, settle, start_scenario
+from tui_helpers import FakeClock, end_session, make_app, reply, settle, start_scenario, type_text
 
 from roleplay.tui.screens.chat import ChatScreen
 from roleplay.tui.screens.help import HelpScreen
@@ -128,15 +128,13 @@ async def test_help_screen_and_going_home_from_the_report(tmp_path):
         assert isinstance(app.screen, HelpScreen) and "快捷短语" in texts(app.screen)
         await pilot.press("escape")
         await start_scenario(pilot, "air_fryer_fab")
-        await pilot.press("escape")  # end early
-        await settle(pilot)
+        await end_session(pilot)  # end early
         assert isinstance(app.screen, ReportScreen) and app.screen.report.outcome is None
         seed = app.screen.report.seed
         await pilot.press("r")
         await settle(pilot)
         assert isinstance(app.screen, ChatScreen) and app.screen.session.seed == seed
-        await pilot.press("escape")
-        await settle(pilot)
+        await end_session(pilot)
         await pilot.press("h")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
@@ -233,12 +231,15 @@ async def test_exam_time_limit_ends_the_session(tmp_path):
         await reply(pilot, clock, *AIR_FRYER[0])
         clock.advance(168)  # 6 + 168 = 174 s of the 180
         chat._tick()
-        assert "考试剩余 00:06" in str(chat.query_one("#countdown").render())
+        countdown = chat.query_one("#countdown")
+        assert "00:06" in str(countdown.render()) and countdown.has_class("ending")
+        assert countdown.region.y == chat.query_one("#timer").region.y  # beside the timer, always visible
         clock.advance(7)
         chat._tick()
         await settle(pilot)
         assert isinstance(app.screen, ReportScreen) and app.screen.report.outcome is None
         assert len(app.screen.report.turns) == 1
+        assert "考试时间到" in str(app.screen.query_one("#headline").render())
 
 
 def test_the_app_starts_for_a_browser_through_textual_serve(monkeypatch):
@@ -277,13 +278,11 @@ async def test_retry_replays_the_same_customer(tmp_path):
     async with app.run_test(size=(100, 30)) as pilot:
         await start_scenario(pilot, "air_fryer_fab")
         first = app.screen.session.seed
-        await pilot.press("escape")
-        await settle(pilot)
+        await end_session(pilot)
         await pilot.press("r")
         await settle(pilot)
         assert app.screen.session.seed == first
-        await pilot.press("escape")
-        await settle(pilot)
+        await end_session(pilot)
         await pilot.press("h")
         await settle(pilot)
         await start_scenario(pilot, "air_fryer_fab")
@@ -301,3 +300,115 @@ async def test_every_scenario_converts_through_the_ui(tmp_path, scenario_id):
             await reply(pilot, clock, text, seconds)
         assert isinstance(app.screen, ReportScreen)
         assert app.screen.report.outcome == "converted" and app.screen.report.score.passed
+
+
+# -- what a trainee does that the happy path does not -----------------------------------------
+
+
+async def test_ending_a_session_asks_first_and_esc_cancels(tmp_path):
+    from roleplay.tui.screens.confirm import ConfirmScreen
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_scenario(pilot, "air_fryer_fab")
+        chat = app.screen
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen) and "结束本次练习" in str(app.screen.query_one("#question").render())
+        await pilot.press("escape")  # a stray second Esc cancels: the session goes on
+        await settle(pilot)
+        assert app.screen is chat and not chat.closing
+        await end_session(pilot)
+        assert isinstance(app.screen, ReportScreen)
+
+
+async def test_a_reply_waits_until_the_customer_has_finished_typing(tmp_path):
+    """The opening is two messages; replying after the first must not skip the second."""
+    clock = FakeClock()
+    app = make_app(tmp_path, clock, typing_factor=0.05)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_scenario(pilot, "air_fryer_fab")  # settles: both messages are shown
+        chat = app.screen
+        bubbles = chat.query(".bubble.customer")
+        assert len(bubbles) == 2  # 在吗？ and the question, both on screen
+        chat.delivering = True  # as while the next message is being typed
+        await pilot.click("#reply")
+        await type_text(pilot, "亲，在的")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert chat.query_one("#reply").value == "亲，在的" and chat.session.turns == []
+        chat.delivering = False
+        await pilot.press("enter")
+        await settle(pilot)
+        assert len(chat.session.turns) == 1
+
+
+async def test_a_second_reply_in_a_row_is_timed_from_the_first(tmp_path):
+    """When the customer says nothing back, a follow-up is timed from the trainee's own last reply,
+    not from the start of the session."""
+    clock = FakeClock()
+    app = make_app(tmp_path, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_scenario(pilot, "air_fryer_fab")
+        chat = app.screen
+        await reply(pilot, clock, "亲，您好！", 4)
+        chat.last_customer_at = None  # as if the customer had stayed silent
+        await reply(pilot, clock, "这款采用360°热风循环技术，受热均匀不用翻面。", 3)
+        assert [t.latency_s for t in chat.session.turns] == [pytest.approx(4), pytest.approx(3)]
+
+
+async def test_quick_replies_add_to_what_was_typed(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_scenario(pilot, "air_fryer_fab")
+        box = app.screen.query_one("#reply")
+        await pilot.click("#reply")
+        await type_text(pilot, "您好，")
+        await pilot.press("tab")  # focus leaves the box and comes back with the quick reply
+        await pilot.press("f3")
+        await type_text(pilot, "X")
+        assert box.value == "您好，" + app.quick_replies[1].text + "X"
+
+
+async def test_a_pasted_reply_keeps_all_its_lines(tmp_path):
+    from textual import events
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_scenario(pilot, "air_fryer_fab")
+        box = app.screen.query_one("#reply")
+        box.focus()
+        box.post_message(events.Paste("亲，第一行：活动价299元。\n\n第二行：今天下单送硅胶垫。\n"))
+        await pilot.pause()
+        assert box.value == "亲，第一行：活动价299元。 第二行：今天下单送硅胶垫。"
+
+
+async def test_an_interrupted_session_without_replies_opens_from_the_history(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_scenario(pilot, "air_fryer_fab")
+        await end_session(pilot)  # ended before the first reply
+        await pilot.press("h")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen) and len(app.screen_stack) == 2  # no pile of homes
+        await pilot.press("f5")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        report = app.screen
+        assert isinstance(report, ReportScreen) and report.report.turns == []
+        assert "没有回复可复盘" in texts(report)
+        keys = {b.binding.description for b in report.active_bindings.values()}
+        assert "返回记录" in keys and "返回首页" not in keys and "再练一次" not in keys
+
+
+async def test_a_fatal_phrase_is_named_in_chinese_on_the_report(tmp_path):
+    clock = FakeClock()
+    app = make_app(tmp_path, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_scenario(pilot, "air_fryer_fab")
+        await reply(pilot, clock, "爱买不买。", 5)
+        if isinstance(app.screen, ChatScreen):
+            await end_session(pilot)
+        headline = str(app.screen.query_one("#headline").render())
+        assert "一票否决：出现蔑视语" in headline and "contempt" not in headline

@@ -58,7 +58,7 @@ async def start_scenario(pilot, scenario_id: str, trainee: str = "小李", exam:
     await type_text(pilot, trainee)
     await pilot.press("enter")
     if exam:
-        await pilot.press("ctrl+e")
+        await pilot.press("f2")
     cards = home.query_one("#scenarios")
     ids = [card.scenario.id for card in cards.children]
     cards.index = ids.index(scenario_id)
@@ -72,5 +72,13 @@ async def reply(pilot, clock: FakeClock, text: str, seconds: float) -> None:
     clock.advance(seconds)
     await pilot.click("#reply")
     await type_text(pilot, text)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def end_session(pilot) -> None:
+    """Esc on the chat screen, then Enter to confirm: the session ends and the report opens."""
+    await pilot.press("escape")
+    await settle(pilot)
     await pilot.press("enter")
     await settle(pilot)

@@ -50,6 +50,8 @@ class RoleplayApp(App):
     TITLE = "客服情景对练"
     SUB_TITLE = "roleplay"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    # Textual's command palette is English-only and offers nothing a trainee needs.
+    ENABLE_COMMAND_PALETTE = False
     BINDINGS = [
         Binding("f1", "help", "帮助"),
         Binding("ctrl+q", "quit", "退出", priority=True),

@@ -6,7 +6,7 @@ import asyncio
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -36,11 +36,25 @@ class Bubble(Static):
         super().__init__(content, classes=f"bubble {side}")
 
 
+class ReplyInput(Input):
+    """The reply box: a paste keeps all its lines (joined), focus keeps what was typed."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(select_on_focus=False, **kwargs)
+
+    def _on_paste(self, event: events.Paste) -> None:
+        lines = [line.strip() for line in event.text.splitlines() if line.strip()]
+        if lines:
+            event.prevent_default()
+            event.stop()
+            self.insert_text_at_cursor(" ".join(lines))
+
+
 class ChatScreen(Screen):
     app: RoleplayApp
 
     BINDINGS = [
-        Binding("escape", "finish", "结束并评分"),
+        Binding("escape", "finish_asked", "结束并评分"),
         Binding("ctrl+t", "toggle_card", "商品卡"),
         *[Binding(key, f"quick({i})", f"快捷短语{i + 1}", show=False) for i, key in enumerate(QUICK_KEYS)],
     ]
@@ -56,6 +70,9 @@ class ChatScreen(Screen):
         self.session: Session = self._new_session(seed)
         self.last_customer_at: float | None = None
         self.started_at = self.app.options.clock()
+        self.last_sent_at: float | None = None
+        self.delivering = False  # the customer's messages are still arriving
+        self.time_up = False
         self.closing = False
         self.recorder: SessionRecorder | None = None
 
@@ -80,17 +97,24 @@ class ChatScreen(Screen):
                 yield VerticalScroll(id="log")
                 yield Static("", id="typing")
                 with Horizontal(id="input-row"):
-                    yield Input(placeholder="输入回复，Enter 发送（F2–F9 插入快捷短语）", id="reply")
+                    yield ReplyInput(placeholder=self._placeholder(), id="reply")
                     yield ReplyTimer(latency.good_s, latency.first_reply_s, latency.hard_limit_s, id="timer")
+                    if self.time_limit_s:
+                        yield Static("", id="countdown")
             with VerticalScroll(id="side"):
                 yield Static(product_text(self.scenario.product), id="card", classes="panel")
                 if self.mode == "practice":
                     yield Meters(id="meters", classes="panel")
                     yield Static(legend(), id="legend", classes="panel")
                 yield Static(quick_text(self.app.quick_replies), id="quick", classes="panel")
-                if self.time_limit_s:
-                    yield Static("", id="countdown", classes="panel")
         yield Footer()
+
+    def _placeholder(self) -> str:
+        count = min(len(self.app.quick_replies), len(QUICK_KEYS))
+        if not count:
+            return "输入回复，Enter 发送"
+        keys = QUICK_KEYS[0].upper() + (f"–{QUICK_KEYS[count - 1].upper()}" if count > 1 else "")
+        return f"输入回复，Enter 发送（{keys} 插入快捷短语）"
 
     def on_mount(self) -> None:
         mode = "练习模式" if self.mode == "practice" else "考试模式"
@@ -112,9 +136,13 @@ class ChatScreen(Screen):
 
     @work(exclusive=True, group="deliver")
     async def deliver(self, messages: list[Message]) -> None:
-        """Show the customer's messages one by one, each after its 'typing…' delay."""
+        """Show the customer's messages one by one, each after its 'typing…' delay.
+
+        The trainee cannot send until they are all shown: the reply answers what they say.
+        """
         typing = self.query_one("#typing", Static)
         name = self.session.persona.name
+        self.delivering = bool(messages)
         for message in messages:
             delay = message.typing_s * self.app.options.typing_factor
             if delay > 0:
@@ -124,6 +152,7 @@ class ChatScreen(Screen):
             self._append(Bubble(name, self._now(), message.text, "customer"))
             if self.last_customer_at is None:  # latency counts from the round's first message
                 self.last_customer_at = self.app.options.clock()
+        self.delivering = False
         if self.session.ended:
             await self._end_of_session()
 
@@ -139,19 +168,30 @@ class ChatScreen(Screen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         text = event.value.strip()
-        if not text or self.session.ended:
+        if not text or self.session.ended or self.closing:
+            return
+        if self.delivering:
+            self.notify("顾客还在输入，看完顾客的消息再回复。", timeout=3)
             return
         event.input.value = ""
         clock = self.app.options.clock()
-        latency = clock - (self.last_customer_at if self.last_customer_at is not None else self.started_at)
-        turn = self.session.reply(text, max(0.0, latency))
+        turn = self.session.reply(text, max(0.0, clock - self._waiting_since()))
         self.last_customer_at = None
+        self.last_sent_at = clock
         self.query_one(ReplyTimer).is_first = False
         self.query_one(ReplyTimer).seconds = None
         self._show_reply(turn)
         if self.recorder is not None:  # written before anything else can end the session (~1 ms)
             self._record(self.recorder.turn, turn)
         self.deliver(turn.customer)
+
+    def _waiting_since(self) -> float:
+        """Latency counts from the customer's first unanswered message; a second reply in a row
+        (the customer said nothing back) counts from the trainee's previous one."""
+        for moment in (self.last_customer_at, self.last_sent_at):
+            if moment is not None:
+                return moment
+        return self.started_at
 
     def _show_reply(self, turn: Turn) -> None:
         result = turn.score.to_dict()
@@ -190,6 +230,10 @@ class ChatScreen(Screen):
         log.mount(widget)
         log.scroll_end(animate=False)
 
+    def on_resize(self) -> None:
+        """The newest messages stay in view when the terminal is resized."""
+        self.query_one("#log", VerticalScroll).scroll_end(animate=False)
+
     def _now(self) -> str:
         return self.app.options.now().strftime("%H:%M:%S")
 
@@ -198,10 +242,12 @@ class ChatScreen(Screen):
         if self.last_customer_at is not None and not self.session.ended:
             self.query_one(ReplyTimer).seconds = clock - self.last_customer_at
         if self.time_limit_s:
-            left = self.time_limit_s - (clock - self.started_at)
-            self.query_one("#countdown", Static).update(f"考试剩余 {max(0, int(left)) // 60:02d}:{max(0, int(left)) % 60:02d}")
+            left = max(0, int(self.time_limit_s - (clock - self.started_at)))
+            countdown = self.query_one("#countdown", Static)
+            countdown.update(f"剩余\n{left // 60:02d}:{left % 60:02d}")
+            countdown.set_class(left <= 60, "ending")
             if left <= 0 and not self.closing:
-                self.notify("考试时间到", severity="warning")
+                self.time_up = True
                 self.action_finish()
 
     # -- actions -----------------------------------------------------------------------------------
@@ -213,13 +259,30 @@ class ChatScreen(Screen):
             reply.focus()
 
     def action_toggle_card(self) -> None:
-        self.query_one("#side").toggle_class("shown")
+        """Narrow terminals: show the side panel over the chat; wide ones: hide it for room."""
+        self.query_one("#side").toggle_class("shown" if self.has_class("-narrow") else "hidden")
+
+    def action_finish_asked(self) -> None:
+        """Esc: close the card overlay if it is open, else ask before ending the session."""
+        side = self.query_one("#side")
+        if side.has_class("shown"):
+            side.remove_class("shown")
+            return
+        if self.closing or self.session.ended:
+            return
+        from roleplay.tui.screens.confirm import ConfirmScreen
+
+        replies = len(self.session.turns)
+        question = f"结束本次{'练习' if self.mode == 'practice' else '考试'}并查看成绩？（已回复 {replies} 句）"
+        self.app.push_screen(ConfirmScreen(question), lambda yes: self.action_finish() if yes else None)
 
     def action_finish(self) -> None:
         """End the session (early or at its outcome) and open the report."""
         if self.closing:
             return
         self.closing = True
+        if self.app.screen is not self:  # time ran out while a question was open over the chat
+            self.app.pop_screen()
         from roleplay.tui.screens.report import ReportScreen, view_of_live, view_of_stored
 
         report = self.session.report()
@@ -231,7 +294,8 @@ class ChatScreen(Screen):
             stored = self._record(self.app.store.session, recorder.id) if self.recorder else None
             if stored is not None:
                 view = view_of_stored(stored, report.rubric)
-        self.app.switch_screen(ReportScreen(view, retry=self._retry_args()))
+        notice = "考试时间到，本场按已作答的部分评分。" if self.time_up else ""
+        self.app.switch_screen(ReportScreen(view, retry=self._retry_args(), notice=notice))
 
     def _retry_args(self) -> dict:
         """Retrying replays the same customer: same scenario, mode and seed."""

@@ -30,7 +30,10 @@ def card_text(scenario: Scenario, persona: Persona | None) -> Text:
     """A scenario card: title and difficulty, then customer and product."""
     from roleplay.content.models import DIFFICULTY_LABELS
 
-    who = f"{persona.name}（{ARCHETYPES[persona.archetype]}）" if persona else scenario.persona
+    who = scenario.persona
+    if persona is not None:
+        archetype = ARCHETYPES[persona.archetype]
+        who = persona.name if archetype in persona.name else f"{persona.name}（{archetype}）"
     text = Text()
     text.append(scenario.title, "bold")
     text.append(f"  [{DIFFICULTY_LABELS[scenario.difficulty]}]\n", "yellow")
@@ -45,12 +48,18 @@ class ScenarioCard(ListItem):
         self.scenario = scenario
 
 
+class ScenarioList(ListView):
+    """The scenario cards; Enter starts the highlighted one (and says so in the footer)."""
+
+    BINDINGS = [Binding("enter", "select_cursor", "开始练习")]
+
+
 class HomeScreen(Screen):
     app: RoleplayApp
 
+    # F2, not Ctrl+E: the name box keeps Ctrl+E for "end of line".
     BINDINGS = [
-        Binding("enter", "start", "开始练习", show=True),
-        Binding("ctrl+e", "toggle_mode", "练习/考试"),
+        Binding("f2", "toggle_mode", "练习/考试"),
         Binding("f5", "history", "练习记录"),
     ]
 
@@ -70,7 +79,7 @@ class HomeScreen(Screen):
                     yield Label("考试限时")
                     yield Select(TIME_LIMITS, value=0, allow_blank=False, id="limit")
             yield Static("正在加载题库和分词词典…", id="status")
-            yield ListView(id="scenarios")
+            yield ScenarioList(id="scenarios")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -81,9 +90,17 @@ class HomeScreen(Screen):
         trainee = self.query_one("#trainee", Input)
         if self.app.options.frozen:
             trainee.cursor_blink = False
-        if not trainee.value:
-            trainee.focus()  # the name can be typed while the scenarios load
+        # A new trainee types their name while the scenarios load; a known one goes to the cards.
+        (self.query_one("#scenarios", ListView) if trainee.value else trainee).focus()
+        self._limit_for_mode()
         self.watch(self.app, "ready", self._show_scenarios)
+
+    def on_radio_set_changed(self) -> None:
+        self._limit_for_mode()
+
+    def _limit_for_mode(self) -> None:
+        """The time limit applies to exams only."""
+        self.query_one("#limit", Select).disabled = not self.query_one("#exam", RadioButton).value
 
     def _show_scenarios(self, ready: bool) -> None:
         if not ready:

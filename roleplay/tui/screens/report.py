@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from roleplay.engine.session import failure_reason
-from roleplay.render import rubric_labels
+from roleplay.render import NO_REPLIES, Labels, latency_detail, rubric_labels
 from roleplay.text.width import pad
 from roleplay.tui.app import RoleplayApp
 from roleplay.tui.widgets.feedback import feedback_text
@@ -53,42 +53,53 @@ class ReportView:
     outcome_label: str
     score: SessionScore
     turns: Sequence[ReviewedTurn]
-    labels: dict[str, str]
-    techniques: dict[str, str]
+    labels: Labels
     record_id: int | None = None
 
 
 def view_of_live(report: SessionReport, trainee: str) -> ReportView:
-    labels, techniques = rubric_labels(report.rubric)
     return ReportView(
         report.scenario.title, trainee, report.seed, report.outcome, report.outcome_label,
-        report.score, report.turns, labels, techniques,
+        report.score, report.turns, rubric_labels(report.rubric),
     )  # fmt: skip
 
 
 def view_of_stored(stored: StoredSession, rubric: Rubric | None) -> ReportView:
-    labels, techniques = rubric_labels(rubric, stored.criteria)
     return ReportView(
         stored.scenario_title, stored.trainee, stored.seed, stored.outcome, stored.outcome_label,
-        stored.session_score(), stored.turns, labels, techniques, stored.id,
+        stored.session_score(), stored.turns, rubric_labels(rubric, stored.criteria), stored.id,
     )  # fmt: skip
 
 
 class ReportScreen(Screen):
+    """Opened over the home screen after a session (h goes home) or over the history (h goes back)."""
+
     app: RoleplayApp
 
     BINDINGS = [
         Binding("r", "retry", "再练一次"),
         Binding("h,escape", "home", "返回首页"),
+        Binding("h,escape", "back_to_history", "返回记录"),
     ]
 
-    def __init__(self, view: ReportView, *, retry: dict | None = None, back_home: bool = True) -> None:
+    def __init__(
+        self, view: ReportView, *, retry: dict | None = None, back_home: bool = True, notice: str = ""
+    ) -> None:
         super().__init__()
         self.report = view
         self.retry = retry
         self.back_home = back_home  # False when opened from the history: going back returns there
-        self.labels = view.labels
-        self.techniques = view.techniques
+        self.notice = notice
+        self.labels = view.labels.criteria
+        self.techniques = view.labels.techniques
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Only the keys that work here: no retry without a scenario, "back" named for where it goes."""
+        if action == "retry":
+            return self.retry is not None
+        if action in ("home", "back_to_history"):
+            return (action == "home") == self.back_home
+        return True
 
     def compose(self) -> ComposeResult:
         score = self.report.score
@@ -99,11 +110,14 @@ class ReportScreen(Screen):
                 with Vertical(id="bars"):
                     yield Static(self._bars())
                 yield Radar(
-                    [(self.labels[n], r.score) for n, r in score.criteria.items() if r.score is not None], id="radar"
+                    [(self.labels.get(n, n), r.score) for n, r in score.criteria.items() if r.score is not None],
+                    id="radar",
                 )
             yield Static(Text("逐句复盘", "bold underline"), id="review-title")
             for turn in self.report.turns:
                 yield Static(self._turn(turn), classes="review")
+            if not self.report.turns:
+                yield Static(Text(NO_REPLIES, "dim"), classes="review")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -120,11 +134,13 @@ class ReportScreen(Screen):
         out.append(" / 100    ")
         out.append("通过" if score.passed else "未通过", "bold green" if score.passed else "bold red")
         out.append(f"（及格线 {score.pass_mark:g}）\n", "dim")
+        if self.notice:
+            out.append(self.notice + "\n", "bold yellow")
         if score.fatal:
-            out.append("一票否决：出现 " + "、".join(score.fatal) + " 类禁语\n", "bold red")
+            out.append(self.report.labels.fatal_line(score.fatal) + "\n", "bold red")
         if score.failed_outcome:
             out.append(f"未通过原因：{failure_reason(score.failed_outcome)}\n", "bold red")
-        latency = score.criteria["latency"].detail
+        latency = latency_detail(score)
         if latency.get("average_s") is not None:
             first = latency.get("first_response_s")
             if first is not None:
@@ -135,8 +151,11 @@ class ReportScreen(Screen):
         return out
 
     def _bars(self) -> Text:
-        width = max(len(label) for label in self.labels.values()) * 2 + 2
-        rows = [Text(pad(self.labels[name], width)) + bar(result.score) for name, result in self.report.score.criteria.items()]
+        width = max((len(label) for label in self.labels.values()), default=0) * 2 + 2
+        rows = [
+            Text(pad(self.labels.get(name, name), width)) + bar(result.score)
+            for name, result in self.report.score.criteria.items()
+        ]
         return Text("\n").join(rows)
 
     def _turn(self, turn) -> Text:
@@ -145,18 +164,17 @@ class ReportScreen(Screen):
         out.append(" / ".join(m.text for m in turn.answered) or "—")
         out.append("\n")
         out.append_text(feedback_text(turn.text, turn.score.to_dict(), self.labels, self.techniques, ""))
-        if turn.model_answer:
+        if turn.model_answer and turn.model_answer.strip() != turn.text.strip():
             out.append("\n参考话术：", "bold green")
             out.append(turn.model_answer)
         return out
 
     def action_home(self) -> None:
-        if not self.back_home:
-            self.app.pop_screen()
-            return
-        from roleplay.tui.screens.home import HomeScreen
+        """Back to the home screen the session was started from (it lies below this one)."""
+        self.app.pop_screen()
 
-        self.app.switch_screen(HomeScreen())
+    def action_back_to_history(self) -> None:
+        self.app.pop_screen()
 
     def action_retry(self) -> None:
         if not self.retry:
