@@ -338,3 +338,28 @@ def test_replacing_a_built_in_item_stays_allowed_and_a_misnamed_file_is_a_warnin
     assert result.returncode == 0
     assert "c/scenarios/fryer.yaml:" in out(result)
     assert "warning: the file is named fryer.yaml but its id is 'mine': name it mine.yaml" in out(result)
+
+
+def test_out_of_range_seed_and_session_id_are_one_line_errors(tmp_path):
+    for value in ("99999999999999999999999", "-1"):
+        result = rp("play", "--plain", "--scenario", "air_fryer_fab", "--seed", value, cwd=tmp_path, stdin="x\n")
+        assert result.returncode == 2 and "argument --seed: must be from 0 to 9223372036854775807" in err(result)
+    assert rp("play", "--plain", "--seed", str(2**63 - 1), cwd=tmp_path, stdin="x\n").returncode == 0
+    result = rp("report", "99999999999999999999999", cwd=tmp_path)
+    assert result.returncode == 2
+    assert err(result) == "roleplay: 没有编号为 99999999999999999999999 的练习记录：编号最大为 9223372036854775807\n"
+    result = rp("report", "²", cwd=tmp_path)
+    assert result.returncode == 2 and err(result) == "roleplay: 练习记录编号应为数字，收到 '²'\n"
+
+
+def test_export_dates_at_the_calendars_edges_and_reversed_ranges(tmp_path):
+    assert rp("play", "--plain", "--scenario", "air_fryer_fab", cwd=tmp_path, stdin="x\n").returncode == 0
+    for dates in (["--until", "9999-12-31"], ["--since", "0001-01-01"], ["--since", "0001-01-01T00:00+08:00"]):
+        result = rp("export", "-o", "e.csv", *dates, cwd=tmp_path)
+        assert result.returncode == 0 and out(result).startswith("已导出 1 场记录"), err(result)
+    for dates in (["--since", "9999-12-31"], ["--until", "0001-01-01"]):
+        result = rp("export", "-o", "e.csv", *dates, cwd=tmp_path)
+        assert result.returncode == 1 and "没有符合条件的练习记录" in err(result)
+    result = rp("export", "-o", "e.csv", "--since", "2026-12-01", "--until", "2026-11-01", cwd=tmp_path)
+    assert result.returncode == 2
+    assert err(result) == "roleplay: --since 2026-12-01 晚于 --until 2026-11-01：日期范围颠倒了，请交换两者\n"

@@ -35,7 +35,7 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     play.add_argument("--plain", action="store_true", help="line mode for any terminal (or piped replies)")
     play.add_argument("--scenario", metavar="ID", help="scenario id (default: the first, by difficulty)")
     play.add_argument(
-        "--seed", type=int, help="random seed: the same seed replays the same customer (default 0; the UI picks one)"
+        "--seed", type=seed, help="random seed: the same seed replays the same customer (default 0; the UI picks one)"
     )
     play.add_argument("--trainee", metavar="NAME", default="", help="trainee name shown on the report and recorded")
     play.add_argument("--cohort", metavar="NAME", default="", help="the trainee's cohort (班组), recorded for export filters")
@@ -70,6 +70,21 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     grade.add_argument("--cohort", metavar="NAME", default="", help="with --save: the trainee's cohort (班组)")
     add_db_option(grade)
     grade.set_defaults(handler=cmd_grade)
+
+
+#: Seeds are stored as SQLite integers: 0 … 2**63 - 1.
+MAX_SEED = 2**63 - 1
+
+
+def seed(text: str) -> int:
+    """``--seed``: a whole number SQLite can store with the session."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"must be from 0 to {MAX_SEED} (got {text})")
+    return value
 
 
 def seconds(text: str) -> float:

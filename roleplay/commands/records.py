@@ -211,6 +211,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 2
     try:
         since, until = parse_when(args.since, "--since"), parse_when(args.until, "--until")
+        check_range(since, until)
     except ValueError as exc:
         print(f"roleplay: {exc}", file=sys.stderr)
         return 2
@@ -255,6 +256,18 @@ def parse_when(text: str | None, flag: str) -> date | datetime | None:
         return datetime.fromisoformat(text)
     except ValueError:
         raise ValueError(f"{flag} 的日期无效：{text!r}，请用 YYYY-MM-DD 或 YYYY-MM-DDTHH:MM") from None
+
+
+def check_range(since: date | datetime | None, until: date | datetime | None) -> None:
+    """ValueError if ``--since`` comes after ``--until``: the export would silently find nothing."""
+    from roleplay.records.store import bound
+
+    start, end = bound(since), bound(until, end=True)
+    if start is None or end is None:
+        return
+    # A whole-day --until ends at the next midnight, exclusive: starting there is already too late.
+    if start > end or (start == end and not isinstance(until, datetime)):
+        raise ValueError(f"--since {since.isoformat()} 晚于 --until {until.isoformat()}：日期范围颠倒了，请交换两者")
 
 
 def describe_filters(args: argparse.Namespace) -> str:

@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta, timezone
+from datetime import MAXYEAR, date, datetime, timedelta, timezone
 from datetime import time as clock_time
 from pathlib import Path
 from typing import Any, TypeVar
@@ -264,7 +264,7 @@ class Store:
         """Database failures surface as RecordError naming the file (never a bare sqlite3 error)."""
         try:
             yield
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, OverflowError) as exc:  # OverflowError: a number too large for SQLite
             raise RecordError(f"记录数据库 {self.path} 出错：{exc}") from exc
 
 
@@ -436,22 +436,33 @@ def _filters(
         if value is not None:
             where.append(f"{column} = ?")
             params.append(value)
-    if since is not None:
+    start, end = bound(since), bound(until, end=True)
+    if start is not None:
         where.append("started_at >= ?")
-        params.append(_iso(_instant(since)))
-    if until is not None:
+        params.append(_iso(start))
+    if end is not None:
         # A date means the whole day: everything before the next midnight.
-        end = _instant(until) if isinstance(until, datetime) else _instant(until + timedelta(days=1))
         where.append("started_at <= ?" if isinstance(until, datetime) else "started_at < ?")
         params.append(_iso(end))
     return " AND ".join(where), params
 
 
-def _instant(moment: date | datetime) -> datetime:
-    """A date as its local midnight; a naive datetime as local time."""
-    if not isinstance(moment, datetime):
-        moment = datetime.combine(moment, clock_time.min)
-    return moment.astimezone() if moment.tzinfo is None else moment
+def bound(moment: date | datetime | None, *, end: bool = False) -> datetime | None:
+    """The instant (UTC) a ``since``/``until`` filter stands for; None for no filter.
+
+    A date is its local midnight — for an ``end``, the next midnight, so the whole day counts; a
+    naive datetime is local time. At the calendar's edges (0001-01-01, 9999-12-31) the time-zone
+    arithmetic would overflow: the bound is then the first or last instant there is.
+    """
+    if moment is None:
+        return None
+    try:
+        if not isinstance(moment, datetime):
+            moment = datetime.combine(moment + timedelta(days=1) if end else moment, clock_time.min)
+        return (moment.astimezone() if moment.tzinfo is None else moment).astimezone(timezone.utc)
+    except (OverflowError, ValueError):
+        edge = datetime.max if moment.year > MAXYEAR // 2 else datetime.min
+        return edge.replace(tzinfo=timezone.utc)
 
 
 def _iso(moment: datetime) -> str:
@@ -464,10 +475,16 @@ def _busy(exc: sqlite3.OperationalError) -> bool:
     return (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
+#: SQLite's largest integer: no session id can be larger (and a larger one would overflow).
+MAX_ID = 2**63 - 1
+
+
 def _session_id(session_id: int | str) -> int:
     text = str(session_id).strip().lstrip("#")
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         raise LookupError(f"练习记录编号应为数字，收到 {session_id!r}")
+    if len(text) > len(str(MAX_ID)) or int(text) > MAX_ID:
+        raise LookupError(f"没有编号为 {text} 的练习记录：编号最大为 {MAX_ID}")
     return int(text)
 
 
