@@ -15,7 +15,7 @@ from roleplay.engine.session import OUTCOME_LABELS, CustomerState, Message
 from roleplay.rubric.result import CriterionResult, Evidence, ReplyScore, SessionScore
 
 KINDS = {"practice": "练习", "real": "真实对话"}
-MODES = {"practice": "练习", "exam": "考核"}
+MODES = {"practice": "练习", "exam": "考试"}
 SOURCES = ("tui", "plain")
 INTERRUPTED = "（中断）"
 _RESULT_KEYS = ("score", "evidence", "advice")
