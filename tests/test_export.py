@@ -262,7 +262,7 @@ def test_bad_input_is_one_line(records, tmp_path, capsys):
         (["-o", str(tmp_path / "x.csv"), "--since", "2026-13-01"], 2, "--since 的日期无效"),
         (["-o", str(tmp_path / "x.txt")], 2, "请用 --format 指定"),
         (["-o", str(tmp_path / "missing" / "x.csv")], 1, "无法写入"),
-        (["-o", str(tmp_path / "x.csv"), "--db", str(blocker / "db")], 1, "无法打开记录数据库"),
+        (["-o", str(tmp_path / "x.csv"), "--db", str(blocker / "db")], 1, "没有这个记录数据库"),
     ]
     for args, expected, message in cases:
         code, _, err = export(tmp_path, capsys, *args)

@@ -424,6 +424,7 @@ def test_history_and_report_commands(library, capsys):
 
 
 def test_report_of_an_unknown_id_is_one_line(capsys):
+    Store.open().close()
     assert main(["report", "99"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("roleplay: 没有编号为 99 的练习记录") and err.count("\n") == 1
@@ -435,6 +436,7 @@ def test_db_option_overrides_the_environment(tmp_path, library, capsys):
         record(store, library, SKILLED, trainee="别处")
     assert main(["history", "--db", str(other)]) == 0
     assert "别处" in capsys.readouterr().out
+    Store.open().close()
     assert main(["history"]) == 0
     assert "别处" not in capsys.readouterr().out
 

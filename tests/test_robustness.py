@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -16,6 +19,7 @@ from hypothesis import strategies as st
 
 from roleplay.content.loader import load_model
 from roleplay.grade import grade_text
+from roleplay.records.schema import MIGRATIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 CHINESE = st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF)
@@ -363,3 +367,71 @@ def test_export_dates_at_the_calendars_edges_and_reversed_ranges(tmp_path):
     result = rp("export", "-o", "e.csv", "--since", "2026-12-01", "--until", "2026-11-01", cwd=tmp_path)
     assert result.returncode == 2
     assert err(result) == "roleplay: --since 2026-12-01 晚于 --until 2026-11-01：日期范围颠倒了，请交换两者\n"
+
+
+@contextmanager
+def read_only(*paths: Path) -> Iterator[None]:
+    """Files and folders nobody may write, for the length of the block (root: the immutable flag)."""
+    if os.geteuid() != 0:
+        modes = {path: path.stat().st_mode for path in paths}
+        for path in paths:
+            path.chmod(0o555 if path.is_dir() else 0o444)
+        try:
+            yield
+        finally:
+            for path, mode in modes.items():
+                path.chmod(mode)
+        return
+    if not shutil.which("chattr") or subprocess.run(["chattr", "+i", *paths], capture_output=True).returncode:
+        pytest.skip("running as root on a file system without the immutable flag: nothing is read-only")
+    try:
+        yield
+    finally:
+        subprocess.run(["chattr", "-i", *paths], check=True)
+
+
+def test_read_commands_read_a_read_only_database(tmp_path):
+    played = rp("play", "--plain", "--scenario", "air_fryer_fab", "--trainee", "小李", cwd=tmp_path, stdin="x\n")
+    assert played.returncode == 0
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    (tmp_path / "records.db").rename(folder / "records.db")
+    for leftover in tmp_path.glob("records.db-*"):
+        leftover.unlink()
+    with read_only(folder / "records.db", folder):
+        env = {"ROLEPLAY_DB": str(folder / "records.db")}
+        history = rp("history", cwd=tmp_path, **env)
+        assert history.returncode == 0 and "小李" in out(history), err(history)
+        report = rp("report", "1", cwd=tmp_path, **env)
+        assert report.returncode == 0 and "学员：小李" in out(report), err(report)
+        export = rp("export", "-o", "scores.csv", cwd=tmp_path, **env)
+        assert export.returncode == 0, err(export)
+    assert sorted(p.name for p in folder.iterdir()) == ["records.db"]
+
+
+def test_read_commands_create_nothing_for_a_mistyped_database(tmp_path):
+    for command in (["history"], ["report", "1"], ["export", "-o", "x.csv"]):
+        result = rp(*command, "--db", "typo/dir/recs.db", cwd=tmp_path)
+        assert result.returncode == 1
+        assert err(result).startswith("roleplay: 没有这个记录数据库：typo/dir/recs.db（no such database；")
+    assert not (tmp_path / "typo").exists() and not (tmp_path / "x.csv").exists()
+    (tmp_path / "empty.db").touch()
+    result = rp("history", "--db", "empty.db", cwd=tmp_path)
+    assert result.returncode == 1 and "empty.db 不是记录数据库" in err(result)
+    assert (tmp_path / "empty.db").stat().st_size == 0
+
+
+def test_an_old_database_is_migrated_by_a_read_command_only_when_it_can_be_written(tmp_path):
+    folder = tmp_path / "old"
+    folder.mkdir()
+    with sqlite3.connect(folder / "records.db") as conn:
+        conn.executescript(MIGRATIONS[0])
+        conn.execute("INSERT INTO sessions (trainee, started_at) VALUES ('老王', '2026-11-01T00:00:00+00:00')")
+        conn.execute("PRAGMA user_version = 1")
+    env = {"ROLEPLAY_DB": str(folder / "records.db")}
+    with read_only(folder / "records.db", folder):
+        result = rp("history", cwd=tmp_path, **env)
+        assert result.returncode == 1
+        assert "是旧版本（1），需要升级后才能读取，但现在无法写入" in err(result)
+    result = rp("history", cwd=tmp_path, **env)
+    assert result.returncode == 0 and "老王" in out(result)

@@ -160,7 +160,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     from roleplay.render import UNNAMED
     from roleplay.text.width import pad
 
-    with Store.open(args.db) as store:
+    with Store.open_for_reading(args.db) as store:
         sessions = store.sessions(args.trainee, args.cohort, args.scenario, with_turns=False)
     if not sessions:
         print(f"没有符合条件的练习记录（{describe_filters(args)}）。")
@@ -191,7 +191,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from roleplay.records.store import Store
     from roleplay.render import stored_report_lines, use_colour
 
-    with Store.open(args.db) as store:
+    with Store.open_for_reading(args.db) as store:
         stored = store.session(args.session_id)
     rubric = load_library(args.content).rubrics.get(stored.rubric_id)
     for line in stored_report_lines(stored, rubric, use_colour()):
@@ -215,7 +215,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"roleplay: {exc}", file=sys.stderr)
         return 2
-    with Store.open(args.db) as store:
+    with Store.open_for_reading(args.db) as store:
         sessions = store.sessions(args.trainee, args.cohort, args.scenario, since, until, with_turns=False)
     if not sessions:
         print(f"roleplay: 没有符合条件的练习记录（{describe_filters(args)}），未写出文件", file=sys.stderr)

@@ -91,12 +91,17 @@ def migrate(conn: sqlite3.Connection) -> None:
     once, the second one waits for the first and then finds nothing left to do.
     """
     current = version(conn)
-    if current > VERSION:
-        raise sqlite3.DatabaseError(f"数据库版本 {current} 比本程序支持的 {VERSION} 新，请升级 roleplay")
+    refuse_newer(current)
     for step in MIGRATIONS[current:]:
         for statement in _statements(step):
             conn.execute(statement)
     conn.execute(f"PRAGMA user_version = {VERSION}")
+
+
+def refuse_newer(current: int) -> None:
+    """A database written by a newer roleplay is not read or written: its meaning may have changed."""
+    if current > VERSION:
+        raise sqlite3.DatabaseError(f"数据库版本 {current} 比本程序支持的 {VERSION} 新，请升级 roleplay")
 
 
 def _statements(script: str) -> list[str]:

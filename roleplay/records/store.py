@@ -25,7 +25,7 @@ import platformdirs
 
 from roleplay.engine.session import CustomerState, Message, Session, SessionReport, Turn
 from roleplay.records.model import MODES, SOURCES, StoredSession, StoredTurn, message, message_dict
-from roleplay.records.schema import migrate
+from roleplay.records.schema import VERSION, migrate, refuse_newer, version
 from roleplay.rubric.result import ReplyScore
 from roleplay.rubric.scorer import scorer_for
 
@@ -86,6 +86,42 @@ class Store:
             conn.close()
             raise
         return store
+
+    @classmethod
+    def open_for_reading(cls, path: Path | str | None = None, *, clock: Clock = _utc_now) -> Store:
+        """Open an existing database without writing to it (`history`, `report`, `export`).
+
+        Nothing is created — a mistyped ``--db`` must not leave folders and an empty database
+        behind — and a read-only file or folder will do. A database from an older version is
+        migrated if it can be written; if not, the message says so.
+        """
+        path = Path(path) if path else default_db_path()
+        if not path.exists():
+            raise RecordError(f"没有这个记录数据库：{path}（no such database；还没有记录，或 --db / ROLEPLAY_DB 写错了）")
+        if path.is_dir():
+            raise RecordError(f"{path} 是文件夹，不是记录数据库：--db / ROLEPLAY_DB 应指向一个 .db 文件")
+        store = cls(_connect_read_only(path), path, clock)
+        try:
+            store.conn.row_factory = sqlite3.Row
+            with store._errors():
+                store.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                current = version(store.conn)
+                refuse_newer(current)
+        except RecordError:
+            store.close()
+            raise
+        if current == VERSION:
+            return store
+        store.close()
+        if current == 0:  # an empty file (or another program's database): nothing to read, nothing to create
+            raise RecordError(f"{path} 不是记录数据库：里面没有练习记录（请检查 --db / ROLEPLAY_DB）")
+        try:
+            return cls.open(path, clock=clock)
+        except RecordError as exc:
+            raise RecordError(
+                f"记录数据库 {path} 是旧版本（{current}），需要升级后才能读取，但现在无法写入（{exc}）；"
+                "请用能写入它的账户运行一次 roleplay play 或 roleplay grade --save"
+            ) from exc
 
     def _prepare(self) -> None:
         conn = self.conn
@@ -266,6 +302,36 @@ class Store:
             yield
         except (sqlite3.Error, OverflowError) as exc:  # OverflowError: a number too large for SQLite
             raise RecordError(f"记录数据库 {self.path} 出错：{exc}") from exc
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection (SQLite's ``mode=ro``), which never creates or changes the file.
+
+    A WAL database also needs its ``-shm`` file; in a folder nobody may write to, SQLite cannot
+    create it (SQLITE_CANTOPEN), and nobody can be writing the database there either: then it is
+    read as it is (``immutable=1``).
+    """
+    uri = path.resolve().as_uri() + "?mode=ro"
+    try:
+        try:
+            return _first_read(sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False))
+        except sqlite3.OperationalError as exc:
+            if getattr(exc, "sqlite_errorcode", 0) & 0xFF != sqlite3.SQLITE_CANTOPEN:
+                raise
+            immutable = uri + "&immutable=1"
+            return _first_read(sqlite3.connect(immutable, uri=True, isolation_level=None, check_same_thread=False))
+    except sqlite3.Error as exc:
+        raise RecordError(f"无法打开记录数据库 {path}：{exc}") from exc
+
+
+def _first_read(conn: sqlite3.Connection) -> sqlite3.Connection:
+    """The connection, once it has read something: a WAL database that cannot be read fails only then."""
+    try:
+        conn.execute("PRAGMA user_version").fetchone()
+    except sqlite3.Error:
+        conn.close()
+        raise
+    return conn
 
 
 class SessionRecorder:
