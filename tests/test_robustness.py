@@ -226,7 +226,9 @@ def test_reports_and_exports_read_non_finite_numbers_stored_by_older_versions(tm
     """Versions that let ``--latency nan`` through stored NaN and Infinity in the records."""
     assert rp("play", "--plain", "--scenario", "air_fryer_fab", cwd=tmp_path, stdin="x\n").returncode == 0
     with sqlite3.connect(tmp_path / "records.db") as conn:
-        conn.execute("UPDATE turns SET latency_s = 9e999, result = replace(result, '\"seconds\": 8.0', '\"seconds\": NaN')")
+        conn.execute(
+            "UPDATE turns SET latency_s = 9e999, result = replace(result, '\"seconds\": 8.0', '\"seconds\": NaN')"
+        )
         conn.execute("UPDATE sessions SET criteria = replace(criteria, '\"latency\": 100.0', '\"latency\": NaN')")
         assert conn.execute("SELECT count(*) FROM sessions WHERE criteria LIKE '%NaN%'").fetchone() == (1,)
         assert conn.execute("SELECT count(*) FROM turns WHERE result LIKE '%NaN%'").fetchone() == (1,)
@@ -435,3 +437,31 @@ def test_an_old_database_is_migrated_by_a_read_command_only_when_it_can_be_writt
         assert "是旧版本（1），需要升级后才能读取，但现在无法写入" in err(result)
     result = rp("history", cwd=tmp_path, **env)
     assert result.returncode == 0 and "老王" in out(result)
+
+
+PITCH = "亲，您好！这款采用360°热风循环技术，受热均匀不用翻面，您全家吃得更健康。\n"
+
+
+def test_jiebas_cache_lives_in_the_users_cache_folder_not_in_shared_tmp(tmp_path):
+    shared_tmp = tmp_path / "tmp"
+    shared_tmp.mkdir()
+    result = rp("play", "--plain", "--scenario", "air_fryer_fab", cwd=tmp_path, stdin=PITCH, TMPDIR=str(shared_tmp))
+    assert result.returncode == 0 and "【F:360°热风循环】" in out(result)
+    assert err(result) == ""
+    assert list(shared_tmp.iterdir()) == []
+    assert (tmp_path / "cache" / "roleplay" / "jieba.cache").is_file()
+    elsewhere = tmp_path / "elsewhere"
+    result = rp(
+        "play", "--plain", "--scenario", "air_fryer_fab", cwd=tmp_path, stdin=PITCH, ROLEPLAY_CACHE_DIR=str(elsewhere)
+    )
+    assert result.returncode == 0 and (elsewhere / "jieba.cache").is_file()
+
+
+def test_an_unwritable_cache_is_silent_and_segmentation_still_works(tmp_path):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    with read_only(cache):
+        result = rp("play", "--plain", "--scenario", "air_fryer_fab", cwd=tmp_path, stdin=PITCH)
+    assert result.returncode == 0 and "【F:360°热风循环】" in out(result)
+    assert err(result) == ""
+    assert list(cache.iterdir()) == []

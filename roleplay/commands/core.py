@@ -347,7 +347,8 @@ def cmd_grade(args: argparse.Namespace) -> int:
     if text is None:
         return 1
     if not text.strip():
-        print(f"roleplay: {_shown_input(args.file)} has no transcripts to grade (expected one JSON object per line)", file=sys.stderr)
+        shown = _shown_input(args.file)
+        print(f"roleplay: {shown} has no transcripts to grade (expected one JSON object per line)", file=sys.stderr)
         return 1
     library = _library(args, quiet=True)
     if args.rubric:

@@ -224,7 +224,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     outputs = writer(fmt)(sheet, args.output)
     for path in outputs:
         if is_database_file(path, store.path):
-            print(f"roleplay: {path} 是记录数据库（{store.path}）的文件，导出会覆盖记录；请换一个文件名", file=sys.stderr)
+            message = f"{path} 是记录数据库（{store.path}）的文件，导出会覆盖记录；请换一个文件名"
+            print(f"roleplay: {message}", file=sys.stderr)
             return 2
     for path, content in outputs.items():
         try:
@@ -267,7 +268,9 @@ def check_range(since: date | datetime | None, until: date | datetime | None) ->
         return
     # A whole-day --until ends at the next midnight, exclusive: starting there is already too late.
     if start > end or (start == end and not isinstance(until, datetime)):
-        raise ValueError(f"--since {since.isoformat()} 晚于 --until {until.isoformat()}：日期范围颠倒了，请交换两者")
+        raise ValueError(
+            f"--since {since.isoformat()} 晚于 --until {until.isoformat()}：日期范围颠倒了，请交换两者"
+        )
 
 
 def describe_filters(args: argparse.Namespace) -> str:

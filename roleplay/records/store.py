@@ -97,7 +97,9 @@ class Store:
         """
         path = Path(path) if path else default_db_path()
         if not path.exists():
-            raise RecordError(f"没有这个记录数据库：{path}（no such database；还没有记录，或 --db / ROLEPLAY_DB 写错了）")
+            raise RecordError(
+                f"没有这个记录数据库：{path}（no such database；还没有记录，或 --db / ROLEPLAY_DB 写错了）"
+            )
         if path.is_dir():
             raise RecordError(f"{path} 是文件夹，不是记录数据库：--db / ROLEPLAY_DB 应指向一个 .db 文件")
         store = cls(_connect_read_only(path), path, clock)

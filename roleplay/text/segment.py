@@ -3,14 +3,23 @@
 jieba needs about a second to build its dictionary, so the UI starts the load in a worker and
 carries on; anything that needs words calls :func:`words`, which waits for the load only if it
 has not finished yet.
+
+jieba caches the built dictionary (~9 MB) as ``/tmp/jieba.cache`` by default, shared by every
+user: when another user owns that file, each run fails to replace it, prints a traceback and
+leaves a 9 MB temporary file behind. The cache is kept in the user's own cache folder instead.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
+import platformdirs
+
+ENV_CACHE = "ROLEPLAY_CACHE_DIR"
 _ready = threading.Event()
 _lock = threading.Lock()
 _tokenizer = None
@@ -35,11 +44,28 @@ def load() -> None:
             return
         import jieba
 
-        jieba.setLogLevel(logging.WARNING)
+        # A cache that cannot be written only costs the next start a second: no traceback for that.
+        jieba.setLogLevel(logging.CRITICAL)
         tokenizer = jieba.Tokenizer()
+        tokenizer.tmp_dir = str(_prepared(cache_dir()))
         tokenizer.initialize()
         _tokenizer = tokenizer
         _ready.set()
+
+
+def cache_dir() -> Path:
+    """``ROLEPLAY_CACHE_DIR``, else roleplay's folder in the user's cache (``~/.cache/roleplay`` on Linux)."""
+    env = os.environ.get(ENV_CACHE, "").strip()
+    return Path(env).expanduser() if env else platformdirs.user_cache_path("roleplay", appauthor=False)
+
+
+def _prepared(folder: Path) -> Path:
+    """``folder``, created if possible; if not, jieba's write into it fails quietly and leaves nothing."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass
+    return folder
 
 
 def load_in_background() -> threading.Thread:
