@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import pty
 import shutil
 import sqlite3
 import subprocess
@@ -465,3 +466,25 @@ def test_an_unwritable_cache_is_silent_and_segmentation_still_works(tmp_path):
     assert result.returncode == 0 and "【F:360°热风循环】" in out(result)
     assert err(result) == ""
     assert list(cache.iterdir()) == []
+
+
+def test_ctrl_d_at_the_scenario_question_leaves_quietly(tmp_path):
+    """On a terminal `play --plain` asks which scenario; Ctrl-D there is a way out, not a traceback."""
+    main_end, terminal = pty.openpty()
+    environment = {"PATH": os.environ["PATH"], "NO_COLOR": "1", "ROLEPLAY_PATH": "",
+                   "ROLEPLAY_DB": str(tmp_path / "records.db"), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "roleplay", "play", "--plain"], stdin=terminal, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, cwd=tmp_path, env=environment,
+    )  # fmt: skip
+    os.close(terminal)
+    try:
+        time.sleep(1)  # let it ask the question before answering with Ctrl-D
+        os.write(main_end, b"\x04")
+        stdout, stderr = process.communicate(timeout=60)
+    finally:
+        os.close(main_end)
+    assert process.returncode == 0
+    assert "选择场景" in stdout.decode("utf-8")
+    assert stderr.decode("utf-8") == ""
+    assert not (tmp_path / "records.db").exists()

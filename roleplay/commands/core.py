@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from roleplay.content.yamlmarks import Problem
 
     from roleplay.content.library import Library
+    from roleplay.content.models import Scenario
     from roleplay.engine.session import Session
     from roleplay.plain import PlainPlayer
     from roleplay.records.store import SessionRecorder
@@ -150,6 +151,9 @@ def cmd_play(args: argparse.Namespace) -> int:
         scenario = library.scenario(args.scenario)
     elif timed:
         scenario = _choose_scenario(scenarios)
+        if scenario is None:  # Ctrl-D at the question: the trainee chose not to play
+            print()
+            return 0
     else:
         scenario = scenarios[0]
 
@@ -260,14 +264,17 @@ def _reload(args: argparse.Namespace, library: Library, scenario_id: str) -> Lib
     return fresh
 
 
-def _choose_scenario(scenarios: list):
-    """Ask on the terminal which scenario to play (Enter: the first)."""
+def _choose_scenario(scenarios: list) -> Scenario | None:
+    """Ask on the terminal which scenario to play (Enter: the first; end of input: None)."""
     from roleplay.content.models import DIFFICULTY_LABELS
 
     for number, scenario in enumerate(scenarios, start=1):
         print(f"  {number}. {scenario.title}（{DIFFICULTY_LABELS[scenario.difficulty]}）")
     while True:
-        answer = input(f"选择场景 1-{len(scenarios)}（回车选 1）：").strip() or "1"
+        try:
+            answer = input(f"选择场景 1-{len(scenarios)}（回车选 1）：").strip() or "1"
+        except EOFError:
+            return None
         if answer.isdigit() and 1 <= int(answer) <= len(scenarios):
             return scenarios[int(answer) - 1]
         print("请输入列表中的编号。")
