@@ -218,3 +218,44 @@ def test_a_session_left_before_its_end_does_not_pass(scorer):
     replies = [scorer.score_text("亲,您好,这款是纯棉面料,吸汗透气,您穿着很舒服。", latency_s=5)]
     left = scorer.score_session(replies, finished=False)
     assert left.total > 60 and not left.passed and left.failed_outcome == "unfinished"
+
+
+def test_fuzzy_index_finds_what_checking_every_phrase_finds(scorer):
+    """The key-character index is only a shortcut: it must never lose a variant."""
+    import random
+
+    from rapidfuzz import fuzz
+
+    fuzzy = scorer.criteria["forbidden"].fuzzy
+    rng = random.Random(7)
+    alphabet = "".join(sorted({c for p in fuzzy.phrases for c in p})) + "的了吗呢亲您好"
+    texts = []
+    for phrase in fuzzy.phrases:
+        chars = list(phrase)
+        chars[rng.randrange(len(chars))] = rng.choice(alphabet)  # one character typed differently
+        texts.append("亲，" + "".join(chars) + "。")
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(3, 30))) for _ in range(300)]
+    for text in texts:
+        brute = {
+            phrase
+            for phrase in fuzzy.phrases
+            if fuzz.partial_ratio_alignment(phrase, text, score_cutoff=fuzzy.threshold) is not None
+        }
+        assert {hit.source for _, hit in fuzzy.find(text)} == brute, text
+
+
+def test_phrase_trie_matches_like_a_longest_first_alternation():
+    """Word lists compile to a trie for speed; hits must be those of the plain alternation."""
+    import random
+    import re
+
+    from roleplay.text.match import PhraseMatcher
+
+    rng = random.Random(11)
+    alphabet = "最近的好不是说了吗爱买要"
+    for _ in range(200):
+        phrases = {"".join(rng.choice(alphabet) for _ in range(rng.randint(1, 4))) for _ in range(rng.randint(1, 12))}
+        text = "".join(rng.choice(alphabet) for _ in range(40))
+        flat = re.compile("|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)))
+        expected = [(m.start(), m.group()) for m in flat.finditer(text)]
+        assert [(h.start, h.text) for h in PhraseMatcher(phrases).find(text)] == expected, (phrases, text)

@@ -15,7 +15,7 @@ from roleplay.text.normalize import normalize
 class Analysed:
     """A text, its normalised form and jieba words (computed once, shared by all criteria)."""
 
-    __slots__ = ("text", "norm", "words", "_boundaries", "_clauses")
+    __slots__ = ("text", "norm", "words", "_boundaries", "_clauses", "_starts")
 
     def __init__(self, text: str, norm: str, words: list[str]) -> None:
         self.text = text
@@ -23,6 +23,7 @@ class Analysed:
         self.words = words
         self._boundaries: frozenset[int] | None = None
         self._clauses: list[tuple[int, int]] | None = None
+        self._starts: list[int] | None = None
 
     @classmethod
     def of(cls, text: str) -> Analysed:
@@ -49,7 +50,9 @@ class Analysed:
 
     def clause_of(self, offset: int) -> int:
         """Index of the clause containing ``offset``."""
-        return bisect_right([start for start, _ in self.clauses], offset) - 1
+        if self._starts is None:
+            self._starts = [start for start, _ in self.clauses]
+        return bisect_right(self._starts, offset) - 1
 
     def on_word_boundaries(self, hit: Hit) -> bool:
         """Whether a hit starts and ends between words: 亲 in 亲肤 or 高 in 高兴 does not."""

@@ -52,8 +52,11 @@ class Needs(_CueScorer):
     name = "needs"
 
     def hits(self, ctx: ReplyContext) -> list[Hit]:
+        cues = super().hits(ctx)
+        if not cues:  # most replies: no need to find the questions
+            return []
         asked = ctx.question_clauses
-        return [h for h in super().hits(ctx) if ctx.reply.clause_of(h.start) in asked]
+        return [h for h in cues if ctx.reply.clause_of(h.start) in asked]
 
     def reply(self, ctx: ReplyContext) -> CriterionResult:
         if self.present(ctx):

@@ -8,13 +8,12 @@ after a feature, and benefit words only count as B when they address the shopper
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from roleplay.content.models import FabCriterion, Product
 from roleplay.rubric.base import CriterionScorer, evidence, matcher
 from roleplay.rubric.context import ReplyContext, clause_spans
 from roleplay.rubric.result import CriterionResult
-from roleplay.text.match import Hit, PhraseMatcher, drop_overlaps
+from roleplay.text.match import Hit, TaggedPhrases, drop_overlaps
 from roleplay.text.normalize import normalize
 
 
@@ -30,9 +29,9 @@ class Fab(CriterionScorer[FabCriterion]):
         self.benefit_strong = matcher(config.benefit_strong)
         self.person = matcher(config.person)
         self.asks = matcher(config.asks)
-        self._cards: dict[int, _CardCues] = {}
+        self._cards: dict[int, TaggedPhrases] = {}
 
-    def _card(self, product: Product | None) -> _CardCues | None:
+    def _card(self, product: Product | None) -> TaggedPhrases | None:
         """The product card's own words, compiled once per product.
 
         A feature's name and keywords count as F; the clauses of its advantage and benefit, as
@@ -43,10 +42,12 @@ class Fab(CriterionScorer[FabCriterion]):
         key = id(product)
         if key not in self._cards:
             features = product.features
-            self._cards[key] = _CardCues(
-                PhraseMatcher([w for f in features for w in (f.name, *f.keywords)]),
-                PhraseMatcher(_clauses(f.advantage for f in features)),
-                PhraseMatcher(_clauses(f.benefit for f in features)),
+            self._cards[key] = TaggedPhrases(
+                {
+                    "F": [w for f in features for w in (f.name, *f.keywords)],
+                    "A": _clauses(f.advantage for f in features),
+                    "B": _clauses(f.benefit for f in features),
+                }
             )
         return self._cards[key]
 
@@ -57,9 +58,9 @@ class Fab(CriterionScorer[FabCriterion]):
         features = self.feature.find(norm)
         advantages = self.advantage.find(norm)
         card = self._card(ctx.product)
-        if card:
-            features += card.feature.find(norm)
-            advantages += card.advantage.find(norm)
+        from_card = card.find(norm) if card else {}
+        features += from_card.get("F", [])
+        advantages += from_card.get("A", [])
         features = reply.plausible(features)
         advantages = reply.plausible(advantages)
         if features:
@@ -67,8 +68,7 @@ class Fab(CriterionScorer[FabCriterion]):
             weak = reply.plausible(self.advantage_weak.find(norm))
             advantages += [h for h in weak if h.start >= first_feature]
         benefits = self._benefits(ctx)
-        if card:
-            benefits += card.benefit.find(norm)
+        benefits += from_card.get("B", [])
         parts = {"F": drop_overlaps(features), "A": drop_overlaps(advantages), "B": drop_overlaps(benefits)}
         return _outermost(parts)
 
@@ -76,12 +76,14 @@ class Fab(CriterionScorer[FabCriterion]):
         """Strong benefit cues, and benefit words in a clause that addresses the shopper."""
         reply = ctx.reply
         found = reply.plausible(self.benefit_strong.find(reply.norm))
-        people = reply.plausible(self.person.find(reply.norm))
-        if people:
+        benefits = reply.plausible(self.benefit.find(reply.norm))
+        people = reply.plausible(self.person.find(reply.norm)) if benefits else []
+        addressed = {reply.clause_of(h.start) for h in people}
+        benefits = [h for h in benefits if reply.clause_of(h.start) in addressed]
+        if benefits:
             # "您喜欢哪种?" asks about the shopper; a benefit is stated, not asked.
-            addressed = {reply.clause_of(h.start) for h in people} - ctx.question_clauses
-            benefits = reply.plausible(self.benefit.find(reply.norm))
-            found += [h for h in benefits if reply.clause_of(h.start) in addressed]
+            asked = ctx.question_clauses
+            found += [h for h in benefits if reply.clause_of(h.start) not in asked]
         return found
 
     def applies(self, ctx: ReplyContext, present: list[str]) -> bool:
@@ -143,15 +145,6 @@ def _linked(parts: dict[str, list[Hit]]) -> bool:
     first_feature = min(h.start for h in parts["F"])
     advantages = [h.start for h in parts["A"] if h.start >= first_feature]
     return bool(advantages) and any(h.start > min(advantages) for h in parts["B"])
-
-
-@dataclass(frozen=True, slots=True)
-class _CardCues:
-    """F, A and B cues taken from one product card."""
-
-    feature: PhraseMatcher
-    advantage: PhraseMatcher
-    benefit: PhraseMatcher
 
 
 #: Card clauses shorter than this (能用, 省心) are left to the rubric's own word lists.

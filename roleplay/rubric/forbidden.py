@@ -21,10 +21,19 @@ WHOLE_REPLY_MAX = 12
 
 
 @dataclass(frozen=True, slots=True)
-class _Category:
+class _Listed:
+    """A category found by its words anywhere in the reply."""
+
     name: str
     matcher: PhraseMatcher
-    whole: tuple[re.Pattern[str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Whole:
+    """A category whose patterns must match the whole reply (a lone 嗯)."""
+
+    name: str
+    patterns: tuple[re.Pattern[str], ...]
 
 
 class Forbidden(CriterionScorer[ForbiddenCriterion]):
@@ -33,61 +42,68 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
     def __init__(self, config: ForbiddenCriterion) -> None:
         super().__init__(config)
         self.allow = PhraseMatcher(config.allow)
-        self.categories = [
-            _Category(
-                name,
-                matcher(category) if not category.whole_reply else PhraseMatcher(),
-                tuple(re.compile(p) for p in category.patterns) if category.whole_reply else (),
-            )
-            for name, category in config.categories.items()
-        ]
+        categories = config.categories.items()
+        self.listed = [_Listed(name, matcher(c)) for name, c in categories if not c.whole_reply]
+        self.whole = [_Whole(name, tuple(re.compile(p) for p in c.patterns)) for name, c in categories if c.whole_reply]
         listed = [c for c in config.categories.values() if not c.whole_reply]
         # Most replies are clean: one scan over every category's words rules that out.
         self.any_phrase = PhraseMatcher(
             [p for c in listed for p in c.phrases], [p for c in listed for p in c.patterns]
         )
         self.fuzzy = FuzzyPhrases(
-            ((p, name) for name, c in config.categories.items() for p in c.phrases),
+            ((p, name) for name, c in categories for p in c.phrases),
             config.fuzzy_threshold,
             config.fuzzy_min_chars,
         )
 
     def hits(self, ctx: ReplyContext) -> list[tuple[str, Hit]]:
-        """(category, hit) pairs in text order, allow-listed words removed."""
+        """(category, hit) pairs in text order, allow-listed words removed.
+
+        Most replies are clean: one scan over every category's words (and one over the text
+        without spaces and punctuation) rules that out before any category is searched.
+        """
         norm = ctx.reply.norm
-        allowed = self.allow.find(norm)
+        found = self._whole_reply(norm)
+        listed = self.any_phrase.find(norm)
+        allowed = self.allow.find(norm) if listed else []
         by_category: dict[str, list[Hit]] = {}
-        listed_hit = self.any_phrase.search(norm)
-        for category in self.categories:
-            if category.whole:
-                if len(norm) > WHOLE_REPLY_MAX:
-                    continue
-                bare, stripped = norm.translate(_BARE), norm.strip()
-                if stripped and any(p.fullmatch(bare) or p.fullmatch(stripped) for p in category.whole):
-                    by_category[category.name] = [Hit(0, len(norm), norm, "whole reply")]
-            else:
-                by_category[category.name] = category.matcher.find(norm) if listed_hit else []
-        self._add_broken_up(norm, by_category)
+        if any(not _within(h, allowed) for h in listed):
+            by_category = {c.name: c.matcher.find(norm) for c in self.listed}
+        self._add_broken_up(norm, {h.text for h in listed}, by_category)
         exact = {h.source for hits in by_category.values() for h in hits}
         for name, hit in self.fuzzy.find(norm, skip=exact):
-            by_category[name].append(hit)
-        found: list[tuple[str, Hit]] = []
+            by_category.setdefault(name, []).append(hit)
+        if not by_category:
+            return found
+        allowed = allowed or self.allow.find(norm)
         for name, hits in by_category.items():
-            kept = [h for h in hits if not any(h.inside(a) for a in allowed)]
+            kept = [h for h in hits if not _within(h, allowed)]
             found.extend((name, h) for h in drop_overlaps(ctx.reply.plausible(kept)))
         found.sort(key=lambda pair: pair[1].start)
         return found
 
-    def _add_broken_up(self, norm: str, by_category: dict[str, list[Hit]]) -> None:
+    def _whole_reply(self, norm: str) -> list[tuple[str, Hit]]:
+        """A reply that is nothing but a lone 嗯 (punctuation aside)."""
+        if len(norm) > WHOLE_REPLY_MAX or not norm.strip():
+            return []
+        bare, stripped = norm.translate(_BARE), norm.strip()
+        return [
+            (category.name, Hit(0, len(norm), norm, "whole reply"))
+            for category in self.whole
+            if any(p.fullmatch(bare) or p.fullmatch(stripped) for p in category.patterns)
+        ]
+
+    def _add_broken_up(self, norm: str, seen: set[str], by_category: dict[str, list[Hit]]) -> None:
         """Phrases a space or punctuation breaks up (爱买 不买), mapped back onto ``norm``."""
-        squeezed, offsets = squeeze(norm)
-        if len(squeezed) == len(norm) or not self.any_phrase.search(squeezed):
+        bare = norm.translate(_BARE)
+        if bare == norm or not ({h.text for h in self.any_phrase.find(bare)} - seen):
             return
-        for category in self.categories:
+        squeezed, offsets = squeeze(norm)
+        for category in self.listed:
             for hit in category.matcher.find(squeezed):
                 start, end = offsets[hit.start], offsets[hit.end - 1] + 1
                 if end - start > hit.end - hit.start:  # it spans a break: not found in norm
-                    by_category[category.name].append(Hit(start, end, norm[start:end], hit.source))
+                    by_category.setdefault(category.name, []).append(Hit(start, end, norm[start:end], hit.source))
 
     def reply(self, ctx: ReplyContext) -> CriterionResult:
         found = self.hits(ctx)
@@ -112,3 +128,7 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         score = max(0.0, 100.0 - self.config.penalty_per_hit * len(hits)) if results else None
         advice = self.advice(hits[0]["category"] if hits else "clean")
         return CriterionResult(self.name, score, advice, detail={"count": len(hits), "fatal": fatal})
+
+
+def _within(hit: Hit, allowed: list[Hit]) -> bool:
+    return any(hit.inside(a) for a in allowed)

@@ -7,6 +7,7 @@ costs one scan per list rather than one per phrase.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -34,13 +35,15 @@ class Hit:
 class PhraseMatcher:
     """Literal phrases (normalised like replies) and regular expressions, compiled into one regex.
 
-    Phrases come first, longest first, so the longest phrase wins at a position; hits do not
-    overlap. One scan per word list keeps grading fast.
+    Phrases come first (as a trie: the longest phrase wins at a position), then patterns; hits
+    do not overlap. One scan per word list keeps grading fast.
     """
 
     def __init__(self, phrases: Iterable[str] = (), patterns: Iterable[str] = ()) -> None:
         self.phrases = sorted({normalize(p) for p in phrases if p}, key=len, reverse=True)
-        alternatives = [re.escape(p) for p in self.phrases] + [f"(?:{p})" for p in patterns]
+        alternatives = [f"(?:{p})" for p in patterns]
+        if self.phrases:
+            alternatives.insert(0, trie_pattern(self.phrases))
         self._regex = re.compile("|".join(alternatives)) if alternatives else None
 
     def __bool__(self) -> bool:
@@ -61,6 +64,52 @@ class PhraseMatcher:
         return self._regex is not None and self._regex.search(norm) is not None
 
 
+class TaggedPhrases:
+    """Several lists of literal phrases found in one scan, each hit tagged with its list."""
+
+    def __init__(self, lists: dict[str, Iterable[str]]) -> None:
+        self.tags = [tag for tag, phrases in lists.items() if any(phrases)]
+        groups = [
+            f"(?P<t{i}>{trie_pattern(sorted({normalize(p) for p in lists[tag] if p}, key=len, reverse=True))})"
+            for i, tag in enumerate(self.tags)
+        ]
+        self._regex = re.compile("|".join(groups)) if groups else None
+
+    def find(self, norm: str) -> dict[str, list[Hit]]:
+        """The hits of each list (hits do not overlap, whatever their list)."""
+        found: dict[str, list[Hit]] = {tag: [] for tag in self.tags}
+        if self._regex is not None:
+            for m in self._regex.finditer(norm):
+                found[self.tags[int(m.lastgroup[1:])]].append(Hit(m.start(), m.end(), m.group(), m.group()))
+        return found
+
+
+def trie_pattern(phrases: Iterable[str]) -> str:
+    """One regular expression for many literal phrases, shaped as a trie (爱(?:买不买|要不要)).
+
+    Python's re tries a flat alternation phrase by phrase at every position; a trie tries one
+    branch per character, which makes scanning a reply with hundreds of phrases several times
+    faster. A longer continuation is tried before a phrase ends, so the longest phrase wins.
+    """
+    trie: dict = {}
+    for phrase in phrases:
+        node = trie
+        for char in phrase:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _trie_node(trie)
+
+
+def _trie_node(node: dict) -> str:
+    branches = [re.escape(char) + _trie_node(child) for char, child in node.items() if char]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if "" in node:  # a phrase may end here
+        return f"(?:{body})?"
+    return body
+
+
 class FuzzyPhrases:
     """Close variants of long phrases (你这样讲就不对了 for 你这样说就不对了), with their tags.
 
@@ -74,15 +123,23 @@ class FuzzyPhrases:
         self.phrases = [p for p, _ in pairs]
         self.tags = [tag for _, tag in pairs]
         self.threshold = threshold
-        # A window scoring >= threshold shares at least this many of the phrase's distinct
-        # characters with the text; checking that first skips rapidfuzz for almost every reply.
+        # A window scoring >= threshold shares at least ``needed`` of the phrase's distinct
+        # characters with the text, so it misses at most ``len - needed`` of them: any
+        # ``len - needed + 1`` of its characters include one the text has. Indexing phrases by
+        # those "key" characters finds the few candidates without looking at every phrase.
         self._chars = [frozenset(p) for p in self.phrases]
         self._needed = [len(c) - int(len(p) * (100 - threshold) / 100) for c, p in zip(self._chars, self.phrases)]
+        shared = Counter(char for chars in self._chars for char in chars)  # rarer keys: fewer candidates
+        self._by_key: dict[str, list[int]] = {}
+        for index, chars in enumerate(self._chars):
+            for char in sorted(chars, key=lambda c: (shared[c], c))[: len(chars) - self._needed[index] + 1]:
+                self._by_key.setdefault(char, []).append(index)
 
     def find(self, norm: str, skip: Iterable[str] = ()) -> list[tuple[str, Hit]]:
         """(tag, hit) for each phrase whose variant occurs in ``norm``, except phrases in ``skip``."""
         chars = set(norm)
-        candidates = [i for i, c in enumerate(self._chars) if len(c & chars) >= self._needed[i]]
+        keyed = {i for char in chars for i in self._by_key.get(char, ())}
+        candidates = sorted(i for i in keyed if len(self._chars[i] & chars) >= self._needed[i])
         skipped = set(skip)
         found = []
         for index in candidates:
