@@ -488,3 +488,30 @@ def test_ctrl_d_at_the_scenario_question_leaves_quietly(tmp_path):
     assert "选择场景" in stdout.decode("utf-8")
     assert stderr.decode("utf-8") == ""
     assert not (tmp_path / "records.db").exists()
+
+
+def test_file_system_errors_of_new_schema_and_export_are_one_line(tmp_path):
+    (tmp_path / "a_file").write_text("", encoding="utf-8")
+    (tmp_path / "a_folder").mkdir()
+    long_id = "a" + "b" * 300
+    cases = [
+        (["new", "scenario", "s2", "--dir", "a_file"], 1, "roleplay: --dir a_file is a file, not a folder\n"),
+        (["new", "scenario", long_id, "--dir", "mine"], 1, f"roleplay: cannot write mine/scenarios/{long_id}.yaml: "),
+        (["schema", "--out", "a_file"], 1, "roleplay: --out a_file is a file, not a folder\n"),
+        (["schema", "--out", "schemas", "--reference", "a_folder"], 1, "roleplay: cannot write a_folder: "),
+        (["export", "-o", "", "--format", "csv"], 2, "roleplay: -o 需要一个文件名（收到 '.'），例如 -o 成绩.xlsx\n"),
+        (["export", "-o", "a_folder", "--format", "csv"], 2, "roleplay: -o 需要一个文件名（收到 'a_folder'）"),
+    ]
+    for args, code, message in cases:
+        result = rp(*args, cwd=tmp_path)
+        assert result.returncode == code, args
+        assert err(result).startswith(message) and err(result).count("\n") == 1, err(result)
+
+
+def test_new_into_an_unwritable_folder_is_one_line(tmp_path):
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    with read_only(folder):
+        result = rp("new", "scenario", "s2", "--dir", "shared", cwd=tmp_path)
+    assert result.returncode == 1
+    assert err(result).startswith("roleplay: cannot write shared/scenarios/s2.yaml: ")

@@ -38,12 +38,22 @@ def starting_file(kind: NewKind, item_id: str, persona: str = DEFAULT_PERSONA) -
     return template.replace("__ID__", item_id).replace("__PERSONA__", persona)
 
 
+class CannotWrite(Exception):
+    """The starting file cannot be written; the message names the file and why, for the trainer."""
+
+
 def write_new(kind: NewKind, item_id: str, folder: Path, persona: str = DEFAULT_PERSONA) -> Path:
     """Write the starting file into the content ``folder``; never overwrites a trainer's work."""
     text = starting_file(kind, item_id, persona)
     path = folder / FOLDER[kind] / f"{item_id}.yaml"
-    if path.exists():
-        raise FileExistsError(f"{path} already exists: choose another id or edit that file")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("x", encoding="utf-8") as handle:  # "x": fails if the file exists
+            handle.write(text)
+    except FileExistsError:
+        if path.is_file():
+            raise CannotWrite(f"{path} already exists: choose another id or edit that file") from None
+        raise CannotWrite(f"cannot write {path}: {path.parent} is not a folder") from None
+    except OSError as exc:
+        raise CannotWrite(f"cannot write {path}: {exc.strerror or exc}") from None
     return path

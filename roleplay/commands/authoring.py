@@ -48,9 +48,16 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
 def cmd_schema(args: argparse.Namespace) -> int:
     from roleplay.content.schema import reference_markdown, schema_texts, write_files
 
-    written = write_files(schema_texts(), args.out)
-    if args.reference:
-        written += write_files({args.reference.name: reference_markdown()}, args.reference.parent)
+    if args.out.exists() and not args.out.is_dir():
+        print(f"roleplay: --out {args.out} is a file, not a folder", file=sys.stderr)
+        return 1
+    try:
+        written = write_files(schema_texts(), args.out)
+        if args.reference:
+            written += write_files({args.reference.name: reference_markdown()}, args.reference.parent)
+    except OSError as exc:
+        print(f"roleplay: cannot write {exc.filename or args.out}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     for path in written:
         print(f"wrote {path}")
     return 0
@@ -139,12 +146,15 @@ def _test_location(source: Path, index: int) -> str:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from roleplay.authoring.new import write_new
+    from roleplay.authoring.new import CannotWrite, write_new
     from roleplay.content.schema import schema_filename
 
+    if args.dir.exists() and not args.dir.is_dir():
+        print(f"roleplay: --dir {args.dir} is a file, not a folder", file=sys.stderr)
+        return 1
     try:
         path = write_new(args.kind, args.id, args.dir, args.persona)
-    except (ValueError, FileExistsError) as exc:
+    except (ValueError, CannotWrite) as exc:
         print(f"roleplay: {exc}", file=sys.stderr)
         return 1
     print(f"wrote {path}")

@@ -205,6 +205,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     from roleplay.export.sheet import build_sheet
     from roleplay.records.store import Store
 
+    if not args.output.name or args.output.is_dir():
+        print(f"roleplay: -o 需要一个文件名（收到 {str(args.output)!r}），例如 -o 成绩.xlsx", file=sys.stderr)
+        return 2
     fmt = args.format or args.output.suffix.lstrip(".").lower()
     if fmt not in FORMATS:
         print(f"roleplay: 无法从文件名判断格式，请用 --format 指定（{'、'.join(FORMATS)}）", file=sys.stderr)
