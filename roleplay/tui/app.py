@@ -65,7 +65,7 @@ class RoleplayApp(App):
         self.settings = Settings.load(self.options.settings_path)
         self.library: Library | None = None
         self.quick_replies: list[QuickReply] = []
-        self.load_problems: list[str] = []
+        self.load_problems: list[str] = []  # content files with errors
         self.load_error: str | None = None
         self.store: Store | None = None
 
@@ -88,7 +88,9 @@ class RoleplayApp(App):
             self.call_from_thread(self._failed, f"{type(exc).__name__}: {exc}")
             return
         store = self._open_store()
-        self.call_from_thread(self._loaded, library, [str(p) for p in library.problems], store)
+        # The trainee is told how many files are broken; warnings are for trainers (validate).
+        broken = sorted({p.path for p in library.problems if p.severity == "error"})
+        self.call_from_thread(self._loaded, library, broken, store)
 
     def _open_store(self) -> Store | None:
         """The records database; practice goes on without it (one warning) if it cannot be opened."""
