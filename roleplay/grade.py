@@ -85,8 +85,11 @@ def _finite_seconds(value: float) -> float:
 
 
 def _shown(value: object) -> str:
-    """``repr(value)``, cut short: a line's error message must stay one readable line."""
-    text = repr(value)
+    return _cut(repr(value))
+
+
+def _cut(text: str) -> str:
+    """``text`` cut short: a line's error message must stay one readable line."""
     return text if len(text) <= 30 else text[:29] + "…"
 
 
@@ -96,6 +99,14 @@ class Transcript(BaseModel):
     id: str | int
     scenario: str | None = None
     turns: list[LogTurn] = Field(min_length=1)
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _string_or_integer(cls, value: Any) -> Any:
+        """Strictly: pydantic would read true as 1 and 2.0 as 2, and two logs could share an id."""
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            raise ValueError(f"must be a string or an integer (got {_cut(json.dumps(value))})")
+        return value
 
     @model_validator(mode="after")
     def _gradable(self) -> Transcript:
@@ -146,14 +157,22 @@ def read_transcripts(text: str) -> Iterator[tuple[int, Transcript | LineError]]:
     """Parse JSON Lines; a bad line yields a LineError and the rest are still read."""
     # Split on "\n" only: str.splitlines() would also split inside a JSON string holding U+2028.
     for number, raw in enumerate(text.split("\n"), start=1):
-        if not raw.strip():
-            continue
-        try:
-            yield number, Transcript.model_validate(json.loads(raw))
-        except json.JSONDecodeError as exc:
-            yield number, LineError(number, f"not valid JSON: {exc.msg} at column {exc.colno}")
-        except ValidationError as exc:
-            yield number, LineError(number, "; ".join(_described(e) for e in exc.errors(include_url=False)))
+        if raw.strip():
+            yield number, _transcript(number, raw)
+
+
+def _transcript(number: int, raw: str) -> Transcript | LineError:
+    """One line as a transcript, or what is wrong with it."""
+    try:
+        return Transcript.model_validate(json.loads(raw))
+    except json.JSONDecodeError as exc:
+        return LineError(number, f"not valid JSON: {exc.msg} at column {exc.colno}")
+    except ValidationError as exc:
+        return LineError(number, "; ".join(_described(e) for e in exc.errors(include_url=False)))
+    except RecursionError:
+        return LineError(number, "nested too deeply to read: a transcript is an object with a list of turns")
+    except ValueError as exc:  # an integer of thousands of digits, which Python refuses to read
+        return LineError(number, f"not valid JSON: {str(exc).split(':')[0]}")
 
 
 def _described(error: Any) -> str:

@@ -68,7 +68,7 @@ def test_new_files_validate_strictly_and_pass_their_self_tests(tmp_path, capsys)
     assert "OK: 2 file(s) checked" in out and "2 test(s): 2 passed, 0 failed" in out
     text = (tmp_path / "scenarios" / "picky_cups.yaml").read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=../schemas/scenario.schema.json\n")
-    assert "id: picky_cups" in text and "persona: picky" in text and "__" not in text
+    assert 'id: "picky_cups"' in text and 'persona: "picky"' in text and "__" not in text
 
 
 def test_new_refuses_to_overwrite_and_bad_ids(content, capsys):

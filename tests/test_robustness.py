@@ -515,3 +515,50 @@ def test_new_into_an_unwritable_folder_is_one_line(tmp_path):
         result = rp("new", "scenario", "s2", "--dir", "shared", cwd=tmp_path)
     assert result.returncode == 1
     assert err(result).startswith("roleplay: cannot write shared/scenarios/s2.yaml: ")
+
+
+def test_new_files_for_yaml_keyword_ids_still_validate(tmp_path):
+    for item_id in ("true", "null", "false"):
+        assert rp("new", "persona", item_id, "--dir", "mine", cwd=tmp_path).returncode == 0
+    assert rp("new", "scenario", "yes", "--persona", "null", "--dir", "mine", cwd=tmp_path).returncode == 0
+    result = rp("validate", "--strict", "--content", "mine", "mine", cwd=tmp_path)
+    assert result.returncode == 0 and out(result).startswith("OK: 4 file(s) checked"), out(result)
+
+
+def test_new_refuses_an_unknown_persona_and_a_used_id_and_warns_about_a_built_in_one(tmp_path):
+    result = rp("new", "scenario", "cups", "--persona", "nosuch", "--dir", "mine", cwd=tmp_path)
+    assert result.returncode == 1 and not (tmp_path / "mine").exists()
+    assert err(result).startswith("roleplay: unknown persona 'nosuch'; known: bargainer, cart_abandoner, cold, ")
+    assert rp("new", "scenario", "cups", "--dir", "mine", cwd=tmp_path).returncode == 0
+    result = rp("new", "scenario", "cups", "--dir", "other", "--content", "mine", cwd=tmp_path)
+    assert result.returncode == 1 and not (tmp_path / "other").exists()
+    assert err(result) == (
+        "roleplay: scenario id 'cups' is already used by mine/scenarios/cups.yaml: choose another id or edit that file\n"
+    )
+    result = rp("new", "persona", "decisive", "--dir", "mine", cwd=tmp_path)
+    assert result.returncode == 0 and (tmp_path / "mine" / "personas" / "decisive.yaml").is_file()
+    assert err(result) == (
+        "roleplay: warning: 'decisive' is a built-in persona; the new file replaces it wherever mine is used as content\n"
+    )
+
+
+def test_grade_ids_are_strings_or_integers_and_deep_lines_are_errors(tmp_path):
+    agent = '"turns": [{"role": "agent", "text": "您好"}]'
+    lines = [
+        '{"id": true, %s}' % agent,
+        '{"id": 2.0, %s}' % agent,
+        '{"id": 3, %s, "x": %s}' % (agent, "[" * 100_000 + "]" * 100_000),
+        '{"id": 1%s, %s}' % ("0" * 5000, agent),
+        '{"id": "ok", %s}' % agent,
+    ]
+    (tmp_path / "logs.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = rp("grade", "logs.jsonl", cwd=tmp_path)
+    assert result.returncode == 1
+    assert [r["id"] for r in json.loads(out(result))] == ["ok"]
+    assert err(result).splitlines() == [
+        "logs.jsonl:1: id: must be a string or an integer (got true)",
+        "logs.jsonl:2: id: must be a string or an integer (got 2.0)",
+        "logs.jsonl:3: nested too deeply to read: a transcript is an object with a list of turns",
+        "logs.jsonl:4: not valid JSON: Exceeds the limit (4300 digits) for integer string conversion",
+        "4 line(s) could not be graded; 1 graded",
+    ]

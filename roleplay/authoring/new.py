@@ -42,10 +42,15 @@ class CannotWrite(Exception):
     """The starting file cannot be written; the message names the file and why, for the trainer."""
 
 
+def new_path(kind: NewKind, item_id: str, folder: Path) -> Path:
+    """Where ``roleplay new`` writes: ``personas/ID.yaml`` or ``scenarios/ID.yaml`` in the content folder."""
+    return folder / FOLDER[kind] / f"{item_id}.yaml"
+
+
 def write_new(kind: NewKind, item_id: str, folder: Path, persona: str = DEFAULT_PERSONA) -> Path:
     """Write the starting file into the content ``folder``; never overwrites a trainer's work."""
     text = starting_file(kind, item_id, persona)
-    path = folder / FOLDER[kind] / f"{item_id}.yaml"
+    path = new_path(kind, item_id, folder)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("x", encoding="utf-8") as handle:  # "x": fails if the file exists

@@ -145,12 +145,44 @@ def _test_location(source: Path, index: int) -> str:
     return f"{source}:{line}:{col}"
 
 
+def _fits_the_content(args: argparse.Namespace) -> bool:
+    """Whether the new file would work with the content around it; says why not, or warns.
+
+    A scenario's persona must exist (else the file never validates). An id already used by a
+    trainer's file would be a duplicate; a built-in id is allowed — the new file then replaces the
+    built-in item — but the trainer should know.
+    """
+    from roleplay.authoring.new import new_path
+    from roleplay.content.library import content_dir_problem, is_builtin, load_library
+
+    folder = [args.dir] if content_dir_problem(args.dir) is None else []
+    library = load_library([*args.content, *folder])
+    if args.kind == "scenario" and args.persona not in library.personas:
+        known = ", ".join(sorted(library.personas))
+        print(f"roleplay: unknown persona {args.persona!r}; known: {known} (or write it first with "
+              f"`roleplay new persona {args.persona}`)", file=sys.stderr)  # fmt: skip
+        return False
+    source = library.sources.get((args.kind, args.id))
+    if source is not None and source.resolve() == new_path(args.kind, args.id, args.dir).resolve():
+        return True  # the file itself: write_new says it exists
+    if source is not None and not is_builtin(source):
+        print(f"roleplay: {args.kind} id {args.id!r} is already used by {source}: choose another id or edit that file",
+              file=sys.stderr)  # fmt: skip
+        return False
+    if source is not None:
+        print(f"roleplay: warning: {args.id!r} is a built-in {args.kind}; the new file replaces it wherever "
+              f"{args.dir} is used as content", file=sys.stderr)  # fmt: skip
+    return True
+
+
 def cmd_new(args: argparse.Namespace) -> int:
     from roleplay.authoring.new import CannotWrite, write_new
     from roleplay.content.schema import schema_filename
 
     if args.dir.exists() and not args.dir.is_dir():
         print(f"roleplay: --dir {args.dir} is a file, not a folder", file=sys.stderr)
+        return 1
+    if not _fits_the_content(args):
         return 1
     try:
         path = write_new(args.kind, args.id, args.dir, args.persona)
