@@ -80,7 +80,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _warn_about_env_dirs() -> None:
-    """Folders in ROLEPLAY_PATH that are not content folders: said on every run, then skipped."""
+    """Folders in ROLEPLAY_PATH that are not content folders: said on every run (they add nothing).
+
+    The content modules are imported only when the variable is set, so the UI's first screen
+    does not wait for them.
+    """
     if not os.environ.get("ROLEPLAY_PATH", "").strip():
         return
     from roleplay.content.library import env_dir_problems
@@ -105,6 +109,9 @@ def _reader_went_away() -> int:
     Python would try to flush stdout again at exit and fail once more, so stdout is pointed at
     the null device first (the pattern the Python docs give for SIGPIPE).
     """
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout without a file descriptor (replaced in-process)
+        pass
     return 1

@@ -140,10 +140,12 @@ def _check_times(turns: list[LogTurn]) -> None:
 
 
 def _kind(at: float | datetime) -> str:
+    """How a time was written, for messages."""
     return "an ISO time" if isinstance(at, datetime) else "seconds"
 
 
 def _at_text(at: float | datetime) -> str:
+    """A time as the log wrote it, for messages: ``5`` or ``2026-11-01T10:00:05+08:00``."""
     return at.isoformat() if isinstance(at, datetime) else f"{at:g}"
 
 

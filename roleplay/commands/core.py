@@ -402,6 +402,7 @@ def stdin_not_text() -> str:
 
 
 def _shown_input(file: str) -> str:
+    """``-`` named for people."""
     return "standard input" if file == "-" else file
 
 
