@@ -86,13 +86,13 @@ class PlainPlayer:
         opening = self.session.start()
         self.record(SessionRecorder.customer, opening)
         self.show_customer(opening)
+        asked_at = self.clock()  # the customer has spoken: the clock runs until a reply is sent
         while not self.session.ended:
-            asked_at = self.clock()
             line = self.read_line("你：" if self.timed else "")
             if line is None or line.strip() == "/quit":
                 break
             text = line.strip()
-            if not text:
+            if not text:  # an empty Enter sends nothing and does not restart the clock
                 continue
             latency = self.clock() - asked_at if self.timed else self.default_latency
             turn = self.session.reply(text, latency)
@@ -103,6 +103,7 @@ class PlainPlayer:
                 self.say(row)
             self.say("  " + meters(turn.state))
             self.show_customer(turn.customer)
+            asked_at = self.clock()
         report = self.session.report()
         self.record(SessionRecorder.finish, report)
         for row in report_lines(report, self.colour):

@@ -468,3 +468,18 @@ def test_grade_save_to_an_unusable_db_fails_clearly(tmp_path, capsys):
     assert main(["grade", str(path), "--save", "--db", str(blocker / "x.db")]) == 1
     err = capsys.readouterr().err
     assert err.startswith("roleplay: 无法打开记录数据库") and "Traceback" not in err
+
+
+def test_an_empty_enter_in_line_mode_does_not_restart_the_reply_clock(library):
+    """Pressing Enter on an empty line sends nothing, and the reply is still timed from the
+    customer's message."""
+    import io
+
+    scenario = library.scenario("air_fryer_fab")
+    session = Session(scenario, library.persona(scenario.persona), library.rubric("default"), seed=1)
+    moments = iter([100.0, 109.0] + [200.0] * 5)  # the customer asks at 100; the reply is sent at 109
+    lines = iter(["", SKILLED[0], None])  # an empty Enter first
+    player = PlainPlayer(session, io.StringIO(), lambda _: next(lines), timed=True, default_latency=8,
+                         colour=False, clock=lambda: next(moments))  # fmt: skip
+    player.run()
+    assert session.turns[0].latency_s == pytest.approx(9.0)
