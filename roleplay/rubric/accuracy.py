@@ -17,6 +17,7 @@ from roleplay.rubric.result import CriterionResult, Evidence
 
 NUMBER = r"(\d+(?:\.\d+)?)"
 PRICE = re.compile(NUMBER + r"\s*(?:元|块)|[¥￥]\s*" + NUMBER)
+DIGIT = re.compile(r"\d")
 
 
 class Accuracy(CriterionScorer[AccuracyCriterion]):
@@ -39,6 +40,8 @@ class Accuracy(CriterionScorer[AccuracyCriterion]):
         checked, wrong = 0, []
         prices = product.quotable_prices
         norm = reply.norm
+        if not DIGIT.search(norm):  # no number, no claim to check (most replies)
+            return checked, wrong
         for start, end in reply.clauses:
             clause = norm[start:end]
             if self.not_claims.search(clause):
