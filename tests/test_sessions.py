@@ -376,3 +376,18 @@ def test_an_unpaid_order_fails_the_payment_drill_but_the_rubric_default_keeps_it
     assert session.outcome == "unpaid" and report.score.failed_outcome == "unpaid" and not report.score.passed
     assert LIB.scenario("skincare_cart_recall").fail_outcomes == ["lost", "unpaid"]
     assert "unpaid" not in LIB.rubric("default").fail_outcomes
+
+
+def test_a_customer_kept_waiting_asks_once_and_does_not_repeat_it_on_the_reply() -> None:
+    scenario = LIB.scenario("air_fryer_fab")
+    session = Session(scenario, LIB.persona(scenario.persona), LIB.rubric("default"), seed=3)
+    session.start()
+    hard_limit = LIB.rubric("default").criteria.latency.hard_limit_s
+    assert session.nudge(hard_limit - 1) == []
+    nudge = session.nudge(hard_limit + 1)
+    assert len(nudge) == 1 and nudge[0].text in LIB.persona("decisive").phrasebook["slow_reply"]
+    assert session.nudge(hard_limit + 20) == []  # once per round
+    turn = session.reply(SKILLED["air_fryer_fab"][0][0], hard_limit + 25)
+    assert "too_slow" in turn.score.events and turn.answered[-1] == nudge[0]  # the reply answers it too
+    slow_lines = set(LIB.persona("decisive").phrasebook["slow_reply"])
+    assert not slow_lines & {m.text for m in turn.customer}  # no second 人呢？

@@ -402,3 +402,25 @@ async def test_an_interrupted_session_without_replies_opens_from_the_history(tmp
         assert "没有回复可复盘" in texts(report)
         keys = {b.binding.description for b in report.active_bindings.values()}
         assert "返回记录" in keys and "返回首页" not in keys and "再练一次" not in keys
+
+
+async def test_the_customer_asks_where_you_are_when_kept_waiting(tmp_path):
+    clock = FakeClock()
+    app = make_app(tmp_path, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_scenario(pilot, "air_fryer_fab")
+        chat = app.screen
+        before = len(chat.query(".bubble.customer"))
+        clock.advance(29)
+        chat._tick()
+        await settle(pilot)
+        assert len(chat.query(".bubble.customer")) == before
+        clock.advance(2)  # past the 30 s limit
+        chat._tick()
+        await settle(pilot)
+        bubbles = chat.query(".bubble.customer")
+        assert len(bubbles) == before + 1
+        assert any(line in str(bubbles.last().render()) for line in chat.session.persona.phrasebook["slow_reply"])
+        chat._tick()
+        await settle(pilot)
+        assert len(chat.query(".bubble.customer")) == before + 1  # once

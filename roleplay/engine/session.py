@@ -111,6 +111,7 @@ class Session:
         self.outcome: str | None = None
         self.ended = False
         self._last_customer: list[Message] = []
+        self._round_situations: set[str] = set()  # phrasebook situations said since the last reply
 
     # -- public API ------------------------------------------------------------------------------
 
@@ -124,6 +125,20 @@ class Session:
             raise RuntimeError("session already started")
         self._last_customer = self._enter(self.scenario.start)
         return self._last_customer
+
+    def nudge(self, waited_s: float) -> list[Message]:
+        """The trainee has kept the customer waiting ``waited_s`` seconds since their message.
+
+        Past the rubric's hard limit the customer asks where the agent went (a ``slow_reply``
+        line), once per round; the reply is still scored for its whole latency, and the
+        customer does not say the same complaint again when it comes.
+        """
+        hard_limit = self.rubric.criteria.latency.hard_limit_s
+        if self.ended or not self.transcript or waited_s < hard_limit or "slow_reply" in self._round_situations:
+            return []
+        said = self._say(["@slow_reply"])
+        self._last_customer = [*self._last_customer, *said]
+        return said
 
     def reply(self, text: str, latency_s: float) -> Turn:
         """Feed one trainee reply with the seconds it took; get the rubric result and what follows."""
@@ -144,7 +159,8 @@ class Session:
             prior_pushes=[pushed(t.score) for t in self.turns],
         )
         score = self.scorer.score_reply(ctx)
-        said = self._react(score)
+        already_said, self._round_situations = self._round_situations, set()
+        said = self._react(score, already_said)
         intent = None
         if self.state.patience <= 0:
             said += self._leave()
@@ -193,8 +209,9 @@ class Session:
 
     # -- the customer's behaviour ----------------------------------------------------------------
 
-    def _react(self, score: ReplyScore) -> list[Message]:
-        """Apply the persona's reactions to the rubric events; at most one reaction line per reply."""
+    def _react(self, score: ReplyScore, already_said: set[str]) -> list[Message]:
+        """Apply the persona's reactions to the rubric events; at most one reaction line per reply,
+        and not a complaint the customer made while waiting for it (人呢？ twice)."""
         techniques = set(score.results["closing"].detail.get("techniques", []))
         said: list[Message] = []
         for reaction in self.persona.reactions:
@@ -203,7 +220,8 @@ class Session:
             if reaction.technique and reaction.technique not in techniques:
                 continue
             self.state.apply(reaction.effects)
-            if reaction.say and not said and self.rng.random() < reaction.chance:
+            repeated = reaction.say in already_said
+            if reaction.say and not said and not repeated and self.rng.random() < reaction.chance:
                 said.extend(self._say([f"@{reaction.say}"]))
         return said
 
@@ -289,6 +307,7 @@ class Session:
                 options = self.persona.phrasebook.get(text[1:])  # type: ignore[call-overload]
                 if not options:
                     continue
+                self._round_situations.add(text[1:])
                 text = self.rng.choice(options)
             text = text.replace("{product}", product.name).replace("{price}", f"{product.price:g}")
             message = Message("customer", text, round(1.0 + len(text) * 60 / cpm, 1))

@@ -240,7 +240,12 @@ class ChatScreen(Screen):
     def _tick(self) -> None:
         clock = self.app.options.clock()
         if self.last_customer_at is not None and not self.session.ended:
-            self.query_one(ReplyTimer).seconds = clock - self.last_customer_at
+            waited = clock - self.last_customer_at
+            self.query_one(ReplyTimer).seconds = waited
+            if not self.delivering and not self.closing:
+                nudge = self.session.nudge(waited)  # 人呢？ past the hard limit, once per round
+                if nudge:
+                    self.deliver(nudge)
         if self.time_limit_s:
             left = max(0, int(self.time_limit_s - (clock - self.started_at)))
             countdown = self.query_one("#countdown", Static)
