@@ -185,6 +185,11 @@ class FabCriterion(Criterion):
     """FAB话术: Feature, Advantage and Benefit parts of a pitch, found with cue words."""
 
     feature: Lexicon = Field(description="Cues for F (objective properties, specs, technology).")
+    feature_weak: Lexicon = Field(
+        default_factory=Lexicon,
+        description="Generic feature words (采用, 技术, 材质…) that count as F only in a clause that "
+        "also names a concrete feature: 这款采用的技术更好 names none.",
+    )
     advantage: Lexicon = Field(description="Strong cues for A (what the feature does).")
     advantage_weak: Lexicon = Field(
         default_factory=Lexicon, description="Comparative cues that count as A only after an F."

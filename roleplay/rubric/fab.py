@@ -23,6 +23,7 @@ class Fab(CriterionScorer[FabCriterion]):
     def __init__(self, config: FabCriterion) -> None:
         super().__init__(config)
         self.feature = matcher(config.feature)
+        self.feature_weak = matcher(config.feature_weak)
         self.advantage = matcher(config.advantage)
         self.advantage_weak = matcher(config.advantage_weak)
         self.benefit = matcher(config.benefit)
@@ -62,6 +63,10 @@ class Fab(CriterionScorer[FabCriterion]):
         features += from_card.get("F", [])
         advantages += from_card.get("A", [])
         features = reply.plausible(features)
+        if features:  # generic words (采用, 技术) join a concrete feature in its clause
+            named = {reply.clause_of(h.start) for h in features}
+            weak = reply.plausible(self.feature_weak.find(norm))
+            features += [h for h in weak if reply.clause_of(h.start) in named]
         advantages = reply.plausible(advantages)
         if features:
             first_feature = min(h.start for h in features)
