@@ -15,7 +15,8 @@ from roleplay.rubric.context import ReplyContext
 from roleplay.rubric.result import CriterionResult, Evidence
 from roleplay.text.match import PUNCTUATION, FuzzyPhrases, Hit, PhraseMatcher, drop_overlaps, squeeze
 
-_BARE = str.maketrans("", "", PUNCTUATION)
+#: Spaces and punctuation, removed to judge a reply's bare words (a regex: faster than translate).
+_BREAKS = re.compile(f"[{re.escape(PUNCTUATION)}]+")
 #: Whole-reply patterns (a lone 嗯) are only tried on replies this short.
 WHOLE_REPLY_MAX = 12
 
@@ -86,7 +87,7 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         """A reply that is nothing but a lone 嗯 (punctuation aside)."""
         if len(norm) > WHOLE_REPLY_MAX or not norm.strip():
             return []
-        bare, stripped = norm.translate(_BARE), norm.strip()
+        bare, stripped = _BREAKS.sub("", norm), norm.strip()
         return [
             (category.name, Hit(0, len(norm), norm, "whole reply"))
             for category in self.whole
@@ -95,7 +96,7 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
 
     def _add_broken_up(self, norm: str, seen: set[str], by_category: dict[str, list[Hit]]) -> None:
         """Phrases a space or punctuation breaks up (爱买 不买), mapped back onto ``norm``."""
-        bare = norm.translate(_BARE)
+        bare = _BREAKS.sub("", norm)
         if bare == norm or not ({h.text for h in self.any_phrase.find(bare)} - seen):
             return
         squeezed, offsets = squeeze(norm)
