@@ -38,7 +38,7 @@ class BrailleCanvas:
 
 def radar_text(axes: list[tuple[str, float | None]], width: int = 44, height: int = 15) -> Text:
     """The chart as Rich text: grid rings dim, the trainee's polygon bold green, labels around."""
-    label_room = max((cell_width(label) for label, _ in axes), default=0) + 1
+    label_room = max((cell_width(f"{label} 100") for label, _ in axes), default=0) + 2
     chart_w = max(10, width - 2 * label_room)
     centre_x, centre_y = chart_w, height * 2  # in dots
     radius = min(chart_w * 2, height * 4) / 2 - 2
@@ -82,7 +82,8 @@ def _place(lines: list[list[tuple[str, str]]], text: str, x: float, y: float, di
     """Write a label next to an axis end: left of it on the left side, right of it on the right."""
     row = min(len(lines) - 1, max(0, round(y)))
     span = cell_width(text)
-    start = round(x) - span if direction < -0.3 else round(x) - span // 2 if abs(direction) <= 0.3 else round(x)
+    # One blank cell between a side label and the plot, so 礼貌问候 100 never runs into the dots.
+    start = round(x) - span - 1 if direction < -0.3 else round(x) - span // 2 if abs(direction) <= 0.3 else round(x) + 1
     start = min(max(0, start), len(lines[row]) - span)
     column = start
     for char in text:
