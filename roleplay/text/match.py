@@ -42,10 +42,10 @@ class PhraseMatcher:
     """
 
     def __init__(self, phrases: Iterable[str] = (), patterns: Iterable[str] = ()) -> None:
-        self.phrases = sorted({normalize(p) for p in phrases if p}, key=len, reverse=True)
+        trie = trie_pattern(phrases)
         alternatives = [f"(?:{p})" for p in patterns]
-        if self.phrases:
-            alternatives.insert(0, trie_pattern(self.phrases))
+        if trie:
+            alternatives.insert(0, trie)
         self._regex = re.compile("|".join(alternatives)) if alternatives else None
 
     def __bool__(self) -> bool:
@@ -70,11 +70,9 @@ class TaggedPhrases:
     """Several lists of literal phrases found in one scan, each hit tagged with its list."""
 
     def __init__(self, lists: dict[str, Iterable[str]]) -> None:
-        self.tags = [tag for tag, phrases in lists.items() if any(phrases)]
-        groups = [
-            f"(?P<t{i}>{trie_pattern(sorted({normalize(p) for p in lists[tag] if p}, key=len, reverse=True))})"
-            for i, tag in enumerate(self.tags)
-        ]
+        tries = {tag: trie_pattern(phrases) for tag, phrases in lists.items()}
+        self.tags = [tag for tag, trie in tries.items() if trie]
+        groups = [f"(?P<t{i}>{tries[tag]})" for i, tag in enumerate(self.tags)]
         self._regex = re.compile("|".join(groups)) if groups else None
 
     def find(self, norm: str) -> dict[str, list[Hit]]:
@@ -92,9 +90,10 @@ def trie_pattern(phrases: Iterable[str]) -> str:
     Python's re tries a flat alternation phrase by phrase at every position; a trie tries one
     branch per character, which makes scanning a reply with hundreds of phrases several times
     faster. A longer continuation is tried before a phrase ends, so the longest phrase wins.
+    Phrases are normalised like replies; no phrases give an empty pattern.
     """
     trie: dict = {}
-    for phrase in phrases:
+    for phrase in {normalize(p) for p in phrases if p}:
         node = trie
         for char in phrase:
             node = node.setdefault(char, {})
