@@ -10,10 +10,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from roleplay import __version__
-from roleplay.commands import authoring, core, records
+from roleplay.commands import authoring, core, evaluate, records
 
 #: Command groups, each contributing sub-commands through ``register(commands, common)``.
-COMMAND_GROUPS = (core, records, authoring)
+COMMAND_GROUPS = (core, records, evaluate, authoring)
 
 
 def build_parser() -> argparse.ArgumentParser:

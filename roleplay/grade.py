@@ -18,14 +18,13 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from roleplay.content.library import Library
-from roleplay.content.loader import dotted
+from roleplay.content.jsonl import LineError, read_jsonl
 from roleplay.content.models import Product, Rubric
 from roleplay.rubric.closing import pushed
 from roleplay.rubric.result import ReplyScore
@@ -149,39 +148,9 @@ def _at_text(at: float | datetime) -> str:
     return at.isoformat() if isinstance(at, datetime) else f"{at:g}"
 
 
-@dataclass(frozen=True, slots=True)
-class LineError:
-    line: int
-    message: str
-
-
 def read_transcripts(text: str) -> Iterator[tuple[int, Transcript | LineError]]:
     """Parse JSON Lines; a bad line yields a LineError and the rest are still read."""
-    # Split on "\n" only: str.splitlines() would also split inside a JSON string holding U+2028.
-    for number, raw in enumerate(text.split("\n"), start=1):
-        if raw.strip():
-            yield number, _transcript(number, raw)
-
-
-def _transcript(number: int, raw: str) -> Transcript | LineError:
-    """One line as a transcript, or what is wrong with it."""
-    try:
-        return Transcript.model_validate(json.loads(raw))
-    except json.JSONDecodeError as exc:
-        return LineError(number, f"not valid JSON: {exc.msg} at column {exc.colno}")
-    except ValidationError as exc:
-        return LineError(number, "; ".join(_described(e) for e in exc.errors(include_url=False)))
-    except RecursionError:
-        return LineError(number, "nested too deeply to read: a transcript is an object with a list of turns")
-    except ValueError as exc:  # an integer of thousands of digits, which Python refuses to read
-        return LineError(number, f"not valid JSON: {str(exc).split(':')[0]}")
-
-
-def _described(error: Any) -> str:
-    """``turns[1].at: what is wrong`` (the place first, as in content errors)."""
-    message = str(error["msg"]).removeprefix("Value error, ")
-    where = dotted(error["loc"])
-    return f"{where}: {message}" if where else message
+    return read_jsonl(text, Transcript, "a transcript is an object with a list of turns")
 
 
 def _seconds(turns: list[LogTurn]) -> list[float | None]:

@@ -18,6 +18,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
+from roleplay.content.labels import LabelledReply
 from roleplay.content.loader import FOLDERS, MODELS, Kind
 
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
@@ -27,7 +30,11 @@ REGENERATE = "roleplay schema --out schemas --reference docs/reference.md"
 FOLDER: dict[Kind, str] = {kind: folder for folder, kind in FOLDERS.items()}
 
 
-def schema_filename(kind: Kind) -> str:
+#: JSON Lines record formats read by commands (not content files): a schema each, for other tools.
+RECORD_FORMATS: dict[str, type[BaseModel]] = {"labelled_reply": LabelledReply}
+
+
+def schema_filename(kind: str) -> str:
     return f"{kind}.schema.json"
 
 
@@ -38,7 +45,12 @@ def modeline(kind: Kind) -> str:
 
 def json_schema(kind: Kind) -> dict[str, Any]:
     """The draft-07 JSON Schema of one kind of content file."""
-    schema = MODELS[kind].model_json_schema(ref_template="#/definitions/{model}")
+    return model_schema(MODELS[kind])
+
+
+def model_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """The draft-07 JSON Schema of a pydantic model."""
+    schema = model.model_json_schema(ref_template="#/definitions/{model}")
     converted = _draft07(schema)
     definitions = converted.pop("$defs", None)
     out: dict[str, Any] = {"$schema": DRAFT_07, **converted}
@@ -64,10 +76,9 @@ def _draft07(node: Any) -> Any:
 
 def schema_texts() -> dict[str, str]:
     """File name → pretty JSON text of every kind's schema, as committed under ``schemas/``."""
-    return {
-        schema_filename(kind): json.dumps(json_schema(kind), ensure_ascii=False, indent=2) + "\n"
-        for kind in MODELS
-    }
+    schemas = {schema_filename(kind): json_schema(kind) for kind in MODELS}
+    schemas.update({schema_filename(name): model_schema(model) for name, model in RECORD_FORMATS.items()})
+    return {name: json.dumps(schema, ensure_ascii=False, indent=2) + "\n" for name, schema in schemas.items()}
 
 
 def write_files(texts: dict[str, str], folder: Path) -> list[Path]:

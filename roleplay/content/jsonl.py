@@ -1,0 +1,56 @@
+"""Read JSON Lines files of records (chat logs, labelled replies) against a pydantic model.
+
+A bad line is reported with its number and what is wrong, and the other lines are still read:
+one typo must not cost an instructor the rest of a day's logs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from roleplay.content.loader import dotted
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True, slots=True)
+class LineError:
+    """What is wrong with one line of a JSON Lines file (``file:line: message`` when shown)."""
+
+    line: int
+    message: str
+
+
+def read_jsonl(text: str, model: type[M], shape: str) -> Iterator[tuple[int, M | LineError]]:
+    """Each non-blank line as ``model``, or a LineError; ``shape`` says what a line should be.
+
+    Split on "\\n" only: str.splitlines() would also split inside a JSON string holding U+2028.
+    """
+    for number, raw in enumerate(text.split("\n"), start=1):
+        if raw.strip():
+            yield number, _record(number, raw, model, shape)
+
+
+def _record(number: int, raw: str, model: type[M], shape: str) -> M | LineError:
+    try:
+        return model.model_validate(json.loads(raw))
+    except json.JSONDecodeError as exc:
+        return LineError(number, f"not valid JSON: {exc.msg} at column {exc.colno}")
+    except ValidationError as exc:
+        return LineError(number, "; ".join(described(e) for e in exc.errors(include_url=False)))
+    except RecursionError:
+        return LineError(number, f"nested too deeply to read: {shape}")
+    except ValueError as exc:  # an integer of thousands of digits, which Python refuses to read
+        return LineError(number, f"not valid JSON: {str(exc).split(':')[0]}")
+
+
+def described(error: Any) -> str:
+    """``turns[1].at: what is wrong`` (the place first, as in content errors)."""
+    message = str(error["msg"]).removeprefix("Value error, ")
+    where = dotted(error["loc"])
+    return f"{where}: {message}" if where else message

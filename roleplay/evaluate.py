@@ -1,0 +1,241 @@
+"""How far the rubric agrees with a person's labels: precision, recall, F1 and agreement.
+
+QA teams calibrate a scoring tool against human raters before they trust it on their own shop's
+replies; ``roleplay eval`` does that for the rubric's three judgements that a person can label
+(docs/labelling.md): the 服务禁语 category, the closing techniques and the FAB parts.
+
+Each criterion is counted over labels: a reply labelled ``impatience`` and found ``impatience``
+and ``denial`` is one true positive and one false positive. ``fab`` is "F, A and B all present"
+(a full pitch); ``F``, ``A`` and ``B`` are each part alone. Agreement is the share of replies on
+which the rubric's labels equal the person's exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from roleplay.content.jsonl import LineError, read_jsonl
+from roleplay.content.labels import LabelledReply
+from roleplay.content.library import Library
+from roleplay.content.models import Rubric
+from roleplay.rubric.result import ReplyScore
+from roleplay.rubric.scorer import Scorer, scorer_for
+
+#: The criteria reported, in order: name → what a label of it is.
+CRITERIA = ("forbidden", "closing", "fab", "F", "A", "B")
+#: The label that stands for a full pitch under ``fab``.
+FULL_PITCH = "FAB"
+
+
+@dataclass(slots=True)
+class Tally:
+    """Counts of one criterion over the replies, and the figures computed from them."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    agree: int = 0
+    replies: int = 0
+
+    def add(self, expected: frozenset[str], found: frozenset[str]) -> None:
+        self.tp += len(expected & found)
+        self.fp += len(found - expected)
+        self.fn += len(expected - found)
+        self.agree += expected == found
+        self.replies += 1
+
+    @property
+    def precision(self) -> float | None:
+        """Of the labels the rubric gave, the share the person gave too (None: it gave none)."""
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+
+    @property
+    def recall(self) -> float | None:
+        """Of the person's labels, the share the rubric found (None: the person gave none)."""
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
+
+    @property
+    def f1(self) -> float | None:
+        """The harmonic mean of precision and recall; 1.0 when neither side gave any label."""
+        if not self.tp + self.fp + self.fn:
+            return 1.0 if self.replies else None
+        return 2 * self.tp / (2 * self.tp + self.fp + self.fn)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "precision": _rounded(self.precision),
+            "recall": _rounded(self.recall),
+            "f1": _rounded(self.f1),
+            "agreement": _rounded(self.agree / self.replies if self.replies else None),
+            "support": self.tp + self.fn,
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+        }
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+Labels = dict[str, frozenset[str]]
+
+
+def expected_labels(row: LabelledReply) -> Labels:
+    """A person's labels, per criterion."""
+    return _labels(row.fab, [row.forbidden] if row.forbidden else [], row.closing)
+
+
+def found_labels(score: ReplyScore) -> Labels:
+    """The rubric's labels of a scored reply, per criterion."""
+    results = score.results
+    return _labels(
+        results["fab"].detail.get("components", []),
+        [hit["category"] for hit in results["forbidden"].detail.get("hits", [])],
+        results["closing"].detail.get("techniques", []),
+    )
+
+
+def _labels(fab: Iterable[str], forbidden: Iterable[str], closing: Iterable[str]) -> Labels:
+    parts = frozenset(fab)
+    labels = {
+        "forbidden": frozenset(forbidden),
+        "closing": frozenset(closing),
+        "fab": frozenset([FULL_PITCH]) if parts >= set("FAB") else frozenset(),
+    }
+    labels.update({part: parts & {part} for part in "FAB"})
+    return labels
+
+
+@dataclass(slots=True)
+class Evaluation:
+    """The figures per criterion and per label, and every reply the rubric judged differently."""
+
+    rubric: Rubric
+    tallies: dict[str, Tally] = field(default_factory=lambda: {name: Tally() for name in CRITERIA})
+    #: Per label of ``forbidden`` and ``closing``: a category or technique id → its tally.
+    by_label: dict[str, dict[str, Tally]] = field(default_factory=lambda: {"forbidden": {}, "closing": {}})
+    disagreements: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[LineError] = field(default_factory=list)
+
+    @property
+    def replies(self) -> int:
+        return self.tallies["fab"].replies
+
+    def add(self, line: int, row: LabelledReply, score: ReplyScore) -> None:
+        expected, found = expected_labels(row), found_labels(score)
+        for name in CRITERIA:
+            self.tallies[name].add(expected[name], found[name])
+        for name, tallies in self.by_label.items():
+            for label in expected[name] | found[name]:
+                tallies.setdefault(label, Tally())
+            for label, tally in tallies.items():
+                tally.add(expected[name] & {label}, found[name] & {label})
+        differs = [name for name in ("forbidden", "closing") if expected[name] != found[name]]
+        if any(expected[part] != found[part] for part in "FAB"):
+            differs.insert(0, "fab")
+        if differs:
+            self.disagreements.append(_disagreement(line, row, score, expected, found, differs))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON of ``roleplay eval --format json``."""
+        out: dict[str, Any] = {
+            "rubric": {"id": self.rubric.id, "version": self.rubric.version},
+            "replies": self.replies,
+        }
+        out.update({name: tally.to_dict() for name, tally in self.tallies.items()})
+        out["labels"] = {
+            name: {label: tallies[label].to_dict() for label in sorted(tallies)}
+            for name, tallies in self.by_label.items()
+        }
+        out["disagreements"] = self.disagreements
+        return out
+
+    def below(self, min_f1: float) -> list[str]:
+        """The criteria whose F1 is under ``min_f1``."""
+        return [name for name, tally in self.tallies.items() if tally.f1 is not None and tally.f1 < min_f1]
+
+
+def _disagreement(
+    line: int, row: LabelledReply, score: ReplyScore, expected: Labels, found: Labels, differs: list[str]
+) -> dict[str, Any]:
+    """One reply judged differently: both sets of labels and the evidence the rubric used."""
+    evidence = [
+        {"criterion": name, "span": [e.start, e.end], "text": e.text, "label": e.label}
+        for name in ("fab", "forbidden", "closing")
+        for e in score.results[name].evidence
+    ]
+    return {
+        "id": row.id,
+        "line": line,
+        "text": row.text,
+        "customer": row.customer,
+        "criteria": differs,
+        "expected": _shown(expected),
+        "found": _shown(found),
+        "evidence": evidence,
+    }
+
+
+def _shown(labels: Labels) -> dict[str, Any]:
+    """Labels in the input file's own shape: ``fab`` a list of parts, ``forbidden`` one id or null."""
+    forbidden = sorted(labels["forbidden"])
+    return {
+        "fab": [part for part in "FAB" if labels[part]],
+        "forbidden": forbidden[0] if len(forbidden) == 1 else (forbidden or None),
+        "closing": sorted(labels["closing"]),
+    }
+
+
+def read_labelled(text: str) -> Iterator[tuple[int, LabelledReply | LineError]]:
+    """The labelled replies of a JSON Lines text; a bad line is a LineError."""
+    return read_jsonl(text, LabelledReply, 'a labelled reply is one object: {"id", "text", "fab", "forbidden", "closing"}')
+
+
+def evaluate(text: str, library: Library, rubric_id: str | None = None) -> Evaluation:
+    """Score every labelled reply of ``text`` and compare; bad lines are collected, not fatal."""
+    rubric = library.rubric(rubric_id or "default")
+    scorer = scorer_for(rubric)
+    evaluation = Evaluation(rubric)
+    seen: dict[str | int, int] = {}
+    for number, row in read_labelled(text):
+        if isinstance(row, LabelledReply):
+            problem = _unknown_labels(row, rubric) or _duplicate(row, number, seen)
+            row = LineError(number, problem) if problem else row
+        if isinstance(row, LineError):
+            evaluation.errors.append(row)
+            continue
+        try:
+            score = _score(scorer, row, library)
+        except LookupError as exc:  # an unknown scenario
+            evaluation.errors.append(LineError(number, str(exc.args[0])))
+            continue
+        evaluation.add(number, row, score)
+    return evaluation
+
+
+def _score(scorer: Scorer, row: LabelledReply, library: Library) -> ReplyScore:
+    """The rubric's judgement of one reply, with its scenario's card and the shopper's message."""
+    product = library.scenario(row.scenario).product if row.scenario else None
+    return scorer.score_text(row.text, index=1, customer_text=row.customer, product=product)
+
+
+def _unknown_labels(row: LabelledReply, rubric: Rubric) -> str | None:
+    """What is wrong with labels the rubric does not have (a typo would count as a miss forever)."""
+    categories = rubric.criteria.forbidden.categories
+    techniques = rubric.criteria.closing.techniques
+    if row.forbidden is not None and row.forbidden not in categories:
+        return f"forbidden: unknown category {row.forbidden!r}; the rubric has {', '.join(categories)}"
+    unknown = [t for t in row.closing if t not in techniques]
+    if unknown:
+        return f"closing: unknown technique {unknown[0]!r}; the rubric has {', '.join(techniques)}"
+    return None
+
+
+def _duplicate(row: LabelledReply, number: int, seen: dict[str | int, int]) -> str | None:
+    if row.id in seen:
+        return f"id {row.id!r} is used again (first on line {seen[row.id]}): give every reply its own id"
+    seen[row.id] = number
+    return None

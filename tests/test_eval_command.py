@@ -1,0 +1,124 @@
+"""`roleplay eval`: figures per criterion, disagreements with evidence, bad lines, --min-f1."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from roleplay.cli import main
+
+GOOD_PITCH = {
+    "id": "p1",
+    "text": "这件衬衣是纯棉面料的,吸汗又透气,您夏天穿起来会格外清爽舒服。",
+    "fab": ["F", "A", "B"],
+    "forbidden": None,
+    "closing": [],
+}
+RUDE = {"id": "r1", "text": "爱买不买。", "fab": [], "forbidden": "contempt", "closing": []}
+#: Labelled as a close that the reply does not make: the rubric must disagree on closing only.
+MISLABELLED = {"id": "m1", "text": "您好,请问有什么可以帮您?", "fab": [], "forbidden": None, "closing": ["urgency"]}
+
+
+def run_eval(tmp_path, capsys, rows, *extra):
+    path = tmp_path / "labelled.jsonl"
+    lines = [r if isinstance(r, str) else json.dumps(r, ensure_ascii=False) for r in rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code = main(["eval", str(path), *extra])
+    out, err = capsys.readouterr()
+    return code, out, err, path
+
+
+def test_json_figures_per_criterion(tmp_path, capsys):
+    code, out, err, _ = run_eval(tmp_path, capsys, [GOOD_PITCH, RUDE, MISLABELLED], "--format", "json")
+    assert code == 0 and err == ""
+    report = json.loads(out)
+    assert report["replies"] == 3
+    for name in ("forbidden", "closing", "fab", "F", "A", "B"):
+        assert {"precision", "recall", "f1", "agreement"} <= set(report[name])
+    assert report["forbidden"] == {**report["forbidden"], "precision": 1.0, "recall": 1.0, "f1": 1.0, "support": 1}
+    # The one technique labelled was not found: recall 0, no false alarm, precision undefined.
+    closing = report["closing"]
+    assert (closing["recall"], closing["fn"], closing["fp"], closing["precision"]) == (0.0, 1, 0, None)
+    assert closing["agreement"] == pytest.approx(2 / 3, abs=1e-4)
+    assert report["fab"]["f1"] == 1.0 and report["F"]["support"] == 1
+    assert report["labels"]["closing"]["urgency"]["recall"] == 0.0
+
+
+def test_disagreements_name_both_labels_and_the_evidence(tmp_path, capsys):
+    wrong_fab = {**GOOD_PITCH, "id": "w1", "fab": ["F"]}
+    code, out, _, _ = run_eval(tmp_path, capsys, [wrong_fab, MISLABELLED], "--format", "json")
+    assert code == 0
+    items = {d["id"]: d for d in json.loads(out)["disagreements"]}
+    assert items["m1"]["criteria"] == ["closing"] and items["m1"]["line"] == 2
+    assert items["m1"]["expected"]["closing"] == ["urgency"] and items["m1"]["found"]["closing"] == []
+    assert items["w1"]["criteria"] == ["fab"] and items["w1"]["found"]["fab"] == ["F", "A", "B"]
+    for ev in items["w1"]["evidence"]:
+        start, end = ev["span"]
+        assert wrong_fab["text"][start:end] == ev["text"] and ev["criterion"] == "fab"
+
+
+def test_table_lists_figures_then_disagreements(tmp_path, capsys):
+    code, out, _, _ = run_eval(tmp_path, capsys, [GOOD_PITCH, RUDE, MISLABELLED])
+    assert code == 0
+    assert "3 labelled replies" in out
+    lines = out.splitlines()
+    forbidden = next(line for line in lines if line.startswith("服务禁语"))
+    assert forbidden.split()[2:5] == ["1.000", "1.000", "1.000"]
+    assert "m1 (line 3)" in out and "closing: expected urgency, found none" in out
+    code, quiet, _, _ = run_eval(tmp_path, capsys, [GOOD_PITCH, MISLABELLED], "--quiet")
+    assert "disagreements" not in quiet
+
+
+def test_min_f1_fails_the_run_below_it(tmp_path, capsys):
+    code, _, err, _ = run_eval(tmp_path, capsys, [GOOD_PITCH, RUDE, MISLABELLED], "--min-f1", "0.9")
+    assert code == 1 and "F1 below 0.9: closing" in err
+    code, _, _, _ = run_eval(tmp_path, capsys, [GOOD_PITCH, RUDE], "--min-f1", "0.9")
+    assert code == 0
+
+
+def test_bad_lines_are_located_and_the_rest_counted(tmp_path, capsys):
+    rows = [
+        GOOD_PITCH,
+        "{not json",
+        {**RUDE, "fab": ["B", "F"]},
+        {**RUDE, "id": "r2", "forbidden": "rude"},
+        {**RUDE, "id": "r3", "closing": ["hard_sell"]},
+        {**RUDE, "id": "p1"},
+        {**RUDE, "id": "r4", "scenario": "no_such_scenario"},
+        {"id": "x", "text": "嗯"},
+        RUDE,
+    ]
+    code, out, err, path = run_eval(tmp_path, capsys, rows, "--format", "json")
+    assert code == 1
+    assert json.loads(out)["replies"] == 2
+    messages = err.splitlines()
+    assert messages[0].startswith(f"{path}:2: not valid JSON")
+    assert messages[1].startswith(f"{path}:3: fab: list each of")
+    assert messages[2] == f"{path}:4: forbidden: unknown category 'rude'; the rubric has " + ", ".join(
+        ["contempt", "impatience", "denial", "confrontation", "curt", "absolute_claim"]
+    )
+    assert messages[3].startswith(f"{path}:5: closing: unknown technique 'hard_sell'")
+    assert messages[4] == f"{path}:6: id 'p1' is used again (first on line 1): give every reply its own id"
+    assert messages[5].startswith(f"{path}:7: ") and "no_such_scenario" in messages[5]
+    assert messages[6].startswith(f"{path}:8: fab: Field required")
+    assert messages[-1] == "7 line(s) could not be read; 2 evaluated"
+
+
+def test_empty_file_is_an_error(tmp_path, capsys):
+    code, _, err, path = run_eval(tmp_path, capsys, [])
+    assert code == 1 and "has no labelled replies" in err
+
+
+def test_control_characters_do_not_reach_the_terminal(tmp_path, capsys):
+    row = {**MISLABELLED, "text": "您好\x1b[2J,请问有什么可以帮您?"}
+    code, out, _, _ = run_eval(tmp_path, capsys, [row])
+    assert "\x1b" not in out and "\\x1b[2J" in out
+
+
+def test_scenario_card_is_used(tmp_path, capsys):
+    """With its scenario, a reply in the card's own words is judged with the card."""
+    row = {"id": "c1", "scenario": "air_fryer_fab", "text": "有可视窗口,不开锅也能看到火候,新手也不会炸糊。",
+           "fab": ["F", "A", "B"], "forbidden": None, "closing": []}
+    code, out, _, _ = run_eval(tmp_path, capsys, [row], "--format", "json")
+    assert json.loads(out)["fab"]["f1"] == 1.0
