@@ -88,12 +88,17 @@ def expected_labels(row: LabelledReply) -> Labels:
     return _labels(row.fab, [row.forbidden] if row.forbidden else [], row.closing)
 
 
-def found_labels(score: ReplyScore) -> Labels:
-    """The rubric's labels of a scored reply, per criterion."""
+def found_labels(score: ReplyScore, categories: list[str]) -> Labels:
+    """The rubric's labels of a scored reply, per criterion.
+
+    A reply has one 服务禁语 label, as people label it: the first of its categories in the
+    rubric's order (worst first: a contemptuous reply that also denies is contempt).
+    """
     results = score.results
+    found = {hit["category"] for hit in results["forbidden"].detail.get("hits", [])}
     return _labels(
         results["fab"].detail.get("components", []),
-        [hit["category"] for hit in results["forbidden"].detail.get("hits", [])],
+        [c for c in categories if c in found][:1],
         results["closing"].detail.get("techniques", []),
     )
 
@@ -125,7 +130,7 @@ class Evaluation:
         return self.tallies["fab"].replies
 
     def add(self, line: int, row: LabelledReply, score: ReplyScore) -> None:
-        expected, found = expected_labels(row), found_labels(score)
+        expected, found = expected_labels(row), found_labels(score, list(self.rubric.criteria.forbidden.categories))
         for name in CRITERIA:
             self.tallies[name].add(expected[name], found[name])
         for name, tallies in self.by_label.items():

@@ -157,10 +157,21 @@ class Persona(Strict):
 
 
 class Lexicon(Strict):
-    """A word list: literal phrases (normalised before matching) and regular expressions."""
+    """A word list: literal phrases (normalised before matching) and regular expressions.
+
+    ``except`` names look-alikes: a hit that overlaps one of them is no hit (除了 is not the
+    除X of 除螨, 性价比高 is praise, not an advantage).
+    """
+
+    model_config = ConfigDict(populate_by_name=True)
 
     phrases: list[str] = Field(default_factory=list, description="Literal phrases.")
     patterns: list[str] = Field(default_factory=list, description="Python regular expressions.")
+    exceptions: list[str] = Field(
+        default_factory=list,
+        alias="except",
+        description="Look-alike words: a hit overlapping one of these does not count (除了 for the pattern 除X).",
+    )
 
     @field_validator("patterns")
     @classmethod
@@ -190,15 +201,34 @@ class FabCriterion(Criterion):
         description="Generic feature words (采用, 技术, 材质…) that count as F only in a clause that "
         "also names a concrete feature: 这款采用的技术更好 names none.",
     )
-    advantage: Lexicon = Field(description="Strong cues for A (what the feature does).")
+    units: list[str] = Field(
+        default_factory=list,
+        description="Units of measure: a number with one of these (2000瓦, 35分贝, 5000mah, 1.5kg) is F.",
+    )
+    advantage: Lexicon = Field(
+        description="Cues for A, found on their own: what a feature does or how it beats others "
+        "(word-formations 耐X/防X/抗X, 能/可以 + a verb, 不易 + a problem, 比…更, N倍, 续航长)."
+    )
     advantage_weak: Lexicon = Field(
         default_factory=Lexicon, description="Comparative cues that count as A only after an F."
     )
-    benefit: Lexicon = Field(description="Benefit cues; count as B when a person is addressed.")
-    benefit_strong: Lexicon = Field(
-        default_factory=Lexicon, description="Cues that count as B on their own (对您来说…)."
+    benefit: Lexicon = Field(
+        description="Outcomes and feelings (放心, 不怕, 就能, 睡得香…): B in a clause that names a person "
+        "or a scene, or right after one (您冬天早上等公交，也不觉得冷)."
     )
-    person: Lexicon = Field(description="Words addressing the shopper or their family (您, 孩子…).")
+    benefit_strong: Lexicon = Field(
+        default_factory=Lexicon, description="Cues that count as B on their own (对您来说, 每天不到5毛…)."
+    )
+    person: Lexicon = Field(description="Words addressing the shopper or their family (您, 孩子, 毛孩子…).")
+    scene: Lexicon = Field(
+        default_factory=Lexicon,
+        description="Scenes of the shopper's life: times, places, activities (冬天, 上班路上, 露营…).",
+    )
+    not_pitch: Lexicon = Field(
+        default_factory=Lexicon,
+        description="Service talk (price, shipping, returns, stock, ordering): a clause holding one of "
+        "these is no part of a pitch, so 48小时 in 48小时内发货 is no feature.",
+    )
     asks: Lexicon = Field(
         default_factory=Lexicon,
         description="Shopper questions that call for a FAB answer (好在哪, 什么材质…), for chat logs.",
@@ -232,6 +262,11 @@ class ForbiddenList(Lexicon):
     """One category of forbidden phrases (服务禁语)."""
 
     label: str = Field(description="Chinese name of the category, e.g. 蔑视语.")
+    unless_after: Lexicon = Field(
+        default_factory=Lexicon,
+        description="A hit does not count when one of these follows it in the reply: a refusal that "
+        "goes on to offer something (没办法改价，不过可以送您…) is no 否定语.",
+    )
     fatal: bool = Field(False, description="A hit in this category fails the whole session.")
     whole_reply: bool = Field(
         False, description="Patterns must match the whole reply (punctuation stripped), e.g. a lone 嗯."
@@ -247,9 +282,17 @@ class ForbiddenCriterion(Criterion):
     """服务禁语: forbidden phrases by category, close variants included."""
 
     categories: dict[ForbiddenCategory, ForbiddenList] = Field(description="Word lists per category.")
-    allow: list[str] = Field(
-        default_factory=list, description="Ordinary words never flagged (最近, 最后3台, 第一次…)."
+    allow: Lexicon = Field(
+        default_factory=Lexicon,
+        description="Ordinary words never flagged: phrases (最近, 第一次) and patterns for rules such as "
+        "最好 + a verb is advice, 最大 + a number is a spec limit, 第一 + a measure word an ordinal.",
     )
+
+    @field_validator("allow", mode="before")
+    @classmethod
+    def _allow_list(cls, value: object) -> object:
+        """A plain list (the format of rubric 1.x) is a list of phrases."""
+        return {"phrases": value} if isinstance(value, list) else value
     fuzzy_threshold: Percent = Field(
         88, description="rapidfuzz partial-ratio needed to flag a variant of a phrase."
     )
@@ -275,6 +318,11 @@ class ClosingList(Lexicon):
         default_factory=Lexicon,
         description="Shopper questions this technique answers (有送什么吗 for a gift): using it then "
         "answers the shopper, it does not push, so it never counts towards over-pushing.",
+    )
+    unasked: Lexicon = Field(
+        default_factory=Lexicon,
+        description="Cues that close only when the shopper did not ask (`answers`): 今天下单今天发 pushes "
+        "after 我再看看, but answers 几点发货？; 7天无理由 answers 能退吗？.",
     )
 
 

@@ -11,7 +11,7 @@ from roleplay.content.models import ClosingCriterion
 from roleplay.rubric.base import CriterionScorer, evidence, matcher
 from roleplay.rubric.context import ReplyContext
 from roleplay.rubric.result import CriterionResult, ReplyScore
-from roleplay.text.match import Hit, PhraseMatcher
+from roleplay.text.match import Hit, PhraseMatcher, drop_overlaps
 
 
 class Closing(CriterionScorer[ClosingCriterion]):
@@ -22,10 +22,11 @@ class Closing(CriterionScorer[ClosingCriterion]):
         self.techniques = {tid: matcher(t) for tid, t in config.techniques.items()}
         self.unless = {tid: matcher(t.unless) for tid, t in config.techniques.items() if t.unless.phrases or t.unless.patterns}
         self.answers = {tid: matcher(t.answers) for tid, t in config.techniques.items()}
+        self.unasked = {tid: matcher(t.unasked) for tid, t in config.techniques.items() if t.unasked.phrases or t.unasked.patterns}
         # Most replies close nothing: one scan over every technique's words rules that out.
+        every = [*config.techniques.values(), *(t.unasked for t in config.techniques.values())]
         self.any_technique = PhraseMatcher(
-            [p for t in config.techniques.values() for p in t.phrases],
-            [p for t in config.techniques.values() for p in t.patterns],
+            [p for t in every for p in t.phrases], [p for t in every for p in t.patterns]
         )
         self.signals = matcher(config.buying_signals)
 
@@ -34,9 +35,17 @@ class Closing(CriterionScorer[ClosingCriterion]):
         return ctx.buying_signal or self.signals.search(ctx.customer_norm)
 
     def _hits(self, technique: str, ctx: ReplyContext) -> list[Hit]:
-        """The technique's cues, except in clauses holding one of its ``unless`` cues."""
+        """The technique's cues, except in clauses holding one of its ``unless`` cues.
+
+        Cues that only close unasked (今天下单今天发) count when the shopper's message did not ask
+        about them (几点发货？): then they answer.
+        """
         reply = ctx.reply
-        hits = reply.plausible(self.techniques[technique].find(reply.norm))
+        hits = self.techniques[technique].find(reply.norm)
+        unasked = self.unasked.get(technique)
+        if unasked and not self.answers[technique].search(ctx.customer_norm):
+            hits = drop_overlaps(hits + unasked.find(reply.norm))
+        hits = reply.plausible(hits)
         unless = self.unless.get(technique)
         if hits and unless:
             excluded = {reply.clause_of(h.start) for h in unless.find(reply.norm)}

@@ -15,7 +15,7 @@ from roleplay.text.normalize import normalize
 class Analysed:
     """A text, its normalised form and jieba words (computed once, shared by all criteria)."""
 
-    __slots__ = ("text", "norm", "words", "_boundaries", "_clauses", "_starts")
+    __slots__ = ("text", "norm", "words", "_boundaries", "_clauses", "_starts", "_sentences")
 
     def __init__(self, text: str, norm: str, words: list[str]) -> None:
         self.text = text
@@ -24,6 +24,7 @@ class Analysed:
         self._boundaries: frozenset[int] | None = None
         self._clauses: list[tuple[int, int]] | None = None
         self._starts: list[int] | None = None
+        self._sentences: list[int] | None = None
 
     @classmethod
     def of(cls, text: str) -> Analysed:
@@ -54,6 +55,18 @@ class Analysed:
             self._starts = [start for start, _ in self.clauses]
         return bisect_right(self._starts, offset) - 1
 
+    @property
+    def sentences(self) -> list[int]:
+        """For each clause, the index of its sentence (sentences end at 。 ! ? or a line break)."""
+        if self._sentences is None:
+            sentence, out = 0, []
+            for _, end in self.clauses:
+                out.append(sentence)
+                if self.norm[end : end + 1] in SENTENCE_END:
+                    sentence += 1
+            self._sentences = out
+        return self._sentences
+
     def on_word_boundaries(self, hit: Hit) -> bool:
         """Whether a hit starts and ends between words: 亲 in 亲肤 or 高 in 高兴 does not."""
         bounds = self.boundaries
@@ -64,7 +77,18 @@ class Analysed:
         return [h for h in hits if h.end - h.start > 1 or self.on_word_boundaries(h)]
 
 
-CLAUSE_BREAK = re.compile(r"[,，。!！?？;；、\n~～]|(?<!\d)\.(?!\d)")
+#: Where a clause ends: punctuation, a full stop that is no decimal point, emoji (agents end a
+#: sentence with 😊 as often as with 。), and a space beside a Chinese character (亲 这款…);
+#: a space between Latin letters or digits (PD 3.0) is no break.
+CLAUSE_BREAK = re.compile(
+    r"[,，。!！?？;；、\n~～…:：()（）【】\[\]]|(?<!\d)\.(?!\d)"
+    r"|[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F]+"
+    r"|(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])"
+)
+
+
+#: What ends a sentence (a comma, a space or an emoji only ends a clause).
+SENTENCE_END = frozenset("。.!?\n")
 
 
 def clause_spans(norm: str) -> list[tuple[int, int]]:
@@ -117,5 +141,7 @@ class ReplyContext:
             reply = self.reply
             asked = {reply.clause_of(h.start) for h in self.questions.find(reply.norm)} if self.questions else set()
             asked.update(i for i, (_, end) in enumerate(reply.clauses) if reply.norm[end : end + 1] == "?")
+            # "您要240ml单只装，还是双瓶套装呢？": the clause before an alternative asks too.
+            asked.update(i - 1 for i in list(asked) if i and reply.norm.startswith("还是", reply.clauses[i][0]))
             self._question_clauses = frozenset(asked)
         return self._question_clauses

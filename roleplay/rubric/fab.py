@@ -13,7 +13,7 @@ from roleplay.content.models import FabCriterion, Product
 from roleplay.rubric.base import CriterionScorer, evidence, matcher
 from roleplay.rubric.context import ReplyContext, clause_spans
 from roleplay.rubric.result import CriterionResult
-from roleplay.text.match import Hit, TaggedPhrases, drop_overlaps
+from roleplay.text.match import Hit, PhraseMatcher, TaggedPhrases, drop_overlaps, trie_pattern
 from roleplay.text.normalize import normalize
 
 
@@ -23,12 +23,23 @@ class Fab(CriterionScorer[FabCriterion]):
     def __init__(self, config: FabCriterion) -> None:
         super().__init__(config)
         self.feature = matcher(config.feature)
+        self.measure = PhraseMatcher(patterns=[measure_pattern(config.units)] if config.units else [])
         self.feature_weak = matcher(config.feature_weak)
         self.advantage = matcher(config.advantage)
         self.advantage_weak = matcher(config.advantage_weak)
         self.benefit = matcher(config.benefit)
         self.benefit_strong = matcher(config.benefit_strong)
-        self.person = matcher(config.person)
+        self.context = PhraseMatcher(
+            [*config.person.phrases, *config.scene.phrases],
+            [*config.person.patterns, *config.scene.patterns],
+            [*config.person.exceptions, *config.scene.exceptions],
+        )
+        # The shopper's own message names their scene or family (我跑步用, 给我爸买): no 您 needed.
+        self.customer_context = PhraseMatcher(
+            [p for p in (*config.person.phrases, *config.scene.phrases) if p not in ("您", "你")],
+            [*config.person.patterns, *config.scene.patterns],
+        )
+        self.not_pitch = matcher(config.not_pitch)
         self.asks = matcher(config.asks)
         self._cards: dict[int, TaggedPhrases] = {}
 
@@ -53,42 +64,61 @@ class Fab(CriterionScorer[FabCriterion]):
         return self._cards[key]
 
     def components(self, ctx: ReplyContext) -> dict[str, list[Hit]]:
-        """The F, A and B hits of a reply."""
+        """The F, A and B hits of a reply.
+
+        Each part is recognised on its own, clause by clause, by its structure; questions and
+        service talk (price, shipping, returns, ordering) hold no part of a pitch.
+        """
         reply = ctx.reply
         norm = reply.norm
-        features = self.feature.find(norm)
-        advantages = self.advantage.find(norm)
         card = self._card(ctx.product)
         from_card = card.find(norm) if card else {}
-        features += from_card.get("F", [])
-        advantages += from_card.get("A", [])
-        features = reply.plausible(features)
+        skipped = self._not_pitch(ctx)
+
+        def kept(hits: list[Hit]) -> list[Hit]:
+            return [h for h in reply.plausible(hits) if reply.clause_of(h.start) not in skipped]
+
+        features = kept(self.feature.find(norm) + self.measure.find(norm) + from_card.get("F", []))
         if features:  # generic words (采用, 技术) join a concrete feature in its clause
             named = {reply.clause_of(h.start) for h in features}
-            weak = reply.plausible(self.feature_weak.find(norm))
-            features += [h for h in weak if reply.clause_of(h.start) in named]
-        advantages = reply.plausible(advantages)
+            features += [h for h in kept(self.feature_weak.find(norm)) if reply.clause_of(h.start) in named]
+        advantages = kept(self.advantage.find(norm) + from_card.get("A", []))
         if features:
             first_feature = min(h.start for h in features)
-            weak = reply.plausible(self.advantage_weak.find(norm))
-            advantages += [h for h in weak if h.start >= first_feature]
-        benefits = self._benefits(ctx)
-        benefits += from_card.get("B", [])
-        parts = {"F": drop_overlaps(features), "A": drop_overlaps(advantages), "B": drop_overlaps(benefits)}
-        return _outermost(parts)
+            advantages += [h for h in kept(self.advantage_weak.find(norm)) if h.start >= first_feature]
+        benefits = self._benefits(ctx, skipped, bool(features or advantages)) + kept(from_card.get("B", []))
+        # Parts may overlap (不用 is an advantage inside the benefit 不用再弯腰): each counts; the
+        # views mark every character once (roleplay.marks).
+        return {"F": drop_overlaps(features), "A": drop_overlaps(advantages), "B": drop_overlaps(benefits)}
 
-    def _benefits(self, ctx: ReplyContext) -> list[Hit]:
-        """Strong benefit cues, and benefit words in a clause that addresses the shopper."""
+    def _not_pitch(self, ctx: ReplyContext) -> frozenset[int]:
+        """Clauses that are no part of a pitch: questions, and service talk (48小时内发货)."""
         reply = ctx.reply
-        found = reply.plausible(self.benefit_strong.find(reply.norm))
-        benefits = reply.plausible(self.benefit.find(reply.norm))
-        people = reply.plausible(self.person.find(reply.norm)) if benefits else []
-        addressed = {reply.clause_of(h.start) for h in people}
-        benefits = [h for h in benefits if reply.clause_of(h.start) in addressed]
-        if benefits:
-            # "您喜欢哪种?" asks about the shopper; a benefit is stated, not asked.
-            asked = ctx.question_clauses
-            found += [h for h in benefits if reply.clause_of(h.start) not in asked]
+        service = {reply.clause_of(h.start) for h in self.not_pitch.find(reply.norm)}
+        return ctx.question_clauses | service
+
+    def _benefits(self, ctx: ReplyContext, skipped: frozenset[int], pitched: bool) -> list[Hit]:
+        """Strong benefit cues, and outcomes said of a person or a scene of the shopper's life.
+
+        The person or scene may come earlier in the same sentence ("您冬天早上等公交，也不觉得冷"),
+        or, when the reply names a feature or an advantage (``pitched``), in the shopper's own
+        message that it answers ("我跑步用" → "…跑全马都不用担心掉电").
+        A question (您喜欢哪种?) asks, it does not state a benefit.
+        """
+        reply = ctx.reply
+        asked = ctx.question_clauses
+        found = [h for h in reply.plausible(self.benefit_strong.find(reply.norm)) if reply.clause_of(h.start) not in asked]
+        outcomes = [h for h in reply.plausible(self.benefit.find(reply.norm)) if reply.clause_of(h.start) not in skipped]
+        if not outcomes:
+            return found
+        if pitched and self.customer_context.search(ctx.customer_norm):
+            return found + outcomes
+        sentences = reply.sentences
+        named = {reply.clause_of(h.start) for h in reply.plausible(self.context.find(reply.norm))} - asked
+        for hit in outcomes:
+            clause = reply.clause_of(hit.start)
+            if any(n <= clause and sentences[n] == sentences[clause] for n in named):
+                found.append(hit)
         return found
 
     def applies(self, ctx: ReplyContext, present: list[str]) -> bool:
@@ -125,16 +155,6 @@ class Fab(CriterionScorer[FabCriterion]):
         )
 
 
-def _outermost(parts: dict[str, list[Hit]]) -> dict[str, list[Hit]]:
-    """Drop hits inside a longer hit of another component: 少油 (A) inside the card's benefit
-    少油也能炸得酥脆 (B) is part of that benefit, and each character is marked once."""
-    every = [(c, h) for c, hits in parts.items() for h in hits]
-    return {
-        c: [h for h in hits if not any(o != c and h.inside(g) and g != h for o, g in every)]
-        for c, hits in parts.items()
-    }
-
-
 def _missing_advice(present: list[str]) -> str:
     if not present:
         return "none"
@@ -150,6 +170,15 @@ def _linked(parts: dict[str, list[Hit]]) -> bool:
     first_feature = min(h.start for h in parts["F"])
     advantages = [h.start for h in parts["A"] if h.start >= first_feature]
     return bool(advantages) and any(h.start > min(advantages) for h in parts["B"])
+
+
+#: A number, or a range of numbers (3-5, 24到26), before its unit.
+NUMBER = r"(?<![a-z\d.])\d+(?:\.\d+)?(?:\s*[-~到至]\s*\d+(?:\.\d+)?)?\s*"
+
+
+def measure_pattern(units: Iterable[str]) -> str:
+    """A number with one of ``units`` (2000瓦, 5000mah, 0.06mm); a Latin unit ends at a non-letter."""
+    return f"{NUMBER}(?:{trie_pattern(units)})(?![a-z])"
 
 
 #: Card clauses shorter than this (能用, 省心) are left to the rubric's own word lists.

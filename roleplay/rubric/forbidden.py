@@ -13,10 +13,8 @@ from roleplay.content.models import ForbiddenCriterion
 from roleplay.rubric.base import CriterionScorer, matcher
 from roleplay.rubric.context import ReplyContext
 from roleplay.rubric.result import CriterionResult, Evidence
-from roleplay.text.match import PUNCTUATION, FuzzyPhrases, Hit, PhraseMatcher, drop_overlaps, squeeze
+from roleplay.text.match import NON_WORD, FuzzyPhrases, Hit, PhraseMatcher, drop_overlaps, squeeze
 
-#: Spaces and punctuation, removed to judge a reply's bare words (a regex: faster than translate).
-_BREAKS = re.compile(f"[{re.escape(PUNCTUATION)}]+")
 #: Whole-reply patterns (a lone 嗯) are only tried on replies this short.
 WHOLE_REPLY_MAX = 12
 
@@ -27,6 +25,8 @@ class _Listed:
 
     name: str
     matcher: PhraseMatcher
+    #: Offers that take a hit back when they follow it (没办法改价，不过可以送您…).
+    unless_after: PhraseMatcher
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,9 +42,11 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
 
     def __init__(self, config: ForbiddenCriterion) -> None:
         super().__init__(config)
-        self.allow = PhraseMatcher(config.allow)
+        self.allow = matcher(config.allow)
         categories = config.categories.items()
-        self.listed = [_Listed(name, matcher(c)) for name, c in categories if not c.whole_reply]
+        self.listed = [
+            _Listed(name, matcher(c), matcher(c.unless_after)) for name, c in categories if not c.whole_reply
+        ]
         self.whole = [_Whole(name, tuple(re.compile(p) for p in c.patterns)) for name, c in categories if c.whole_reply]
         listed = [c for c in config.categories.values() if not c.whole_reply]
         # Most replies are clean: one scan over every category's words rules that out.
@@ -77,8 +79,11 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         if not by_category:
             return found
         allowed = allowed or self.allow.find(norm)
+        remedies = {c.name: c.unless_after for c in self.listed if c.unless_after}
         for name, hits in by_category.items():
             kept = [h for h in hits if not _within(h, allowed)]
+            if name in remedies:
+                kept = [h for h in kept if not remedies[name].search(norm[h.end :])]
             found.extend((name, h) for h in drop_overlaps(ctx.reply.plausible(kept)))
         found.sort(key=lambda pair: pair[1].start)
         return found
@@ -87,7 +92,7 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         """A reply that is nothing but a lone 嗯 (punctuation aside)."""
         if len(norm) > WHOLE_REPLY_MAX or not norm.strip():
             return []
-        bare, stripped = _BREAKS.sub("", norm), norm.strip()
+        bare, stripped = NON_WORD.sub("", norm), norm.strip()
         return [
             (category.name, Hit(0, len(norm), norm, "whole reply"))
             for category in self.whole
@@ -96,7 +101,7 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
 
     def _add_broken_up(self, norm: str, seen: set[str], by_category: dict[str, list[Hit]]) -> None:
         """Phrases a space or punctuation breaks up (爱买 不买), mapped back onto ``norm``."""
-        bare = _BREAKS.sub("", norm)
+        bare = NON_WORD.sub("", norm)
         if bare == norm or not ({h.text for h in self.any_phrase.find(bare)} - seen):
             return
         squeezed, offsets = squeeze(norm)

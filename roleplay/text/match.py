@@ -38,15 +38,15 @@ class PhraseMatcher:
     """Literal phrases (normalised like replies) and regular expressions, compiled into one regex.
 
     Phrases come first (as a trie: the longest phrase wins at a position), then patterns; hits
-    do not overlap. One scan per word list keeps grading fast.
+    do not overlap. One scan per word list keeps grading fast. A hit that overlaps one of the
+    ``exceptions`` (look-alike words: 除了 for a pattern 除X, 回购率 for X率高) is dropped.
     """
 
-    def __init__(self, phrases: Iterable[str] = (), patterns: Iterable[str] = ()) -> None:
-        trie = trie_pattern(phrases)
-        alternatives = [f"(?:{p})" for p in patterns]
-        if trie:
-            alternatives.insert(0, trie)
-        self._regex = re.compile("|".join(alternatives)) if alternatives else None
+    def __init__(
+        self, phrases: Iterable[str] = (), patterns: Iterable[str] = (), exceptions: Iterable[str] = ()
+    ) -> None:
+        self._regex = _compiled(phrases, patterns)
+        self._exceptions = _compiled(exceptions, ())
 
     def __bool__(self) -> bool:
         return self._regex is not None
@@ -55,15 +55,30 @@ class PhraseMatcher:
         """Every hit, in text order."""
         if self._regex is None:
             return []
-        return [
+        hits = [
             Hit(m.start(), m.end(), m.group(), m.group())
             for m in self._regex.finditer(norm)
             if m.end() > m.start()
         ]
+        if hits and self._exceptions is not None:
+            spans = [(m.start(), m.end()) for m in self._exceptions.finditer(norm)]
+            hits = [h for h in hits if not any(h.start < e and s < h.end for s, e in spans)]
+        return hits
 
     def search(self, norm: str) -> bool:
-        """Whether anything matches (cheaper than :meth:`find`)."""
+        """Whether anything matches (cheaper than :meth:`find` when nothing is excepted)."""
+        if self._exceptions is not None:
+            return bool(self.find(norm))
         return self._regex is not None and self._regex.search(norm) is not None
+
+
+def _compiled(phrases: Iterable[str], patterns: Iterable[str]) -> re.Pattern[str] | None:
+    """One regex: the phrases as a trie first, then the patterns; None when there is nothing."""
+    trie = trie_pattern(phrases)
+    alternatives = [f"(?:{p})" for p in patterns]
+    if trie:
+        alternatives.insert(0, trie)
+    return re.compile("|".join(alternatives)) if alternatives else None
 
 
 class TaggedPhrases:
@@ -154,14 +169,22 @@ class FuzzyPhrases:
         return found
 
 
-def squeeze(norm: str) -> tuple[str, list[int]]:
-    """``norm`` without spaces and punctuation, and each kept character's offset in ``norm``.
+#: What is not a word: spaces, punctuation, emoji and other symbols (爱用😒不用 is 爱用不用).
+NON_WORD = re.compile(r"[^\w%]+")
 
-    爱买 不买 and 爱买，不买 are still 爱买不买: matching the squeezed text finds phrases broken
-    up by a space or a comma, and the offsets map a hit back onto the trainee's characters.
+
+def squeeze(norm: str) -> tuple[str, list[int]]:
+    """``norm`` without spaces, punctuation and emoji, and each kept character's offset in ``norm``.
+
+    爱买 不买, 爱买，不买 and 爱买😒不买 are still 爱买不买: matching the squeezed text finds
+    phrases broken up by a space, a comma or an emoji, and the offsets map a hit back onto the
+    trainee's characters.
     """
-    offsets = [i for i, char in enumerate(norm) if char not in PUNCTUATION]
+    offsets = [m.start() for m in _WORD_CHAR.finditer(norm)]
     return "".join(norm[i] for i in offsets), offsets
+
+
+_WORD_CHAR = re.compile(r"[\w%]")
 
 
 def strip_punctuation(text: str) -> str:
