@@ -34,7 +34,7 @@ def test_play_plain_with_piped_replies(tmp_path):
     out = result.stdout
     assert "学员：小李" in out
     assert "你：亲，您好！" in out
-    assert "【F:360°热风循环】" in out and "【B:全家吃得更健康】" in out
+    assert "【F:采用360°热风循环技术】" in out and "【B:全家吃得更健康】" in out
     assert "用时 8.0s" in out  # the --latency default for piped input
     assert "结果：成交" in out and "通过" in out
     assert result.stderr == ""

@@ -145,7 +145,7 @@ class Fab(CriterionScorer[FabCriterion]):
             score = scores[("none", "one", "two")[len(present)]]
             advice = _missing_advice(present)
         found = [e for c in "FAB" for e in evidence(parts[c], ctx.reply.text, c)]
-        found.sort(key=lambda e: e.start)
+        found.sort(key=lambda e: (e.start, e.start - e.end))  # of overlapping cues, the widest is marked
         return CriterionResult(
             self.name,
             float(score),
