@@ -86,7 +86,7 @@ class Fab(CriterionScorer[FabCriterion]):
         if features:
             first_feature = min(h.start for h in features)
             advantages += [h for h in kept(self.advantage_weak.find(norm)) if h.start >= first_feature]
-        benefits = self._benefits(ctx, skipped, bool(features or advantages)) + kept(from_card.get("B", []))
+        benefits = self._benefits(ctx, skipped, features, advantages) + kept(from_card.get("B", []))
         # Parts may overlap (不用 is an advantage inside the benefit 不用再弯腰): each counts; the
         # views mark every character once (roleplay.marks).
         return {"F": drop_overlaps(features), "A": drop_overlaps(advantages), "B": drop_overlaps(benefits)}
@@ -97,24 +97,29 @@ class Fab(CriterionScorer[FabCriterion]):
         service = {reply.clause_of(h.start) for h in self.not_pitch.find(reply.norm)}
         return ctx.question_clauses | service
 
-    def _benefits(self, ctx: ReplyContext, skipped: frozenset[int], pitched: bool) -> list[Hit]:
+    def _benefits(
+        self, ctx: ReplyContext, skipped: frozenset[int], features: list[Hit], advantages: list[Hit]
+    ) -> list[Hit]:
         """Strong benefit cues, and outcomes said of a person or a scene of the shopper's life.
 
-        The person or scene may come earlier in the same sentence ("您冬天早上等公交，也不觉得冷"),
-        or, when the reply names a feature or an advantage (``pitched``), in the shopper's own
-        message that it answers ("我跑步用" → "…跑全马都不用担心掉电").
-        A question (您喜欢哪种?) asks, it does not state a benefit.
+        An outcome is a benefit word (放心, 就能, 省得…) or an advantage (不漏, 清爽): what the
+        product does becomes a benefit when it is said of the shopper, her family or her day
+        ("宝宝穿着不红不漏"). The person or scene may come earlier in the same sentence
+        ("您冬天早上等公交，也不觉得冷"), or, when the reply pitches a feature or an advantage, in
+        the shopper's own message that it answers ("我跑步用" → "…跑全马都不用担心掉电"). A
+        question (您喜欢哪种?) asks, it does not state a benefit.
         """
         reply = ctx.reply
         asked = ctx.question_clauses
         found = [h for h in reply.plausible(self.benefit_strong.find(reply.norm)) if reply.clause_of(h.start) not in asked]
-        outcomes = [h for h in reply.plausible(self.benefit.find(reply.norm)) if reply.clause_of(h.start) not in skipped]
+        words = [h for h in reply.plausible(self.benefit.find(reply.norm)) if reply.clause_of(h.start) not in skipped]
+        if words and (features or advantages) and self.customer_context.search(ctx.customer_norm):
+            return found + words
+        outcomes = words + advantages
         if not outcomes:
             return found
-        if pitched and self.customer_context.search(ctx.customer_norm):
-            return found + outcomes
         sentences = reply.sentences
-        named = {reply.clause_of(h.start) for h in reply.plausible(self.context.find(reply.norm))} - asked
+        named = {reply.clause_of(h.start) for h in reply.plausible(self.context.find(reply.norm))} - skipped
         for hit in outcomes:
             clause = reply.clause_of(hit.start)
             if any(n <= clause and sentences[n] == sentences[clause] for n in named):
