@@ -13,34 +13,53 @@ from roleplay.text.normalize import normalize
 
 
 class Analysed:
-    """A text, its normalised form and jieba words (computed once, shared by all criteria)."""
+    """A text and its normalised form, with what the criteria ask of it computed once, on demand.
 
-    __slots__ = ("text", "norm", "words", "_boundaries", "_clauses", "_starts", "_sentences")
+    jieba's words cost as much as all the rubric's word lists together, and the rubric needs
+    them only to tell whether a one-character cue is a word of its own (亲 in 亲肤 is not), so a
+    reply is segmented only around such cues; the engine's intents read the whole segmentation.
+    """
 
-    def __init__(self, text: str, norm: str, words: list[str]) -> None:
+    __slots__ = ("text", "norm", "_words", "_single", "_clauses", "_starts", "_sentences")
+
+    def __init__(self, text: str, norm: str) -> None:
         self.text = text
         self.norm = norm
-        self.words = words
-        self._boundaries: frozenset[int] | None = None
+        self._words: list[str] | None = None
+        self._single: dict[int, bool] = {}
         self._clauses: list[tuple[int, int]] | None = None
         self._starts: list[int] | None = None
         self._sentences: list[int] | None = None
 
     @classmethod
     def of(cls, text: str) -> Analysed:
-        norm = normalize(text)
-        return cls(text, norm, segment.words(norm))
+        return cls(text, normalize(text))
 
     @property
-    def boundaries(self) -> frozenset[int]:
-        """Offsets between words (computed on first use)."""
-        if self._boundaries is None:
-            offsets, position = [0], 0
-            for word in self.words:
+    def words(self) -> list[str]:
+        """jieba's words of the normalised text (computed on first use)."""
+        if self._words is None:
+            self._words = segment.words(self.norm)
+        return self._words
+
+    def is_word(self, offset: int) -> bool:
+        """Whether the character at ``offset`` is a word of its own: 亲 in 亲，您好 is, in 亲肤 it is not.
+
+        Decided by segmenting the few characters around it (a word is rarely longer than four),
+        which costs a fraction of segmenting the whole reply.
+        """
+        if offset not in self._single:
+            start = max(0, offset - SINGLE_WINDOW)
+            position = start
+            for word in segment.words(self.norm[start : offset + SINGLE_WINDOW + 1]):
+                if position == offset:
+                    self._single[offset] = len(word) == 1
+                    break
                 position += len(word)
-                offsets.append(position)
-            self._boundaries = frozenset(offsets)
-        return self._boundaries
+                if position > offset:
+                    self._single[offset] = False
+                    break
+        return self._single[offset]
 
     @property
     def clauses(self) -> list[tuple[int, int]]:
@@ -67,14 +86,13 @@ class Analysed:
             self._sentences = out
         return self._sentences
 
-    def on_word_boundaries(self, hit: Hit) -> bool:
-        """Whether a hit starts and ends between words: 亲 in 亲肤 or 高 in 高兴 does not."""
-        bounds = self.boundaries
-        return hit.start in bounds and hit.end in bounds
-
     def plausible(self, hits: list[Hit]) -> list[Hit]:
-        """Drop one-character hits that are only part of a longer word."""
-        return [h for h in hits if h.end - h.start > 1 or self.on_word_boundaries(h)]
+        """Drop one-character hits that are only part of a longer word (高 in 高兴)."""
+        return [h for h in hits if h.end - h.start > 1 or self.is_word(h.start)]
+
+
+#: Characters segmented on each side of a one-character cue to see whether it stands alone.
+SINGLE_WINDOW = 3
 
 
 #: Where a clause ends: punctuation, a full stop that is no decimal point, emoji (agents end a
@@ -118,6 +136,8 @@ class ReplyContext:
     prior_pushes: list[bool] = field(default_factory=list)
     #: The rubric's question words; the scorer sets them before the criteria read the reply.
     questions: PhraseMatcher | None = None
+    #: Clauses holding forbidden language that offends the shopper (set by the scorer first).
+    insulting_clauses: frozenset[int] = frozenset()
 
     @property
     def is_first(self) -> bool:

@@ -22,8 +22,11 @@ class Fab(CriterionScorer[FabCriterion]):
 
     def __init__(self, config: FabCriterion) -> None:
         super().__init__(config)
-        self.feature = matcher(config.feature)
-        self.measure = PhraseMatcher(patterns=[measure_pattern(config.units)] if config.units else [])
+        # A number with a unit is one more feature pattern (one scan for both).
+        measure = [measure_pattern(config.units)] if config.units else []
+        self.feature = PhraseMatcher(
+            config.feature.phrases, [*config.feature.patterns, *measure], config.feature.exceptions
+        )
         self.feature_weak = matcher(config.feature_weak)
         self.advantage = matcher(config.advantage)
         self.advantage_weak = matcher(config.advantage_weak)
@@ -78,7 +81,7 @@ class Fab(CriterionScorer[FabCriterion]):
         def kept(hits: list[Hit]) -> list[Hit]:
             return [h for h in reply.plausible(hits) if reply.clause_of(h.start) not in skipped]
 
-        features = kept(self.feature.find(norm) + self.measure.find(norm) + from_card.get("F", []))
+        features = kept(self.feature.find(norm) + from_card.get("F", []))
         if features:  # generic words (采用, 技术) join a concrete feature in its clause
             named = {reply.clause_of(h.start) for h in features}
             features += [h for h in kept(self.feature_weak.find(norm)) if reply.clause_of(h.start) in named]
@@ -92,10 +95,10 @@ class Fab(CriterionScorer[FabCriterion]):
         return {"F": drop_overlaps(features), "A": drop_overlaps(advantages), "B": drop_overlaps(benefits)}
 
     def _not_pitch(self, ctx: ReplyContext) -> frozenset[int]:
-        """Clauses that are no part of a pitch: questions, and service talk (48小时内发货)."""
+        """Clauses that are no part of a pitch: questions, service talk (48小时内发货) and insults."""
         reply = ctx.reply
         service = {reply.clause_of(h.start) for h in self.not_pitch.find(reply.norm)}
-        return ctx.question_clauses | service
+        return ctx.question_clauses | service | ctx.insulting_clauses
 
     def _benefits(
         self, ctx: ReplyContext, skipped: frozenset[int], features: list[Hit], advantages: list[Hit]

@@ -15,6 +15,8 @@ from roleplay.rubric.context import ReplyContext
 from roleplay.rubric.result import CriterionResult, Evidence
 from roleplay.text.match import NON_WORD, FuzzyPhrases, Hit, PhraseMatcher, drop_overlaps, squeeze
 
+#: A space or a symbol (an emoji) between words: 催 什 么 催, 爱用😒不用.
+INSERTED = re.compile(r"\w[^\w,.!?;:~…、'\"]+\w")
 #: Whole-reply patterns (a lone 嗯) are only tried on replies this short.
 WHOLE_REPLY_MAX = 12
 
@@ -53,6 +55,7 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         self.any_phrase = PhraseMatcher(
             [p for c in listed for p in c.phrases], [p for c in listed for p in c.patterns]
         )
+        self.any_listed_phrase = PhraseMatcher([p for c in listed for p in c.phrases])
         self.fuzzy = FuzzyPhrases(
             ((p, name) for name, c in categories for p in c.phrases),
             config.fuzzy_threshold,
@@ -102,7 +105,12 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
     def _add_broken_up(self, norm: str, seen: set[str], by_category: dict[str, list[Hit]]) -> None:
         """Phrases a space or punctuation breaks up (爱买 不买), mapped back onto ``norm``."""
         bare = NON_WORD.sub("", norm)
-        if bare == norm or not ({h.text for h in self.any_phrase.find(bare)} - seen):
+        if bare == norm:
+            return
+        # Punctuation alone breaks only phrases (爱买，不买): the patterns' gaps already allow a
+        # space or an emoji, so they are tried on the bare text only when one is there.
+        matcher = self.any_phrase if INSERTED.search(norm) else self.any_listed_phrase
+        if not ({h.text for h in matcher.find(bare)} - seen):
             return
         squeezed, offsets = squeeze(norm)
         for category in self.listed:
@@ -126,6 +134,15 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         labels = {name: c.label for name, c in self.config.categories.items()}
         ev = [Evidence(h.start, h.end, text[h.start : h.end], labels[cat]) for cat, h in found]
         return CriterionResult(self.name, score, advice, ev, {"hits": hits, "fatal": fatal, "offends": offends})
+
+    def insulting_clauses(self, ctx: ReplyContext, result: CriterionResult) -> frozenset[int]:
+        """The clauses of the reply that hold a phrase the shopper takes offence at."""
+        categories = self.config.categories
+        return frozenset(
+            ctx.reply.clause_of(hit["span"][0])
+            for hit in result.detail.get("hits", [])
+            if categories[hit["category"]].offends_shopper
+        )
 
     def session(self, results: list[CriterionResult]) -> CriterionResult:
         """Compliance counts hits over the whole session, not a mean per reply."""

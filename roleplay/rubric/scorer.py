@@ -47,7 +47,11 @@ class Scorer:
 
     def score_reply(self, ctx: ReplyContext) -> ReplyScore:
         ctx.questions = self.questions
-        results = {name: criterion.reply(ctx) for name, criterion in self.criteria.items()}
+        # Forbidden language first: a clause that insults the shopper is no part of a pitch.
+        first = {"forbidden": self.criteria["forbidden"].reply(ctx)} if "forbidden" in self.criteria else {}
+        if first:
+            ctx.insulting_clauses = self.criteria["forbidden"].insulting_clauses(ctx, first["forbidden"])
+        results = {name: first.get(name) or criterion.reply(ctx) for name, criterion in self.criteria.items()}
         total = weighted_total({n: r.score for n, r in results.items()}, self.weights)
         fatal = results["forbidden"].detail.get("fatal", [])
         return ReplyScore(ctx.reply.text, results, total, events(results, ctx), list(fatal))

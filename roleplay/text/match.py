@@ -35,31 +35,33 @@ class Hit(NamedTuple):
 
 
 class PhraseMatcher:
-    """Literal phrases (normalised like replies) and regular expressions, compiled into one regex.
+    """Literal phrases (normalised like replies) and regular expressions, each list compiled once.
 
-    Phrases come first (as a trie: the longest phrase wins at a position), then patterns; hits
-    do not overlap. One scan per word list keeps grading fast. A hit that overlaps one of the
-    ``exceptions`` (look-alike words: 除了 for a pattern 除X, 回购率 for X率高) is dropped.
+    The phrases form one trie regex (the longest phrase wins at a position), the patterns
+    another: kept apart, the trie keeps the regex engine's fast skip over characters no phrase
+    starts with, which a shared alternation with patterns would lose. Hits do not overlap (the
+    earlier, then the longer, wins). A hit that overlaps one of the ``exceptions`` (look-alike
+    words: 除了 for a pattern 除X, 回购率 for X率高) is dropped.
     """
 
     def __init__(
         self, phrases: Iterable[str] = (), patterns: Iterable[str] = (), exceptions: Iterable[str] = ()
     ) -> None:
-        self._regex = _compiled(phrases, patterns)
-        self._exceptions = _compiled(exceptions, ())
+        trie = trie_pattern(phrases)
+        self._phrases = re.compile(trie) if trie else None
+        self._patterns = gated_patterns(patterns)
+        trie = trie_pattern(exceptions)
+        self._exceptions = re.compile(trie) if trie else None
 
     def __bool__(self) -> bool:
-        return self._regex is not None
+        return self._phrases is not None or bool(self._patterns)
 
     def find(self, norm: str) -> list[Hit]:
         """Every hit, in text order."""
-        if self._regex is None:
-            return []
-        hits = [
-            Hit(m.start(), m.end(), m.group(), m.group())
-            for m in self._regex.finditer(norm)
-            if m.end() > m.start()
-        ]
+        hits = _hits(self._phrases, norm)
+        more = [hit for regex in self._patterns for hit in _hits(regex, norm)]
+        if more:
+            hits = drop_overlaps(hits + more) if hits else more
         if hits and self._exceptions is not None:
             spans = [(m.start(), m.end()) for m in self._exceptions.finditer(norm)]
             hits = [h for h in hits if not any(h.start < e and s < h.end for s, e in spans)]
@@ -69,16 +71,108 @@ class PhraseMatcher:
         """Whether anything matches (cheaper than :meth:`find` when nothing is excepted)."""
         if self._exceptions is not None:
             return bool(self.find(norm))
-        return self._regex is not None and self._regex.search(norm) is not None
+        return any(r is not None and r.search(norm) is not None for r in (self._phrases, *self._patterns))
 
 
-def _compiled(phrases: Iterable[str], patterns: Iterable[str]) -> re.Pattern[str] | None:
-    """One regex: the phrases as a trie first, then the patterns; None when there is nothing."""
-    trie = trie_pattern(phrases)
-    alternatives = [f"(?:{p})" for p in patterns]
-    if trie:
-        alternatives.insert(0, trie)
-    return re.compile("|".join(alternatives)) if alternatives else None
+def gated_patterns(patterns: Iterable[str]) -> list[re.Pattern[str]]:
+    """The patterns as at most two regexes: those that can only start with a few characters
+    behind one lookahead of those characters, the rest as they are.
+
+    Python's regex engine tries every alternative at every position of the text; a lookahead
+    that fails at once on characters no pattern starts with (most Chinese characters for
+    2000瓦 or IPX7) makes a list of patterns several times cheaper to scan.
+    """
+    gated, first, free = [], [], []
+    for pattern in patterns:
+        chars = first_chars(pattern)
+        (free if chars is None else gated).append(f"(?:{pattern})")
+        if chars is not None:
+            first.extend(chars)
+    regexes = []
+    if gated:
+        regexes.append(re.compile(f"(?=[{''.join(dict.fromkeys(first))}])(?:{'|'.join(gated)})"))
+    if free:
+        regexes.append(re.compile("|".join(free)))
+    return regexes
+
+
+#: A character range wider than this (all Chinese characters) makes a lookahead pointless.
+GATE_RANGE_MAX = 256
+
+
+def first_chars(pattern: str) -> list[str] | None:
+    """Character-class items for every character a match of ``pattern`` can start with.
+
+    None when that is not known or not worth knowing (a match may start with any character,
+    with a wide range, or be empty).
+    """
+    from re import _constants as c, _parser  # the parser the re module compiles with
+
+    def of(seq: list) -> tuple[list[str] | None, bool]:
+        """First characters of a sequence of parsed items, and whether it can match nothing."""
+        out: list[str] = []
+        for op, av in seq:
+            if op in (c.ASSERT, c.ASSERT_NOT, c.AT):
+                continue  # zero-width: the match starts with what follows
+            if op is c.LITERAL:
+                return out + [re.escape(chr(av))], False
+            if op is c.IN:
+                items = _class_items(av, c)
+                return (None, False) if items is None else (out + items, False)
+            if op is c.BRANCH:
+                union, nullable = [], False
+                for branch in av[1]:
+                    items, empty = of(branch)
+                    if items is None:
+                        return None, False
+                    union += items
+                    nullable = nullable or empty
+                out += union
+                if not nullable:
+                    return out, False
+                continue
+            if op is c.SUBPATTERN:
+                items, empty = of(av[3])
+            elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+                items, empty = of(av[2])
+                empty = empty or av[0] == 0
+            else:
+                return None, False
+            if items is None:
+                return None, False
+            out += items
+            if not empty:
+                return out, False
+        return out, True
+
+    try:
+        items, empty = of(_parser.parse(pattern))
+    except Exception:  # an unusual pattern: no gate, never a failure
+        return None
+    return None if empty or not items else items
+
+
+def _class_items(items: list, c) -> list[str] | None:
+    """A parsed character class as class items; None for a negated or very wide class."""
+    out = []
+    for op, av in items:
+        if op is c.LITERAL:
+            out.append(re.escape(chr(av)))
+        elif op is c.RANGE and av[1] - av[0] <= GATE_RANGE_MAX:
+            out.append(f"{re.escape(chr(av[0]))}-{re.escape(chr(av[1]))}")
+        elif op is c.CATEGORY and av is c.CATEGORY_DIGIT:
+            out.append(r"\d")
+        elif op is c.CATEGORY and av is c.CATEGORY_SPACE:
+            out.append(r"\s")
+        else:
+            return None
+    return out
+
+
+def _hits(regex: re.Pattern[str] | None, norm: str) -> list[Hit]:
+    if regex is None:
+        return []
+    return [Hit(m.start(), m.end(), m.group(), m.group()) for m in regex.finditer(norm) if m.end() > m.start()]
 
 
 class TaggedPhrases:
