@@ -262,10 +262,11 @@ class ForbiddenList(Lexicon):
     """One category of forbidden phrases (服务禁语)."""
 
     label: str = Field(description="Chinese name of the category, e.g. 蔑视语.")
-    unless_after: Lexicon = Field(
+    unless: Lexicon = Field(
         default_factory=Lexicon,
-        description="A hit does not count when one of these follows it in the reply: a refusal that "
-        "goes on to offer something (没办法改价，不过可以送您…) is no 否定语.",
+        description="The category's hits do not count in a reply that also holds one of these: a refusal "
+        "that offers something instead (没办法改价，不过可以送您…) or apologises (不好意思，这款没有小样) is "
+        "no 否定语.",
     )
     fatal: bool = Field(False, description="A hit in this category fails the whole session.")
     whole_reply: bool = Field(

@@ -27,8 +27,8 @@ class _Listed:
 
     name: str
     matcher: PhraseMatcher
-    #: Offers that take a hit back when they follow it (没办法改价，不过可以送您…).
-    unless_after: PhraseMatcher
+    #: Offers or apologies that take the category's hits back (没办法改价，不过可以送您…).
+    unless: PhraseMatcher
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +47,7 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         self.allow = matcher(config.allow)
         categories = config.categories.items()
         self.listed = [
-            _Listed(name, matcher(c), matcher(c.unless_after)) for name, c in categories if not c.whole_reply
+            _Listed(name, matcher(c), matcher(c.unless)) for name, c in categories if not c.whole_reply
         ]
         self.whole = [_Whole(name, tuple(re.compile(p) for p in c.patterns)) for name, c in categories if c.whole_reply]
         listed = [c for c in config.categories.values() if not c.whole_reply]
@@ -82,11 +82,9 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         if not by_category:
             return found
         allowed = allowed or self.allow.find(norm)
-        remedies = {c.name: c.unless_after for c in self.listed if c.unless_after}
+        softened = {c.name for c in self.listed if c.unless and c.name in by_category and c.unless.search(norm)}
         for name, hits in by_category.items():
-            kept = [h for h in hits if not _within(h, allowed)]
-            if name in remedies:
-                kept = [h for h in kept if not remedies[name].search(norm[h.end :])]
+            kept = [] if name in softened else [h for h in hits if not _within(h, allowed)]
             found.extend((name, h) for h in drop_overlaps(ctx.reply.plausible(kept)))
         found.sort(key=lambda pair: pair[1].start)
         return found
