@@ -24,12 +24,13 @@ from roleplay.content.models import (
     Condition,
     Line,
     Persona,
+    Rubric,
     Scenario,
     Situation,
     Transition,
 )
 from roleplay.content.yamlmarks import MarkedDocument, Problem, load_marked
-from roleplay.engine.intents import IntentMatch, IntentMatcher
+from roleplay.engine.intents import IntentMatch, IntentMatcher, thesaurus_for
 from roleplay.rubric.context import Analysed
 
 ERROR, WARNING = "error", "warning"
@@ -48,7 +49,8 @@ def check_library(library: Library) -> list[Problem]:
     for scenario in library.scenarios.values():
         doc = _document(library.sources[("scenario", scenario.id)])
         if doc is not None:
-            problems += check_scenario(scenario, doc, library.personas.get(scenario.persona))
+            rubric = library.rubrics.get(scenario.rubric)
+            problems += check_scenario(scenario, doc, library.personas.get(scenario.persona), rubric)
     return sorted(problems, key=lambda p: (p.path, p.line, p.col))
 
 
@@ -100,14 +102,17 @@ def check_persona(persona: Persona, doc: MarkedDocument) -> list[Problem]:
 # ---------------------------------------------------------------------------------------------
 
 
-def check_scenario(scenario: Scenario, doc: MarkedDocument, persona: Persona | None) -> list[Problem]:
-    """Every check of one scenario; ``persona`` is None when it does not exist (reported elsewhere)."""
+def check_scenario(
+    scenario: Scenario, doc: MarkedDocument, persona: Persona | None, rubric: Rubric | None = None
+) -> list[Problem]:
+    """Every check of one scenario; ``persona`` or ``rubric`` is None when it does not exist
+    (reported elsewhere); intents are checked through the rubric's thesaurus, as the engine reads them."""
     return [
         *_unknown_names(scenario, doc),
         *_phrasebook_lines(scenario, doc, persona),
         *_graph_shape(scenario, doc),
         *_shadowed_defaults(scenario, doc),
-        *_intent_use(scenario, doc),
+        *_intent_use(scenario, doc, rubric),
         *_authoring_gaps(scenario, doc),
     ]
 
@@ -232,10 +237,10 @@ def _shadowed_defaults(scenario: Scenario, doc: MarkedDocument) -> Iterator[Prob
                 first = index
 
 
-def _intent_use(scenario: Scenario, doc: MarkedDocument) -> Iterator[Problem]:
+def _intent_use(scenario: Scenario, doc: MarkedDocument, rubric: Rubric | None) -> Iterator[Problem]:
     """Unused intents, examples the engine would not recognise, and examples another intent steals."""
     used = {t.intent for _, t in _transitions(scenario) if t.intent}
-    matcher = IntentMatcher(scenario.intents)
+    matcher = IntentMatcher(scenario.intents, thesaurus_for(rubric) if rubric else None)
     for intent_id, intent in scenario.intents.items():
         if intent_id not in used:
             message = f"intent {intent_id!r} is declared but no transition uses it"

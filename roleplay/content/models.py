@@ -213,8 +213,13 @@ class FabCriterion(Criterion):
         default_factory=Lexicon, description="Comparative cues that count as A only after an F."
     )
     benefit: Lexicon = Field(
-        description="Outcomes and feelings (放心, 不怕, 就能, 睡得香…): B in a clause that names a person "
-        "or a scene, or right after one (您冬天早上等公交，也不觉得冷)."
+        description="Feelings and outcomes (放心, 不怕, 省心, 睡得香…): B said of a person or a scene of the "
+        "shopper's life, named earlier in the sentence or in the shopper's own message."
+    )
+    outcome: Lexicon = Field(
+        default_factory=Lexicon,
+        description="Outcome markers (就能, 也不, 不会, 暖暖的…): B only after a person or scene the reply itself "
+        "names in the sentence (您冬天早上等公交，也不觉得冷); an advantage said there is a benefit too.",
     )
     benefit_strong: Lexicon = Field(
         default_factory=Lexicon, description="Cues that count as B on their own (对您来说, 每天不到5毛…)."
@@ -395,6 +400,12 @@ class Rubric(Strict):
         "is one anyway): needs discovery counts only in a question, and a benefit is stated, not asked."
     )
     criteria: Criteria = Field(description="Settings of each criterion.")
+    thesaurus: list[Annotated[list[str], Field(min_length=2)]] = Field(
+        default_factory=list,
+        description="Groups of words the simulated customer takes to mean the same (寄出, 出库 → 发货); the "
+        "first word names the group. Scenario intents match a trainee's own wording through them, and "
+        "Chinese numerals count as digits (两百九十九 → 299).",
+    )
 
 
 # ---------------------------------------------------------------------------------------------

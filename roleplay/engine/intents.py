@@ -1,8 +1,11 @@
 """Recognise what a trainee's reply means: keywords and example phrases, via jieba + rapidfuzz.
 
-A keyword counts when it appears in the normalised reply or, for longer keywords, when a close
-variant does (rapidfuzz partial ratio). Examples are compared word by word (jieba words,
-rapidfuzz token-set ratio), so word order and filler words matter little.
+Reply, keywords and examples are first put in canonical form: the rubric's thesaurus reduces
+synonyms to one word (寄出, 出库 → 发货) and Chinese numerals become digits (两百九十九 → 299),
+so a trainee's own wording is understood. A keyword counts when it appears in the canonical
+reply or, for longer keywords, when a close variant does (rapidfuzz partial ratio). Examples are
+compared word by word (jieba words, rapidfuzz token-set ratio), so word order and filler words
+matter little.
 """
 
 from __future__ import annotations
@@ -12,8 +15,10 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from roleplay.content.models import Intent
+from roleplay.content.models import Intent, Rubric
 from roleplay.rubric.context import Analysed
+from roleplay.text import segment
+from roleplay.text.canonical import Canonical
 from roleplay.text.match import PUNCTUATION, PhraseMatcher
 from roleplay.text.normalize import normalize
 
@@ -46,6 +51,17 @@ def example_similarity(words: str, reply_set: set[str], example_words: str) -> f
     return fuzz.token_set_ratio(words, example_words) * min(1.0, coverage / MIN_COVERAGE)
 
 
+_thesauri: dict[int, tuple[Rubric, Canonical]] = {}
+
+
+def thesaurus_for(rubric: Rubric) -> Canonical:
+    """The rubric's thesaurus, compiled once per rubric object."""
+    cached = _thesauri.get(id(rubric))
+    if cached is None or cached[0] is not rubric:
+        cached = _thesauri[id(rubric)] = (rubric, Canonical(rubric.thesaurus))
+    return cached[1]
+
+
 @dataclass(frozen=True, slots=True)
 class IntentMatch:
     intent: str
@@ -54,36 +70,44 @@ class IntentMatch:
 
 
 class IntentMatcher:
-    """The intents of one scenario, compiled once."""
+    """The intents of one scenario, compiled once, in the canonical form of a thesaurus."""
 
-    def __init__(self, intents: dict[str, Intent]) -> None:
+    def __init__(self, intents: dict[str, Intent], canonical: Canonical | None = None) -> None:
         self.intents = intents
-        self._keywords = {iid: PhraseMatcher(i.keywords) for iid, i in intents.items()}
-        self._long_keywords = {
-            iid: [normalize(k) for k in i.keywords if len(k) >= KEYWORD_FUZZY_MIN] for iid, i in intents.items()
-        }
+        self.canonical = canonical or Canonical()
+        keywords = {iid: [self.canonical(normalize(k)) for k in i.keywords] for iid, i in intents.items()}
+        self._keywords = {iid: PhraseMatcher(words) for iid, words in keywords.items()}
+        self._long_keywords = {iid: [k for k in words if len(k) >= KEYWORD_FUZZY_MIN] for iid, words in keywords.items()}
         self._examples: dict[str, list[tuple[str, str]]] | None = None
+        self._last: tuple[str, str, str] = ("", "", "")
 
     def _example_words(self) -> dict[str, list[tuple[str, str]]]:
         """Examples as content words; built on first use because it needs jieba."""
         if self._examples is None:
             self._examples = {
-                iid: [(ex, content_words(Analysed.of(ex).words)) for ex in i.examples]
+                iid: [(ex, content_words(segment.words(self.canonical(normalize(ex))))) for ex in i.examples]
                 for iid, i in self.intents.items()
             }
         return self._examples
 
+    def _reply(self, reply: Analysed) -> tuple[str, str]:
+        """The reply's canonical text and content words (kept for the intents of one node)."""
+        if self._last[0] != reply.norm:
+            text = self.canonical(reply.norm)
+            self._last = (reply.norm, text, content_words(segment.words(text)))
+        return self._last[1], self._last[2]
+
     def score(self, intent_id: str, reply: Analysed) -> IntentMatch:
         """How well ``reply`` expresses the intent, 0–100 (100 for a keyword)."""
-        hits = self._keywords[intent_id].find(reply.norm)
+        text, words = self._reply(reply)
+        hits = self._keywords[intent_id].find(text)
         if hits:
             return IntentMatch(intent_id, 100.0, hits[0].text)
         best = IntentMatch(intent_id, 0.0, "")
         for keyword in self._long_keywords[intent_id]:
-            s = fuzz.partial_ratio(keyword, reply.norm, score_cutoff=KEYWORD_FUZZY_SCORE)
+            s = fuzz.partial_ratio(keyword, text, score_cutoff=KEYWORD_FUZZY_SCORE)
             if s > best.score:
                 best = IntentMatch(intent_id, s, keyword)
-        words = content_words(reply.words)
         reply_set = set(words.split())
         for example, example_words in self._example_words()[intent_id]:
             s = example_similarity(words, reply_set, example_words)

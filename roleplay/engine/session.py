@@ -13,7 +13,7 @@ import random
 from dataclasses import dataclass
 
 from roleplay.content.models import Effects, Node, Persona, Rubric, Scenario, Transition
-from roleplay.engine.intents import IntentMatch, IntentMatcher
+from roleplay.engine.intents import IntentMatch, IntentMatcher, thesaurus_for
 from roleplay.rubric.closing import pushed
 from roleplay.rubric.context import Analysed, ReplyContext
 from roleplay.rubric.result import ReplyScore, SessionScore
@@ -101,7 +101,7 @@ class Session:
         self.seed = seed
         self.rng = random.Random(seed)
         self.scorer: Scorer = scorer_for(rubric)
-        self.intents = IntentMatcher(scenario.intents)
+        self.intents = IntentMatcher(scenario.intents, thesaurus_for(rubric))
         traits = persona.traits
         self.state = CustomerState(traits.mood, traits.patience, traits.interest)
         self.node_id = scenario.start

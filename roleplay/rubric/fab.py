@@ -31,6 +31,7 @@ class Fab(CriterionScorer[FabCriterion]):
         self.advantage = matcher(config.advantage)
         self.advantage_weak = matcher(config.advantage_weak)
         self.benefit = matcher(config.benefit)
+        self.outcome = matcher(config.outcome)
         self.benefit_strong = matcher(config.benefit_strong)
         self.context = PhraseMatcher(
             [*config.person.phrases, *config.scene.phrases],
@@ -105,22 +106,24 @@ class Fab(CriterionScorer[FabCriterion]):
     ) -> list[Hit]:
         """Strong benefit cues, and outcomes said of a person or a scene of the shopper's life.
 
-        An outcome is a benefit word (放心, 就能, 省得…) or an advantage (不漏, 清爽): what the
-        product does becomes a benefit when it is said of the shopper, her family or her day
-        ("宝宝穿着不红不漏"). The person or scene may come earlier in the same sentence
-        ("您冬天早上等公交，也不觉得冷"), or, when the reply pitches a feature or an advantage, in
-        the shopper's own message that it answers ("我跑步用" → "…跑全马都不用担心掉电"). A
-        question (您喜欢哪种?) asks, it does not state a benefit.
+        Feelings and outcomes (放心, 省心) count when the reply names the shopper, her family or her
+        day earlier in the sentence ("您冬天早上等公交，也不觉得冷"), or, when the reply pitches a
+        feature or an advantage, when the shopper's own message did ("我跑步用" → "…跑全马都不用担心
+        掉电"). Outcome markers (就能, 不会) and advantages (不漏, 清爽) need the reply's own person
+        or scene: what the product does becomes a benefit when it is said of someone ("宝宝穿着不红
+        不漏"). A question (您喜欢哪种?) asks, it does not state a benefit.
         """
         reply = ctx.reply
         asked = ctx.question_clauses
         found = [h for h in reply.plausible(self.benefit_strong.find(reply.norm)) if reply.clause_of(h.start) not in asked]
         words = [h for h in reply.plausible(self.benefit.find(reply.norm)) if reply.clause_of(h.start) not in skipped]
-        if words and (features or advantages) and self.customer_context.search(ctx.customer_norm):
-            return found + words
-        outcomes = words + advantages
+        markers = [h for h in reply.plausible(self.outcome.find(reply.norm)) if reply.clause_of(h.start) not in skipped]
+        outcomes = words + markers + advantages
         if not outcomes:
             return found
+        if words and (features or advantages) and self.customer_context.search(ctx.customer_norm):
+            found += words
+            outcomes = markers + advantages
         sentences = reply.sentences
         named = {reply.clause_of(h.start) for h in reply.plausible(self.context.find(reply.norm))} - skipped
         for hit in outcomes:
@@ -172,12 +175,12 @@ def _missing_advice(present: list[str]) -> str:
 
 
 def _linked(parts: dict[str, list[Hit]]) -> bool:
-    """An F, then an A at or after it, then a B after that A."""
+    """All three parts, and a benefit that follows a feature: the pitch leads from what the product
+    is to what it means for the shopper (the advantage may come anywhere: 不用翻面 before or after)."""
     if not all(parts.values()):
         return False
     first_feature = min(h.start for h in parts["F"])
-    advantages = [h.start for h in parts["A"] if h.start >= first_feature]
-    return bool(advantages) and any(h.start > min(advantages) for h in parts["B"])
+    return any(h.start > first_feature for h in parts["B"])
 
 
 #: A number, or a range of numbers (3-5, 24到26), before its unit.

@@ -75,15 +75,19 @@ class PhraseMatcher:
 
 
 def gated_patterns(patterns: Iterable[str]) -> list[re.Pattern[str]]:
-    """The patterns as at most two regexes: those that can only start with a few characters
-    behind one lookahead of those characters, the rest as they are.
+    """The patterns as few regexes: those that can only start with a few characters behind one
+    lookahead of those characters, the rest as they are, and each pattern with groups of its own
+    (爱(.)不\\1) apart, so that its back-references keep their numbers.
 
     Python's regex engine tries every alternative at every position of the text; a lookahead
     that fails at once on characters no pattern starts with (most Chinese characters for
     2000瓦 or IPX7) makes a list of patterns several times cheaper to scan.
     """
-    gated, first, free = [], [], []
+    gated, first, free, alone = [], [], [], []
     for pattern in patterns:
+        if re.compile(pattern).groups:  # its \1 would name another pattern's group once joined
+            alone.append(re.compile(pattern))
+            continue
         chars = first_chars(pattern)
         (free if chars is None else gated).append(f"(?:{pattern})")
         if chars is not None:
@@ -93,7 +97,7 @@ def gated_patterns(patterns: Iterable[str]) -> list[re.Pattern[str]]:
         regexes.append(re.compile(f"(?=[{''.join(dict.fromkeys(first))}])(?:{'|'.join(gated)})"))
     if free:
         regexes.append(re.compile("|".join(free)))
-    return regexes
+    return regexes + alone
 
 
 #: A character range wider than this (all Chinese characters) makes a lookahead pointless.

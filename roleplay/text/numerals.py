@@ -1,0 +1,51 @@
+"""Chinese numerals as Arabic digits: 一千九百九十九 → 1999, 三点二 → 3.2, 三口 → 3口.
+
+Agents write numbers both ways (两百九十九 / 299); the simulated customer must understand
+either. The result is for matching meaning only: it changes the length of the text, so
+evidence spans are never taken from it.
+"""
+
+from __future__ import annotations
+
+import re
+
+DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+#: A lone numeral is a number only before a measure word or unit (三口, 两天); 一起, 一家 stay words.
+MEASURES = "个只台件天斤公升毫克米寸口人盒包瓶支元块年月周号码度成折倍片套箱袋罐小分秒次遍条双张份层档"
+_RUN = re.compile(f"[{''.join(DIGITS)}{''.join(UNITS)}]+(?:点[{''.join(DIGITS)}]+)?")
+
+
+def arabic(text: str) -> str:
+    """``text`` with its Chinese numbers written in Arabic digits."""
+    return _RUN.sub(_replace, text)
+
+
+def _replace(match: re.Match[str]) -> str:
+    run = match.group()
+    following = match.string[match.end() : match.end() + 1]
+    has_unit = any(c in UNITS for c in run)
+    if len(run) == 1 and not has_unit and following not in MEASURES:
+        return run
+    whole, _, decimals = run.partition("点")
+    if not has_unit and len(whole) == 2 and not decimals and DIGITS[whole[0]] < DIGITS[whole[1]]:
+        return f"{DIGITS[whole[0]]}-{DIGITS[whole[1]]}"  # 三五天: three to five days
+    value = _value(whole) if has_unit else "".join(str(DIGITS[c]) for c in whole)
+    return f"{value}.{''.join(str(DIGITS[c]) for c in decimals)}" if decimals else str(value)
+
+
+def _value(numeral: str) -> int:
+    """一千九百九十九 → 1999, 十二 → 12, 两万 → 20000."""
+    total = section = digit = 0
+    for char in numeral:
+        if char in DIGITS:
+            digit = DIGITS[char]
+            continue
+        unit = UNITS[char]
+        if unit == 10000:
+            total += (section + digit) * unit
+            section = 0
+        else:
+            section += (digit or 1) * unit
+        digit = 0
+    return total + section + digit
