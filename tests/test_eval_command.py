@@ -96,7 +96,7 @@ def test_bad_lines_are_located_and_the_rest_counted(tmp_path, capsys):
     assert messages[0].startswith(f"{path}:2: not valid JSON")
     assert messages[1].startswith(f"{path}:3: fab: list each of")
     assert messages[2] == f"{path}:4: forbidden: unknown category 'rude'; the rubric has " + ", ".join(
-        ["contempt", "impatience", "denial", "confrontation", "curt", "absolute_claim"]
+        ["contempt", "confrontation", "impatience", "denial", "absolute_claim", "curt"]
     )
     assert messages[3].startswith(f"{path}:5: closing: unknown technique 'hard_sell'")
     assert messages[4] == f"{path}:6: id 'p1' is used again (first on line 1): give every reply its own id"

@@ -447,7 +447,7 @@ def test_jiebas_cache_lives_in_the_users_cache_folder_not_in_shared_tmp(tmp_path
     shared_tmp = tmp_path / "tmp"
     shared_tmp.mkdir()
     result = rp("play", "--plain", "--scenario", "air_fryer_fab", cwd=tmp_path, stdin=PITCH, TMPDIR=str(shared_tmp))
-    assert result.returncode == 0 and "【F:360°热风循环】" in out(result)
+    assert result.returncode == 0 and "【F:采用360°热风循环技术】" in out(result)
     assert err(result) == ""
     assert list(shared_tmp.iterdir()) == []
     assert (tmp_path / "cache" / "roleplay" / "jieba.cache").is_file()
@@ -463,7 +463,7 @@ def test_an_unwritable_cache_is_silent_and_segmentation_still_works(tmp_path):
     cache.mkdir()
     with read_only(cache):
         result = rp("play", "--plain", "--scenario", "air_fryer_fab", cwd=tmp_path, stdin=PITCH)
-    assert result.returncode == 0 and "【F:360°热风循环】" in out(result)
+    assert result.returncode == 0 and "【F:采用360°热风循环技术】" in out(result)
     assert err(result) == ""
     assert list(cache.iterdir()) == []
 

@@ -58,25 +58,27 @@ def test_linked_pitch_beats_unordered_and_partial(scorer):
 
 
 def test_product_card_features_count_as_feature(scorer, library):
+    """The card's own words are features even where the rubric's gazetteer has none (内胆 here)."""
     product = library.scenario("air_fryer_fab").product
-    text = "这款有可视窗口哦。"
+    text = "这款带内胆哦。"
     without = scorer.score_text(text).results["fab"].detail["components"]
     with_card = scorer.score_text(text, product=product, expects=["fab"]).results["fab"]
-    assert without == [] and with_card.detail["components"] == ["F"]
-    assert with_card.evidence[0].text == "可视窗口"
+    assert with_card.detail["components"] == ["F"]
+    assert [e.text for e in with_card.evidence] == ["内胆"]
+    assert without == ["F"]  # 内胆 is a component any shop sells: the gazetteer knows it too
 
 
 def test_the_cards_advantage_and_benefit_wording_counts_as_a_and_b(scorer, library):
-    """A trainee who pitches from the side panel's card gets the full FAB it spells out."""
+    """A trainee who pitches from the side panel's card gets the full FAB it spells out, marked in
+    the card's own clauses; the same pitch is recognised by its structure without the card."""
     product = library.scenario("air_fryer_fab").product
     text = "有可视窗口，不开锅也能看到火候，新手也不会炸糊"
     without = scorer.score_text(text, expects=["fab"]).results["fab"]
     with_card = scorer.score_text(text, product=product, expects=["fab"]).results["fab"]
-    assert without.detail["components"] != ["F", "A", "B"]
+    assert without.detail["components"] == ["F", "A", "B"]
     assert with_card.detail == {"components": ["F", "A", "B"], "linked": True}
-    assert [(e.text, e.label) for e in with_card.evidence] == [
-        ("可视窗口", "F"), ("不开锅也能看到火候", "A"), ("新手也不会炸糊", "B")
-    ]
+    marked = {(e.text, e.label) for e in with_card.evidence}
+    assert {("可视窗口", "F"), ("不开锅也能看到火候", "A"), ("新手也不会炸糊", "B")} <= marked
 
 
 def test_fab_not_judged_where_no_pitch_was_called_for(scorer):
@@ -185,7 +187,7 @@ def test_arithmetic_and_differences_are_not_price_claims(scorer, library, text):
 
 
 def test_reassurance_in_use_is_a_benefit(scorer):
-    assert scorer.score_text("这款是食品级硅胶,无毒无味,您用着也放心。").results["fab"].detail["components"] == ["F", "B"]
+    assert scorer.score_text("这款是食品级硅胶,无毒无味,您用着也放心。").results["fab"].detail["components"] == ["F", "A", "B"]
     assert scorer.score_text("您放心,我们马上发货。").results["fab"].detail["components"] == []
 
 

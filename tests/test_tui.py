@@ -45,7 +45,7 @@ async def test_practice_session_shows_feedback_and_reaches_the_report(tmp_path):
         assert "本句 100 分" in content.plain and "FAB话术：F/A/B" in content.plain
         # The F/A/B parts are highlighted in the trainee's own words.
         marked = {content.plain[span.start : span.end]: str(span.style) for span in content.spans}
-        assert marked["360°热风循环"] == "bold green" and marked["不用翻面"] == "bold cyan"
+        assert marked["采用360°热风循环技术"] == "bold green" and marked["不用翻面"] == "bold cyan"
         assert marked["全家吃得更健康"] == "bold magenta"
         assert "意向" in str(chat.query_one("#meters").render())
         for text, seconds in AIR_FRYER[1:]:

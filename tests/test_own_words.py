@@ -1,0 +1,80 @@
+"""Trainees' own words, as the simulated customer meets them in the shipped scenarios.
+
+The replies were written by someone who read the scenarios' cards and intents but not the rubric:
+paraphrases of each intent that share no keyword with it, and for each scenario six strong pitches
+(a feature of the card, what it does, what it means for this shopper, all paraphrased) and six
+weak ones (a bare spec, no benefit, vague praise). ``intent_paraphrases.heldout.jsonl`` was written
+after the thesaurus, by another writer, and was not read while building it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from roleplay.engine.session import Session, signals
+from roleplay.text.normalize import normalize
+
+DATA = Path(__file__).parent / "data"
+
+
+def rows(name: str) -> list[dict]:
+    return [json.loads(line) for line in (DATA / name).read_text(encoding="utf-8").splitlines() if line]
+
+
+PARAPHRASES = rows("intent_paraphrases.jsonl")
+HELD_OUT = rows("intent_paraphrases.heldout.jsonl")
+PITCHES = rows("scenario_pitches.jsonl")
+
+
+def reply_at(library, scenario_id: str, node: str, text: str):
+    """The customer waiting at ``node`` (as after the replies that lead there) gets ``text``."""
+    scenario = library.scenario(scenario_id)
+    session = Session(scenario, library.persona(scenario.persona), library.rubric(scenario.rubric), seed=0)
+    session.start()
+    session.node_id = node
+    return scenario.nodes[node], session.reply(text, 8.0)
+
+
+def moves_as_the_intent_says(library, row: dict) -> bool:
+    """The conversation goes where the node's transition on that intent leads."""
+    node, turn = reply_at(library, row["scenario"], row["node"], row["text"])
+    found = signals(turn.score)
+    targets = {t.to for t in node.transitions if t.intent == row["intent"] and (t.signal is None or t.signal in found)}
+    return turn.next_node in targets
+
+
+def test_every_intent_has_three_paraphrases_without_its_keywords(library):
+    counts = Counter((row["scenario"], row["intent"]) for row in PARAPHRASES)
+    intents = {(s.id, i) for s in library.scenarios.values() for i in s.intents}
+    assert set(counts) == intents and min(counts.values()) >= 3
+    for row in PARAPHRASES + HELD_OUT:
+        keywords = library.scenario(row["scenario"]).intents[row["intent"]].keywords
+        assert not [k for k in keywords if normalize(k) in normalize(row["text"])], row
+
+
+@pytest.mark.parametrize("row", PARAPHRASES, ids=[f"{r['scenario']}-{r['intent']}-{i}" for i, r in enumerate(PARAPHRASES)])
+def test_a_paraphrase_moves_the_conversation_as_its_intent_says(library, row):
+    assert moves_as_the_intent_says(library, row), row["text"]
+
+
+def test_held_out_paraphrases_are_mostly_understood(library):
+    understood = sum(moves_as_the_intent_says(library, row) for row in HELD_OUT)
+    assert understood / len(HELD_OUT) >= 0.85, f"{understood}/{len(HELD_OUT)}"
+
+
+@pytest.mark.parametrize("row", PITCHES, ids=[f"{r['scenario']}-{'strong' if r['strong'] else 'weak'}-{i}" for i, r in enumerate(PITCHES)])
+def test_own_words_pitches(library, row):
+    """A strong pitch is a linked F/A/B; a weak one is not."""
+    _, turn = reply_at(library, row["scenario"], row["node"], row["text"])
+    fab = turn.score.results["fab"]
+    assert fab.detail["linked"] is row["strong"], (row["text"], fab.detail, [(e.label, e.text) for e in fab.evidence])
+
+
+def test_six_strong_and_six_weak_pitches_per_scenario(library):
+    counts = Counter((row["scenario"], row["strong"]) for row in PITCHES)
+    assert {s for s, _ in counts} == set(library.scenarios)
+    assert min(counts.values()) >= 6
