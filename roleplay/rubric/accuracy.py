@@ -44,7 +44,7 @@ class Accuracy(CriterionScorer[AccuracyCriterion]):
             return checked, wrong
         for start, end in reply.clauses:
             clause = norm[start:end]
-            if self.not_claims.search(clause):
+            if not DIGIT.search(clause) or self.not_claims.search(clause):
                 continue
             if self.price_cues.search(clause):
                 for m in PRICE.finditer(clause):

@@ -50,15 +50,8 @@ class Analysed:
         """
         if offset not in self._single:
             start = max(0, offset - SINGLE_WINDOW)
-            position = start
-            for word in segment.words(self.norm[start : offset + SINGLE_WINDOW + 1]):
-                if position == offset:
-                    self._single[offset] = len(word) == 1
-                    break
-                position += len(word)
-                if position > offset:
-                    self._single[offset] = False
-                    break
+            starts, length = segment.starts_word(self.norm[start : offset + SINGLE_WINDOW + 1], offset - start)
+            self._single[offset] = starts and length == 1
         return self._single[offset]
 
     @property

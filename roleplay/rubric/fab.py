@@ -77,20 +77,28 @@ class Fab(CriterionScorer[FabCriterion]):
         norm = reply.norm
         card = self._card(ctx.product)
         from_card = card.find(norm) if card else {}
+        raw_features = self.feature.find(norm) + from_card.get("F", [])
+        raw_advantages = self.advantage.find(norm) + from_card.get("A", [])
+        strong = self.benefit_strong.find(norm)
+        words = self.benefit.find(norm)
+        markers = self.outcome.find(norm)
+        if not (raw_features or raw_advantages or strong or words or markers or from_card.get("B")):
+            return {"F": [], "A": [], "B": []}  # most greetings, answers and closes: nothing to place
         skipped = self._not_pitch(ctx)
 
         def kept(hits: list[Hit]) -> list[Hit]:
             return [h for h in reply.plausible(hits) if reply.clause_of(h.start) not in skipped]
 
-        features = kept(self.feature.find(norm) + from_card.get("F", []))
+        features = kept(raw_features)
         if features:  # generic words (采用, 技术) join a concrete feature in its clause
             named = {reply.clause_of(h.start) for h in features}
             features += [h for h in kept(self.feature_weak.find(norm)) if reply.clause_of(h.start) in named]
-        advantages = kept(self.advantage.find(norm) + from_card.get("A", []))
+        advantages = kept(raw_advantages)
         if features:
             first_feature = min(h.start for h in features)
             advantages += [h for h in kept(self.advantage_weak.find(norm)) if h.start >= first_feature]
-        benefits = self._benefits(ctx, skipped, features, advantages) + kept(from_card.get("B", []))
+        benefits = self._benefits(ctx, skipped, features, advantages, (strong, words, markers))
+        benefits += kept(from_card.get("B", []))
         # Parts may overlap (不用 is an advantage inside the benefit 不用再弯腰): each counts; the
         # views mark every character once (roleplay.marks).
         return {"F": drop_overlaps(features), "A": drop_overlaps(advantages), "B": drop_overlaps(benefits)}
@@ -102,7 +110,12 @@ class Fab(CriterionScorer[FabCriterion]):
         return ctx.question_clauses | service | ctx.insulting_clauses
 
     def _benefits(
-        self, ctx: ReplyContext, skipped: frozenset[int], features: list[Hit], advantages: list[Hit]
+        self,
+        ctx: ReplyContext,
+        skipped: frozenset[int],
+        features: list[Hit],
+        advantages: list[Hit],
+        cues: tuple[list[Hit], list[Hit], list[Hit]],
     ) -> list[Hit]:
         """Strong benefit cues, and outcomes said of a person or a scene of the shopper's life.
 
@@ -115,9 +128,10 @@ class Fab(CriterionScorer[FabCriterion]):
         """
         reply = ctx.reply
         asked = ctx.question_clauses
-        found = [h for h in reply.plausible(self.benefit_strong.find(reply.norm)) if reply.clause_of(h.start) not in asked]
-        words = [h for h in reply.plausible(self.benefit.find(reply.norm)) if reply.clause_of(h.start) not in skipped]
-        markers = [h for h in reply.plausible(self.outcome.find(reply.norm)) if reply.clause_of(h.start) not in skipped]
+        strong, words, markers = cues
+        found = [h for h in reply.plausible(strong) if reply.clause_of(h.start) not in asked]
+        words = [h for h in reply.plausible(words) if reply.clause_of(h.start) not in skipped]
+        markers = [h for h in reply.plausible(markers) if reply.clause_of(h.start) not in skipped]
         outcomes = words + markers + advantages
         if not outcomes:
             return found

@@ -17,6 +17,8 @@ from roleplay.text.match import NON_WORD, FuzzyPhrases, Hit, PhraseMatcher, drop
 
 #: A space or a symbol (an emoji) between words: 催 什 么 催, 爱用😒不用.
 INSERTED = re.compile(r"\w[^\w,.!?;:~…、'\"]+\w")
+#: Characters on each side of such a break that a broken-up pattern can reach.
+INSERTED_SPAN = 8
 #: Whole-reply patterns (a lone 嗯) are only tried on replies this short.
 WHOLE_REPLY_MAX = 12
 
@@ -105,10 +107,12 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         bare = NON_WORD.sub("", norm)
         if bare == norm:
             return
-        # Punctuation alone breaks only phrases (爱买，不买): the patterns' gaps already allow a
-        # space or an emoji, so they are tried on the bare text only when one is there.
-        matcher = self.any_phrase if INSERTED.search(norm) else self.any_listed_phrase
-        if not ({h.text for h in matcher.find(bare)} - seen):
+        # Punctuation breaks only phrases (爱买，不买): the patterns' gaps already allow a space or
+        # an emoji, so they are tried only around one (催 什 么 催), on a few characters each side.
+        if not ({h.text for h in self.any_listed_phrase.find(bare)} - seen) and not any(
+            self.any_phrase.search(NON_WORD.sub("", norm[max(0, m.start() - INSERTED_SPAN) : m.end() + INSERTED_SPAN]))
+            for m in INSERTED.finditer(norm)
+        ):
             return
         squeezed, offsets = squeeze(norm)
         for category in self.listed:

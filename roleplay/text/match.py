@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
+from roleplay.text.gates import compile_patterns
 from roleplay.text.normalize import normalize
 
 #: Characters stripped when a reply is judged as a whole (a lone 嗯。 is still a lone 嗯).
@@ -49,7 +50,7 @@ class PhraseMatcher:
     ) -> None:
         trie = trie_pattern(phrases)
         self._phrases = re.compile(trie) if trie else None
-        self._patterns = gated_patterns(patterns)
+        self._patterns = compile_patterns(patterns)
         trie = trie_pattern(exceptions)
         self._exceptions = re.compile(trie) if trie else None
 
@@ -59,7 +60,7 @@ class PhraseMatcher:
     def find(self, norm: str) -> list[Hit]:
         """Every hit, in text order."""
         hits = _hits(self._phrases, norm)
-        more = [hit for regex in self._patterns for hit in _hits(regex, norm)]
+        more = [hit for scan in self._patterns if scan.may_match(norm) for hit in _hits(scan.regex, norm)]
         if more:
             hits = drop_overlaps(hits + more) if hits else more
         if hits and self._exceptions is not None:
@@ -71,106 +72,9 @@ class PhraseMatcher:
         """Whether anything matches (cheaper than :meth:`find` when nothing is excepted)."""
         if self._exceptions is not None:
             return bool(self.find(norm))
-        return any(r is not None and r.search(norm) is not None for r in (self._phrases, *self._patterns))
-
-
-def gated_patterns(patterns: Iterable[str]) -> list[re.Pattern[str]]:
-    """The patterns as few regexes: those that can only start with a few characters behind one
-    lookahead of those characters, the rest as they are, and each pattern with groups of its own
-    (爱(.)不\\1) apart, so that its back-references keep their numbers.
-
-    Python's regex engine tries every alternative at every position of the text; a lookahead
-    that fails at once on characters no pattern starts with (most Chinese characters for
-    2000瓦 or IPX7) makes a list of patterns several times cheaper to scan.
-    """
-    gated, first, free, alone = [], [], [], []
-    for pattern in patterns:
-        if re.compile(pattern).groups:  # its \1 would name another pattern's group once joined
-            alone.append(re.compile(pattern))
-            continue
-        chars = first_chars(pattern)
-        (free if chars is None else gated).append(f"(?:{pattern})")
-        if chars is not None:
-            first.extend(chars)
-    regexes = []
-    if gated:
-        regexes.append(re.compile(f"(?=[{''.join(dict.fromkeys(first))}])(?:{'|'.join(gated)})"))
-    if free:
-        regexes.append(re.compile("|".join(free)))
-    return regexes + alone
-
-
-#: A character range wider than this (all Chinese characters) makes a lookahead pointless.
-GATE_RANGE_MAX = 256
-
-
-def first_chars(pattern: str) -> list[str] | None:
-    """Character-class items for every character a match of ``pattern`` can start with.
-
-    None when that is not known or not worth knowing (a match may start with any character,
-    with a wide range, or be empty).
-    """
-    from re import _constants as c, _parser  # the parser the re module compiles with
-
-    def of(seq: list) -> tuple[list[str] | None, bool]:
-        """First characters of a sequence of parsed items, and whether it can match nothing."""
-        out: list[str] = []
-        for op, av in seq:
-            if op in (c.ASSERT, c.ASSERT_NOT, c.AT):
-                continue  # zero-width: the match starts with what follows
-            if op is c.LITERAL:
-                return out + [re.escape(chr(av))], False
-            if op is c.IN:
-                items = _class_items(av, c)
-                return (None, False) if items is None else (out + items, False)
-            if op is c.BRANCH:
-                union, nullable = [], False
-                for branch in av[1]:
-                    items, empty = of(branch)
-                    if items is None:
-                        return None, False
-                    union += items
-                    nullable = nullable or empty
-                out += union
-                if not nullable:
-                    return out, False
-                continue
-            if op is c.SUBPATTERN:
-                items, empty = of(av[3])
-            elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
-                items, empty = of(av[2])
-                empty = empty or av[0] == 0
-            else:
-                return None, False
-            if items is None:
-                return None, False
-            out += items
-            if not empty:
-                return out, False
-        return out, True
-
-    try:
-        items, empty = of(_parser.parse(pattern))
-    except Exception:  # an unusual pattern: no gate, never a failure
-        return None
-    return None if empty or not items else items
-
-
-def _class_items(items: list, c) -> list[str] | None:
-    """A parsed character class as class items; None for a negated or very wide class."""
-    out = []
-    for op, av in items:
-        if op is c.LITERAL:
-            out.append(re.escape(chr(av)))
-        elif op is c.RANGE and av[1] - av[0] <= GATE_RANGE_MAX:
-            out.append(f"{re.escape(chr(av[0]))}-{re.escape(chr(av[1]))}")
-        elif op is c.CATEGORY and av is c.CATEGORY_DIGIT:
-            out.append(r"\d")
-        elif op is c.CATEGORY and av is c.CATEGORY_SPACE:
-            out.append(r"\s")
-        else:
-            return None
-    return out
+        if self._phrases is not None and self._phrases.search(norm):
+            return True
+        return any(scan.may_match(norm) and scan.regex.search(norm) for scan in self._patterns)
 
 
 def _hits(regex: re.Pattern[str] | None, norm: str) -> list[Hit]:
@@ -186,7 +90,11 @@ class TaggedPhrases:
         tries = {tag: trie_pattern(phrases) for tag, phrases in lists.items()}
         self.tags = [tag for tag, trie in tries.items() if trie]
         groups = [f"(?P<t{i}>{tries[tag]})" for i, tag in enumerate(self.tags)]
-        self._regex = re.compile("|".join(groups)) if groups else None
+        # Named groups hide the phrases' first characters from the regex engine's fast skip: a
+        # lookahead of those characters gives it back.
+        first = {normalize(p)[:1] for phrases in lists.values() for p in phrases if p} - {""}
+        gate = f"(?=[{''.join(re.escape(char) for char in sorted(first))}])" if first else ""
+        self._regex = re.compile(gate + "(?:" + "|".join(groups) + ")") if groups else None
 
     def find(self, norm: str) -> dict[str, list[Hit]]:
         """The hits of each list (hits do not overlap, whatever their list)."""

@@ -90,6 +90,28 @@ def words(text: str) -> list[str]:
     return _tokenizer.lcut(text, HMM=False)
 
 
+def starts_word(text: str, offset: int) -> tuple[bool, int]:
+    """Whether a word of jieba's best path through ``text`` (a few characters) starts at
+    ``offset``, and that word's length (0 when it does not start there).
+
+    The dictionary path (no HMM) computed directly, without jieba's splitting into blocks: for
+    a handful of characters around a one-character cue it costs a fraction of :func:`words`.
+    """
+    if not _ready.is_set():
+        load()
+    route: dict[int, tuple[float, int]] = {}
+    _tokenizer.calc(text, _tokenizer.get_DAG(text), route)
+    position = 0
+    while position < len(text):
+        end = route[position][1] + 1
+        if position == offset:
+            return True, end - position
+        if position > offset:
+            break
+        position = end
+    return False, 0
+
+
 def tokens(text: str) -> list[Token]:
     """Words with their character spans."""
     out, start = [], 0
