@@ -229,6 +229,11 @@ class FabCriterion(Criterion):
         default_factory=Lexicon,
         description="Scenes of the shopper's life: times, places, activities (冬天, 上班路上, 露营…).",
     )
+    instructions: Lexicon = Field(
+        default_factory=Lexicon,
+        description="Marks of how-to (第一步, 然后, 长按…): a sentence holding one explains how to use the "
+        "product, it does not pitch it, so 长按3秒 is no feature.",
+    )
     not_pitch: Lexicon = Field(
         default_factory=Lexicon,
         description="Service talk (price, shipping, returns, stock, ordering): a clause holding one of "

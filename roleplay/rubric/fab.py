@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from roleplay.content.models import FabCriterion, Product
 from roleplay.rubric.base import CriterionScorer, evidence, matcher
-from roleplay.rubric.context import ReplyContext, clause_spans
+from roleplay.rubric.context import Analysed, ReplyContext, clause_spans
 from roleplay.rubric.result import CriterionResult
 from roleplay.text.match import Hit, PhraseMatcher, TaggedPhrases, drop_overlaps, trie_pattern
 from roleplay.text.normalize import normalize
@@ -44,6 +44,7 @@ class Fab(CriterionScorer[FabCriterion]):
             [*config.person.patterns, *config.scene.patterns],
         )
         self.not_pitch = matcher(config.not_pitch)
+        self.instructions = matcher(config.instructions)
         self.asks = matcher(config.asks)
         self._cards: dict[int, TaggedPhrases] = {}
 
@@ -104,10 +105,12 @@ class Fab(CriterionScorer[FabCriterion]):
         return {"F": drop_overlaps(features), "A": drop_overlaps(advantages), "B": drop_overlaps(benefits)}
 
     def _not_pitch(self, ctx: ReplyContext) -> frozenset[int]:
-        """Clauses that are no part of a pitch: questions, service talk (48小时内发货) and insults."""
+        """Clauses that are no part of a pitch: questions, service talk (48小时内发货) and whole
+        sentences of instructions (第一步…然后…)."""
         reply = ctx.reply
         service = {reply.clause_of(h.start) for h in self.not_pitch.find(reply.norm)}
-        return ctx.question_clauses | service | ctx.insulting_clauses
+        how_to = {reply.clause_of(h.start) for h in self.instructions.find(reply.norm)}
+        return frozenset(ctx.question_clauses | service | _whole_sentences(reply, how_to))
 
     def _benefits(
         self,
@@ -129,6 +132,9 @@ class Fab(CriterionScorer[FabCriterion]):
         reply = ctx.reply
         asked = ctx.question_clauses
         strong, words, markers = cues
+        # What a reply that insults the shopper says of her is sarcasm (您这耳朵也分不出来), not a
+        # benefit; its facts (35公里) still count as F and A.
+        skipped = skipped | _whole_sentences(reply, ctx.insulting_clauses)
         found = [h for h in reply.plausible(strong) if reply.clause_of(h.start) not in asked]
         words = [h for h in reply.plausible(words) if reply.clause_of(h.start) not in skipped]
         markers = [h for h in reply.plausible(markers) if reply.clause_of(h.start) not in skipped]
@@ -178,6 +184,12 @@ class Fab(CriterionScorer[FabCriterion]):
             found,
             {"components": present, "linked": linked},
         )
+
+
+def _whole_sentences(reply: Analysed, clauses: Iterable[int]) -> frozenset[int]:
+    """Every clause of the sentences that hold one of ``clauses``."""
+    sentences = {reply.sentences[i] for i in clauses}
+    return frozenset(i for i, sentence in enumerate(reply.sentences) if sentence in sentences) if sentences else frozenset()
 
 
 def _missing_advice(present: list[str]) -> str:
