@@ -15,7 +15,6 @@ error for its line, never a silently perfect or empty score.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterator
 from datetime import datetime
@@ -24,7 +23,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from roleplay.content.library import Library
-from roleplay.content.jsonl import LineError, read_jsonl
+from roleplay.content.jsonl import LineError, RecordId, read_jsonl
 from roleplay.content.models import Product, Rubric
 from roleplay.rubric.closing import pushed
 from roleplay.rubric.result import ReplyScore
@@ -95,17 +94,9 @@ def _cut(text: str) -> str:
 class Transcript(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    id: str | int
+    id: RecordId
     scenario: str | None = None
     turns: list[LogTurn] = Field(min_length=1)
-
-    @field_validator("id", mode="before")
-    @classmethod
-    def _string_or_integer(cls, value: Any) -> Any:
-        """Strictly: pydantic would read true as 1 and 2.0 as 2, and two logs could share an id."""
-        if isinstance(value, bool) or not isinstance(value, (str, int)):
-            raise ValueError(f"must be a string or an integer (got {_cut(json.dumps(value))})")
-        return value
 
     @model_validator(mode="after")
     def _gradable(self) -> Transcript:

@@ -9,13 +9,25 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, BeforeValidator, ValidationError
 
 from roleplay.content.loader import dotted
 
 M = TypeVar("M", bound=BaseModel)
+
+
+def _string_or_integer(value: Any) -> Any:
+    """Strictly: pydantic would read true as 1 and 2.0 as 2, and two records could share an id."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        shown = json.dumps(value)
+        raise ValueError(f"must be a string or an integer (got {shown if len(shown) <= 30 else shown[:29] + '…'})")
+    return value
+
+
+#: The id of a record in a JSON Lines file (a chat log, a labelled reply): a string or an integer.
+RecordId = Annotated[str | int, BeforeValidator(_string_or_integer)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,11 +7,11 @@ single source of the format and of ``schemas/labelled_reply.schema.json``.
 
 from __future__ import annotations
 
-import json
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from roleplay.content.jsonl import RecordId
 from roleplay.content.models import Identifier
 
 FabPart = Literal["F", "A", "B"]
@@ -22,7 +22,7 @@ class LabelledReply(BaseModel):
 
     model_config = ConfigDict(extra="forbid", title="Labelled reply")
 
-    id: str | int = Field(description="Unique within the file; disagreements are reported by it.")
+    id: RecordId = Field(description="Unique within the file; disagreements are reported by it.")
     text: str = Field(min_length=1, description="The agent's reply, exactly as typed.")
     fab: list[FabPart] = Field(description='FAB parts the reply contains: a subset of "F", "A", "B" in that order.')
     forbidden: Identifier | None = Field(
@@ -35,14 +35,6 @@ class LabelledReply(BaseModel):
     scenario: Identifier | None = Field(None, description="Grade with this scenario's product card.")
     category: str | None = Field(None, description="Product category; the corpus is split into parts by it.")
     note: str | None = Field(None, description="Why the labels are what they are, for the next reader.")
-
-    @field_validator("id", mode="before")
-    @classmethod
-    def _string_or_integer(cls, value: Any) -> Any:
-        """Strictly: pydantic would read true as 1, and two replies could share an id."""
-        if isinstance(value, bool) or not isinstance(value, (str, int)):
-            raise ValueError(f"must be a string or an integer (got {json.dumps(value)[:30]})")
-        return value
 
     @field_validator("fab")
     @classmethod
