@@ -282,6 +282,11 @@ class ForbiddenList(Lexicon):
     whole_reply: bool = Field(
         False, description="Patterns must match the whole reply (punctuation stripped), e.g. a lone 嗯."
     )
+    echoes_shopper: bool = Field(
+        False,
+        description="A reply that opens by throwing the shopper's own words back as a question (防刮？ "
+        "一千？ 慢？) is in this category: sarcasm, whatever follows.",
+    )
     offends_shopper: bool = Field(
         True,
         description="The shopper hears it as rude, so the simulated customer reacts (the `forbidden` "

@@ -17,6 +17,10 @@ from roleplay.text.match import NON_WORD, FuzzyPhrases, Hit, PhraseMatcher, drop
 
 #: A space or a symbol (an emoji) between words: 催 什 么 催, 爱用😒不用.
 INSERTED = re.compile(r"\w[^\w,.!?;:~…、'\"]+\w")
+#: A reply's opening words asked back (防刮？ 一千以下跑40公里？ 哈？…), up to a question mark.
+ECHO = re.compile(r"\s*([^,.!?~…]{1,10}?)\?+")
+#: Interjections around echoed words that the shopper did not say.
+ECHO_FILLERS = " 哈啊呀嗯呃额哦噢"
 #: Characters on each side of such a break that a broken-up pattern can reach.
 INSERTED_SPAN = 8
 #: Whole-reply patterns (a lone 嗯) are only tried on replies this short.
@@ -52,6 +56,8 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
             _Listed(name, matcher(c), matcher(c.unless)) for name, c in categories if not c.whole_reply
         ]
         self.whole = [_Whole(name, tuple(re.compile(p) for p in c.patterns)) for name, c in categories if c.whole_reply]
+        #: The category of a reply that throws the shopper's words back as a question, if any.
+        self.echo = next((name for name, c in categories if c.echoes_shopper), None)
         listed = [c for c in config.categories.values() if not c.whole_reply]
         # Most replies are clean: one scan over every category's words rules that out.
         self.any_phrase = PhraseMatcher(
@@ -71,7 +77,7 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         without spaces and punctuation) rules that out before any category is searched.
         """
         norm = ctx.reply.norm
-        found = self._whole_reply(norm)
+        found = self._whole_reply(norm) + self._echo(norm, ctx.customer_norm)
         listed = self.any_phrase.find(norm)
         allowed = self.allow.find(norm) if listed else []
         by_category: dict[str, list[Hit]] = {}
@@ -101,6 +107,18 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
             for category in self.whole
             if any(p.fullmatch(bare) or p.fullmatch(stripped) for p in category.patterns)
         ]
+
+    def _echo(self, norm: str, customer: str) -> list[tuple[str, Hit]]:
+        """The shopper's words thrown back as a question at the start of the reply (防刮？ 一千？)."""
+        if not self.echo or not customer:
+            return []
+        m = ECHO.match(norm)
+        if m is None:
+            return []
+        words = m.group(1).strip(ECHO_FILLERS)
+        if not words or words not in customer or m.end() >= len(norm.rstrip()):
+            return []
+        return [(self.echo, Hit(m.start(1), m.end(), norm[m.start(1) : m.end()], "echo"))]
 
     def _add_broken_up(self, norm: str, seen: set[str], by_category: dict[str, list[Hit]]) -> None:
         """Phrases a space or punctuation breaks up (爱买 不买), mapped back onto ``norm``."""
