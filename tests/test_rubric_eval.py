@@ -24,10 +24,9 @@ IDS = [row["id"] for row in ROWS]
 
 #: F1 floors per part and criterion (the README quotes the figures themselves).
 FLOORS = {
-    "dev": {"forbidden": 0.97, "closing": 0.82, "fab": 0.83, "F": 0.90, "A": 0.85, "B": 0.81},
-    "locked": {"forbidden": 0.72, "closing": 0.81, "fab": 0.77, "F": 0.82, "A": 0.79, "B": 0.78},
+    "dev": {"forbidden": 0.96, "closing": 0.91, "fab": 0.86, "F": 0.88, "A": 0.86, "B": 0.84},
+    "locked": {"forbidden": 0.67, "closing": 0.84, "fab": 0.78, "F": 0.82, "A": 0.78, "B": 0.79},
 }
-
 
 def corpus(part: str) -> list[dict]:
     return [json.loads(line) for line in (EVAL / f"{part}.jsonl").read_text(encoding="utf-8").splitlines() if line]
