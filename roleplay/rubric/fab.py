@@ -145,7 +145,12 @@ class Fab(CriterionScorer[FabCriterion]):
             found += words
             outcomes = markers + advantages
         sentences = reply.sentences
-        named = {reply.clause_of(h.start) for h in reply.plausible(self.context.find(reply.norm))} - skipped
+        named: set[int] = set()
+        for hit in self.context.find(reply.norm):
+            clause = reply.clause_of(hit.start)
+            # a one-character 您 needs jieba's word check, but not in a clause already named
+            if clause not in named and clause not in skipped and reply.plausible([hit]):
+                named.add(clause)
         for hit in outcomes:
             clause = reply.clause_of(hit.start)
             if any(n <= clause and sentences[n] == sentences[clause] for n in named):

@@ -15,12 +15,15 @@ from roleplay.rubric.context import ReplyContext
 from roleplay.rubric.result import CriterionResult, Evidence
 from roleplay.text.match import NON_WORD, FuzzyPhrases, Hit, PhraseMatcher, drop_overlaps, squeeze
 
-#: A space or a symbol (an emoji) between words: 催 什 么 催, 爱用😒不用.
-INSERTED = re.compile(r"\w[^\w,.!?;:~…、'\"]+\w")
+#: Letters spaced out for emphasis (催 什 么 催) or an emoji inside a phrase (爱用😒不用); an
+#: ordinary space between phrases (亲 这款…) breaks nothing the patterns' gaps do not allow.
+INSERTED = re.compile(r"\w(?:\s\w){2,}|\w[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F]+\w")
 #: A reply's opening words asked back (防刮？ 一千以下跑40公里？ 哈？…), up to a question mark.
 ECHO = re.compile(r"\s*([^,.!?~…]{1,10}?)\?+")
 #: Interjections around echoed words that the shopper did not say.
 ECHO_FILLERS = " 哈啊呀嗯呃额哦噢"
+#: What such a break starts with (a test the regex engine runs fast: a class, not a lookbehind).
+INSERTED_HINT = re.compile(r"\s\w\s|[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F]")
 #: Characters on each side of such a break that a broken-up pattern can reach.
 INSERTED_SPAN = 8
 #: Whole-reply patterns (a lone 嗯) are only tried on replies this short.
@@ -51,6 +54,7 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
     def __init__(self, config: ForbiddenCriterion) -> None:
         super().__init__(config)
         self.allow = matcher(config.allow)
+        self.labels = {name: c.label for name, c in config.categories.items()}
         categories = config.categories.items()
         self.listed = [
             _Listed(name, matcher(c), matcher(c.unless)) for name, c in categories if not c.whole_reply
@@ -127,9 +131,12 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
             return
         # Punctuation breaks only phrases (爱买，不买): the patterns' gaps already allow a space or
         # an emoji, so they are tried only around one (催 什 么 催), on a few characters each side.
-        if not ({h.text for h in self.any_listed_phrase.find(bare)} - seen) and not any(
-            self.any_phrase.search(NON_WORD.sub("", norm[max(0, m.start() - INSERTED_SPAN) : m.end() + INSERTED_SPAN]))
-            for m in INSERTED.finditer(norm)
+        if not ({h.text for h in self.any_listed_phrase.find(bare)} - seen) and not (
+            INSERTED_HINT.search(norm)  # most replies: no spaced-out letters, no emoji at all
+            and any(
+                self.any_phrase.search(NON_WORD.sub("", norm[max(0, m.start() - INSERTED_SPAN) : m.end() + INSERTED_SPAN]))
+                for m in INSERTED.finditer(norm)
+            )
         ):
             return
         squeezed, offsets = squeeze(norm)
@@ -151,8 +158,7 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         offends = any(categories[cat].offends_shopper for cat, _ in found)
         score = max(0.0, 100.0 - self.config.penalty_per_hit * len(found))
         advice = self.advice(found[0][0]) if found else self.advice("clean")
-        labels = {name: c.label for name, c in self.config.categories.items()}
-        ev = [Evidence(h.start, h.end, text[h.start : h.end], labels[cat]) for cat, h in found]
+        ev = [Evidence(h.start, h.end, text[h.start : h.end], self.labels[cat]) for cat, h in found]
         return CriterionResult(self.name, score, advice, ev, {"hits": hits, "fatal": fatal, "offends": offends})
 
     def insulting_clauses(self, ctx: ReplyContext, result: CriterionResult) -> frozenset[int]:

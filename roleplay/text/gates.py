@@ -32,15 +32,19 @@ class Scan:
         return self.gate is None or self.gate.search(text) is not None
 
 
-def compile_patterns(patterns: Iterable[str]) -> list[Scan]:
-    """The patterns as few scans.
+def compile_patterns(patterns: Iterable[str], phrases: str = "") -> list[Scan]:
+    """A trie of ``phrases`` and the patterns as few scans.
 
-    Those whose first characters are known are joined into one regex behind a lookahead of those
-    characters; each other pattern is scanned alone, behind a test for a character it cannot
-    match without, when it has one; a pattern with groups of its own (爱(.)不\\1) is always alone,
-    so that its back-references keep their numbers.
+    The patterns whose first characters are known are joined into one regex behind a lookahead
+    of those characters; each other pattern is scanned alone, behind a test for a character it
+    cannot match without, when it has one; a pattern with groups of its own (爱(.)不\\1) is always
+    alone, so that its back-references keep their numbers.
     """
-    joined, first, scans = [], [], []
+    # A bare trie keeps the regex engine's own fast skip to its first characters, which a
+    # lookahead would cost it: the phrases are a scan of their own.
+    scans = [Scan(re.compile(phrases))] if phrases else []
+    joined: list[str] = []
+    first: list[str] = []
     for pattern in patterns:
         parsed = _parser.parse(pattern)
         start = None if re.compile(pattern).groups else _first(parsed)
@@ -52,7 +56,7 @@ def compile_patterns(patterns: Iterable[str]) -> list[Scan]:
         gate = re.compile(f"[{''.join(dict.fromkeys(needed))}]") if needed else None
         scans.append(Scan(re.compile(pattern), gate))
     if joined:
-        scans.insert(0, Scan(re.compile(f"(?=[{''.join(dict.fromkeys(first))}])(?:{'|'.join(joined)})")))
+        scans.insert(1 if phrases else 0, Scan(re.compile(f"(?=[{''.join(dict.fromkeys(first))}])(?:{'|'.join(joined)})")))
     return scans
 
 

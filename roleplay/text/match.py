@@ -38,31 +38,34 @@ class Hit(NamedTuple):
 class PhraseMatcher:
     """Literal phrases (normalised like replies) and regular expressions, each list compiled once.
 
-    The phrases form one trie regex (the longest phrase wins at a position), the patterns
-    another: kept apart, the trie keeps the regex engine's fast skip over characters no phrase
-    starts with, which a shared alternation with patterns would lose. Hits do not overlap (the
-    earlier, then the longer, wins). A hit that overlaps one of the ``exceptions`` (look-alike
+    The phrases form a trie (the longest phrase wins at a position), the patterns as few scans
+    as their first characters allow (roleplay.text.gates); hits do not overlap (the earlier, then
+    the longer, wins). A hit that overlaps one of the ``exceptions`` (look-alike
     words: 除了 for a pattern 除X, 回购率 for X率高) is dropped.
     """
 
     def __init__(
         self, phrases: Iterable[str] = (), patterns: Iterable[str] = (), exceptions: Iterable[str] = ()
     ) -> None:
-        trie = trie_pattern(phrases)
-        self._phrases = re.compile(trie) if trie else None
-        self._patterns = compile_patterns(patterns)
+        self._scans = compile_patterns(patterns, trie_pattern(phrases))
         trie = trie_pattern(exceptions)
         self._exceptions = re.compile(trie) if trie else None
 
     def __bool__(self) -> bool:
-        return self._phrases is not None or bool(self._patterns)
+        return bool(self._scans)
 
     def find(self, norm: str) -> list[Hit]:
         """Every hit, in text order."""
-        hits = _hits(self._phrases, norm)
-        more = [hit for scan in self._patterns if scan.may_match(norm) for hit in _hits(scan.regex, norm)]
-        if more:
-            hits = drop_overlaps(hits + more) if hits else more
+        hits: list[Hit] = []
+        scanned = 0
+        for scan in self._scans:
+            if scan.may_match(norm):
+                found = _hits(scan.regex, norm)
+                if found:
+                    hits += found
+                    scanned += 1
+        if scanned > 1:
+            hits = drop_overlaps(hits)
         if hits and self._exceptions is not None:
             spans = [(m.start(), m.end()) for m in self._exceptions.finditer(norm)]
             hits = [h for h in hits if not any(h.start < e and s < h.end for s, e in spans)]
@@ -72,9 +75,7 @@ class PhraseMatcher:
         """Whether anything matches (cheaper than :meth:`find` when nothing is excepted)."""
         if self._exceptions is not None:
             return bool(self.find(norm))
-        if self._phrases is not None and self._phrases.search(norm):
-            return True
-        return any(scan.may_match(norm) and scan.regex.search(norm) for scan in self._patterns)
+        return any(scan.may_match(norm) and scan.regex.search(norm) for scan in self._scans)
 
 
 def _hits(regex: re.Pattern[str] | None, norm: str) -> list[Hit]:
@@ -156,11 +157,18 @@ class FuzzyPhrases:
         for index, chars in enumerate(self._chars):
             for char in sorted(chars, key=lambda c: (shared[c], c))[: len(chars) - self._needed[index] + 1]:
                 self._by_key.setdefault(char, []).append(index)
+        keys = "".join(re.escape(char) for char in sorted(self._by_key))
+        self._keys = re.compile(f"[{keys}]") if keys else None
 
     def find(self, norm: str, skip: Iterable[str] = ()) -> list[tuple[str, Hit]]:
         """(tag, hit) for each phrase whose variant occurs in ``norm``, except phrases in ``skip``."""
+        if self._keys is None:
+            return []
+        present = set(self._keys.findall(norm))  # the few key characters the text holds, found in C
+        if not present:
+            return []
         chars = set(norm)
-        keyed = {i for char in chars for i in self._by_key.get(char, ())}
+        keyed = {i for char in present for i in self._by_key[char]}
         candidates = sorted(i for i in keyed if len(self._chars[i] & chars) >= self._needed[i])
         skipped = set(skip)
         found = []
