@@ -94,7 +94,9 @@ class Fab(CriterionScorer[FabCriterion]):
         if features:  # generic words (采用, 技术) join a concrete feature in its clause
             named = {reply.clause_of(h.start) for h in features}
             features += [h for h in kept(self.feature_weak.find(norm)) if reply.clause_of(h.start) in named]
-        advantages = kept(raw_advantages)
+        # What a reply that insults the shopper claims the product does is a retort, not an advantage.
+        insulted = _whole_sentences(reply, ctx.insulting_clauses)
+        advantages = [h for h in kept(raw_advantages) if reply.clause_of(h.start) not in insulted]
         if features:
             first_feature = min(h.start for h in features)
             advantages += [h for h in kept(self.advantage_weak.find(norm)) if h.start >= first_feature]
