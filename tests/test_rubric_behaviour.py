@@ -203,6 +203,31 @@ def test_closing_edge_cases(scorer, text, techniques):
     assert scorer.score_text(text).results["closing"].detail["techniques"] == techniques
 
 
+@pytest.mark.parametrize(
+    ("customer", "text", "techniques"),
+    [
+        # a promotion with the day it ends, a rise that is coming
+        ("我再想想", "秒杀价到本周五晚上哦", ["urgency"]),
+        ("贵了点", "下个月原材料一调整价格就要涨", ["urgency"]),
+        # when the replacement ships answers a complaint
+        ("发来的颜色不对", "抱歉亲，马上给您换，今天就发出", []),
+        # keeping something until an event is no payment deadline; keeping an order until tonight is
+        ("能放多久", "密封好留到明年中秋都没问题", []),
+        ("晚点付", "订单给您留到今晚十点哈", ["payment_reminder"]),
+        # a photograph is not a purchase
+        ("不知道选多大", "您把脚长量好拍给我就行", []),
+        # 还剩多少 asks; 还剩3件 counts down
+        ("怎么看墨水", "侧面窗口能看到还剩多少一目了然", []),
+        ("好看", "这个色还剩3件了", ["scarcity"]),
+        # an unnumbered or added extra is a gift
+        ("能便宜吗", "价格改不了，给您备注送个收纳袋", ["gift"]),
+        ("能便宜吗", "价格动不了，再给您加两个替换刷头", ["gift"]),
+    ],
+)
+def test_closing_cues_judged_in_context(scorer, customer, text, techniques):
+    assert scorer.score_text(text, customer_text=customer).results["closing"].detail["techniques"] == techniques
+
+
 def test_logistics_fastest_is_not_an_absolute_claim(scorer):
     assert scorer.score_text("最快明天就能到。").results["forbidden"].detail["hits"] == []
     assert scorer.score_text("这是最快的处理器。").results["forbidden"].detail["hits"]
