@@ -191,6 +191,11 @@ def test_reassurance_in_use_is_a_benefit(scorer):
     assert scorer.score_text("您放心,我们马上发货。").results["fab"].detail["components"] == []
 
 
+def test_a_doubled_adjective_is_a_feeling_a_doubled_verb_is_not(scorer):
+    assert "B" in scorer.score_text("宝宝盖着软乎乎的，一觉睡到天亮").results["fab"].detail["components"]
+    assert scorer.score_text("我帮您挑挑尺码，您拿布擦擦就行").results["fab"].detail["components"] == []
+
+
 @pytest.mark.parametrize(
     ("text", "techniques"),
     [
