@@ -191,6 +191,11 @@ def test_reassurance_in_use_is_a_benefit(scorer):
     assert scorer.score_text("您放心,我们马上发货。").results["fab"].detail["components"] == []
 
 
+@pytest.mark.parametrize("text", ["普票专票都能开，下单备注抬头就行", "这款上个月卖了三千多台", "我问下仓库，10分钟内回您"])
+def test_invoices_sales_figures_and_promises_to_come_back_are_no_pitch(scorer, text):
+    assert scorer.score_text(text, customer_text="这个怎么样").results["fab"].detail["components"] == []
+
+
 def test_a_doubled_adjective_is_a_feeling_a_doubled_verb_is_not(scorer):
     assert "B" in scorer.score_text("宝宝盖着软乎乎的，一觉睡到天亮").results["fab"].detail["components"]
     assert scorer.score_text("我帮您挑挑尺码，您拿布擦擦就行").results["fab"].detail["components"] == []
@@ -227,6 +232,15 @@ def test_closing_edge_cases(scorer, text, techniques):
         # an unnumbered or added extra is a gift
         ("能便宜吗", "价格改不了，给您备注送个收纳袋", ["gift"]),
         ("能便宜吗", "价格动不了，再给您加两个替换刷头", ["gift"]),
+        # a promotion withdrawn urges; working until dawn does not
+        ("还是贵", "这个价后天中午就撤了", ["urgency"]),
+        ("问题好多", "我一条条查得查到半夜", []),
+        ("那我买", "那您现在就拍下吧", ["direct_ask"]),
+        ("好", "拍好了跟我说一声，我给您备注", ["direct_ask"]),
+        ("再等等", "黑色这批就剩几台了", ["scarcity"]),
+        # asking the shopper's skin type is needs discovery; a small size asked for is an answer
+        ("推荐哪个", "您是干皮还是油皮呀？", []),
+        ("有小瓶的吗", "有的，30ml旅行装在规格里", []),
     ],
 )
 def test_closing_cues_judged_in_context(scorer, customer, text, techniques):
@@ -291,3 +305,40 @@ def test_phrase_trie_matches_like_a_longest_first_alternation():
         flat = re.compile("|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)))
         expected = [(m.start(), m.group()) for m in flat.finditer(text)]
         assert [(h.start, h.text) for h in PhraseMatcher(phrases).find(text)] == expected, (phrases, text)
+
+
+def _forbidden(scorer, text: str, customer: str = "") -> list[str]:
+    """The reply's 服务禁语 label as eval gives it: the worst category found (rubric order), if any."""
+    hits = scorer.score_text(text, customer_text=customer).results["forbidden"].detail.get("hits", [])
+    found = {hit["category"] for hit in hits}
+    return [category for category in scorer.rubric.criteria.forbidden.categories if category in found][:1]
+
+
+@pytest.mark.parametrize(
+    ("customer", "text", "category"),
+    [
+        ("有啥区别", "这个都没听说过嘛，那我也没法跟您讲", "contempt"),
+        ("能讲讲原理吗", "讲了您估计也弄不明白，买就完了", "contempt"),
+        ("能再便宜点吗", "我们又不是做慈善的", "contempt"),
+        ("是不是质量问题", "多半是您自己摔的吧", "confrontation"),
+        ("图片是不是修过", "您觉得是就是呗，我也不争了", "confrontation"),
+        ("尺码到底多大", "这都第几遍了，看完详情再问行吗", "impatience"),
+        ("在吗在吗", "行了行了 这不正查着呢", "impatience"),
+        ("能加急吗", "催不了 仓库的事", "denial"),
+        ("装得好吗", "能不能装好看您自己了", "denial"),
+        ("这个有红色吗", "en", "curt"),
+    ],
+)
+def test_forbidden_structures_in_new_words(scorer, customer, text, category):
+    assert _forbidden(scorer, text, customer) == [category]
+
+
+def test_a_thrown_back_word_names_the_fault_only_when_nothing_else_does(scorer):
+    # 防水？ throws the shopper's word back: impatience, unless the rest says worse
+    assert _forbidden(scorer, "防水？这都写着呢，往下翻翻就有", "防水吗") == ["impatience"]
+    assert _forbidden(scorer, "防水？这款防水天花板，吊打所有牌子", "防水吗") == ["absolute_claim"]
+
+
+@pytest.mark.parametrize("text", ["用之前先问问医生最稳妥", "最大支持A3幅面", "宝宝多大了呀？我帮您选尺码"])
+def test_advice_limits_and_needs_questions_are_clean(scorer, text):
+    assert _forbidden(scorer, text, "推荐一下") == []

@@ -78,10 +78,17 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         """(category, hit) pairs in text order, allow-listed words removed.
 
         Most replies are clean: one scan over every category's words (and one over the text
-        without spaces and punctuation) rules that out before any category is searched.
+        without spaces and punctuation) rules that out before any category is searched. A word
+        thrown back at the shopper names the fault only when nothing else does: 保暖？…天花板 is
+        an absolute claim, 远程？…管不了 a refusal.
         """
+        found = self._listed_hits(ctx)
+        return found or self._echo(ctx.reply.norm, ctx.customer_norm)
+
+    def _listed_hits(self, ctx: ReplyContext) -> list[tuple[str, Hit]]:
+        """The categories' words, patterns and whole-reply forms found in the reply."""
         norm = ctx.reply.norm
-        found = self._whole_reply(norm) + self._echo(norm, ctx.customer_norm)
+        found = self._whole_reply(norm)
         listed = self.any_phrase.find(norm)
         allowed = self.allow.find(norm) if listed else []
         by_category: dict[str, list[Hit]] = {}
