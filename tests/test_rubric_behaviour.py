@@ -27,6 +27,9 @@ def test_normalisation_keeps_length_and_unifies_forms():
         assert len(normalize(text)) == len(text)
     assert normalize("這款淨水器") == "这款净水器"
     assert normalize("１００％ＯＫ") == "100%ok"
+    # written Cantonese function words read as Mandarin, of the same length; 唔该 is "please"
+    assert normalize("佢哋唔係冇貨，係咪你睇錯咗？唔该等下") == "他们不是没货,是否你看错了?麻烦等下"
+    assert normalize("这款咪头收音清楚") == "这款咪头收音清楚"  # a microphone stays a microphone
 
 
 @pytest.mark.parametrize(
@@ -327,6 +330,13 @@ def _forbidden(scorer, text: str, customer: str = "") -> list[str]:
         ("能加急吗", "催不了 仓库的事", "denial"),
         ("装得好吗", "能不能装好看您自己了", "denial"),
         ("这个有红色吗", "en", "curt"),
+        ("有蓝色吗", "冇", "curt"),
+        ("能分开卖吗", "唔得，规定就係规定", "denial"),
+        ("保修找谁", "坏咗你自己搵厂家售后啦", "denial"),
+        ("能帮我问问物业吗", "我们管卖不管装的", "denial"),
+        ("为什么这么贵", "嫌贵建议您去拼多多看看呢", "contempt"),
+        ("是不是你们质量问题", "你确定是我们的问题？别往我们头上扣帽子", "confrontation"),
+        ("在吗在吗", "麻烦您不要一直刷屏，我只有一双手", "impatience"),
     ],
 )
 def test_forbidden_structures_in_new_words(scorer, customer, text, category):
@@ -339,6 +349,8 @@ def test_a_thrown_back_word_names_the_fault_only_when_nothing_else_does(scorer):
     assert _forbidden(scorer, "防水？这款防水天花板，吊打所有牌子", "防水吗") == ["absolute_claim"]
 
 
-@pytest.mark.parametrize("text", ["用之前先问问医生最稳妥", "最大支持A3幅面", "宝宝多大了呀？我帮您选尺码"])
+@pytest.mark.parametrize(
+    "text", ["用之前先问问医生最稳妥", "最大支持A3幅面", "宝宝多大了呀？我帮您选尺码", "最上面一层放馒头", "不用满屋子找别的配件"]
+)
 def test_advice_limits_and_needs_questions_are_clean(scorer, text):
     assert _forbidden(scorer, text, "推荐一下") == []
