@@ -194,9 +194,23 @@ def test_reassurance_in_use_is_a_benefit(scorer):
     assert scorer.score_text("您放心,我们马上发货。").results["fab"].detail["components"] == []
 
 
-@pytest.mark.parametrize("text", ["普票专票都能开，下单备注抬头就行", "这款上个月卖了三千多台", "我问下仓库，10分钟内回您"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "普票专票都能开，下单备注抬头就行",
+        "这款上个月卖了三千多台",
+        "我问下仓库，10分钟内回您",
+        "签收后预约一下，24小时内师傅上门",
+        "用之前先加水煮10分钟，倒掉就可以正常用了",
+    ],
+)
 def test_invoices_sales_figures_and_promises_to_come_back_are_no_pitch(scorer, text):
     assert scorer.score_text(text, customer_text="这个怎么样").results["fab"].detail["components"] == []
+
+
+def test_chat_letters_are_no_code_but_ports_are(scorer):
+    assert scorer.score_text("BB用着舒服吗？", customer_text="好用吗").results["fab"].detail["components"] == []
+    assert "F" in scorer.score_text("两个C口一个A口", customer_text="有什么接口").results["fab"].detail["components"]
 
 
 def test_a_doubled_adjective_is_a_feeling_a_doubled_verb_is_not(scorer):
@@ -244,6 +258,12 @@ def test_closing_edge_cases(scorer, text, techniques):
         # asking the shopper's skin type is needs discovery; a small size asked for is an answer
         ("推荐哪个", "您是干皮还是油皮呀？", []),
         ("有小瓶的吗", "有的，30ml旅行装在规格里", []),
+        # a battery filling up is no price rise; 定係 is Cantonese for 还是
+        ("充电快吗", "插上电量就蹭蹭往上涨", []),
+        ("考虑下", "你要黑色定係白色呀？", ["alternative"]),
+        ("好看", "喜欢就现在拍，我给您备注", ["direct_ask"]),
+        ("拍了", "30分钟内没付系统会自动释放库存哦", ["payment_reminder"]),
+        ("今天拍几号能到", "下午4点前拍的今天就发", []),
     ],
 )
 def test_closing_cues_judged_in_context(scorer, customer, text, techniques):

@@ -22,7 +22,7 @@ _WIDTH.update({code: code + 32 - 0xFEE0 for code in range(0xFF21, 0xFF3B)})
 
 #: Written Cantonese → Mandarin, one character for one (so spans stay put). Only characters
 #: Mandarin does not use this way: 咪 (a microphone, 咪头) and 咁 stay as they are.
-_CANTONESE_WORDS = {"唔该": "麻烦", "係咪": "是否"}
+_CANTONESE_WORDS = {"唔该": "麻烦", "係咪": "是否", "定係": "还是"}
 _CANTONESE = str.maketrans(
     {"唔": "不", "係": "是", "冇": "没", "咗": "了", "嘅": "的", "喺": "在", "搵": "找", "睇": "看", "咩": "啥",
      "乜": "啥", "哋": "们", "佢": "他", "啲": "些", "嚟": "来", "畀": "给", "俾": "给"}
