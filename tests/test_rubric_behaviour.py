@@ -30,6 +30,7 @@ def test_normalisation_keeps_length_and_unifies_forms():
     # written Cantonese function words read as Mandarin, of the same length; 唔该 is "please"
     assert normalize("佢哋唔係冇貨，係咪你睇錯咗？唔该等下") == "他们不是没货,是否你看错了?麻烦等下"
     assert normalize("这款咪头收音清楚") == "这款咪头收音清楚"  # a microphone stays a microphone
+    assert normalize("俺给恁留着") == "我给您留着"  # northern pronouns
 
 
 @pytest.mark.parametrize(
@@ -357,6 +358,12 @@ def _forbidden(scorer, text: str, customer: str = "") -> list[str]:
         ("为什么这么贵", "嫌贵建议您去拼多多看看呢", "contempt"),
         ("是不是你们质量问题", "你确定是我们的问题？别往我们头上扣帽子", "confrontation"),
         ("在吗在吗", "麻烦您不要一直刷屏，我只有一双手", "impatience"),
+        ("能开发票吗", "俺不都回过恁了吗", "impatience"),
+        ("有黑色吗", "第四遍了，没有黑色", "impatience"),
+        ("是不是你们的问题", "有本事去平台投诉我呗", "confrontation"),
+        ("299能买吗", "99还想买降噪耳机？", "contempt"),
+        ("能分装吗", "分不了，这活不干", "denial"),
+        ("支持蓝牙吗", "6", "curt"),
     ],
 )
 def test_forbidden_structures_in_new_words(scorer, customer, text, category):

@@ -1,8 +1,8 @@
 """Normalise a reply so that the same words typed differently are judged the same.
 
 Full-width letters, digits and punctuation become half-width, ASCII letters become lower-case,
-the function words of written Cantonese become their Mandarin twins (唔係 → 不是, 冇 → 没, 嘅 → 的:
-Guangdong agents type them) and traditional characters become simplified (OpenCC ``t2s``).
+the function words of written Cantonese and the pronouns of northern dialects become their
+Mandarin twins (唔係 → 不是, 冇 → 没, 嘅 → 的, 俺 → 我, 恁 → 您: agents type as they speak) and traditional characters become simplified (OpenCC ``t2s``).
 Every step keeps the length of
 the text, so a character span found in the normalised text is the same span in the original:
 evidence can always be shown in the trainee's own words.
@@ -20,14 +20,14 @@ _WIDTH[0x3000] = 0x20  # ideographic space
 _WIDTH.update({code: code + 32 for code in range(ord("A"), ord("Z") + 1)})
 _WIDTH.update({code: code + 32 - 0xFEE0 for code in range(0xFF21, 0xFF3B)})
 
-#: Written Cantonese → Mandarin, one character for one (so spans stay put). Only characters
-#: Mandarin does not use this way: 咪 (a microphone, 咪头) and 咁 stay as they are.
-_CANTONESE_WORDS = {"唔该": "麻烦", "係咪": "是否", "定係": "还是"}
-_CANTONESE = str.maketrans(
+#: Dialect → Mandarin, one character for one (so spans stay put). Only characters Mandarin does
+#: not use this way: 咪 (a microphone, 咪头) and 咁 stay as they are.
+_DIALECT_WORDS = {"唔该": "麻烦", "係咪": "是否", "定係": "还是"}
+_DIALECT = str.maketrans(
     {"唔": "不", "係": "是", "冇": "没", "咗": "了", "嘅": "的", "喺": "在", "搵": "找", "睇": "看", "咩": "啥",
-     "乜": "啥", "哋": "们", "佢": "他", "啲": "些", "嚟": "来", "畀": "给", "俾": "给"}
+     "乜": "啥", "哋": "们", "佢": "他", "啲": "些", "嚟": "来", "畀": "给", "俾": "给", "俺": "我", "恁": "您"}
 )
-_CANTONESE_MARKS = frozenset("唔係冇咗嘅喺搵睇咩乜哋佢啲嚟畀俾")
+_DIALECT_MARKS = frozenset("唔係冇咗嘅喺搵睇咩乜哋佢啲嚟畀俾俺恁")
 
 _lock = threading.Lock()
 
@@ -43,7 +43,7 @@ def normalize(text: str) -> str:
     narrowed = text.translate(_WIDTH)
     if narrowed.isascii():
         return narrowed
-    if not _CANTONESE_MARKS.isdisjoint(narrowed):
+    if not _DIALECT_MARKS.isdisjoint(narrowed):
         narrowed = _mandarin(narrowed)
     simplified = _t2s().convert(narrowed)
     if len(simplified) == len(narrowed):
@@ -58,7 +58,7 @@ def normalize(text: str) -> str:
 
 
 def _mandarin(text: str) -> str:
-    """Written Cantonese function words as their Mandarin twins, of the same length."""
-    for word, twin in _CANTONESE_WORDS.items():
+    """Dialect function words and pronouns as their Mandarin twins, of the same length."""
+    for word, twin in _DIALECT_WORDS.items():
         text = text.replace(word, twin)
-    return text.translate(_CANTONESE)
+    return text.translate(_DIALECT)
