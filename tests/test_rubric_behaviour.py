@@ -203,10 +203,16 @@ def test_reassurance_in_use_is_a_benefit(scorer):
         "我问下仓库，10分钟内回您",
         "签收后预约一下，24小时内师傅上门",
         "用之前先加水煮10分钟，倒掉就可以正常用了",
+        "表冠先别拔，顺时针拧二十圈就好",
+        "emmm",
     ],
 )
 def test_invoices_sales_figures_and_promises_to_come_back_are_no_pitch(scorer, text):
     assert scorer.score_text(text, customer_text="这个怎么样").results["fab"].detail["components"] == []
+
+
+def test_a_comparison_without_geng_is_an_advantage(scorer):
+    assert "A" in scorer.score_text("吃起来比普通款的清爽些", customer_text="有啥区别").results["fab"].detail["components"]
 
 
 def test_chat_letters_are_no_code_but_ports_are(scorer):
@@ -265,6 +271,12 @@ def test_closing_edge_cases(scorer, text, techniques):
         ("好看", "喜欢就现在拍，我给您备注", ["direct_ask"]),
         ("拍了", "30分钟内没付系统会自动释放库存哦", ["payment_reminder"]),
         ("今天拍几号能到", "下午4点前拍的今天就发", []),
+        # Chinese numerals and no question mark still make a choice; the shopper's own setup is needs
+        ("先买点", "您要半斤装的还是一斤装的", ["alternative"]),
+        ("想买灯带", "你机箱是侧透玻璃还是海景房？", []),
+        ("再等等", "快递后天就停了，再晚就赶不上了", ["urgency"]),
+        ("晚点付", "方便的话早点付款哈", ["payment_reminder"]),
+        ("我再看看", "这两天下单的都给配个小油壶", ["gift"]),
     ],
 )
 def test_closing_cues_judged_in_context(scorer, customer, text, techniques):
