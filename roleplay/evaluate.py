@@ -133,9 +133,10 @@ class Evaluation:
         expected, found = expected_labels(row), found_labels(score, list(self.rubric.criteria.forbidden.categories))
         for name in CRITERIA:
             self.tallies[name].add(expected[name], found[name])
+        earlier = self.replies - 1  # replies before this one: none of them had a new label, both agreed
         for name, tallies in self.by_label.items():
             for label in expected[name] | found[name]:
-                tallies.setdefault(label, Tally())
+                tallies.setdefault(label, Tally(agree=earlier, replies=earlier))
             for label, tally in tallies.items():
                 tally.add(expected[name] & {label}, found[name] & {label})
         differs = [name for name in ("forbidden", "closing") if expected[name] != found[name]]

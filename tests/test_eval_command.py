@@ -122,3 +122,12 @@ def test_scenario_card_is_used(tmp_path, capsys):
            "fab": ["F", "A", "B"], "forbidden": None, "closing": []}
     code, out, _, _ = run_eval(tmp_path, capsys, [row], "--format", "json")
     assert json.loads(out)["fab"]["f1"] == 1.0
+
+
+def test_per_label_agreement_counts_every_reply(tmp_path, capsys):
+    # contempt first appears on the third reply: the two before it agreed that it was absent
+    code, out, _, _ = run_eval(tmp_path, capsys, [GOOD_PITCH, MISLABELLED, RUDE], "--format", "json")
+    contempt = json.loads(out)["labels"]["forbidden"]["contempt"]
+    assert contempt["agreement"] == 1.0 and contempt["tp"] == 1
+    urgency = json.loads(out)["labels"]["closing"]["urgency"]
+    assert urgency["agreement"] == pytest.approx(2 / 3, abs=1e-4) and urgency["fn"] == 1

@@ -78,9 +78,7 @@ class PhraseMatcher:
         return any(scan.may_match(norm) and scan.regex.search(norm) for scan in self._scans)
 
 
-def _hits(regex: re.Pattern[str] | None, norm: str) -> list[Hit]:
-    if regex is None:
-        return []
+def _hits(regex: re.Pattern[str], norm: str) -> list[Hit]:
     return [Hit(m.start(), m.end(), m.group(), m.group()) for m in regex.finditer(norm) if m.end() > m.start()]
 
 
