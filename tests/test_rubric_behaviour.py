@@ -31,6 +31,8 @@ def test_normalisation_keeps_length_and_unifies_forms():
     assert normalize("佢哋唔係冇貨，係咪你睇錯咗？唔该等下") == "他们不是没货,是否你看错了?麻烦等下"
     assert normalize("这款咪头收音清楚") == "这款咪头收音清楚"  # a microphone stays a microphone
     assert normalize("俺给恁留着") == "我给您留着"  # northern pronouns
+    assert normalize("侬晓得伐？阿拉覅搿只") == "你晓得吗?我们别这只"  # Wu
+    assert normalize("阿拉伯数字") == "阿拉伯数字"  # a loanword, not 阿拉 (we)
 
 
 @pytest.mark.parametrize(

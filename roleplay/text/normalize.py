@@ -2,7 +2,8 @@
 
 Full-width letters, digits and punctuation become half-width, ASCII letters become lower-case,
 the function words of written Cantonese and the pronouns of northern dialects become their
-Mandarin twins (唔係 → 不是, 冇 → 没, 嘅 → 的, 俺 → 我, 恁 → 您: agents type as they speak) and traditional characters become simplified (OpenCC ``t2s``).
+Mandarin twins (唔係 → 不是, 冇 → 没, 嘅 → 的, 俺 → 我, 恁 → 您, and Wu's 侬 → 你, 阿拉 → 我们,
+覅 → 别, 伐? → 吗?: agents type as they speak) and traditional characters become simplified (OpenCC ``t2s``).
 Every step keeps the length of
 the text, so a character span found in the normalised text is the same span in the original:
 evidence can always be shown in the trainee's own words.
@@ -10,6 +11,7 @@ evidence can always be shown in the trainee's own words.
 
 from __future__ import annotations
 
+import re
 import threading
 from functools import lru_cache
 
@@ -22,12 +24,15 @@ _WIDTH.update({code: code + 32 - 0xFEE0 for code in range(0xFF21, 0xFF3B)})
 
 #: Dialect → Mandarin, one character for one (so spans stay put). Only characters Mandarin does
 #: not use this way: 咪 (a microphone, 咪头) and 咁 stay as they are.
-_DIALECT_WORDS = {"唔该": "麻烦", "係咪": "是否", "定係": "还是"}
+_DIALECT_WORDS = {"唔该": "麻烦", "係咪": "是否", "定係": "还是", "伐?": "吗?"}
+#: Dialect words that are also the start of loanwords (阿拉伯, 阿拉斯加): folded unless one follows.
+_DIALECT_BEFORE = {"阿拉": ("我们", re.compile("阿拉(?![伯斯丁善蕾])"))}
 _DIALECT = str.maketrans(
     {"唔": "不", "係": "是", "冇": "没", "咗": "了", "嘅": "的", "喺": "在", "搵": "找", "睇": "看", "咩": "啥",
-     "乜": "啥", "哋": "们", "佢": "他", "啲": "些", "嚟": "来", "畀": "给", "俾": "给", "俺": "我", "恁": "您"}
+     "乜": "啥", "哋": "们", "佢": "他", "啲": "些", "嚟": "来", "畀": "给", "俾": "给", "俺": "我", "恁": "您",
+     "侬": "你", "覅": "别", "搿": "这"}
 )
-_DIALECT_MARKS = frozenset("唔係冇咗嘅喺搵睇咩乜哋佢啲嚟畀俾俺恁")
+_DIALECT_MARKS = frozenset("唔係冇咗嘅喺搵睇咩乜哋佢啲嚟畀俾俺恁侬覅搿阿伐")
 
 _lock = threading.Lock()
 
@@ -61,4 +66,7 @@ def _mandarin(text: str) -> str:
     """Dialect function words and pronouns as their Mandarin twins, of the same length."""
     for word, twin in _DIALECT_WORDS.items():
         text = text.replace(word, twin)
+    for word, (twin, regex) in _DIALECT_BEFORE.items():
+        if word in text:
+            text = regex.sub(twin, text)
     return text.translate(_DIALECT)
