@@ -192,6 +192,18 @@ def test_arithmetic_and_differences_are_not_price_claims(scorer, library, text):
     assert scorer.score_text(text, product=product).results["accuracy"].detail["contradictions"] == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "手柄是锰钢的，抗8级风，姐妹你下雨天骑车也不怕伞被吹翻",
+        "机身有IP54防护，防溅水，老铁你下雨天跑外卖也不用担心进水",
+        "内置2000毫安电池，充一次亮10小时，宝子晚上遛狗都没问题",
+    ],
+)
+def test_an_addressed_shopper_spared_a_worry_is_a_benefit(scorer, text):
+    assert scorer.score_text(text, customer_text="怎么样").results["fab"].detail["components"] == ["F", "A", "B"]
+
+
 def test_reassurance_in_use_is_a_benefit(scorer):
     assert scorer.score_text("这款是食品级硅胶,无毒无味,您用着也放心。").results["fab"].detail["components"] == ["F", "A", "B"]
     assert scorer.score_text("您放心,我们马上发货。").results["fab"].detail["components"] == []
@@ -378,6 +390,14 @@ def _forbidden(scorer, text: str, customer: str = "") -> list[str]:
         ("299能买吗", "99还想买降噪耳机？", "contempt"),
         ("能分装吗", "分不了，这活不干", "denial"),
         ("支持蓝牙吗", "6", "curt"),
+        ("有没有五百以内的", "五百块想买羊绒大衣？", "contempt"),
+        ("预算三百左右", "预算就这么点的话还是别看电钢琴了", "contempt"),
+        ("在吗在吗", "急啥 排队呢", "impatience"),
+        ("保修多久", "上面刚说过 往上划一下不就看到了嘛", "impatience"),
+        ("用了两天就坏了", "你自己摔的能赖我们吗", "confrontation"),
+        ("要黑的还是白的", "黑", "curt"),
+        ("能上门安装吗", "不归我们管 要问去问物业", "denial"),
+        ("侬这个好用伐", "侬自己不会看详情页伐？", "impatience"),
     ],
 )
 def test_forbidden_structures_in_new_words(scorer, customer, text, category):
@@ -388,6 +408,18 @@ def test_a_thrown_back_word_names_the_fault_only_when_nothing_else_does(scorer):
     # 防水？ throws the shopper's word back: impatience, unless the rest says worse
     assert _forbidden(scorer, "防水？这都写着呢，往下翻翻就有", "防水吗") == ["impatience"]
     assert _forbidden(scorer, "防水？这款防水天花板，吊打所有牌子", "防水吗") == ["absolute_claim"]
+
+
+def test_a_mark_of_tone_names_the_fault_only_when_no_words_do(scorer):
+    # an eye-roll makes a plain answer impatient, a cold smile a challenge, doubled ?? too
+    assert _forbidden(scorer, "规格在图里🙄", "多大尺寸") == ["impatience"]
+    assert _forbidden(scorer, "好的您去说🙂", "我要去投诉你们") == ["confrontation"]
+    assert _forbidden(scorer, "您买这个干嘛😏", "这个适合我吗") == ["contempt"]
+    assert _forbidden(scorer, "谁说质量不好了？？", "质量一般吧") == ["confrontation"]
+    # the words' own category wins over the tone's
+    assert _forbidden(scorer, "说了八百遍了😒", "有黑色吗") == ["impatience"]
+    # a friendly face or a sympathetic sigh is no fault
+    assert _forbidden(scorer, "唉理解，这款活动明晚结束😊", "好贵") == []
 
 
 @pytest.mark.parametrize(

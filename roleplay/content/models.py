@@ -287,6 +287,12 @@ class ForbiddenList(Lexicon):
         description="A reply that opens by throwing the shopper's own words back as a question (防刮？ "
         "一千？ 慢？) is in this category: sarcasm, whatever follows.",
     )
+    tone: Lexicon = Field(
+        default_factory=Lexicon,
+        description="Marks of the category's tone that name no fault by themselves (an eye-roll 🙄, a "
+        "dismissive 呗, ？？): when no category's words or echo are found, a reply holding one is in "
+        "this category. Categories are tried in the order they are listed.",
+    )
     offends_shopper: bool = Field(
         True,
         description="The shopper hears it as rude, so the simulated customer reacts (the `forbidden` "

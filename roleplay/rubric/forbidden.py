@@ -62,6 +62,8 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         self.whole = [_Whole(name, tuple(re.compile(p) for p in c.patterns)) for name, c in categories if c.whole_reply]
         #: The category of a reply that throws the shopper's words back as a question, if any.
         self.echo = next((name for name, c in categories if c.echoes_shopper), None)
+        #: Each category's marks of tone, tried in order when nothing else names a fault.
+        self.tones = [(name, matcher(c.tone)) for name, c in categories if c.tone.phrases or c.tone.patterns]
         listed = [c for c in config.categories.values() if not c.whole_reply]
         # Most replies are clean: one scan over every category's words rules that out.
         self.any_phrase = PhraseMatcher(
@@ -80,10 +82,20 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         Most replies are clean: one scan over every category's words (and one over the text
         without spaces and punctuation) rules that out before any category is searched. A word
         thrown back at the shopper names the fault only when nothing else does: 保暖？…天花板 is
-        an absolute claim, 远程？…管不了 a refusal.
+        an absolute claim, 远程？…管不了 a refusal. So does a mark of tone (🙄, 呗): a reply that rolls
+        its eyes at the shopper is rude even in words no list holds.
         """
         found = self._listed_hits(ctx)
-        return found or self._echo(ctx.reply.norm, ctx.customer_norm)
+        return found or self._echo(ctx.reply.norm, ctx.customer_norm) or self._tone(ctx)
+
+    def _tone(self, ctx: ReplyContext) -> list[tuple[str, Hit]]:
+        """The first category whose marks of tone the reply holds (allow-listed words aside)."""
+        norm = ctx.reply.norm
+        for name, tone in self.tones:
+            hits = ctx.reply.plausible(tone.find(norm))
+            if hits:
+                return [(name, h) for h in hits]
+        return []
 
     def _listed_hits(self, ctx: ReplyContext) -> list[tuple[str, Hit]]:
         """The categories' words, patterns and whole-reply forms found in the reply."""
