@@ -225,6 +225,11 @@ class FabCriterion(Criterion):
         default_factory=Lexicon, description="Cues that count as B on their own (对您来说, 每天不到5毛…)."
     )
     person: Lexicon = Field(description="Words addressing the shopper or their family (您, 孩子, 毛孩子…).")
+    concern: Lexicon = Field(
+        default_factory=Lexicon,
+        description="A worry or a need in the shopper's own message (怕, 嫌, 担心, 麻烦…): a pitch's "
+        "feelings and outcomes (不用再翻包找线) answer it, so they are B without a person in the reply.",
+    )
     scene: Lexicon = Field(
         default_factory=Lexicon,
         description="Scenes of the shopper's life: times, places, activities (冬天, 上班路上, 露营…).",

@@ -92,7 +92,7 @@ SINGLE_WINDOW = 3
 #: sentence with 😊 as often as with 。), and a space beside a Chinese character (亲 这款…);
 #: a space between Latin letters or digits (PD 3.0) is no break.
 CLAUSE_BREAK = re.compile(
-    r"[,，。!！?？;；、\n~～…:：()（）【】\[\]]|(?<!\d)\.(?!\d)"
+    r"[,，。!！?？;；、\n~～…:：()（）【】\[\]]|(?<!\d)\.|\.(?!\d)"
     r"|[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F]+"
     r"|(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])"
 )

@@ -38,10 +38,12 @@ class Fab(CriterionScorer[FabCriterion]):
             [*config.person.patterns, *config.scene.patterns],
             [*config.person.exceptions, *config.scene.exceptions],
         )
-        # The shopper's own message names their scene or family (我跑步用, 给我爸买): no 您 needed.
+        # The shopper's own message names their scene, family or worry (我跑步用, 给我爸买, 怕漏):
+        # no 您 needed.
         self.customer_context = PhraseMatcher(
-            [p for p in (*config.person.phrases, *config.scene.phrases) if p not in ("您", "你")],
-            [*config.person.patterns, *config.scene.patterns],
+            [p for p in (*config.person.phrases, *config.scene.phrases) if p not in ("您", "你")]
+            + config.concern.phrases,
+            [*config.person.patterns, *config.scene.patterns, *config.concern.patterns],
         )
         self.not_pitch = matcher(config.not_pitch)
         self.instructions = matcher(config.instructions)
@@ -126,8 +128,8 @@ class Fab(CriterionScorer[FabCriterion]):
 
         Feelings and outcomes (放心, 省心) count when the reply names the shopper, her family or her
         day earlier in the sentence ("您冬天早上等公交，也不觉得冷"), or, when the reply pitches a
-        feature or an advantage, when the shopper's own message did ("我跑步用" → "…跑全马都不用担心
-        掉电"). Outcome markers (就能, 不会) and advantages (不漏, 清爽) need the reply's own person
+        feature or an advantage, when the shopper's own message named them or a worry ("我跑步用" →
+        "…跑全马都不用担心掉电", "嫌带线麻烦" → "…不用再翻包找线"). Outcome markers (就能, 不会) and advantages (不漏, 清爽) need the reply's own person
         or scene: what the product does becomes a benefit when it is said of someone ("宝宝穿着不红
         不漏"). A question (您喜欢哪种?) asks, it does not state a benefit.
         """
@@ -217,7 +219,7 @@ def _linked(parts: dict[str, list[Hit]]) -> bool:
 
 
 #: A number, or a range of numbers (3-5, 24到26), before its unit.
-NUMBER = r"(?<![a-z\d.])\d+(?:\.\d+)?(?:\s*[-~到至]\s*\d+(?:\.\d+)?)?\s*"
+NUMBER = r"(?<![a-z\d])(?<!\d\.)\d+(?:\.\d+)?(?:\s*[-~到至]\s*\d+(?:\.\d+)?)?\s*"
 
 
 def measure_pattern(units: Iterable[str]) -> str:

@@ -21,7 +21,7 @@ INSERTED = re.compile(r"\w(?:\s\w){2,}|\w[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE
 #: A reply's opening words asked back (防刮？ 一千以下跑40公里？ 哈？…), up to a question mark.
 ECHO = re.compile(r"\s*([^,.!?~…]{1,10}?)\?+")
 #: Interjections around echoed words that the shopper did not say.
-ECHO_FILLERS = " 哈啊呀嗯呃额哦噢"
+ECHO_FILLERS = " 哈啊呀嗯呃额哦噢哇"
 #: What such a break starts with (a test the regex engine runs fast: a class, not a lookbehind).
 INSERTED_HINT = re.compile(r"\s\w\s|[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F]")
 #: Characters on each side of such a break that a broken-up pattern can reach.

@@ -19,6 +19,7 @@ import opencc
 
 _WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 _WIDTH[0x3000] = 0x20  # ideographic space
+_WIDTH[0x3002] = ord(".")  # ideographic full stop: patterns end a sentence at "." alone
 _WIDTH.update({code: code + 32 for code in range(ord("A"), ord("Z") + 1)})
 _WIDTH.update({code: code + 32 - 0xFEE0 for code in range(0xFF21, 0xFF3B)})
 
