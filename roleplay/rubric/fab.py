@@ -27,6 +27,7 @@ class Fab(CriterionScorer[FabCriterion]):
         self.feature = PhraseMatcher(
             config.feature.phrases, [*config.feature.patterns, *measure], config.feature.exceptions
         )
+        self._listed_features = frozenset(normalize(p) for p in config.feature.phrases)
         self.feature_weak = matcher(config.feature_weak)
         self.advantage = matcher(config.advantage)
         self.advantage_weak = matcher(config.advantage_weak)
@@ -80,7 +81,8 @@ class Fab(CriterionScorer[FabCriterion]):
         norm = reply.norm
         card = self._card(ctx.product)
         from_card = card.find(norm) if card else {}
-        raw_features = self.feature.find(norm) + from_card.get("F", [])
+        raw_features = [h for h in self.feature.find(norm) if self._code_or_listed(h, reply.text)]
+        raw_features += from_card.get("F", [])
         raw_advantages = self.advantage.find(norm) + from_card.get("A", [])
         strong = self.benefit_strong.find(norm)
         words = self.benefit.find(norm)
@@ -107,6 +109,17 @@ class Fab(CriterionScorer[FabCriterion]):
         # Parts may overlap (不用 is an advantage inside the benefit 不用再弯腰): each counts; the
         # views mark every character once (roleplay.marks).
         return {"F": drop_overlaps(features), "A": drop_overlaps(advantages), "B": drop_overlaps(benefits)}
+
+    def _code_or_listed(self, hit: Hit, text: str) -> bool:
+        """Whether a feature hit is more than a chat word in Latin letters.
+
+        A word of letters alone is a code or a standard as typed in capitals (LED, EPUB, CMOS); in
+        lower case it is chat (bro, sorry, nice, whatever), unless the gazetteer lists it (wifi).
+        """
+        word = hit.text
+        if not (word.isascii() and word.isalpha()) or word in self._listed_features:
+            return True
+        return not text[hit.start : hit.end].islower()
 
     def _not_pitch(self, ctx: ReplyContext) -> frozenset[int]:
         """Clauses that are no part of a pitch: questions, service talk (48小时内发货) and whole

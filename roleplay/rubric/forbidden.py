@@ -26,6 +26,8 @@ ECHO_FILLERS = " 哈啊呀嗯呃额哦噢哇"
 INSERTED_HINT = re.compile(r"\s\w\s|[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F]")
 #: Characters on each side of such a break that a broken-up pattern can reach.
 INSERTED_SPAN = 8
+#: A phrase broken up by a space, punctuation or an emoji must be at least this long.
+BROKEN_UP_MIN = 3
 #: Whole-reply patterns (a lone 嗯) are only tried on replies this short.
 WHOLE_REPLY_MAX = 12
 
@@ -163,6 +165,8 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         squeezed, offsets = squeeze(norm)
         for category in self.listed:
             for hit in category.matcher.find(squeezed):
+                if hit.end - hit.start < BROKEN_UP_MIN:
+                    continue  # 天，真喜欢 is no 天真: two characters across a break are chance
                 start, end = offsets[hit.start], offsets[hit.end - 1] + 1
                 if end - start > hit.end - hit.start:  # it spans a break: not found in norm
                     by_category.setdefault(category.name, []).append(Hit(start, end, norm[start:end], hit.source))
