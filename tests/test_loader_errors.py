@@ -168,3 +168,21 @@ def test_a_number_where_text_is_expected_gets_a_quoting_hint(tmp_path):
         f"{path}:14:16: intents.yes_intent.keywords[0]: Input should be a valid string "
         "(got the number 316: YAML reads bare numbers as numbers, so quote it: '316')"
     )
+
+
+def test_a_missing_or_bad_example_file_of_the_learned_tone_is_reported_at_its_key(tmp_path, capsys):
+    rubric = (Path(builtin_dir()) / "rubrics" / "default.yaml").read_text(encoding="utf-8")
+    path = write(tmp_path, "rubrics/default.yaml", rubric.replace("examples: [../eval/dev.jsonl]", "examples: [mine.jsonl]"))
+    library = load_library([tmp_path], env="")
+    [problem] = [p for p in library.problems if "mine.jsonl" in p.message]
+    assert problem.path == str(path) and problem.line == rubric.splitlines().index(
+        next(line for line in rubric.splitlines() if "examples: [../eval/dev.jsonl]" in line)) + 1
+    assert "example file 'mine.jsonl' not found" in problem.message and "relative to the rubric file" in problem.message
+    # the rubric still loads and scores, by its rules alone
+    assert library.rubric("default").criteria.forbidden.learned is None
+    write(tmp_path, "rubrics/mine.jsonl", '{"id": 1, "text": "你烦不烦", "fab": [], "forbidden": "impatience", "closing": []}\n{"id": 2\n')
+    library = load_library([tmp_path], env="")
+    [problem] = [p for p in library.problems if "mine.jsonl" in p.message]
+    assert "has lines that do not read" in problem.message and "mine.jsonl:2: not valid JSON" in problem.message
+    assert main(["validate", "--content", str(tmp_path)]) == 1
+    assert "mine.jsonl:2" in capsys.readouterr().out

@@ -7,11 +7,12 @@ single source of the format and of ``schemas/labelled_reply.schema.json``.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from roleplay.content.jsonl import RecordId
+from roleplay.content.jsonl import LineError, RecordId, read_jsonl
 from roleplay.content.models import Identifier
 
 FabPart = Literal["F", "A", "B"]
@@ -49,3 +50,13 @@ class LabelledReply(BaseModel):
         if len(set(techniques)) != len(techniques):
             raise ValueError(f"a technique is listed twice (got {techniques})")
         return techniques
+
+
+def labelled_file_problems(path: Path) -> list[str]:
+    """What is wrong with a file of labelled replies (``line N: …``); [] when every line reads."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return [f"cannot read {path}: {exc.strerror if isinstance(exc, OSError) else exc}"]
+    rows = read_jsonl(text, LabelledReply, "a labelled reply")
+    return [f"{path}:{row.line}: {row.message}" for _, row in rows if isinstance(row, LineError)]

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from roleplay.content.loader import FOLDERS, load_model, yaml_files
+from roleplay.content.labels import labelled_file_problems
 from roleplay.content.models import Persona, QuickReply, QuickReplySet, Rubric, Scenario
 from roleplay.content.yamlmarks import Problem, load_marked
 
@@ -98,6 +99,8 @@ class Library:
         self.problems.extend(problems)
         if model is None:
             return
+        if isinstance(model, Rubric):
+            model = self._with_examples_found(model, path)
         key = (type(model).__name__.lower(), model.id)
         earlier = self.sources.get(key)
         if earlier is not None and not _replaces(path, earlier):
@@ -114,6 +117,31 @@ class Library:
         }[type(model)]
         table[model.id] = model
         self.sources[key] = path
+
+    def _with_examples_found(self, rubric: Rubric, path: Path) -> Rubric:
+        """The rubric with its example files' paths made absolute (they are relative to the rubric
+        file), each missing or unreadable file or bad line reported at the key that names it. A
+        missing file is left out, so the rubric still scores (by its rules alone, if none is left)."""
+        forbidden = rubric.criteria.forbidden
+        if forbidden.learned is None:
+            return rubric
+        resolved = []
+        for index, name in enumerate(forbidden.learned.examples):
+            example = (path.parent / name).resolve()
+            if example.is_file():
+                resolved.append(str(example))
+            if not example.is_file():
+                message = f"example file {name!r} not found (looked for {example}); paths are relative to the rubric file"
+            else:
+                found = labelled_file_problems(example)
+                message = f"example file {name!r} has lines that do not read: {'; '.join(found[:3])}" if found else ""
+            if message:
+                doc, _ = load_marked(path)
+                loc = ("criteria", "forbidden", "learned", "examples", index)
+                self.problems.append(doc.problem(loc, message) if doc else Problem(str(path), 1, 1, message))
+        learned = forbidden.learned.model_copy(update={"examples": resolved}) if resolved else None
+        criteria = rubric.criteria.model_copy(update={"forbidden": forbidden.model_copy(update={"learned": learned})})
+        return rubric.model_copy(update={"criteria": criteria})
 
     @property
     def quick_replies(self) -> list[QuickReply]:

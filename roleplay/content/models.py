@@ -305,6 +305,41 @@ class ForbiddenList(Lexicon):
     )
 
 
+class LearnedTone(Strict):
+    """A model of the rude categories' tone, learned from labelled replies: a backstop for words no
+    list holds yet. It is asked only when no rule, echo or mark of tone names a fault."""
+
+    examples: list[str] = Field(
+        min_length=1,
+        description="Labelled-reply files (the format of `roleplay eval`) to learn from, relative to the "
+        "rubric file. Replies labelled with one of `categories` teach that category, replies labelled "
+        "null teach clean replies; others are left out. Never list the part of a corpus you measure on.",
+    )
+    categories: list[ForbiddenCategory] = Field(
+        min_length=1, description="The categories it learns (the rude ones: their words are endless)."
+    )
+    threshold: float = Field(
+        7.0,
+        description="How much likelier than clean a reply must be (natural log-odds) to be flagged: "
+        "higher flags less. 7 flagged 2 of about 1300 clean replies by writers it never saw.",
+    )
+    min_count: int = Field(
+        2, ge=1, description="A character or pair counts only if this many examples hold it (rarer ones "
+        "say more about one writer than about a tone).",
+    )
+    tone_characters: str = Field(
+        min_length=1,
+        description="Characters that say how a reply is said, not what about: pronouns, particles, "
+        "negation, degree words (你您们的了吗呢吧不没别都还就…). Only characters and pairs holding one of "
+        "them, or a symbol or emoji, are weighed: content words (详情页, 尺码表) come up in polite replies "
+        "as much as in rude ones.",
+    )
+    min_weight: float = Field(
+        1.0, ge=0, description="A character or pair counts only if it weighs this much either way (natural "
+        "log of how much likelier it is in rude replies than in clean ones): the rest say little.",
+    )
+
+
 class ForbiddenCriterion(Criterion):
     """服务禁语: forbidden phrases by category, close variants included."""
 
@@ -322,6 +357,9 @@ class ForbiddenCriterion(Criterion):
         return {"phrases": value} if isinstance(value, list) else value
     fuzzy_threshold: Percent = Field(
         88, description="rapidfuzz partial-ratio needed to flag a variant of a phrase."
+    )
+    learned: LearnedTone | None = Field(
+        None, description="A statistical backstop learned from labelled replies (none: rules only)."
     )
     fuzzy_min_chars: int = Field(5, ge=2, description="Phrases shorter than this match exactly only.")
     penalty_per_hit: Percent = Field(50, description="Points lost per hit in a reply.")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from roleplay.content.models import ForbiddenCriterion
 from roleplay.rubric.base import CriterionScorer, matcher
 from roleplay.rubric.context import ReplyContext
+from roleplay.rubric.learned import tone_model
 from roleplay.rubric.result import CriterionResult, Evidence
 from roleplay.text.match import NON_WORD, FuzzyPhrases, Hit, PhraseMatcher, drop_overlaps, squeeze
 
@@ -26,6 +27,8 @@ ECHO_FILLERS = " 哈啊呀嗯呃额哦噢哇"
 INSERTED_HINT = re.compile(r"\s\w\s|[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F]")
 #: Characters on each side of such a break that a broken-up pattern can reach.
 INSERTED_SPAN = 8
+#: The source of a hit the learned model found (no phrase or pattern of the rubric).
+LEARNED = "learned"
 #: A phrase broken up by a space, punctuation or an emoji must be at least this long.
 BROKEN_UP_MIN = 3
 #: Whole-reply patterns (a lone 嗯) are only tried on replies this short.
@@ -66,6 +69,8 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         self.echo = next((name for name, c in categories if c.echoes_shopper), None)
         #: Each category's marks of tone, tried in order when nothing else names a fault.
         self.tones = [(name, matcher(c.tone)) for name, c in categories if c.tone.phrases or c.tone.patterns]
+        #: The rude categories' tone learned from labelled replies: the last word, if any.
+        self.learned = tone_model(config.learned) if config.learned else None
         listed = [c for c in config.categories.values() if not c.whole_reply]
         # Most replies are clean: one scan over every category's words rules that out.
         self.any_phrase = PhraseMatcher(
@@ -81,14 +86,24 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
     def hits(self, ctx: ReplyContext) -> list[tuple[str, Hit]]:
         """(category, hit) pairs in text order, allow-listed words removed.
 
-        Most replies are clean: one scan over every category's words (and one over the text
-        without spaces and punctuation) rules that out before any category is searched. A word
-        thrown back at the shopper names the fault only when nothing else does: 保暖？…天花板 is
-        an absolute claim, 远程？…管不了 a refusal. So does a mark of tone (🙄, 呗): a reply that rolls
-        its eyes at the shopper is rude even in words no list holds.
+        The categories' words and patterns come first. A word thrown back at the shopper names
+        the fault only when nothing else does: 保暖？…天花板 is an absolute claim, 远程？…管不了 a
+        refusal. So does a mark of tone (🙄, 😒): a reply that rolls its eyes at the shopper is
+        rude even in words no list holds. Last, the tone learned from labelled replies may.
         """
         found = self._listed_hits(ctx)
-        return found or self._echo(ctx.reply.norm, ctx.customer_norm) or self._tone(ctx)
+        return found or self._echo(ctx.reply.norm, ctx.customer_norm) or self._tone(ctx) or self._learned(ctx)
+
+    def _learned(self, ctx: ReplyContext) -> list[tuple[str, Hit]]:
+        """The learned model's verdict, shown on the clause that weighs most towards it."""
+        if self.learned is None or not self.learned.trained:
+            return []
+        norm = ctx.reply.norm
+        verdict = self.learned.judge(norm, self.config.learned.threshold)
+        if verdict is None:
+            return []
+        start, end = max(ctx.reply.clauses, key=lambda span: (self.learned.weight(norm[span[0] : span[1]]), -span[0]))
+        return [(verdict.label, Hit(start, end, norm[start:end], LEARNED))]
 
     def _tone(self, ctx: ReplyContext) -> list[tuple[str, Hit]]:
         """The first category whose marks of tone the reply holds (allow-listed words aside)."""

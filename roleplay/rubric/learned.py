@@ -1,0 +1,59 @@
+"""The forbidden categories' tone, learned once from a rubric's labelled example replies.
+
+Training reads a few thousand labelled replies (well under a second) and is cached by the files'
+paths and modification times, so every scorer of a process shares one model and an edited
+example file is read again.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from roleplay.content.jsonl import LineError, read_jsonl
+from roleplay.content.labels import LabelledReply
+from roleplay.content.models import LearnedTone
+from roleplay.text.bayes import NgramBayes
+from roleplay.text.normalize import normalize
+
+#: The class the learned categories are told apart from.
+CLEAN = "clean"
+
+
+def tone_model(config: LearnedTone) -> NgramBayes:
+    """The model of ``config``'s categories, trained on its example files."""
+    paths = tuple(str(Path(p)) for p in config.examples)
+    stamps = tuple(os.stat(p).st_mtime_ns for p in paths)
+    return _trained(paths, stamps, tuple(sorted(config.categories)), config.min_count, config.min_weight, config.tone_characters)
+
+
+@lru_cache(maxsize=4)
+def _trained(
+    paths: tuple[str, ...],
+    stamps: tuple[int, ...],
+    categories: tuple[str, ...],
+    min_count: int,
+    min_weight: float,
+    tone_characters: str,
+) -> NgramBayes:
+    del stamps  # part of the cache key only: an edited file is read again
+    examples = []
+    for path in paths:
+        text = Path(path).read_text(encoding="utf-8")
+        for _, row in read_jsonl(text, LabelledReply, "a labelled reply"):
+            if isinstance(row, LineError):
+                continue  # reported by `roleplay validate`; the other lines still teach
+            if row.forbidden is None or row.forbidden in categories:
+                examples.append((normalize(row.text), row.forbidden or CLEAN))
+    tone = frozenset(normalize(tone_characters))
+    return NgramBayes(examples, CLEAN, min_count, min_weight, keep=lambda gram: _carries_tone(gram, tone))
+
+
+def _carries_tone(gram: str, tone: frozenset[str]) -> bool:
+    """Whether a gram says how a reply is said: it holds a tone character or a symbol.
+
+    Content characters say what a reply is about (详情页, 尺码表), and polite replies talk about
+    the same things rude ones do: weighing them would flag 详情页第三张图有尺码表 as impatient.
+    """
+    return any(char in tone or not "\u4e00" <= char <= "\u9fff" for char in gram)
