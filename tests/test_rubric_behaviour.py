@@ -204,6 +204,15 @@ def test_an_addressed_shopper_spared_a_worry_is_a_benefit(scorer, text):
     assert scorer.score_text(text, customer_text="怎么样").results["fab"].detail["components"] == ["F", "A", "B"]
 
 
+def test_calling_the_shopper_names_no_one(scorer):
+    # 宝子 as the subject of an outcome is the shopper in her day; at the end of a clause it is a call
+    def parts(text):
+        return scorer.score_text(text, customer_text="怎么样").results["fab"].detail["components"]
+
+    assert "B" in parts("IPX8防水，宝子泡澡也不怕溅湿")
+    assert "B" not in parts("质量妥妥的宝子 好多老客都来买第二床了")
+
+
 def test_reassurance_in_use_is_a_benefit(scorer):
     assert scorer.score_text("这款是食品级硅胶,无毒无味,您用着也放心。").results["fab"].detail["components"] == ["F", "A", "B"]
     assert scorer.score_text("您放心,我们马上发货。").results["fab"].detail["components"] == []

@@ -225,6 +225,11 @@ class FabCriterion(Criterion):
         default_factory=Lexicon, description="Cues that count as B on their own (对您来说, 每天不到5毛…)."
     )
     person: Lexicon = Field(description="Words addressing the shopper or their family (您, 孩子, 毛孩子…).")
+    address: Lexicon = Field(
+        default_factory=Lexicon,
+        description="What agents call the shopper (宝子, 姐妹, 老铁…): a person when she is the subject of what "
+        "follows (宝子泡澡也不怕溅湿), not when the word ends its clause (质量妥妥的宝子: a call, not a scene).",
+    )
     concern: Lexicon = Field(
         default_factory=Lexicon,
         description="A worry or a need in the shopper's own message (怕, 嫌, 担心, 麻烦…): a pitch's "

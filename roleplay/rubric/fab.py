@@ -35,10 +35,11 @@ class Fab(CriterionScorer[FabCriterion]):
         self.outcome = matcher(config.outcome)
         self.benefit_strong = matcher(config.benefit_strong)
         self.context = PhraseMatcher(
-            [*config.person.phrases, *config.scene.phrases],
+            [*config.person.phrases, *config.scene.phrases, *config.address.phrases],
             [*config.person.patterns, *config.scene.patterns],
             [*config.person.exceptions, *config.scene.exceptions],
         )
+        self._address = frozenset(normalize(p) for p in config.address.phrases)
         # The shopper's own message names their scene, family or worry (我跑步用, 给我爸买, 怕漏):
         # no 您 needed.
         self.customer_context = PhraseMatcher(
@@ -165,6 +166,8 @@ class Fab(CriterionScorer[FabCriterion]):
         named: set[int] = set()
         for hit in self.context.find(reply.norm):
             clause = reply.clause_of(hit.start)
+            if hit.text in self._address and hit.end >= reply.clauses[clause][1]:
+                continue  # 质量妥妥的宝子: calling the shopper, not saying what she does
             # a one-character 您 needs jieba's word check, but not in a clause already named
             if clause not in named and clause not in skipped and reply.plausible([hit]):
                 named.add(clause)
