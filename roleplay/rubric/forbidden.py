@@ -69,6 +69,9 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         self.echo = next((name for name, c in categories if c.echoes_shopper), None)
         #: Each category's marks of tone, tried in order when nothing else names a fault.
         self.tones = [(name, matcher(c.tone)) for name, c in categories if c.tone.phrases or c.tone.patterns]
+        # Most replies show no mark of tone: one scan of them all rules that out.
+        tones = [c.tone for _, c in categories]
+        self.any_tone = PhraseMatcher([p for t in tones for p in t.phrases], [p for t in tones for p in t.patterns])
         #: The rude categories' tone learned from labelled replies: the last word, if any.
         self.learned = tone_model(config.learned) if config.learned else None
         listed = [c for c in config.categories.values() if not c.whole_reply]
@@ -108,6 +111,8 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
     def _tone(self, ctx: ReplyContext) -> list[tuple[str, Hit]]:
         """The first category whose marks of tone the reply holds (allow-listed words aside)."""
         norm = ctx.reply.norm
+        if not self.any_tone.search(norm):
+            return []
         for name, tone in self.tones:
             hits = ctx.reply.plausible(tone.find(norm))
             if hits:
