@@ -326,7 +326,7 @@ class LearnedTone(Strict):
     threshold: float = Field(
         7.0,
         description="How much likelier than clean a reply must be (natural log-odds) to be flagged: "
-        "higher flags less. 7 flagged 2 of about 1300 clean replies by writers it never saw.",
+        "higher flags less. 7 flagged 2 of about 1400 clean replies by writers it never saw.",
     )
     min_count: int = Field(
         2, ge=1, description="A character or pair counts only if this many examples hold it (rarer ones "
@@ -340,8 +340,12 @@ class LearnedTone(Strict):
         "as much as in rude ones.",
     )
     min_weight: float = Field(
-        1.0, ge=0, description="A character or pair counts only if it weighs this much either way (natural "
+        0.3, ge=0, description="A character or pair counts only if it weighs this much either way (natural "
         "log of how much likelier it is in rude replies than in clean ones): the rest say little.",
+    )
+    max_weight: float = Field(
+        2.5, gt=0, description="No character or pair weighs more than this either way, so that one particle "
+        "the examples' rude writers favoured (啊) cannot outweigh everything else a polite reply says.",
     )
 
 

@@ -25,7 +25,10 @@ def tone_model(config: LearnedTone) -> NgramBayes:
     """The model of ``config``'s categories, trained on its example files."""
     paths = tuple(str(Path(p)) for p in config.examples)
     stamps = tuple(os.stat(p).st_mtime_ns for p in paths)
-    return _trained(paths, stamps, tuple(sorted(config.categories)), config.min_count, config.min_weight, config.tone_characters)
+    return _trained(
+        paths, stamps, tuple(sorted(config.categories)), config.min_count, config.min_weight, config.max_weight,
+        config.tone_characters,
+    )
 
 
 @lru_cache(maxsize=4)
@@ -35,6 +38,7 @@ def _trained(
     categories: tuple[str, ...],
     min_count: int,
     min_weight: float,
+    max_weight: float,
     tone_characters: str,
 ) -> NgramBayes:
     del stamps  # part of the cache key only: an edited file is read again
@@ -47,7 +51,9 @@ def _trained(
             if row.forbidden is None or row.forbidden in categories:
                 examples.append((normalize(row.text), row.forbidden or CLEAN))
     tone = frozenset(normalize(tone_characters))
-    return NgramBayes(examples, CLEAN, min_count, min_weight, keep=lambda gram: _carries_tone(gram, tone))
+    return NgramBayes(
+        examples, CLEAN, min_count, min_weight, keep=lambda gram: _carries_tone(gram, tone), max_weight=max_weight
+    )
 
 
 def _carries_tone(gram: str, tone: frozenset[str]) -> bool:

@@ -50,6 +50,7 @@ class NgramBayes:
         min_count: int = 1,
         min_weight: float = 0.0,
         keep: Callable[[str], bool] | None = None,
+        max_weight: float = math.inf,
     ) -> None:
         counts: dict[str, Counter[str]] = {}
         docs: Counter[str] = Counter()
@@ -74,7 +75,11 @@ class NgramBayes:
             for gram in sorted(set(other) | set(base))
             if other[gram] + base[gram] >= min_count and (keep is None or keep(gram))
         )
-        self.weights = {gram: weight for gram, weight in weights if abs(weight) >= min_weight}
+        #: No gram weighs more than ``max_weight`` either way: one particle (啊) the examples' rude
+        #: writers favoured must not outweigh everything else a polite reply says.
+        self.weights = {
+            gram: max(-max_weight, min(max_weight, weight)) for gram, weight in weights if abs(weight) >= min_weight
+        }
         #: Each label's own log-likelihoods, to tell the labels apart once a text is out of the baseline.
         self._by_label = {
             label: ({g: math.log((n + 1) / (docs[label] + 2)) for g, n in counts[label].items()},
