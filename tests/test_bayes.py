@@ -69,6 +69,9 @@ def test_the_default_rubric_learns_rude_tone_no_rule_lists(scorer, text):
     # the evidence is one clause of the trainee's own characters
     start, end = hits[0]["span"]
     assert hits[0]["phrase"] == text[start:end] and "，" not in hits[0]["phrase"]
+    # and the trainee is told a tone was judged, not a phrase found
+    [evidence] = scorer.score_text(text, customer_text="这个怎么样").results["forbidden"].evidence
+    assert evidence.label.endswith("（语气判断）")
 
 
 @pytest.mark.parametrize(

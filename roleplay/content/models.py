@@ -343,6 +343,11 @@ class LearnedTone(Strict):
         0.3, ge=0, description="A character or pair counts only if it weighs this much either way (natural "
         "log of how much likelier it is in rude replies than in clean ones): the rest say little.",
     )
+    label: str = Field(
+        "语气判断",
+        description="Shown after the category on the clause the model flagged (斗气语（语气判断）), so a "
+        "trainee knows its tone was judged, not a listed phrase found.",
+    )
     max_weight: float = Field(
         2.5, gt=0, description="No character or pair weighs more than this either way, so that one particle "
         "the examples' rude writers favoured (啊) cannot outweigh everything else a polite reply says.",

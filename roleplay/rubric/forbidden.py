@@ -203,8 +203,16 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         offends = any(categories[cat].offends_shopper for cat, _ in found)
         score = max(0.0, 100.0 - self.config.penalty_per_hit * len(found))
         advice = self.advice(found[0][0]) if found else self.advice("clean")
-        ev = [Evidence(h.start, h.end, text[h.start : h.end], self.labels[cat]) for cat, h in found]
+        ev = [Evidence(h.start, h.end, text[h.start : h.end], self._label(cat, h)) for cat, h in found]
         return CriterionResult(self.name, score, advice, ev, {"hits": hits, "fatal": fatal, "offends": offends})
+
+    def _label(self, category: str, hit: Hit) -> str:
+        """The category's label; a learned verdict says so (蔑视语（语气判断）): no listed word was
+        found, and the trainee should know the tone of the clause was judged, not a phrase."""
+        learned = self.config.learned
+        if hit.source == LEARNED and learned is not None:
+            return f"{self.labels[category]}（{learned.label}）"
+        return self.labels[category]
 
     def insulting_clauses(self, ctx: ReplyContext, result: CriterionResult) -> frozenset[int]:
         """The clauses of the reply that hold a phrase the shopper takes offence at."""
