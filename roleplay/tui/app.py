@@ -77,13 +77,16 @@ class RoleplayApp(App):
 
     @work(thread=True, exclusive=True, group="load")
     def load_content(self) -> None:
-        """Content and the segmenter, off the UI thread (jieba takes about a second)."""
+        """Content, the segmenter and the rubrics' scorers, off the UI thread (about a second and a half)."""
         try:
             from roleplay.content.library import load_library
+            from roleplay.rubric.scorer import scorer_for
             from roleplay.text import segment
 
             library = load_library(self.options.content, env=self.options.env)
             segment.load()
+            for rubric in library.rubrics.values():
+                scorer_for(rubric)  # rules compiled and tone learned here: the first practice starts at once
         except Exception as exc:  # a broken install must show on screen, not kill the UI
             self.call_from_thread(self._failed, f"{type(exc).__name__}: {exc}")
             return
