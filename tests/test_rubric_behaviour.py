@@ -421,7 +421,9 @@ def test_a_thrown_back_word_names_the_fault_only_when_nothing_else_does(scorer):
 
 def test_a_mark_of_tone_names_the_fault_only_when_no_words_do(scorer):
     # an eye-roll makes a plain answer impatient, a cold smile a challenge, doubled ?? too
-    assert _forbidden(scorer, "规格在图里🙄", "多大尺寸") == ["impatience"]
+    assert _forbidden(scorer, "规格在图里😤", "多大尺寸") == ["impatience"]
+    # an eye-roll or an upside-down smile is as often played for laughs: no mark on its own
+    assert _forbidden(scorer, "小姐姐我也想便宜啊🙄 老板盯着呢，首页有张满99减10的券", "便宜点") == []
     assert _forbidden(scorer, "行吧😒", "我要去投诉你们") == ["confrontation"]
     # a plain smile is friendly to as many agents as it is cold to: it names nothing
     assert _forbidden(scorer, "收到🙂 已经帮您改成公司地址了", "地址帮我改成公司吧") == []
