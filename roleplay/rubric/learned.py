@@ -1,8 +1,8 @@
 """The forbidden categories' tone, learned once from a rubric's labelled example replies.
 
-Training reads a few thousand labelled replies (well under a second) and is cached by the files'
-paths and modification times, so every scorer of a process shares one model and an edited
-example file is read again.
+Training reads a few thousand labelled replies and fits the model (about a second) and is cached
+by the files' paths and modification times, so every scorer of a process shares one model and an
+edited example file is read again.
 """
 
 from __future__ import annotations
@@ -14,21 +14,19 @@ from pathlib import Path
 from roleplay.content.jsonl import LineError, read_jsonl
 from roleplay.content.labels import LabelledReply
 from roleplay.content.models import LearnedTone
-from roleplay.text.bayes import NgramBayes
+from roleplay.text.ngram_model import NgramModel, Training
 from roleplay.text.normalize import normalize
 
 #: The class the learned categories are told apart from.
 CLEAN = "clean"
 
 
-def tone_model(config: LearnedTone) -> NgramBayes:
+def tone_model(config: LearnedTone) -> NgramModel:
     """The model of ``config``'s categories, trained on its example files."""
     paths = tuple(str(Path(p)) for p in config.examples)
     stamps = tuple(os.stat(p).st_mtime_ns for p in paths)
-    return _trained(
-        paths, stamps, tuple(sorted(config.categories)), config.min_count, config.min_weight, config.max_weight,
-        config.tone_characters,
-    )
+    training = Training(config.epochs, config.learning_rate, config.regularisation)
+    return _trained(paths, stamps, tuple(sorted(config.categories)), config.min_count, config.tone_characters, training)
 
 
 @lru_cache(maxsize=4)
@@ -37,10 +35,9 @@ def _trained(
     stamps: tuple[int, ...],
     categories: tuple[str, ...],
     min_count: int,
-    min_weight: float,
-    max_weight: float,
     tone_characters: str,
-) -> NgramBayes:
+    training: Training,
+) -> NgramModel:
     del stamps  # part of the cache key only: an edited file is read again
     examples = []
     for path in paths:
@@ -51,9 +48,7 @@ def _trained(
             if row.forbidden is None or row.forbidden in categories:
                 examples.append((normalize(row.text), row.forbidden or CLEAN))
     tone = frozenset(normalize(tone_characters))
-    return NgramBayes(
-        examples, CLEAN, min_count, min_weight, keep=lambda gram: _carries_tone(gram, tone), max_weight=max_weight
-    )
+    return NgramModel(examples, CLEAN, min_count, keep=lambda gram: _carries_tone(gram, tone), training=training)
 
 
 def _carries_tone(gram: str, tone: frozenset[str]) -> bool:

@@ -9,15 +9,15 @@ import sys
 
 import pytest
 
-from roleplay.text.bayes import NgramBayes, grams
+from roleplay.text.ngram_model import NgramModel, grams
 
-RUDE = ["你自己看吧", "你烦不烦啊", "你自己不会看吗", "你爱买不买吧", "你问那么多干嘛"]
-CLEAN = ["您好，这款有货哦", "亲，今天下单明天发", "这款是纯棉的哦", "您看看这款呢", "好的亲，马上安排"]
+RUDE = ["你自己看吧", "你烦不烦啊", "你自己不会看吗", "你爱买不买吧", "你问那么多干嘛", "你自己不会查吗"]
+CLEAN = ["您好，这款有货哦", "亲，今天下单明天发", "这款是纯棉的哦", "您看看这款呢", "好的亲，马上安排", "亲，这款有货的哦"]
 
 
-def model(**options) -> NgramBayes:
+def model(**options) -> NgramModel:
     examples = [(t, "impatience") for t in RUDE] + [(t, "clean") for t in CLEAN]
-    return NgramBayes(examples, "clean", **options)
+    return NgramModel(examples, "clean", **options)
 
 
 def test_grams_are_characters_and_pairs_in_text_order_without_spaces():
@@ -25,20 +25,24 @@ def test_grams_are_characters_and_pairs_in_text_order_without_spaces():
 
 
 def test_a_reply_in_the_tone_of_the_rude_examples_is_flagged_with_its_label():
-    verdict = model().judge("你自己不会看啊", threshold=1.0)
-    assert verdict is not None and verdict.label == "impatience" and verdict.log_odds > 1.0
-    assert model().judge("亲，这款今天有货哦", threshold=1.0) is None
+    verdict = model().judge("你自己不会看啊", threshold=0.0)
+    assert verdict is not None and verdict.label == "impatience" and verdict.log_odds > 0.0
+    assert model().judge("亲，这款今天有货哦", threshold=0.0) is None
 
 
-def test_only_grams_kept_seen_often_enough_and_weighing_enough_count():
+def test_only_grams_kept_and_seen_often_enough_are_weighed():
     kept = model(keep=lambda gram: "你" in gram).weights
     assert kept and all("你" in gram for gram in kept)
     assert "干嘛" not in model(min_count=2).weights  # one example holds it
-    assert all(abs(w) >= 1.0 for w in model(min_weight=1.0).weights.values())
+    assert "干嘛" in model(min_count=1).weights
+
+
+def test_the_same_examples_fit_the_same_weights():
+    assert model().weights == model().weights and model().prior == model().prior
 
 
 def test_no_examples_of_a_class_means_no_model():
-    assert not NgramBayes([("你烦不烦", "impatience")], "clean").trained
+    assert not NgramModel([("你烦不烦", "impatience")], "clean").trained
 
 
 SCRIPT = """
@@ -52,7 +56,7 @@ print(json.dumps([repr(model.prior + model.weight(normalize(t))) for t in sys.ar
 
 
 def test_the_same_reply_gets_the_same_float_in_any_process():
-    # Python salts string hashes per process: nothing the model sums may depend on set order.
+    # Python salts string hashes per process: nothing the model fits or sums may depend on set order.
     texts = ["呃…这种问题也要问的吗", "你又不懂，听我的就是了", "亲，这款今天有货哦"]
     runs = []
     for seed in ("1", "2"):
@@ -77,7 +81,7 @@ def test_the_default_rubric_learns_rude_tone_no_rule_lists(scorer, text):
 @pytest.mark.parametrize(
     "text",
     ["尺码表在详情页第三张图哦，您对照一下身高体重就行～", "亲亲,您看一下详情页哦,里面有详细的尺码表。", "您稍等，我帮您查一下物流",
-     "亲，没有现货了，预计下周三到货，可以先拍下帮您优先发"],
+     "亲，没有现货了，预计下周三到货，可以先拍下帮您优先发", "哎哟闺女真孝顺，咱慢慢挑，不着急啊～", "哈哈哈宝你比我还会挑😂 两款都好看，看你喜欢哪个色～"],
 )
-def test_polite_replies_about_what_rude_ones_talk_about_are_not_flagged(scorer, text):
+def test_polite_and_warm_replies_are_not_flagged(scorer, text):
     assert scorer.score_text(text, customer_text="尺码怎么选").results["forbidden"].detail["hits"] == []

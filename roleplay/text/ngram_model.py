@@ -1,0 +1,130 @@
+"""A model of how replies are said, learned from labelled replies: characters and character pairs.
+
+Hand-written rules name what a trainer has seen; agents find new words every day. A reply's
+characters and character pairs (服, 服了, 了吧…) carry its tone whatever the words, and a
+logistic regression over them, fitted to a few thousand labelled replies, learns that tone:
+measured on writers it never saw, it finds most rude replies the rules miss. Logistic rather
+than naive Bayes, because pairs overlap (哎, 哟, 哎哟): naive Bayes counts the same evidence
+several times and grew overconfident on warm, lively replies. Training is deterministic (a seeded
+order, the same arithmetic), so the same examples give the same weights, and a text's weights
+are always summed in its own order: the same reply always gets the same float.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from itertools import chain, repeat
+from operator import add
+
+
+def grams(norm: str) -> dict[str, None]:
+    """The distinct characters and character pairs of a normalised text, spaces left out, in order
+    (a dict used as an ordered set: built in one pass, which matters on every reply graded).
+
+    Pairs, not triples: longer grams fit the examples' writers rather than a tone.
+    """
+    chars = "".join(norm.split()) if " " in norm or "\n" in norm else norm
+    return dict.fromkeys(chain(chars, map(add, chars, chars[1:])))
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """How far the text leans out of the baseline (the model's log-odds), and its likeliest label."""
+
+    log_odds: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Training:
+    """How the weights are fitted: passes over the examples, step size, and the pull towards 0
+    that keeps a gram seen in few examples from weighing much."""
+
+    epochs: int = 8
+    rate: float = 0.1
+    l2: float = 1e-4
+    seed: int = 0
+
+
+class NgramModel:
+    """A text out of ``baseline`` (any of the other labels) or in it, by the grams it holds.
+
+    Only grams ``keep`` accepts and that at least ``min_count`` examples hold are weighed; the
+    rest weigh nothing when a text is judged. Which of the other labels a text has is told by
+    their own gram counts (a label's likelihood), once the text is out of the baseline.
+    """
+
+    def __init__(
+        self,
+        examples: Iterable[tuple[str, str]],
+        baseline: str,
+        min_count: int = 2,
+        keep: Callable[[str], bool] | None = None,
+        training: Training = Training(),
+    ) -> None:
+        rows = [(list(grams(norm)), label) for norm, label in examples]
+        held = Counter(g for found, _ in rows for g in found)
+        vocabulary = sorted(g for g, n in held.items() if n >= min_count and (keep is None or keep(g)))
+        index = {g: i for i, g in enumerate(vocabulary)}
+        data = [([index[g] for g in found if g in index], label != baseline) for found, label in rows]
+        self.baseline = baseline
+        self.labels = sorted({label for _, label in rows if label != baseline})
+        self.trained = bool(self.labels) and any(not out for _, out in data)
+        weights, self.prior = _fit(data, len(vocabulary), training) if self.trained else ([], 0.0)
+        #: Each gram's weight towards the other labels (the model's bias is ``prior``).
+        self.weights = dict(zip(vocabulary, weights))
+        counts: dict[str, Counter[str]] = {label: Counter() for label in self.labels}
+        docs: Counter[str] = Counter()
+        for found, label in rows:
+            if label != self.baseline:
+                docs[label] += 1
+                counts[label].update(g for g in found if g in index)
+        self._by_label = {
+            label: ({g: math.log((n + 1) / (docs[label] + 2)) for g, n in counts[label].items()},
+                    math.log(1 / (docs[label] + 2)), math.log(docs[label]))
+            for label in self.labels
+        }
+
+    def judge(self, norm: str, threshold: float) -> Verdict | None:
+        """The log-odds of ``norm`` being out of the baseline and its likeliest label, when the
+        log-odds pass ``threshold``; None (the common case, kept cheap) when they do not."""
+        found = grams(norm)
+        log_odds = self.prior + self._sum(found)
+        if log_odds <= threshold or not self.labels:
+            return None
+        return Verdict(log_odds, max(self.labels, key=lambda label: self._label_score(label, found)))
+
+    def weight(self, norm: str) -> float:
+        """What a stretch of text adds to the log-odds (to find the clause that weighs most)."""
+        return self._sum(grams(norm))
+
+    def _sum(self, found: dict[str, None]) -> float:
+        # grams come in text order, so a text's weights are always added in the same order
+        return sum(map(self.weights.get, found, repeat(0.0)))
+
+    def _label_score(self, label: str, found: dict[str, None]) -> float:
+        table, unseen, prior = self._by_label[label]
+        return prior + sum(table.get(g, unseen) for g in found if g in self.weights)
+
+
+def _fit(data: list[tuple[list[int], bool]], size: int, training: Training) -> tuple[list[float], float]:
+    """Logistic regression by stochastic gradient descent, in a seeded order."""
+    weights = [0.0] * size
+    bias = 0.0
+    order = list(range(len(data)))
+    shuffle = random.Random(training.seed).shuffle
+    rate, l2 = training.rate, training.l2
+    for _ in range(training.epochs):
+        shuffle(order)
+        for i in order:
+            features, out = data[i]
+            z = bias + sum(weights[f] for f in features)
+            error = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))) - out
+            bias -= rate * error
+            for f in features:
+                weights[f] -= rate * (error + l2 * weights[f])
+    return weights, bias
