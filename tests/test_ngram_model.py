@@ -81,7 +81,9 @@ def test_the_default_rubric_learns_rude_tone_no_rule_lists(scorer, text):
 @pytest.mark.parametrize(
     "text",
     ["尺码表在详情页第三张图哦，您对照一下身高体重就行～", "亲亲,您看一下详情页哦,里面有详细的尺码表。", "您稍等，我帮您查一下物流",
-     "亲，没有现货了，预计下周三到货，可以先拍下帮您优先发", "哎哟闺女真孝顺，咱慢慢挑，不着急啊～", "哈哈哈宝你比我还会挑😂 两款都好看，看你喜欢哪个色～"],
+     "亲，没有现货了，预计下周三到货，可以先拍下帮您优先发", "哎哟闺女真孝顺，咱慢慢挑，不着急啊～", "哈哈哈宝你比我还会挑😂 两款都好看，看你喜欢哪个色～",
+     # a particle weighs only with what it follows: 放心吧 is kind
+     "放心吧亲，我们的杯子没问题的"],
 )
 def test_polite_and_warm_replies_are_not_flagged(scorer, text):
     assert scorer.score_text(text, customer_text="尺码怎么选").results["forbidden"].detail["hits"] == []

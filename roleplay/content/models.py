@@ -339,6 +339,11 @@ class LearnedTone(Strict):
         "them, or a symbol or emoji, are weighed: content words (详情页, 尺码表) come up in polite replies "
         "as much as in rude ones.",
     )
+    particles: str = Field(
+        "",
+        description="Sentence particles (吧呢啊嘛…) weighed only with the character before them: 放心吧 is "
+        "kind and 看着办吧 is not, so 吧 alone says nothing.",
+    )
     label: str = Field(
         "语气判断",
         description="Shown after the category on the clause the model flagged (斗气语（语气判断）), so a "

@@ -26,7 +26,10 @@ def tone_model(config: LearnedTone) -> NgramModel:
     paths = tuple(str(Path(p)) for p in config.examples)
     stamps = tuple(os.stat(p).st_mtime_ns for p in paths)
     training = Training(config.epochs, config.learning_rate, config.regularisation)
-    return _trained(paths, stamps, tuple(sorted(config.categories)), config.min_count, config.tone_characters, training)
+    return _trained(
+        paths, stamps, tuple(sorted(config.categories)), config.min_count, config.tone_characters, config.particles,
+        training,
+    )
 
 
 @lru_cache(maxsize=4)
@@ -36,6 +39,7 @@ def _trained(
     categories: tuple[str, ...],
     min_count: int,
     tone_characters: str,
+    particles: str,
     training: Training,
 ) -> NgramModel:
     del stamps  # part of the cache key only: an edited file is read again
@@ -47,14 +51,18 @@ def _trained(
                 continue  # reported by `roleplay validate`; the other lines still teach
             if row.forbidden is None or row.forbidden in categories:
                 examples.append((normalize(row.text), row.forbidden or CLEAN))
-    tone = frozenset(normalize(tone_characters))
-    return NgramModel(examples, CLEAN, min_count, keep=lambda gram: _carries_tone(gram, tone), training=training)
+    tone, alone = frozenset(normalize(tone_characters)), frozenset(normalize(particles))
+    return NgramModel(examples, CLEAN, min_count, keep=lambda gram: _carries_tone(gram, tone, alone), training=training)
 
 
-def _carries_tone(gram: str, tone: frozenset[str]) -> bool:
-    """Whether a gram says how a reply is said: it holds a tone character or a symbol.
+def _carries_tone(gram: str, tone: frozenset[str], particles: frozenset[str] = frozenset()) -> bool:
+    """Whether a gram says how a reply is said: it holds a tone character or a symbol, and is no
+    sentence particle on its own.
 
     Content characters say what a reply is about (详情页, 尺码表), and polite replies talk about
-    the same things rude ones do: weighing them would flag 详情页第三张图有尺码表 as impatient.
+    the same things rude ones do: weighing them would flag 详情页第三张图有尺码表 as impatient. A
+    particle's tone is in what it follows (放心吧 is kind, 看着办吧 is not): alone it says nothing.
     """
+    if gram in particles:
+        return False
     return any(char in tone or not "\u4e00" <= char <= "\u9fff" for char in gram)
