@@ -119,29 +119,36 @@ class Library:
         self.sources[key] = path
 
     def _with_examples_found(self, rubric: Rubric, path: Path) -> Rubric:
-        """The rubric with its example files' paths made absolute (they are relative to the rubric
-        file), each missing or unreadable file or bad line reported at the key that names it. A
-        missing file is left out, so the rubric still scores (by its rules alone, if none is left)."""
-        forbidden = rubric.criteria.forbidden
-        if forbidden.learned is None:
+        """The rubric with its criteria's example files' paths made absolute (they are relative to
+        the rubric file), each missing or unreadable file or bad line reported at the key that
+        names it. A missing file is left out, so the rubric still scores (by its rules alone, if
+        none is left)."""
+        updates = {}
+        for name in ("fab", "forbidden"):
+            criterion = getattr(rubric.criteria, name)
+            if criterion.learned is not None:
+                found = self._examples(criterion.learned.examples, path, ("criteria", name, "learned", "examples"))
+                learned = criterion.learned.model_copy(update={"examples": found}) if found else None
+                updates[name] = criterion.model_copy(update={"learned": learned})
+        if not updates:
             return rubric
+        return rubric.model_copy(update={"criteria": rubric.criteria.model_copy(update=updates)})
+
+    def _examples(self, names: list[str], path: Path, key: tuple[str, ...]) -> list[str]:
+        """The example files that exist, as absolute paths; a problem for each that does not read."""
         resolved = []
-        for index, name in enumerate(forbidden.learned.examples):
+        for index, name in enumerate(names):
             example = (path.parent / name).resolve()
             if example.is_file():
                 resolved.append(str(example))
-            if not example.is_file():
-                message = f"example file {name!r} not found (looked for {example}); paths are relative to the rubric file"
-            else:
                 found = labelled_file_problems(example)
                 message = f"example file {name!r} has lines that do not read: {'; '.join(found[:3])}" if found else ""
+            else:
+                message = f"example file {name!r} not found (looked for {example}); paths are relative to the rubric file"
             if message:
                 doc, _ = load_marked(path)
-                loc = ("criteria", "forbidden", "learned", "examples", index)
-                self.problems.append(doc.problem(loc, message) if doc else Problem(str(path), 1, 1, message))
-        learned = forbidden.learned.model_copy(update={"examples": resolved}) if resolved else None
-        criteria = rubric.criteria.model_copy(update={"forbidden": forbidden.model_copy(update={"learned": learned})})
-        return rubric.model_copy(update={"criteria": criteria})
+                self.problems.append(doc.problem((*key, index), message) if doc else Problem(str(path), 1, 1, message))
+        return resolved
 
     @property
     def quick_replies(self) -> list[QuickReply]:

@@ -256,6 +256,9 @@ class FabCriterion(Criterion):
     scores: dict[Literal["linked", "all", "two", "one", "none"], Percent] = Field(
         description="Score for a linked F→A→B pitch, all three unordered, two, one, none."
     )
+    learned: LearnedParts | None = Field(
+        None, description="Models learned from labelled replies that decide which parts a reply holds (none: rules only)."
+    )
 
 
 class LatencyCriterion(Criterion):
@@ -310,16 +313,30 @@ class ForbiddenList(Lexicon):
     )
 
 
-class LearnedTone(Strict):
-    """A model of the rude categories' tone, learned from labelled replies: a backstop for words no
-    list holds yet. It is asked only when no rule, echo or mark of tone names a fault."""
+class Learned(Strict):
+    """A model learned from labelled replies (the format of `roleplay eval`) when the rubric loads."""
 
     examples: list[str] = Field(
         min_length=1,
-        description="Labelled-reply files (the format of `roleplay eval`) to learn from, relative to the "
-        "rubric file. Replies labelled with one of `categories` teach that category, replies labelled "
-        "null teach clean replies; others are left out. Never list the part of a corpus you measure on.",
+        description="Labelled-reply files to learn from, relative to the rubric file. Never list the part "
+        "of a corpus you measure on.",
     )
+    min_count: int = Field(
+        2, ge=1, description="A character or pair counts only if this many examples hold it (rarer ones "
+        "say more about one writer than about replies in general).",
+    )
+    epochs: int = Field(8, ge=1, le=100, description="Passes over the examples when the model is fitted.")
+    learning_rate: float = Field(0.1, gt=0, le=1, description="Step size of each correction while fitting.")
+    regularisation: float = Field(
+        1e-4, ge=0, description="Pull of every weight towards 0 (L2), so a rare character or pair weighs little."
+    )
+
+
+class LearnedTone(Learned):
+    """A model of the rude categories' tone: a backstop for words no list holds yet. It is asked only
+    when no rule, echo or mark of tone names a fault. Replies labelled with one of `categories`
+    teach that category, replies labelled null teach clean replies; others are left out."""
+
     categories: list[ForbiddenCategory] = Field(
         min_length=1, description="The categories it learns (the rude ones: their words are endless)."
     )
@@ -327,10 +344,6 @@ class LearnedTone(Strict):
         1.5,
         description="How far the model must lean towards rude (its log-odds) to flag a reply: higher "
         "flags less. At 1.5 it flagged 12 of about 1860 clean replies by writers it never saw.",
-    )
-    min_count: int = Field(
-        2, ge=1, description="A character or pair counts only if this many examples hold it (rarer ones "
-        "say more about one writer than about a tone).",
     )
     tone_characters: str = Field(
         min_length=1,
@@ -349,10 +362,22 @@ class LearnedTone(Strict):
         description="Shown after the category on the clause the model flagged (斗气语（语气判断）), so a "
         "trainee knows its tone was judged, not a listed phrase found.",
     )
-    epochs: int = Field(8, ge=1, le=100, description="Passes over the examples when the model is fitted.")
-    learning_rate: float = Field(0.1, gt=0, le=1, description="Step size of each correction while fitting.")
-    regularisation: float = Field(
-        1e-4, ge=0, description="Pull of every weight towards 0 (L2), so a rare character or pair weighs little."
+
+
+class LearnedParts(Learned):
+    """Per FAB part, a model of whether a reply holds it, checking the rules: a part the model is
+    sure of and no rule places is shown on the clause that weighs most for it; a part a rule places
+    and the model is sure is absent is dropped; otherwise the rules stand."""
+
+    parts: list[Literal["F", "A", "B"]] = Field(["F", "A", "B"], min_length=1, description="The parts it checks.")
+    add_margin: float = Field(
+        1.0, ge=0,
+        description="How far (in log-odds) a model must lean towards a part no rule placed to add it.",
+    )
+    drop_margin: float = Field(
+        6.0, ge=0,
+        description="How far (in log-odds) a model must lean against a part a rule placed to drop it: a "
+        "narrower margin dropped parts of textbook pitches (吸汗透气) the rules rightly found.",
     )
 
 

@@ -13,7 +13,9 @@ from roleplay.content.models import FabCriterion, Product
 from roleplay.rubric.base import CriterionScorer, evidence, matcher
 from roleplay.rubric.context import Analysed, ReplyContext, clause_spans
 from roleplay.rubric.result import CriterionResult
+from roleplay.rubric.learned import LEARNED, part_models
 from roleplay.text.match import Hit, PhraseMatcher, TaggedPhrases, drop_overlaps, trie_pattern
+from roleplay.text.ngram_model import NgramModel
 from roleplay.text.normalize import normalize
 
 
@@ -51,6 +53,8 @@ class Fab(CriterionScorer[FabCriterion]):
         self.instructions = matcher(config.instructions)
         self.asks = matcher(config.asks)
         self._cards: dict[int, TaggedPhrases] = {}
+        #: Per part, a model learned from labelled replies of whether a reply holds it (none: rules only).
+        self.learned = part_models(config.learned) if config.learned else {}
 
     def _card(self, product: Product | None) -> TaggedPhrases | None:
         """The product card's own words, compiled once per product.
@@ -73,7 +77,36 @@ class Fab(CriterionScorer[FabCriterion]):
         return self._cards[key]
 
     def components(self, ctx: ReplyContext) -> dict[str, list[Hit]]:
-        """The F, A and B hits of a reply.
+        """The F, A and B hits of a reply: the rules' hits, and, where the rubric learns the parts
+        from labelled replies, the learned model's verdict on whether each part is there.
+
+        Measured on writers they never saw, the learned models tell whether a reply holds a
+        feature, an advantage or a benefit more often than the rules do; the rules say where. Where
+        they disagree the model wins only when it is sure (it leans past a margin): a part it finds
+        and no rule places is shown on the clause that weighs most for it, and a part a rule places
+        and it finds absent is dropped (a wider margin: the rules' structure is evidence too).
+        """
+        parts = self._rule_components(ctx)
+        if not self.learned:
+            return parts
+        norm = ctx.reply.norm
+        learned = self.config.learned
+        for part, model in self.learned.items():
+            lean = model.prior + model.weight(norm)
+            if parts[part] and lean < -learned.drop_margin:
+                parts[part] = []
+            elif not parts[part] and lean > learned.add_margin:
+                parts[part] = [self._weightiest_clause(ctx, model)]
+        return parts
+
+    def _weightiest_clause(self, ctx: ReplyContext, model: NgramModel) -> Hit:
+        """The clause that weighs most for a part (its evidence when no rule placed the part)."""
+        norm = ctx.reply.norm
+        start, end = max(ctx.reply.clauses or [(0, len(norm))], key=lambda s: (model.weight(norm[s[0] : s[1]]), -s[0]))
+        return Hit(start, end, norm[start:end], LEARNED)
+
+    def _rule_components(self, ctx: ReplyContext) -> dict[str, list[Hit]]:
+        """The F, A and B hits the rules find.
 
         Each part is recognised on its own, clause by clause, by its structure; questions and
         service talk (price, shipping, returns, ordering) hold no part of a pitch.

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from roleplay.content.models import ForbiddenCriterion
 from roleplay.rubric.base import CriterionScorer, matcher
 from roleplay.rubric.context import ReplyContext
-from roleplay.rubric.learned import tone_model
+from roleplay.rubric.learned import LEARNED, tone_model
 from roleplay.rubric.result import CriterionResult, Evidence
 from roleplay.text.match import NON_WORD, FuzzyPhrases, Hit, PhraseMatcher, drop_overlaps, squeeze
 
@@ -27,8 +27,6 @@ ECHO_FILLERS = " 哈啊呀嗯呃额哦噢哇"
 INSERTED_HINT = re.compile(r"\s\w\s|[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F]")
 #: Characters on each side of such a break that a broken-up pattern can reach.
 INSERTED_SPAN = 8
-#: The source of a hit the learned model found (no phrase or pattern of the rubric).
-LEARNED = "learned"
 #: A phrase broken up by a space, punctuation or an emoji must be at least this long.
 BROKEN_UP_MIN = 3
 #: Whole-reply patterns (a lone 嗯) are only tried on replies this short.

@@ -13,12 +13,16 @@ from pathlib import Path
 
 from roleplay.content.jsonl import LineError, read_jsonl
 from roleplay.content.labels import LabelledReply
-from roleplay.content.models import LearnedTone
+from roleplay.content.models import LearnedParts, LearnedTone
 from roleplay.text.ngram_model import NgramModel, Training
 from roleplay.text.normalize import normalize
 
 #: The class the learned categories are told apart from.
 CLEAN = "clean"
+#: The source of a hit a learned model found (no phrase or pattern of the rubric).
+LEARNED = "learned"
+#: The class of replies without a FAB part, for the part models.
+ABSENT = "absent"
 
 
 def tone_model(config: LearnedTone) -> NgramModel:
@@ -43,14 +47,11 @@ def _trained(
     training: Training,
 ) -> NgramModel:
     del stamps  # part of the cache key only: an edited file is read again
-    examples = []
-    for path in paths:
-        text = Path(path).read_text(encoding="utf-8")
-        for _, row in read_jsonl(text, LabelledReply, "a labelled reply"):
-            if isinstance(row, LineError):
-                continue  # reported by `roleplay validate`; the other lines still teach
-            if row.forbidden is None or row.forbidden in categories:
-                examples.append((normalize(row.text), row.forbidden or CLEAN))
+    examples = [
+        (normalize(row.text), row.forbidden or CLEAN)
+        for row in _labelled(paths)
+        if row.forbidden is None or row.forbidden in categories
+    ]
     tone, alone = frozenset(normalize(tone_characters)), frozenset(normalize(particles))
     return NgramModel(examples, CLEAN, min_count, keep=lambda gram: _carries_tone(gram, tone, alone), training=training)
 
@@ -66,3 +67,29 @@ def _carries_tone(gram: str, tone: frozenset[str], particles: frozenset[str] = f
     if gram in particles:
         return False
     return any(char in tone or not "\u4e00" <= char <= "\u9fff" for char in gram)
+
+
+def part_models(config: LearnedParts) -> dict[str, NgramModel]:
+    """Per FAB part, a model of whether a reply holds it, trained on ``config``'s example files."""
+    paths = tuple(str(Path(p)) for p in config.examples)
+    stamps = tuple(os.stat(p).st_mtime_ns for p in paths)
+    training = Training(config.epochs, config.learning_rate, config.regularisation)
+    return {part: _part_model(paths, stamps, part, config.min_count, training) for part in config.parts}
+
+
+@lru_cache(maxsize=8)
+def _part_model(
+    paths: tuple[str, ...], stamps: tuple[int, ...], part: str, min_count: int, training: Training
+) -> NgramModel:
+    del stamps  # part of the cache key only: an edited file is read again
+    examples = [(normalize(row.text), part if part in row.fab else ABSENT) for row in _labelled(paths)]
+    return NgramModel(examples, ABSENT, min_count, training=training)
+
+
+def _labelled(paths: tuple[str, ...]) -> list[LabelledReply]:
+    """Every readable labelled reply of the files (bad lines are `roleplay validate`'s to report)."""
+    rows = []
+    for path in paths:
+        text = Path(path).read_text(encoding="utf-8")
+        rows += [row for _, row in read_jsonl(text, LabelledReply, "a labelled reply") if not isinstance(row, LineError)]
+    return rows
