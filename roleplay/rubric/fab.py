@@ -15,7 +15,7 @@ from roleplay.rubric.context import Analysed, ReplyContext, clause_spans
 from roleplay.rubric.result import CriterionResult
 from roleplay.rubric.learned import LEARNED, part_models
 from roleplay.text.match import Hit, PhraseMatcher, TaggedPhrases, drop_overlaps, trie_pattern
-from roleplay.text.ngram_model import NgramModel
+from roleplay.text.ngram_model import ModelStack, NgramModel, grams
 from roleplay.text.normalize import normalize
 
 
@@ -55,6 +55,7 @@ class Fab(CriterionScorer[FabCriterion]):
         self._cards: dict[int, TaggedPhrases] = {}
         #: Per part, a model learned from labelled replies of whether a reply holds it (none: rules only).
         self.learned = part_models(config.learned) if config.learned else {}
+        self._stack = ModelStack(self.learned)
 
     def _card(self, product: Product | None) -> TaggedPhrases | None:
         """The product card's own words, compiled once per product.
@@ -89,10 +90,9 @@ class Fab(CriterionScorer[FabCriterion]):
         parts = self._rule_components(ctx)
         if not self.learned:
             return parts
-        norm = ctx.reply.norm
         learned = self.config.learned
-        for part, model in self.learned.items():
-            lean = model.prior + model.weight(norm)
+        for part, lean in self._stack.leans(grams(ctx.reply.norm)).items():
+            model = self.learned[part]
             if parts[part] and lean < -learned.drop_margin:
                 parts[part] = []
             elif not parts[part] and lean > learned.add_margin:
