@@ -312,10 +312,12 @@ from pathlib import Path
 from roleplay.content.library import load_library
 from roleplay.engine.session import Session
 from roleplay.records.store import Store
+from roleplay.rubric.scorer import scorer_for
 
 db, go, trainee, count = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], int(sys.argv[4])
 library = load_library(env="")
 scenario = library.scenario("air_fryer_fab")
+scorer_for(library.rubric(scenario.rubric))  # fitted before the start line, so the writers race
 turns = 0
 with Store.open(db) as store:
     (go.parent / f"ready-{trainee}").touch()
