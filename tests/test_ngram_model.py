@@ -87,3 +87,22 @@ def test_the_default_rubric_learns_rude_tone_no_rule_lists(scorer, text):
 )
 def test_polite_and_warm_replies_are_not_flagged(scorer, text):
     assert scorer.score_text(text, customer_text="尺码怎么选").results["forbidden"].detail["hits"] == []
+
+
+def test_a_fitted_model_is_stored_and_judges_the_same_when_loaded(tmp_path):
+    # The first process fits the models and stores them; the next loads them; a damaged store is
+    # fitted again. All three judge a reply to the same float.
+    env = {**os.environ, "ROLEPLAY_CACHE_DIR": str(tmp_path)}
+    texts = ["呃…这种问题也要问的吗", "亲，这款今天有货哦"]
+
+    def run() -> list[str]:
+        out = subprocess.run([sys.executable, "-c", SCRIPT, *texts], capture_output=True, text=True, env=env, check=True)
+        return json.loads(out.stdout)
+
+    fitted = run()
+    stored = sorted((tmp_path / "models").glob("*.json"))
+    assert len(stored) == 4  # the tone model and one per FAB part
+    assert run() == fitted
+    stored[0].write_text("{not json", encoding="utf-8")
+    assert run() == fitted
+    assert json.loads(stored[0].read_text(encoding="utf-8"))["weights"]  # and stored again, whole

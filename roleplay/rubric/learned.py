@@ -1,13 +1,19 @@
-"""The forbidden categories' tone, learned once from a rubric's labelled example replies.
+"""Models learned once from a rubric's labelled example replies: the rude categories' tone, and
+whether a reply holds each FAB part.
 
-Training reads a few thousand labelled replies and fits the model (about a second) and is cached
-by the files' paths and modification times, so every scorer of a process shares one model and an
-edited example file is read again.
+Fitting reads a few thousand labelled replies (about a second for all the models). A fitted model
+is kept twice: in the process, keyed by the files' paths and modification times, so every scorer
+shares it; and in roleplay's cache folder, keyed by the files' contents and the settings, so the
+next command starts at once. An edited example file, or a cache that cannot be read or written,
+only costs a new fitting.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,6 +22,7 @@ from roleplay.content.labels import LabelledReply
 from roleplay.content.models import LearnedParts, LearnedTone
 from roleplay.text.ngram_model import NgramModel, Training
 from roleplay.text.normalize import normalize
+from roleplay.text.segment import cache_dir
 
 #: The class the learned categories are told apart from.
 CLEAN = "clean"
@@ -23,6 +30,8 @@ CLEAN = "clean"
 LEARNED = "learned"
 #: The class of replies without a FAB part, for the part models.
 ABSENT = "absent"
+#: Bump when fitting changes, so that models stored by an older roleplay are fitted again.
+STORE_VERSION = 1
 
 
 def tone_model(config: LearnedTone) -> NgramModel:
@@ -47,13 +56,20 @@ def _trained(
     training: Training,
 ) -> NgramModel:
     del stamps  # part of the cache key only: an edited file is read again
-    examples = [
-        (normalize(row.text), row.forbidden or CLEAN)
-        for row in _labelled(paths)
-        if row.forbidden is None or row.forbidden in categories
-    ]
     tone, alone = frozenset(normalize(tone_characters)), frozenset(normalize(particles))
-    return NgramModel(examples, CLEAN, min_count, keep=lambda gram: _carries_tone(gram, tone, alone), training=training)
+
+    def fit() -> NgramModel:
+        keep = lambda gram: _carries_tone(gram, tone, alone)  # noqa: E731
+        return NgramModel(examples(), CLEAN, min_count, keep=keep, training=training)
+
+    def examples() -> list[tuple[str, str]]:
+        return [
+            (normalize(row.text), row.forbidden or CLEAN)
+            for row in _labelled(paths)
+            if row.forbidden is None or row.forbidden in categories
+        ]
+
+    return _stored(("tone", categories, min_count, tone_characters, particles, training), paths, fit)
 
 
 def _carries_tone(gram: str, tone: frozenset[str], particles: frozenset[str] = frozenset()) -> bool:
@@ -82,8 +98,34 @@ def _part_model(
     paths: tuple[str, ...], stamps: tuple[int, ...], part: str, min_count: int, training: Training
 ) -> NgramModel:
     del stamps  # part of the cache key only: an edited file is read again
-    examples = [(normalize(row.text), part if part in row.fab else ABSENT) for row in _labelled(paths)]
-    return NgramModel(examples, ABSENT, min_count, training=training)
+
+    def fit() -> NgramModel:
+        examples = [(normalize(row.text), part if part in row.fab else ABSENT) for row in _labelled(paths)]
+        return NgramModel(examples, ABSENT, min_count, training=training)
+
+    return _stored(("part", part, min_count, training), paths, fit)
+
+
+def _stored(settings: tuple, paths: tuple[str, ...], fit: Callable[[], NgramModel]) -> NgramModel:
+    """The model fitted to ``paths`` with ``settings``, from roleplay's cache folder if it holds
+    one for exactly these files' contents, else fitted now and stored there."""
+    digest = hashlib.sha256(repr((STORE_VERSION, settings)).encode())
+    for path in paths:
+        digest.update(hashlib.sha256(Path(path).read_bytes()).digest())
+    stored = cache_dir() / "models" / f"{digest.hexdigest()}.json"
+    try:
+        return NgramModel.from_state(json.loads(stored.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # none stored yet, or unreadable: fit it
+    model = fit()
+    try:
+        stored.parent.mkdir(parents=True, exist_ok=True)
+        partial = stored.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(json.dumps(model.state(), ensure_ascii=False), encoding="utf-8")
+        partial.replace(stored)  # whole or not at all, whoever writes at the same moment
+    except OSError:
+        pass  # a cache that cannot be written only costs the next start a fitting
+    return model
 
 
 def _labelled(paths: tuple[str, ...]) -> list[LabelledReply]:

@@ -89,6 +89,22 @@ class NgramModel:
             for label in self.labels
         }
 
+    def state(self) -> dict:
+        """Everything a fitted model knows, as JSON-ready data (to store it and skip the fitting)."""
+        return {
+            "baseline": self.baseline, "labels": self.labels, "trained": self.trained, "prior": self.prior,
+            "weights": self.weights, "by_label": {label: list(table) for label, table in self._by_label.items()},
+        }
+
+    @classmethod
+    def from_state(cls, state: dict) -> NgramModel:
+        """A model as :meth:`state` stored it (JSON keeps every float exactly)."""
+        model = cls.__new__(cls)
+        model.baseline, model.labels, model.trained = state["baseline"], state["labels"], state["trained"]
+        model.prior, model.weights = state["prior"], state["weights"]
+        model._by_label = {label: tuple(table) for label, table in state["by_label"].items()}
+        return model
+
     def judge(self, norm: str, threshold: float) -> Verdict | None:
         """The log-odds of ``norm`` being out of the baseline and its likeliest label, when the
         log-odds pass ``threshold``; None (the common case, kept cheap) when they do not."""
