@@ -25,9 +25,9 @@ def test_grams_are_characters_and_pairs_in_text_order_without_spaces():
 
 
 def test_a_reply_in_the_tone_of_the_rude_examples_is_flagged_with_its_label():
-    verdict = model().judge("你自己不会看啊", threshold=0.0)
+    verdict = model().judge(grams("你自己不会看啊"), threshold=0.0)
     assert verdict is not None and verdict.label == "impatience" and verdict.log_odds > 0.0
-    assert model().judge("亲，这款今天有货哦", threshold=0.0) is None
+    assert model().judge(grams("亲，这款今天有货哦"), threshold=0.0) is None
 
 
 def test_only_grams_kept_and_seen_often_enough_are_weighed():
@@ -106,3 +106,12 @@ def test_a_fitted_model_is_stored_and_judges_the_same_when_loaded(tmp_path):
     stored[0].write_text("{not json", encoding="utf-8")
     assert run() == fitted
     assert json.loads(stored[0].read_text(encoding="utf-8"))["weights"]  # and stored again, whole
+
+
+def test_a_verdict_on_a_reply_without_clauses_points_at_the_whole_reply(scorer):
+    from roleplay.rubric.context import Analysed
+    from roleplay.rubric.learned import weightiest_clause
+
+    reply = Analysed.of("？！")  # nothing but punctuation: no clause to point at
+    hit = weightiest_clause(reply, scorer.criteria["forbidden"].learned)
+    assert (hit.start, hit.end) == (0, 2)

@@ -7,7 +7,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from roleplay.content.models import Product
-from roleplay.text import segment
+from roleplay.text import ngram_model, segment
 from roleplay.text.match import Hit, PhraseMatcher
 from roleplay.text.normalize import normalize
 
@@ -20,7 +20,7 @@ class Analysed:
     reply is segmented only around such cues; the engine's intents read the whole segmentation.
     """
 
-    __slots__ = ("text", "norm", "_words", "_single", "_clauses", "_starts", "_sentences")
+    __slots__ = ("text", "norm", "_words", "_single", "_clauses", "_starts", "_sentences", "_grams")
 
     def __init__(self, text: str, norm: str) -> None:
         self.text = text
@@ -30,10 +30,19 @@ class Analysed:
         self._clauses: list[tuple[int, int]] | None = None
         self._starts: list[int] | None = None
         self._sentences: list[int] | None = None
+        self._grams: dict[str, None] | None = None
 
     @classmethod
     def of(cls, text: str) -> Analysed:
         return cls(text, normalize(text))
+
+    @property
+    def grams(self) -> dict[str, None]:
+        """The characters and character pairs the learned models weigh (computed once per reply,
+        however many models read it)."""
+        if self._grams is None:
+            self._grams = ngram_model.grams(self.norm)
+        return self._grams
 
     @property
     def words(self) -> list[str]:

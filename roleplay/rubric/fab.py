@@ -13,9 +13,9 @@ from roleplay.content.models import FabCriterion, Product
 from roleplay.rubric.base import CriterionScorer, evidence, matcher
 from roleplay.rubric.context import Analysed, ReplyContext, clause_spans
 from roleplay.rubric.result import CriterionResult
-from roleplay.rubric.learned import LEARNED, part_models
+from roleplay.rubric.learned import part_models, weightiest_clause
 from roleplay.text.match import Hit, PhraseMatcher, TaggedPhrases, drop_overlaps, trie_pattern
-from roleplay.text.ngram_model import ModelStack, NgramModel, grams
+from roleplay.text.ngram_model import ModelStack
 from roleplay.text.normalize import normalize
 
 
@@ -91,19 +91,12 @@ class Fab(CriterionScorer[FabCriterion]):
         if not self.learned:
             return parts
         learned = self.config.learned
-        for part, lean in self._stack.leans(grams(ctx.reply.norm)).items():
-            model = self.learned[part]
+        for part, lean in self._stack.leans(ctx.reply.grams).items():
             if parts[part] and lean < -learned.drop_margin:
                 parts[part] = []
             elif not parts[part] and lean > learned.add_margin:
-                parts[part] = [self._weightiest_clause(ctx, model)]
+                parts[part] = [weightiest_clause(ctx.reply, self.learned[part])]
         return parts
-
-    def _weightiest_clause(self, ctx: ReplyContext, model: NgramModel) -> Hit:
-        """The clause that weighs most for a part (its evidence when no rule placed the part)."""
-        norm = ctx.reply.norm
-        start, end = max(ctx.reply.clauses or [(0, len(norm))], key=lambda s: (model.weight(norm[s[0] : s[1]]), -s[0]))
-        return Hit(start, end, norm[start:end], LEARNED)
 
     def _rule_components(self, ctx: ReplyContext) -> dict[str, list[Hit]]:
         """The F, A and B hits the rules find.

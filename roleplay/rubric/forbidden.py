@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from roleplay.content.models import ForbiddenCriterion
 from roleplay.rubric.base import CriterionScorer, matcher
 from roleplay.rubric.context import ReplyContext
-from roleplay.rubric.learned import LEARNED, tone_model
+from roleplay.rubric.learned import LEARNED, tone_model, weightiest_clause
 from roleplay.rubric.result import CriterionResult, Evidence
 from roleplay.text.match import NON_WORD, FuzzyPhrases, Hit, PhraseMatcher, drop_overlaps, squeeze
 
@@ -99,12 +99,10 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         """The learned model's verdict, shown on the clause that weighs most towards it."""
         if self.learned is None or not self.learned.trained:
             return []
-        norm = ctx.reply.norm
-        verdict = self.learned.judge(norm, self.config.learned.threshold)
+        verdict = self.learned.judge(ctx.reply.grams, self.config.learned.threshold)
         if verdict is None:
             return []
-        start, end = max(ctx.reply.clauses, key=lambda span: (self.learned.weight(norm[span[0] : span[1]]), -span[0]))
-        return [(verdict.label, Hit(start, end, norm[start:end], LEARNED))]
+        return [(verdict.label, weightiest_clause(ctx.reply, self.learned))]
 
     def _tone(self, ctx: ReplyContext) -> list[tuple[str, Hit]]:
         """The first category whose marks of tone the reply holds (allow-listed words aside)."""

@@ -19,7 +19,9 @@ from pathlib import Path
 
 from roleplay.content.jsonl import LineError, read_jsonl
 from roleplay.content.labels import LabelledReply
-from roleplay.content.models import LearnedParts, LearnedTone
+from roleplay.content.models import Learned, LearnedParts, LearnedTone
+from roleplay.rubric.context import Analysed
+from roleplay.text.match import Hit
 from roleplay.text.ngram_model import NgramModel, Training
 from roleplay.text.normalize import normalize
 from roleplay.text.segment import cache_dir
@@ -34,15 +36,29 @@ ABSENT = "absent"
 STORE_VERSION = 1
 
 
+def weightiest_clause(reply: Analysed, model: NgramModel) -> Hit:
+    """The clause that weighs most towards ``model``'s verdict: its evidence, in the trainee's own
+    characters (the whole reply if it has no clause, e.g. nothing but punctuation)."""
+    norm = reply.norm
+    start, end = max(reply.clauses or [(0, len(norm))], key=lambda s: (model.weight(norm[s[0] : s[1]]), -s[0]))
+    return Hit(start, end, norm[start:end], LEARNED)
+
+
 def tone_model(config: LearnedTone) -> NgramModel:
     """The model of ``config``'s categories, trained on its example files."""
-    paths = tuple(str(Path(p)) for p in config.examples)
-    stamps = tuple(os.stat(p).st_mtime_ns for p in paths)
-    training = Training(config.epochs, config.learning_rate, config.regularisation)
+    paths, stamps, training = _source(config)
     return _trained(
         paths, stamps, tuple(sorted(config.categories)), config.min_count, config.tone_characters, config.particles,
         training,
     )
+
+
+def _source(config: Learned) -> tuple[tuple[str, ...], tuple[int, ...], Training]:
+    """A learned criterion's example files, their modification times (the in-process cache key)
+    and its fitting settings."""
+    paths = tuple(str(Path(p)) for p in config.examples)
+    stamps = tuple(os.stat(p).st_mtime_ns for p in paths)
+    return paths, stamps, Training(config.epochs, config.learning_rate, config.regularisation)
 
 
 @lru_cache(maxsize=4)
@@ -55,7 +71,6 @@ def _trained(
     particles: str,
     training: Training,
 ) -> NgramModel:
-    del stamps  # part of the cache key only: an edited file is read again
     tone, alone = frozenset(normalize(tone_characters)), frozenset(normalize(particles))
 
     def fit() -> NgramModel:
@@ -65,7 +80,7 @@ def _trained(
     def examples() -> list[tuple[str, str]]:
         return [
             (normalize(row.text), row.forbidden or CLEAN)
-            for row in _labelled(paths)
+            for row in _labelled(paths, stamps)
             if row.forbidden is None or row.forbidden in categories
         ]
 
@@ -87,9 +102,7 @@ def _carries_tone(gram: str, tone: frozenset[str], particles: frozenset[str] = f
 
 def part_models(config: LearnedParts) -> dict[str, NgramModel]:
     """Per FAB part, a model of whether a reply holds it, trained on ``config``'s example files."""
-    paths = tuple(str(Path(p)) for p in config.examples)
-    stamps = tuple(os.stat(p).st_mtime_ns for p in paths)
-    training = Training(config.epochs, config.learning_rate, config.regularisation)
+    paths, stamps, training = _source(config)
     return {part: _part_model(paths, stamps, part, config.min_count, training) for part in config.parts}
 
 
@@ -97,10 +110,8 @@ def part_models(config: LearnedParts) -> dict[str, NgramModel]:
 def _part_model(
     paths: tuple[str, ...], stamps: tuple[int, ...], part: str, min_count: int, training: Training
 ) -> NgramModel:
-    del stamps  # part of the cache key only: an edited file is read again
-
     def fit() -> NgramModel:
-        examples = [(normalize(row.text), part if part in row.fab else ABSENT) for row in _labelled(paths)]
+        examples = [(normalize(row.text), part if part in row.fab else ABSENT) for row in _labelled(paths, stamps)]
         return NgramModel(examples, ABSENT, min_count, training=training)
 
     return _stored(("part", part, min_count, training), paths, fit)
@@ -128,8 +139,12 @@ def _stored(settings: tuple, paths: tuple[str, ...], fit: Callable[[], NgramMode
     return model
 
 
-def _labelled(paths: tuple[str, ...]) -> list[LabelledReply]:
-    """Every readable labelled reply of the files (bad lines are `roleplay validate`'s to report)."""
+@lru_cache(maxsize=2)
+def _labelled(paths: tuple[str, ...], stamps: tuple[int, ...]) -> list[LabelledReply]:
+    """Every readable labelled reply of the files, read once for all the models fitted to them
+    (``stamps`` keys the cache: an edited file is read again; bad lines are `roleplay validate`'s
+    to report)."""
+    del stamps
     rows = []
     for path in paths:
         text = Path(path).read_text(encoding="utf-8")

@@ -105,10 +105,9 @@ class NgramModel:
         model._by_label = {label: tuple(table) for label, table in state["by_label"].items()}
         return model
 
-    def judge(self, norm: str, threshold: float) -> Verdict | None:
-        """The log-odds of ``norm`` being out of the baseline and its likeliest label, when the
-        log-odds pass ``threshold``; None (the common case, kept cheap) when they do not."""
-        found = grams(norm)
+    def judge(self, found: dict[str, None], threshold: float) -> Verdict | None:
+        """The log-odds of a text whose ``grams`` are ``found`` being out of the baseline and its
+        likeliest label, when they pass ``threshold``; None (the common case, kept cheap) when not."""
         log_odds = self.prior + self._sum(found)
         if log_odds <= threshold or not self.labels:
             return None
