@@ -200,10 +200,13 @@ def read_labelled(text: str) -> Iterator[tuple[int, LabelledReply | LineError]]:
     return read_jsonl(text, LabelledReply, 'a labelled reply is one object: {"id", "text", "fab", "forbidden", "closing"}')
 
 
-def evaluate(text: str, library: Library, rubric_id: str | None = None) -> Evaluation:
-    """Score every labelled reply of ``text`` and compare; bad lines are collected, not fatal."""
-    rubric = library.rubric(rubric_id or "default")
-    scorer = scorer_for(rubric)
+def evaluate(text: str, library: Library, rubric_id: str | None = None, scorer: Scorer | None = None) -> Evaluation:
+    """Score every labelled reply of ``text`` and compare; bad lines are collected, not fatal.
+
+    ``scorer`` replaces the rubric's own (cross-validation scores each fold with a scorer whose
+    models were fitted without that fold)."""
+    rubric = scorer.rubric if scorer else library.rubric(rubric_id or "default")
+    scorer = scorer or scorer_for(rubric)
     evaluation = Evaluation(rubric)
     seen: dict[str | int, int] = {}
     for number, row in read_labelled(text):

@@ -419,6 +419,21 @@ def test_a_thrown_back_word_names_the_fault_only_when_nothing_else_does(scorer):
     assert _forbidden(scorer, "防水？这款防水天花板，吊打所有牌子", "防水吗") == ["absolute_claim"]
 
 
+@pytest.mark.parametrize(
+    ("customer", "text", "category"),
+    [
+        ("床垫太硬了", "太硬？您这是睡惯了棉花堆吧", "contempt"),
+        ("起球了", "起球？谁家毛衣不起球，您穿之前咋不问", "confrontation"),
+        ("鞋子小了", "小？您自己量过没有", "confrontation"),
+        ("这是什么材质", "这都不认识😮‍💨 买回去也是白买", "contempt"),
+        ("多大尺寸", "规格在图里😮‍💨", "impatience"),
+    ],
+)
+def test_a_thrown_back_word_or_a_sigh_says_rude_and_the_words_say_which_fault(scorer, customer, text, category):
+    # 慢？ opens a retort or a sneer as often as irritation: the learned model names the fault
+    assert _forbidden(scorer, text, customer) == [category]
+
+
 def test_a_mark_of_tone_names_the_fault_only_when_no_words_do(scorer):
     # an eye-roll makes a plain answer impatient, a cold smile a challenge, doubled ?? too
     assert _forbidden(scorer, "规格在图里😤", "多大尺寸") == ["impatience"]

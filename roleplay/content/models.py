@@ -298,13 +298,15 @@ class ForbiddenList(Lexicon):
     echoes_shopper: bool = Field(
         False,
         description="A reply that opens by throwing the shopper's own words back as a question (防刮？ "
-        "一千？ 慢？) is in this category: sarcasm, whatever follows.",
+        "一千？ 慢？) is rude, whatever follows: in this category, or in the rude category the rubric's "
+        "learned model finds likeliest when this category is one it learns.",
     )
     tone: Lexicon = Field(
         default_factory=Lexicon,
         description="Marks of the category's tone that name no fault by themselves (an eye-roll 🙄, a "
         "dismissive 呗, ？？): when no category's words or echo are found, a reply holding one is in "
-        "this category. Categories are tried in the order they are listed.",
+        "this category (or, for a category the learned model learns, the rude category it finds "
+        "likeliest). Categories are tried in the order they are listed.",
     )
     offends_shopper: bool = Field(
         True,
@@ -334,8 +336,9 @@ class Learned(Strict):
 
 class LearnedTone(Learned):
     """A model of the rude categories' tone: a backstop for words no list holds yet. It is asked only
-    when no rule, echo or mark of tone names a fault. Replies labelled with one of `categories`
-    teach that category, replies labelled null teach clean replies; others are left out."""
+    when no rule, echo or mark of tone names a fault; when an echo or a mark of tone of one of its
+    categories does, it names which of them. Replies labelled with one of `categories` teach that
+    category, replies labelled null teach clean replies; others are left out."""
 
     categories: list[ForbiddenCategory] = Field(
         min_length=1, description="The categories it learns (the rude ones: their words are endless)."

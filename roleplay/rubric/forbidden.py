@@ -88,12 +88,25 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         """(category, hit) pairs in text order, allow-listed words removed.
 
         The categories' words and patterns come first. A word thrown back at the shopper names
-        the fault only when nothing else does: 保暖？…天花板 is an absolute claim, 远程？…管不了 a
+        a fault only when nothing else does: 保暖？…天花板 is an absolute claim, 远程？…管不了 a
         refusal. So does a mark of tone (🙄, 😒): a reply that rolls its eyes at the shopper is
         rude even in words no list holds. Last, the tone learned from labelled replies may.
         """
         found = self._listed_hits(ctx)
-        return found or self._echo(ctx.reply.norm, ctx.customer_norm) or self._tone(ctx) or self._learned(ctx)
+        if found:
+            return found
+        weak = self._echo(ctx.reply.norm, ctx.customer_norm) or self._tone(ctx)
+        return self._which_fault(ctx, weak) if weak else self._learned(ctx)
+
+    def _which_fault(self, ctx: ReplyContext, hits: list[tuple[str, Hit]]) -> list[tuple[str, Hit]]:
+        """A thrown-back word or a mark of tone says a reply is rude, not which fault it is (慢？
+        opens a retort as often as impatience, 😮‍💨 follows contempt as often as irritation): the
+        learned model, when there is one, names the rude category from the reply's words."""
+        learned = self.learned
+        if learned is None or not learned.labels or hits[0][0] not in learned.labels:
+            return hits
+        category = learned.likeliest(ctx.reply.grams)
+        return [(category, hit) for _, hit in hits]
 
     def _learned(self, ctx: ReplyContext) -> list[tuple[str, Hit]]:
         """The learned model's verdict, shown on the clause that weighs most towards it."""

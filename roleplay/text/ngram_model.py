@@ -111,7 +111,12 @@ class NgramModel:
         log_odds = self.prior + self._sum(found)
         if log_odds <= threshold or not self.labels:
             return None
-        return Verdict(log_odds, max(self.labels, key=lambda label: self._label_score(label, found)))
+        return Verdict(log_odds, self.likeliest(found))
+
+    def likeliest(self, found: dict[str, None]) -> str:
+        """Which of the other labels a text whose ``grams`` are ``found`` most likely has (the
+        baseline when the model knows no other label)."""
+        return max(self.labels, key=lambda label: self._label_score(label, found), default=self.baseline)
 
     def weight(self, norm: str) -> float:
         """What a stretch of text adds to the log-odds (to find the clause that weighs most)."""

@@ -1,0 +1,100 @@
+"""How well the rubric's learned models judge product categories they were not fitted to, measured
+on the development part alone (the locked part stays untouched while settings are chosen).
+
+    python benchmarks/cross_validate.py [--folds 5] [--set forbidden.threshold=1.2 ...]
+
+The development part's categories are dealt into folds; each fold is scored by a rubric whose
+models were fitted to the other folds' replies only, and the figures of all folds are pooled. The
+rules were written on these replies, so the figures flatter the rules a little; they do not flatter
+the models, which never see the replies they judge. ``--set`` tries another value of a learned
+setting (``fab.add_margin``, ``fab.drop_margin``, ``forbidden.threshold``, ``*.min_count``,
+``*.epochs``, ``*.regularisation``, ``*.learning_rate``) without editing the rubric; ``--rules``
+scores with the rules alone, for comparison.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV = ROOT / "eval" / "dev.jsonl"
+
+
+def folds_of(rows: list[dict], folds: int) -> list[list[dict]]:
+    """The replies dealt into folds by category (sorted, then every n-th), so no category is split."""
+    categories = sorted({row["category"] for row in rows})
+    fold_of = {category: i % folds for i, category in enumerate(categories)}
+    out: list[list[dict]] = [[] for _ in range(folds)]
+    for row in rows:
+        out[fold_of[row["category"]]].append(row)
+    return out
+
+
+def settings(pairs: list[str]) -> dict[str, dict[str, object]]:
+    """``criterion.setting=value`` pairs as {criterion: {setting: value}} (values parsed as JSON)."""
+    out: dict[str, dict[str, object]] = {}
+    for pair in pairs:
+        key, _, value = pair.partition("=")
+        criterion, _, name = key.partition(".")
+        out.setdefault(criterion, {})[name] = json.loads(value)
+    return out
+
+
+def rubric_fitted_to(rubric, examples: Path | None, changes: dict[str, dict[str, object]]):
+    """``rubric`` with its learned models fitted to ``examples`` (None: no models, rules only)."""
+    criteria = {}
+    for name in ("fab", "forbidden"):
+        criterion = getattr(rubric.criteria, name)
+        learned = None
+        if examples is not None and criterion.learned is not None:
+            learned = criterion.learned.model_copy(update={"examples": [str(examples)], **changes.get(name, {})})
+        criteria[name] = criterion.model_copy(update={"learned": learned})
+    return rubric.model_copy(update={"criteria": rubric.criteria.model_copy(update=criteria)})
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--set", action="append", default=[], metavar="CRITERION.SETTING=VALUE")
+    parser.add_argument("--rules", action="store_true", help="the rules alone, no learned model")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["ROLEPLAY_CACHE_DIR"] = tmp  # fold models are not worth keeping
+        from roleplay.commands.evaluate import TITLES
+        from roleplay.content.library import load_library
+        from roleplay.evaluate import evaluate
+        from roleplay.rubric.scorer import Scorer
+        from roleplay.text.width import pad
+
+        library = load_library(env="")
+        rubric = library.rubric("default")
+        rows = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
+        folds = folds_of(rows, args.folds)
+        pooled = None
+        for i, held_out in enumerate(folds):
+            train = Path(tmp) / f"train{i}.jsonl"
+            train.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for f in folds if f is not held_out for r in f),
+                             encoding="utf-8")
+            scorer = Scorer(rubric_fitted_to(rubric, None if args.rules else train, settings(args.set)))
+            text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in held_out)
+            evaluation = evaluate(text, library, scorer=scorer)
+            if pooled is None:
+                pooled = evaluation.tallies
+            else:
+                for name, tally in evaluation.tallies.items():
+                    for count in ("tp", "fp", "fn", "agree", "replies"):
+                        setattr(pooled[name], count, getattr(pooled[name], count) + getattr(tally, count))
+    print(f"{len(rows)} development replies, {len({r['category'] for r in rows})} categories, {args.folds} folds"
+          f" ({'rules only' if args.rules else 'models fitted without the fold'}){' ' + ' '.join(args.set) if args.set else ''}")
+    print(pad("criterion", 22) + "precision  recall  F1")
+    for name, tally in pooled.items():
+        print(pad(TITLES[name], 22) + "".join(pad(f"{v:.3f}", 8) for v in (tally.precision, tally.recall, tally.f1)))
+
+
+if __name__ == "__main__":
+    main()
