@@ -300,6 +300,21 @@ def test_closing_edge_cases(scorer, text, techniques):
         ("再等等", "快递后天就停了，再晚就赶不上了", ["urgency"]),
         ("晚点付", "方便的话早点付款哈", ["payment_reminder"]),
         ("我再看看", "这两天下单的都给配个小油壶", ["gift"]),
+        # 就送 of a delivery is no gift; a gift counted in any measure word is
+        ("几号能到", "市区今天下单明天就送，送货上门", []),
+        ("有赠品吗没", "这周拍套装的，送一盏小夜灯", ["gift"]),
+        # picking one of the options listed; the shopper's habits asked across a comma are needs
+        ("镜片要另配吗", "要另配的，有1.60和1.67两种，您配哪种呀？", ["alternative"]),
+        ("给孩子买", "孩子平时主要是看书，还是也要在上面画画呀？", []),
+        ("有大小号吗", "您看是拍大号还是小号呢？", ["alternative"]),
+        # 拍 on the skin is no order; a return offered on a condition takes the risk away
+        ("好用吗", "挤一点在手心拍开就行，很好推", []),
+        ("怕没效果", "您先用一个月，觉得不管用就退，来回运费我们出", ["trial"]),
+        ("拆了能退吗", "没用过的7天内能退，来回运费我们出", []),
+        # a restock wait and a named day's price change urge; 趁 a few days too
+        ("再想想", "这色卖完了就得等下个月", ["scarcity"]),
+        ("不急", "周五晚上之前拍还是活动价，下周一恢复原价", ["urgency"]),
+        ("我再考虑下", "新茶就这一季，想喝趁这几天拍", ["urgency"]),
     ],
 )
 def test_closing_cues_judged_in_context(scorer, customer, text, techniques):
@@ -451,7 +466,13 @@ def test_a_mark_of_tone_names_the_fault_only_when_no_words_do(scorer):
 
 
 @pytest.mark.parametrize(
-    "text", ["用之前先问问医生最稳妥", "最大支持A3幅面", "宝宝多大了呀？我帮您选尺码", "最上面一层放馒头", "不用满屋子找别的配件"]
+    "text",
+    [
+        "用之前先问问医生最稳妥", "最大支持A3幅面", "宝宝多大了呀？我帮您选尺码", "最上面一层放馒头", "不用满屋子找别的配件",
+        # advice, ordinals, a plain fact in chat spelling, a ceiling, a kind of sale, a free choice
+        "骑车的话最好戴上头盔", "付了明早第一车就发", "唯一滴区别就是颜色咯", "躺着看天花板都能看清投影",
+        "今晚八点有秒杀价", "水温随您调，30到45度", "能退的亲，就是拆封用过的退不了，毕竟是贴身的",
+    ],
 )
 def test_advice_limits_and_needs_questions_are_clean(scorer, text):
     assert _forbidden(scorer, text, "推荐一下") == []

@@ -48,7 +48,12 @@ class Closing(CriterionScorer[ClosingCriterion]):
         hits = reply.plausible(hits)
         unless = self.unless.get(technique)
         if hits and unless:
-            excluded = {reply.clause_of(h.start) for h in unless.find(reply.norm)}
+            # a cue across a comma (平时主要是写作业，还是画画) holds every clause it spans
+            excluded = {
+                clause
+                for h in unless.find(reply.norm)
+                for clause in range(reply.clause_of(h.start), reply.clause_of(h.end - 1) + 1)
+            }
             hits = [h for h in hits if reply.clause_of(h.start) not in excluded]
         return hits
 
