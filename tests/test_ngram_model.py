@@ -30,6 +30,17 @@ def test_a_reply_in_the_tone_of_the_rude_examples_is_flagged_with_its_label():
     assert model().judge(grams("亲，这款今天有货哦"), threshold=0.0) is None
 
 
+def test_the_likeliest_label_overrules_a_default_only_by_a_clear_margin():
+    examples = [(t, "impatience") for t in RUDE] + [(t, "contempt") for t in ["买不起别看", "穷就别买", "买不起就算了"]]
+    examples += [(t, "clean") for t in CLEAN]
+    fitted = NgramModel(examples, "clean")
+    assert fitted.likeliest(grams("你自己不会看吗")) == "impatience"
+    assert fitted.likeliest(grams("买不起就别看了"), default="impatience", margin=1.0) == "contempt"
+    # a word the examples never held says nothing: the default stands against the likelier prior
+    assert fitted.likeliest(grams("嗯"), default="contempt", margin=1.0) == "contempt"
+    assert fitted.likeliest(grams("嗯")) == "impatience"
+
+
 def test_only_grams_kept_and_seen_often_enough_are_weighed():
     kept = model(keep=lambda gram: "你" in gram).weights
     assert kept and all("你" in gram for gram in kept)

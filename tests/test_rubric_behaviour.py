@@ -422,6 +422,10 @@ def _forbidden(scorer, text: str, customer: str = "") -> list[str]:
         ("要黑的还是白的", "黑", "curt"),
         ("能上门安装吗", "不归我们管 要问去问物业", "denial"),
         ("侬这个好用伐", "侬自己不会看详情页伐？", "impatience"),
+        # southern "can't", "don't ask me", Guizhou 嘞个 for 这个, a lone 嗯哼
+        ("能换个颜色吗", "发了就换不到了，莫问我", "denial"),
+        ("能刻字吗", "我们不搞嘞个", "denial"),
+        ("是正品吗", "嗯哼", "curt"),
     ],
 )
 def test_forbidden_structures_in_new_words(scorer, customer, text, category):
@@ -472,6 +476,7 @@ def test_a_mark_of_tone_names_the_fault_only_when_no_words_do(scorer):
         # advice, ordinals, a plain fact in chat spelling, a ceiling, a kind of sale, a free choice
         "骑车的话最好戴上头盔", "付了明早第一车就发", "唯一滴区别就是颜色咯", "躺着看天花板都能看清投影",
         "今晚八点有秒杀价", "水温随您调，30到45度", "能退的亲，就是拆封用过的退不了，毕竟是贴身的",
+        "吹的时候别开最高档", "好的，给您备注加急嘛",
     ],
 )
 def test_advice_limits_and_needs_questions_are_clean(scorer, text):

@@ -360,6 +360,12 @@ class LearnedTone(Learned):
         description="Sentence particles (吧呢啊嘛…) weighed only with the character before them: 放心吧 is "
         "kind and 看着办吧 is not, so 吧 alone says nothing.",
     )
+    relabel_margin: float = Field(
+        1.0, ge=0,
+        description="When an echo or a mark of tone of one of `categories` says a reply is rude, another "
+        "of them names it only if the model finds that one likelier by more than this (log-likelihood): "
+        "a short reply (行吧😒) says too little to overrule the mark.",
+    )
     label: str = Field(
         "语气判断",
         description="Shown after the category on the clause the model flagged (斗气语（语气判断）), so a "

@@ -101,11 +101,12 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
     def _which_fault(self, ctx: ReplyContext, hits: list[tuple[str, Hit]]) -> list[tuple[str, Hit]]:
         """A thrown-back word or a mark of tone says a reply is rude, not which fault it is (慢？
         opens a retort as often as impatience, 😮‍💨 follows contempt as often as irritation): the
-        learned model, when there is one, names the rude category from the reply's words."""
-        learned = self.learned
-        if learned is None or not learned.labels or hits[0][0] not in learned.labels:
+        learned model, when there is one, names the rude category from the reply's words, if they
+        say clearly enough that it is not the one the cue stands for (行吧😒 says too little)."""
+        learned, settings = self.learned, self.config.learned
+        if learned is None or settings is None or hits[0][0] not in learned.labels:
             return hits
-        category = learned.likeliest(ctx.reply.grams)
+        category = learned.likeliest(ctx.reply.grams, default=hits[0][0], margin=settings.relabel_margin)
         return [(category, hit) for _, hit in hits]
 
     def _learned(self, ctx: ReplyContext) -> list[tuple[str, Hit]]:

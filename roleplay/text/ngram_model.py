@@ -113,10 +113,14 @@ class NgramModel:
             return None
         return Verdict(log_odds, self.likeliest(found))
 
-    def likeliest(self, found: dict[str, None]) -> str:
+    def likeliest(self, found: dict[str, None], default: str | None = None, margin: float = 0.0) -> str:
         """Which of the other labels a text whose ``grams`` are ``found`` most likely has (the
-        baseline when the model knows no other label)."""
-        return max(self.labels, key=lambda label: self._label_score(label, found), default=self.baseline)
+        baseline when the model knows no other label). With a ``default`` label, another wins only
+        when it is likelier by more than ``margin`` (in log-likelihood): a short text says little."""
+        best = max(self.labels, key=lambda label: self._label_score(label, found), default=self.baseline)
+        if default in self.labels and self._label_score(best, found) - self._label_score(default, found) <= margin:
+            return default
+        return best
 
     def weight(self, norm: str) -> float:
         """What a stretch of text adds to the log-odds (to find the clause that weighs most)."""
