@@ -315,6 +315,14 @@ def test_closing_edge_cases(scorer, text, techniques):
         ("再想想", "这色卖完了就得等下个月", ["scarcity"]),
         ("不急", "周五晚上之前拍还是活动价，下周一恢复原价", ["urgency"]),
         ("我再考虑下", "新茶就这一季，想喝趁这几天拍", ["urgency"]),
+        # the address "still" the same is no choice; a tasting size, a hold, a tuck-in gift, a reminder to pay
+        ("要一个蓝的", "好的，蓝色一个备注好啦，地址还是上次那个吗？", []),
+        ("有小包装吗", "有的", []),
+        ("太贵了", "嫌贵的话可以先拍个9.9的试喝装尝尝", ["trial"]),
+        ("我晚点再买", "这批一共就进了80盒，要不我先给你留两盒？", ["scarcity", "direct_ask"]),
+        ("能便宜点吗", "价格动不了，两盒一起拍我给你塞个小勺子", ["gift"]),
+        ("拍了 晚点付", "好嘞，记得今晚付款哈", ["payment_reminder"]),
+        ("今天几点前拍能发", "下午5点前拍的今天发", []),
     ],
 )
 def test_closing_cues_judged_in_context(scorer, customer, text, techniques):
