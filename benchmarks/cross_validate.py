@@ -51,7 +51,8 @@ def rubric_fitted_to(rubric, examples: Path | None, changes: dict[str, dict[str,
         criterion = getattr(rubric.criteria, name)
         learned = None
         if examples is not None and criterion.learned is not None:
-            learned = criterion.learned.model_copy(update={"examples": [str(examples)], **changes.get(name, {})})
+            settings = {**criterion.learned.model_dump(), "examples": [str(examples)], **changes.get(name, {})}
+            learned = type(criterion.learned).model_validate(settings)
         criteria[name] = criterion.model_copy(update={"learned": learned})
     return rubric.model_copy(update={"criteria": rubric.criteria.model_copy(update=criteria)})
 

@@ -87,6 +87,29 @@ def test_the_cards_advantage_and_benefit_wording_counts_as_a_and_b(scorer, libra
     assert {("可视窗口", "F"), ("不开锅也能看到火候", "A"), ("新手也不会炸糊", "B")} <= marked
 
 
+def test_a_learned_model_sure_a_part_is_absent_drops_the_rules_hits_but_never_the_cards_words(library, monkeypatch):
+    """The card is the shop's own word for what its product is: a model fitted to other shops'
+    replies may overrule the rules' guess, not the card."""
+    from roleplay.rubric.scorer import Scorer
+
+    scorer = Scorer(library.rubric("default"))
+    fab = scorer.criteria["fab"]
+    monkeypatch.setattr(fab._stack, "leans", lambda grams: {"F": -50.0, "A": -50.0, "B": -50.0})
+    product = library.scenario("air_fryer_fab").product
+    text = "有可视窗口，不开锅也能看到火候，新手也不会炸糊"
+    assert scorer.score_text(text, expects=["fab"]).results["fab"].detail["components"] == []
+    with_card = scorer.score_text(text, product=product, expects=["fab"]).results["fab"]
+    assert with_card.detail["components"] == ["F", "A", "B"]
+
+
+def test_a_drop_margin_is_one_number_for_every_part_or_one_per_part():
+    from roleplay.content.models import LearnedParts
+
+    assert LearnedParts.model_validate({"examples": ["x.jsonl"], "drop_margin": 5}).drop_margin == {"F": 5, "A": 5, "B": 5}
+    per_part = LearnedParts.model_validate({"examples": ["x.jsonl"], "drop_margin": {"B": 3}}).drop_margin
+    assert per_part == {"F": 6, "A": 6, "B": 3}
+
+
 def test_fab_not_judged_where_no_pitch_was_called_for(scorer):
     result = scorer.score_text("付款后48小时内发货,还送您硅胶垫。").results["fab"]
     assert result.score is None

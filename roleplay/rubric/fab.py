@@ -92,8 +92,9 @@ class Fab(CriterionScorer[FabCriterion]):
             return parts
         learned = self.config.learned
         for part, lean in self._stack.leans(ctx.reply.grams).items():
-            if parts[part] and lean < -learned.drop_margin:
-                parts[part] = []
+            if parts[part] and lean < -learned.drop_margin[part]:
+                # the product card's own words are the shop's word for what the product is and does
+                parts[part] = [h for h in parts[part] if h.source == CARD]
             elif not parts[part] and lean > learned.add_margin:
                 parts[part] = [weightiest_clause(ctx.reply, self.learned[part])]
         return parts
@@ -107,7 +108,7 @@ class Fab(CriterionScorer[FabCriterion]):
         reply = ctx.reply
         norm = reply.norm
         card = self._card(ctx.product)
-        from_card = card.find(norm) if card else {}
+        from_card = {part: [h._replace(source=CARD) for h in hits] for part, hits in card.find(norm).items()} if card else {}
         raw_features = [h for h in self.feature.find(norm) if self._code_or_listed(h, reply.text)]
         raw_features += from_card.get("F", [])
         raw_advantages = self.advantage.find(norm) + from_card.get("A", [])
@@ -261,6 +262,8 @@ def _linked(parts: dict[str, list[Hit]]) -> bool:
 
 
 #: A number, or a range of numbers (3-5, 24到26), before its unit.
+#: The source of a hit on the product card's own words (which a learned model never drops).
+CARD = "product card"
 NUMBER = r"(?<![a-z\d])(?<!\d\.)\d+(?:\.\d+)?(?:\s*[-~到至]\s*\d+(?:\.\d+)?)?\s*"
 
 
