@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from roleplay.cli import main
-from roleplay.content.checks import check_library
+from roleplay.authoring.checks import check_library
 from roleplay.content.library import builtin_dir, load_library
 from roleplay.content.yamlmarks import Problem
 

@@ -7,7 +7,7 @@ import pytest
 from roleplay.content.models import Persona, Scenario
 from roleplay.engine.intents import IntentMatcher
 from roleplay.engine.session import Session
-from roleplay.rubric.context import Analysed
+from roleplay.text.analysed import Analysed
 
 PERSONA = {
     "id": "tester",

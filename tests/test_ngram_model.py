@@ -120,7 +120,7 @@ def test_a_fitted_model_is_stored_and_judges_the_same_when_loaded(tmp_path):
 
 
 def test_a_verdict_on_a_reply_without_clauses_points_at_the_whole_reply(scorer):
-    from roleplay.rubric.context import Analysed
+    from roleplay.text.analysed import Analysed
     from roleplay.rubric.learned import weightiest_clause
 
     reply = Analysed.of("？！")  # nothing but punctuation: no clause to point at

@@ -319,7 +319,7 @@ def load_targets(args: argparse.Namespace) -> Targets | None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from roleplay.content.checks import check_library, strict
+    from roleplay.authoring.checks import check_library, strict
 
     targets = load_targets(args)
     if targets is None:

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from roleplay.content.models import Intent, Rubric
-from roleplay.rubric.context import Analysed
 from roleplay.text import segment
+from roleplay.text.analysed import Analysed
 from roleplay.text.canonical import Canonical
 from roleplay.text.match import PUNCTUATION, PhraseMatcher
 from roleplay.text.normalize import normalize

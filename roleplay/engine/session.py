@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from roleplay.content.models import Effects, Node, Persona, Rubric, Scenario, Transition
 from roleplay.engine.intents import IntentMatch, IntentMatcher, thesaurus_for
 from roleplay.rubric.closing import pushed
-from roleplay.rubric.context import Analysed, ReplyContext
+from roleplay.rubric.context import ReplyContext
 from roleplay.rubric.result import ReplyScore, SessionScore
 from roleplay.rubric.scorer import UNFINISHED, Scorer, scorer_for
+from roleplay.text.analysed import Analysed
 
 OUTCOME_LABELS = {"converted": "成交", "lost": "流失", "unpaid": "拍下未付", None: "未完成"}
 

@@ -12,8 +12,9 @@ import re
 
 from roleplay.content.models import AccuracyCriterion, Product
 from roleplay.rubric.base import CriterionScorer, matcher
-from roleplay.rubric.context import Analysed, ReplyContext
+from roleplay.rubric.context import ReplyContext
 from roleplay.rubric.result import CriterionResult, Evidence
+from roleplay.text.analysed import Analysed
 
 NUMBER = r"(\d+(?:\.\d+)?)"
 PRICE = re.compile(NUMBER + r"\s*(?:元|块)|[¥￥]\s*" + NUMBER)

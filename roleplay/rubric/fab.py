@@ -11,9 +11,10 @@ from collections.abc import Iterable
 
 from roleplay.content.models import FabCriterion, Product
 from roleplay.rubric.base import CriterionScorer, evidence, matcher
-from roleplay.rubric.context import Analysed, ReplyContext, clause_spans
-from roleplay.rubric.result import CriterionResult
+from roleplay.rubric.context import ReplyContext
 from roleplay.rubric.learned import part_models, weightiest_clause
+from roleplay.rubric.result import CriterionResult
+from roleplay.text.analysed import Analysed, clause_spans
 from roleplay.text.match import Hit, PhraseMatcher, TaggedPhrases, drop_overlaps, trie_pattern
 from roleplay.text.ngram_model import ModelStack
 from roleplay.text.normalize import normalize

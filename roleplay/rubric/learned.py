@@ -20,7 +20,7 @@ from pathlib import Path
 from roleplay.content.jsonl import LineError, read_jsonl
 from roleplay.content.labels import LabelledReply
 from roleplay.content.models import Learned, LearnedParts, LearnedTone
-from roleplay.rubric.context import Analysed
+from roleplay.text.analysed import Analysed
 from roleplay.text.match import Hit
 from roleplay.text.ngram_model import NgramModel, Training
 from roleplay.text.normalize import normalize

@@ -8,12 +8,13 @@ from roleplay.content.models import Product, Rubric
 from roleplay.rubric.accuracy import Accuracy
 from roleplay.rubric.base import CriterionScorer, matcher
 from roleplay.rubric.closing import Closing
-from roleplay.rubric.context import Analysed, ReplyContext
+from roleplay.rubric.context import ReplyContext
 from roleplay.rubric.cues import Greeting, Needs
 from roleplay.rubric.fab import Fab
 from roleplay.rubric.forbidden import Forbidden
 from roleplay.rubric.latency import Latency
 from roleplay.rubric.result import ReplyScore, SessionScore, weighted_total
+from roleplay.text.analysed import Analysed
 
 #: ``SessionScore.failed_outcome`` of a practice session that was left before it ended.
 UNFINISHED = "unfinished"

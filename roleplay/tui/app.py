@@ -17,13 +17,15 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
+from textual.screen import Screen
 
 from roleplay.tui.settings import Settings
 
 if TYPE_CHECKING:
     from roleplay.content.library import Library
-    from roleplay.content.models import QuickReply
+    from roleplay.content.models import QuickReply, Scenario
     from roleplay.records.store import Store
+    from roleplay.tui.report_view import ReportView
 
 
 @dataclass
@@ -125,6 +127,45 @@ class RoleplayApp(App):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    # Navigation: screens ask the app to open another screen, so no screen imports another and
+    # none imports the app at runtime (the app imports each screen when it is first opened).
+
+    def open_chat(
+        self,
+        scenario: Scenario,
+        *,
+        trainee: str,
+        mode: str,
+        time_limit_min: int = 0,
+        seed: int | None = None,
+        replace: bool = False,
+    ) -> None:
+        """A practice or exam conversation; ``replace``: instead of the current screen (a retry
+        from the report), else on top of it."""
+        from roleplay.tui.screens.chat import ChatScreen
+
+        self._show(ChatScreen(scenario, trainee=trainee, mode=mode, time_limit_min=time_limit_min, seed=seed), replace)
+
+    def open_report(
+        self, view: ReportView, *, retry: dict | None = None, back_home: bool = True, notice: str = "",
+        replace: bool = False,
+    ) -> None:
+        """The report of a session just finished (``replace``: instead of its chat) or recorded."""
+        from roleplay.tui.screens.report import ReportScreen
+
+        self._show(ReportScreen(view, retry=retry, back_home=back_home, notice=notice), replace)
+
+    def open_history(self, trainee: str) -> None:
+        from roleplay.tui.screens.history import HistoryScreen
+
+        self._show(HistoryScreen(trainee), replace=False)
+
+    def _show(self, screen: Screen, replace: bool) -> None:
+        if replace:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
 
     def remember(self, **changes: object) -> None:
         """Update and save the settings (the trainee's name is remembered between runs)."""

@@ -13,11 +13,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
-from roleplay.tui.app import RoleplayApp
 from roleplay.tui.widgets.feedback import feedback_text, legend
 from roleplay.tui.widgets.panels import QUICK_KEYS, Meters, ReplyTimer, product_text, quick_text
 
 if TYPE_CHECKING:
+    from roleplay.tui.app import RoleplayApp
     from roleplay.content.models import Scenario
     from roleplay.engine.session import Message, Session, Turn
     from roleplay.records.store import SessionRecorder
@@ -288,7 +288,7 @@ class ChatScreen(Screen):
         self.closing = True
         if self.app.screen is not self:  # time ran out while a question was open over the chat
             self.app.pop_screen()
-        from roleplay.tui.screens.report import ReportScreen, view_of_live, view_of_stored
+        from roleplay.tui.report_view import view_of_live, view_of_stored
 
         report = self.session.report()
         view = view_of_live(report, self.trainee)
@@ -300,7 +300,7 @@ class ChatScreen(Screen):
             if stored is not None:
                 view = view_of_stored(stored, report.rubric)
         notice = "考试时间到，本场按已作答的部分评分。" if self.time_up else ""
-        self.app.switch_screen(ReportScreen(view, retry=self._retry_args(), notice=notice))
+        self.app.open_report(view, replace=True, retry=self._retry_args(), notice=notice)
 
     def _retry_args(self) -> dict:
         """Retrying replays the same customer: same scenario, mode and seed."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,7 +12,9 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from roleplay.text.width import pad
-from roleplay.tui.app import RoleplayApp
+
+if TYPE_CHECKING:
+    from roleplay.tui.app import RoleplayApp
 
 #: Column widths in cells: the longest shipped title, and 拍下未付（中断）.
 TITLE_CELLS = 34
@@ -60,8 +64,8 @@ class HistoryScreen(Screen):
         return row
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        from roleplay.tui.screens.report import ReportScreen, view_of_stored
+        from roleplay.tui.report_view import view_of_stored
 
         stored = self.app.store.session(event.option.id)
         rubric = self.app.library.rubrics.get(stored.rubric_id) if self.app.library else None
-        self.app.push_screen(ReportScreen(view_of_stored(stored, rubric), back_home=False))
+        self.app.open_report(view_of_stored(stored, rubric), back_home=False)

@@ -11,9 +11,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, ListItem, ListView, RadioButton, RadioSet, Select, Static
 
-from roleplay.tui.app import RoleplayApp
 
 if TYPE_CHECKING:
+    from roleplay.tui.app import RoleplayApp
     from roleplay.content.models import Persona, Scenario
 
 ARCHETYPES = {
@@ -145,9 +145,7 @@ class HomeScreen(Screen):
         if not self.app.ready:
             self.notify("正在加载，请稍候…")
             return
-        from roleplay.tui.screens.history import HistoryScreen
-
-        self.app.push_screen(HistoryScreen(trainee))
+        self.app.open_history(trainee)
 
     def action_start(self) -> None:
         if not self.app.ready or self.app.library is None:
@@ -165,6 +163,4 @@ class HomeScreen(Screen):
         mode = "exam" if self.query_one("#exam", RadioButton).value else "practice"
         limit = int(self.query_one("#limit", Select).value or 0) if mode == "exam" else 0
         self.app.remember(trainee=trainee, mode=mode, time_limit_min=limit)
-        from roleplay.tui.screens.chat import ChatScreen
-
-        self.app.push_screen(ChatScreen(card.scenario, trainee=trainee, mode=mode, time_limit_min=limit))
+        self.app.open_chat(scenario=card.scenario, trainee=trainee, mode=mode, time_limit_min=limit)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -13,20 +12,14 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from roleplay.engine.session import failure_reason
-from roleplay.render import NO_REPLIES, Labels, latency_detail, rubric_labels
+from roleplay.render import NO_REPLIES, latency_detail
 from roleplay.text.width import pad
-from roleplay.tui.app import RoleplayApp
 from roleplay.tui.widgets.feedback import feedback_text
 from roleplay.tui.widgets.radar import Radar
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
-    from roleplay.content.models import Rubric
-    from roleplay.engine.session import SessionReport
-    from roleplay.records.model import StoredSession
-    from roleplay.render import ReviewedTurn
-    from roleplay.rubric.result import SessionScore
+    from roleplay.tui.app import RoleplayApp
+    from roleplay.tui.report_view import ReportView
 
 OUTCOME_STYLES = {"converted": "bold green", "unpaid": "bold yellow", "lost": "bold red", None: "bold"}
 
@@ -40,35 +33,6 @@ def bar(score: float | None, width: int = 20) -> Text:
     out.append("░" * (width - filled), "grey37")
     out.append(f" {score:5.1f}")
     return out
-
-
-@dataclass(frozen=True)
-class ReportView:
-    """What the report shows, from a live session or from the records."""
-
-    scenario_title: str
-    trainee: str
-    seed: int | None
-    outcome: str | None
-    outcome_label: str
-    score: SessionScore
-    turns: Sequence[ReviewedTurn]
-    labels: Labels
-    record_id: int | None = None
-
-
-def view_of_live(report: SessionReport, trainee: str) -> ReportView:
-    return ReportView(
-        report.scenario.title, trainee, report.seed, report.outcome, report.outcome_label,
-        report.score, report.turns, rubric_labels(report.rubric),
-    )  # fmt: skip
-
-
-def view_of_stored(stored: StoredSession, rubric: Rubric | None) -> ReportView:
-    return ReportView(
-        stored.scenario_title, stored.trainee, stored.seed, stored.outcome, stored.outcome_label,
-        stored.session_score(), stored.turns, rubric_labels(rubric, stored.criteria), stored.id,
-    )  # fmt: skip
 
 
 class ReportScreen(Screen):
@@ -179,6 +143,4 @@ class ReportScreen(Screen):
     def action_retry(self) -> None:
         if not self.retry:
             return
-        from roleplay.tui.screens.chat import ChatScreen
-
-        self.app.switch_screen(ChatScreen(**self.retry))
+        self.app.open_chat(replace=True, **self.retry)

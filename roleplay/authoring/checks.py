@@ -31,7 +31,7 @@ from roleplay.content.models import (
 )
 from roleplay.content.yamlmarks import MarkedDocument, Problem, load_marked
 from roleplay.engine.intents import IntentMatch, IntentMatcher, thesaurus_for
-from roleplay.rubric.context import Analysed
+from roleplay.text.analysed import Analysed
 
 ERROR, WARNING = "error", "warning"
 SITUATIONS: tuple[str, ...] = get_args(Situation)
