@@ -9,8 +9,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from roleplay import __version__
+from roleplay import __version__, environment
 from roleplay.commands import authoring, core, evaluate, records
+from roleplay.errors import RoleplayError
 
 #: Command groups, each contributing sub-commands through ``register(commands, common)``.
 COMMAND_GROUPS = (core, records, evaluate, authoring)
@@ -74,9 +75,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\n已中断。", file=sys.stderr)
         return 130
-    except LookupError as exc:
-        print(f"roleplay: {exc.args[0]}", file=sys.stderr)
-        return 2
+    except RoleplayError as exc:
+        print(f"roleplay: {exc}", file=sys.stderr)
+        return exc.exit_status
 
 
 def _warn_about_env_dirs() -> None:
@@ -85,7 +86,7 @@ def _warn_about_env_dirs() -> None:
     The content modules are imported only when the variable is set, so the UI's first screen
     does not wait for them.
     """
-    if not os.environ.get("ROLEPLAY_PATH", "").strip():
+    if not environment.read().path:
         return
     from roleplay.content.library import env_dir_problems
 

@@ -3,6 +3,7 @@ no module imports itself through others.
 
 The layers, lowest first (a module may import its own layer and those below it, never above):
 
+0. ``environment``, ``errors``: the ``ROLEPLAY_*`` variables, the error base class
 1. ``text``: normalisation, segmentation, matching, clause analysis, learned text models
 2. ``content``: the pydantic models of every file format, loading, the library
 3. ``rubric``: one scorer per criterion kind and the scorer that combines them
@@ -20,6 +21,7 @@ from pathlib import Path
 import roleplay
 
 LAYERS: tuple[frozenset[str], ...] = (
+    frozenset({"environment", "errors"}),
     frozenset({"text"}),
     frozenset({"content"}),
     frozenset({"rubric"}),
@@ -90,8 +92,11 @@ def upward_imports(part: str, source: str) -> list[str]:
     for node in ast.walk(tree):
         names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names = [node.module]
+            # from roleplay import environment names a module; from roleplay.x import y, x
+            names = [f"roleplay.{a.name}" for a in node.names] if node.module == "roleplay" else [node.module]
         for name in names:
+            if name == "roleplay.__version__":
+                continue
             if name.startswith("roleplay.") and layer_of(name.split(".")[1]) > layer_of(part):
                 found.append(name)
     return found
@@ -171,3 +176,29 @@ def test_no_module_imports_itself_through_others():
         if name not in state:
             walk(name)
     assert not circles, "\n".join(circles)
+
+
+def test_every_roleplay_variable_is_read_in_one_place():
+    """``roleplay.environment`` reads the ``ROLEPLAY_*`` variables; no other module reads one."""
+    from roleplay import environment
+
+    readers = []
+    for name, path in modules().items():
+        source = path.read_text(encoding="utf-8")
+        if name != "roleplay.environment" and ("environ.get(\"ROLEPLAY_" in source or "environ[\"ROLEPLAY_" in source):
+            readers.append(name)
+    assert not readers
+    assert environment.read({"ROLEPLAY_DB": " /tmp/r.db ", "ROLEPLAY_PATH": ""}) == environment.Environment(db="/tmp/r.db")
+    documented = set(__import__("re").findall(r"ROLEPLAY_[A-Z_]+", (PACKAGE.parent / "README.md").read_text(encoding="utf-8")))
+    assert documented == set(environment.VARIABLES.values())
+
+
+def test_expected_errors_share_one_base_whose_message_the_cli_prints(tmp_path, capsys):
+    from roleplay.authoring.new import CannotWrite
+    from roleplay.cli import main
+    from roleplay.errors import NotFound, RoleplayError
+    from roleplay.records.store import RecordError
+
+    assert all(issubclass(cls, RoleplayError) for cls in (CannotWrite, NotFound, RecordError))
+    assert main(["play", "--plain", "--scenario", "no_such_scenario"]) == 2
+    assert capsys.readouterr().err.startswith("roleplay: unknown scenario 'no_such_scenario'")

@@ -15,6 +15,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from roleplay.content.models import Identifier
 from roleplay.content.schema import FOLDER
+from roleplay.errors import RoleplayError
 
 NewKind = Literal["persona", "scenario"]
 DEFAULT_PERSONA = "decisive"
@@ -38,7 +39,7 @@ def starting_file(kind: NewKind, item_id: str, persona: str = DEFAULT_PERSONA) -
     return template.replace("__ID__", item_id).replace("__PERSONA__", persona)
 
 
-class CannotWrite(Exception):
+class CannotWrite(RoleplayError):
     """The starting file cannot be written; the message names the file and why, for the trainer."""
 
 

@@ -8,12 +8,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from roleplay.content.loader import FOLDERS, load_model, yaml_files
+from roleplay import environment
 from roleplay.content.labels import labelled_file_problems
+from roleplay.content.loader import FOLDERS, load_model, yaml_files
 from roleplay.content.models import Persona, QuickReply, QuickReplySet, Rubric, Scenario
 from roleplay.content.yamlmarks import Problem, load_marked
+from roleplay.environment import VARIABLES
+from roleplay.errors import NotFound
 
-ENV_PATH = "ROLEPLAY_PATH"
+ENV_PATH = VARIABLES["path"]
 T = TypeVar("T")
 
 
@@ -30,7 +33,7 @@ def builtin_dir() -> Path:
 
 def content_dirs(extra: Sequence[Path | str] = (), env: str | None = None) -> list[Path]:
     """Content folders in precedence order: built-in first, then ROLEPLAY_PATH, then --content."""
-    env = os.environ.get(ENV_PATH, "") if env is None else env
+    env = environment.read().path if env is None else env
     from_env = [Path(p) for p in env.split(os.pathsep) if p.strip()]
     dirs = [builtin_dir(), *from_env, *(Path(p) for p in extra)]
     unique: list[Path] = []
@@ -59,7 +62,7 @@ def content_dir_problem(path: Path) -> str | None:
 
 def env_dir_problems(env: str | None = None) -> list[str]:
     """What is wrong with the folders in ``ROLEPLAY_PATH`` (they are skipped, not fatal)."""
-    env = os.environ.get(ENV_PATH, "") if env is None else env
+    env = environment.read().path if env is None else env
     found = (content_dir_problem(Path(p)) for p in env.split(os.pathsep) if p.strip())
     return [f"{ENV_PATH}: {problem}" for problem in found if problem]
 
@@ -208,7 +211,7 @@ def _lookup(table: dict[str, T], kind: str, item_id: str) -> T:
         return table[item_id]
     except KeyError:
         known = ", ".join(sorted(table)) or "none"
-        raise LookupError(f"unknown {kind} {item_id!r}; available: {known}") from None
+        raise NotFound(f"unknown {kind} {item_id!r}; available: {known}") from None
 
 
 def content_files(dirs: Iterable[Path]) -> list[Path]:

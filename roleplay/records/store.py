@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import sqlite3
 import threading
 import time
@@ -23,20 +22,21 @@ from typing import Any, TypeVar
 
 import platformdirs
 
+from roleplay import environment
 from roleplay.engine.session import CustomerState, Message, Session, SessionReport, Turn
+from roleplay.errors import NotFound, RoleplayError
 from roleplay.records.model import MODES, SOURCES, StoredSession, StoredTurn, message, message_dict
 from roleplay.records.schema import VERSION, migrate, refuse_newer, version
 from roleplay.rubric.result import ReplyScore
 from roleplay.rubric.scorer import scorer_for
 
-ENV_DB = "ROLEPLAY_DB"
 BUSY_TIMEOUT_MS = 5000
 RETRIES = 5
 T = TypeVar("T")
 Clock = Callable[[], datetime]
 
 
-class RecordError(Exception):
+class RecordError(RoleplayError):
     """The records database cannot be opened or written; the message says which file and why."""
 
     def warning(self) -> str:
@@ -50,7 +50,7 @@ def default_db_path() -> Path:
     That folder is ``$XDG_DATA_HOME`` or ``~/.local/share`` on Linux, ``~/Library/Application
     Support`` on macOS and ``%APPDATA%`` on Windows.
     """
-    env = os.environ.get(ENV_DB, "").strip()
+    env = environment.read().db
     if env:
         return Path(env).expanduser()
     return platformdirs.user_data_path("roleplay", appauthor=False, roaming=True) / "roleplay.db"
@@ -241,7 +241,7 @@ class Store:
         """One session by id; LookupError (with the id) when there is none."""
         found = self._load("id = ?", [_session_id(session_id)], True)
         if not found:
-            raise LookupError(f"没有编号为 {session_id} 的练习记录（数据库 {self.path}）")
+            raise NotFound(f"没有编号为 {session_id} 的练习记录（数据库 {self.path}）")
         return found[0]
 
     def _load(self, where: str, params: list[Any], with_turns: bool) -> list[StoredSession]:
@@ -550,9 +550,9 @@ MAX_ID = 2**63 - 1
 def _session_id(session_id: int | str) -> int:
     text = str(session_id).strip().lstrip("#")
     if not (text.isascii() and text.isdigit()):
-        raise LookupError(f"练习记录编号应为数字，收到 {session_id!r}")
+        raise NotFound(f"练习记录编号应为数字，收到 {session_id!r}")
     if len(text) > len(str(MAX_ID)) or int(text) > MAX_ID:
-        raise LookupError(f"没有编号为 {text} 的练习记录：编号最大为 {MAX_ID}")
+        raise NotFound(f"没有编号为 {text} 的练习记录：编号最大为 {MAX_ID}")
     return int(text)
 
 

@@ -60,11 +60,6 @@ def compile_patterns(patterns: Iterable[str], phrases: str = "") -> list[Scan]:
     return scans
 
 
-def first_chars(pattern: str) -> Items | None:
-    """Class items for every character a match of ``pattern`` can start with (None: unknown)."""
-    return _first(_parser.parse(pattern))
-
-
 def _first(seq) -> Items | None:
     items, empty = _first_of(seq)
     return None if empty or not items else items

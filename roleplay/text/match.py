@@ -197,10 +197,6 @@ def squeeze(norm: str) -> tuple[str, list[int]]:
 _WORD_CHAR = re.compile(r"[\w%]")
 
 
-def strip_punctuation(text: str) -> str:
-    return text.strip(PUNCTUATION)
-
-
 def drop_overlaps(hits: Iterable[Hit]) -> list[Hit]:
     """Keep the earliest, then longest, of overlapping hits."""
     kept: list[Hit] = []

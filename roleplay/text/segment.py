@@ -12,26 +12,16 @@ leaves a 9 MB temporary file behind. The cache is kept in the user's own cache f
 from __future__ import annotations
 
 import logging
-import os
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
 
-ENV_CACHE = "ROLEPLAY_CACHE_DIR"
+from roleplay import environment
+
 _ready = threading.Event()
 _lock = threading.Lock()
 _tokenizer = None
-
-
-@dataclass(frozen=True, slots=True)
-class Token:
-    """A word and its character span in the text."""
-
-    word: str
-    start: int
-    end: int
 
 
 def load() -> None:
@@ -55,7 +45,7 @@ def load() -> None:
 
 def cache_dir() -> Path:
     """``ROLEPLAY_CACHE_DIR``, else roleplay's folder in the user's cache (``~/.cache/roleplay`` on Linux)."""
-    env = os.environ.get(ENV_CACHE, "").strip()
+    env = environment.read().cache_dir
     return Path(env).expanduser() if env else platformdirs.user_cache_path("roleplay", appauthor=False)
 
 
@@ -66,17 +56,6 @@ def _prepared(folder: Path) -> Path:
     except OSError:
         pass
     return folder
-
-
-def load_in_background() -> threading.Thread:
-    """Start loading in a daemon thread and return it."""
-    thread = threading.Thread(target=load, name="jieba-loader", daemon=True)
-    thread.start()
-    return thread
-
-
-def is_loaded() -> bool:
-    return _ready.is_set()
 
 
 def words(text: str) -> list[str]:
@@ -110,12 +89,3 @@ def starts_word(text: str, offset: int) -> tuple[bool, int]:
             break
         position = end
     return False, 0
-
-
-def tokens(text: str) -> list[Token]:
-    """Words with their character spans."""
-    out, start = [], 0
-    for word in words(text):
-        out.append(Token(word, start, start + len(word)))
-        start += len(word)
-    return out

@@ -8,12 +8,14 @@ import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-ENV_CONFIG = "ROLEPLAY_CONFIG_DIR"
+from roleplay import environment
+
 
 
 def config_dir() -> Path:
-    if os.environ.get(ENV_CONFIG):
-        return Path(os.environ[ENV_CONFIG])
+    configured = environment.read().config_dir
+    if configured:
+        return Path(configured).expanduser()
     if sys.platform == "win32":
         return Path(os.environ.get("APPDATA", Path.home())) / "roleplay"
     if sys.platform == "darwin":
