@@ -11,7 +11,6 @@ from pathlib import Path
 from roleplay import environment
 
 
-
 def config_dir() -> Path:
     configured = environment.read().config_dir
     if configured:
