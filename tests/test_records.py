@@ -57,6 +57,9 @@ def test_every_call_is_committed_at_once(library, records_db):
         stored = reader.session(recorder.id)
         assert [t.text for t in stored.turns] == [SKILLED[0]]
         assert stored.outcome_label == "未完成（中断）" and stored.total is not None and not stored.passed
+        # the recorder keeps the session's own running score, it does not score again
+        assert stored.total == round(turn.running.total, 1)
+        assert stored.criteria == {name: round(c.score, 1) if c.score is not None else None for name, c in turn.running.criteria.items()}
 
 
 def test_a_finished_session_holds_everything_its_report_needs(library):

@@ -73,6 +73,8 @@ class Turn:
     model_answer: str
     ended: bool
     outcome: str | None
+    #: The session's scores with this reply, as the records keep them while it goes on.
+    running: SessionScore
 
 
 @dataclass(slots=True)
@@ -191,6 +193,7 @@ class Session:
             model_answer=node.model_answer,
             ended=self.ended,
             outcome=self.outcome,
+            running=self._score([*(t.score for t in self.turns), score]),
         )
         self.turns.append(turn)
         self._last_customer = said or self._last_customer
@@ -198,15 +201,13 @@ class Session:
 
     def report(self) -> SessionReport:
         """Scores so far (a session quit early is reported with outcome None)."""
-        score = self.scorer.score_session(
-            [t.score for t in self.turns],
-            self.outcome,
-            finished=self.ended,
-            fail_outcomes=self.scenario.fail_outcomes,
-        )
+        score = self._score([t.score for t in self.turns], finished=self.ended)
         return SessionReport(
             self.scenario, self.persona, self.rubric, self.seed, self.outcome, score, list(self.turns)
         )
+
+    def _score(self, replies: list[ReplyScore], finished: bool = True) -> SessionScore:
+        return self.scorer.score_session(replies, self.outcome, finished=finished, fail_outcomes=self.scenario.fail_outcomes)
 
     # -- the customer's behaviour ----------------------------------------------------------------
 

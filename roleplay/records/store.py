@@ -27,8 +27,6 @@ from roleplay.engine.session import CustomerState, Message, Session, SessionRepo
 from roleplay.errors import NotFound, RoleplayError
 from roleplay.records.model import MODES, SOURCES, StoredSession, StoredTurn, message, message_dict
 from roleplay.records.schema import VERSION, migrate, refuse_newer, version
-from roleplay.rubric.result import ReplyScore
-from roleplay.rubric.scorer import scorer_for
 
 BUSY_TIMEOUT_MS = 5000
 RETRIES = 5
@@ -171,7 +169,7 @@ class Store:
             "started_at": self._now(),
         }
         session_id = self._write(lambda conn: _insert(conn, "sessions", row))
-        return SessionRecorder(self, session_id, session)
+        return SessionRecorder(self, session_id)
 
     def save_graded(
         self,
@@ -339,12 +337,9 @@ def _first_read(conn: sqlite3.Connection) -> sqlite3.Connection:
 class SessionRecorder:
     """Writes one practice session as it happens: each call is committed before it returns."""
 
-    def __init__(self, store: Store, session_id: int, session: Session) -> None:
+    def __init__(self, store: Store, session_id: int) -> None:
         self.store = store
         self.id = session_id
-        self._scorer = scorer_for(session.rubric)
-        self._fail_outcomes = session.scenario.fail_outcomes
-        self._replies: list[ReplyScore] = []
 
     def customer(self, messages: list[Message]) -> None:
         """The customer's opening lines."""
@@ -352,9 +347,9 @@ class SessionRecorder:
         self.store._write(lambda conn: _update(conn, self.id, {"opening": opening}))
 
     def turn(self, turn: Turn) -> None:
-        """One reply and what followed; the session's scores so far are kept up to date with it."""
-        self._replies.append(turn.score)
-        so_far = self._scorer.score_session(self._replies, turn.outcome, fail_outcomes=self._fail_outcomes)
+        """One reply and what followed; the session's scores so far (the turn's running score) are
+        kept up to date with it."""
+        so_far = turn.running
         # Until finish() the session has not passed, whatever its running score.
         columns = {**_score_columns({**so_far.to_dict(), "failed_outcome": so_far.failed_outcome}), "passed": 0}
         row = {
