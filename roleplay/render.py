@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from roleplay.engine.session import CustomerState, Message, SessionReport, failure_reason
+from roleplay.feedback import Feedback, feedback_of
 from roleplay.marks import reply_marks, segments
 from roleplay.rubric.result import ReplyScore, SessionScore
 from roleplay.text.width import pad
@@ -74,30 +75,26 @@ def meters(state: CustomerState) -> str:
     )
 
 
-def reply_summary(score: ReplyScore, labels: dict[str, str], technique_labels: dict[str, str]) -> str:
+def reply_summary(feedback: Feedback) -> str:
     """One line: score, FAB parts, forbidden hits, closing techniques, seconds."""
-    r = score.results
-    parts = [f"本句得分 {score.total:.0f}"]
-    components = r["fab"].detail.get("components") or []
-    parts.append(f"{labels['fab']} {'/'.join(components) if components else '—'}")
-    hits = r["forbidden"].detail.get("hits") or []
-    parts.append(f"{labels['forbidden']} {'、'.join(h['phrase'] for h in hits) if hits else '无'}")
-    techniques = r["closing"].detail.get("techniques") or []
-    named = "、".join(technique_labels.get(t, t) for t in techniques)
-    parts.append(f"{labels['closing']} {named or '无'}")
-    seconds = r["latency"].detail.get("seconds")
-    if seconds is not None:
-        parts.append(f"用时 {seconds:.1f}s")
+    labels = feedback.labels
+    parts = [
+        f"本句得分 {feedback.total:.0f}",
+        f"{labels['fab']} {'/'.join(feedback.fab) or '—'}",
+        f"{labels['forbidden']} {'、'.join(feedback.forbidden) or '无'}",
+        f"{labels['closing']} {'、'.join(feedback.closing) or '无'}",
+    ]
+    if feedback.seconds is not None:
+        parts.append(f"用时 {feedback.seconds:.1f}s")
     return " | ".join(parts)
 
 
-def advice_lines(score: ReplyScore, labels: dict[str, str]) -> list[str]:
-    """Advice of every criterion that applied and fell short."""
-    return [
-        f"  · {labels[name]}：{result.advice}"
-        for name, result in score.results.items()
-        if result.score is not None and result.score < 100 and result.advice
-    ]
+def advice_lines(feedback: Feedback) -> list[str]:
+    """Advice of every criterion that applied and fell short, then the model answer if shown."""
+    lines = [f"  · {label}：{advice}" for label, advice in feedback.advice]
+    if feedback.model_answer:
+        lines.append(f"  参考话术：{feedback.model_answer}")
+    return lines
 
 
 @dataclass(frozen=True)
@@ -136,14 +133,8 @@ def latency_detail(score: SessionScore) -> dict:
 
 
 def feedback(turn: ReviewedTurn, labels: dict[str, str], technique_labels: dict[str, str], colour: bool) -> list[str]:
-    lines = [
-        "  " + marked(turn.text, turn.score.to_dict(), colour),
-        "  " + reply_summary(turn.score, labels, technique_labels),
-        *advice_lines(turn.score, labels),
-    ]
-    if turn.model_answer and turn.score.total < 85:
-        lines.append(f"  参考话术：{turn.model_answer}")
-    return lines
+    told = feedback_of(turn.score, labels, technique_labels, turn.model_answer)
+    return ["  " + marked(turn.text, turn.score.to_dict(), colour), "  " + reply_summary(told), *advice_lines(told)]
 
 
 def score_lines(score: SessionScore, labels: Labels) -> list[str]:

@@ -13,6 +13,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
+from roleplay.render import rubric_labels
 from roleplay.tui.widgets.feedback import feedback_text, legend
 from roleplay.tui.widgets.panels import QUICK_KEYS, Meters, ReplyTimer, product_text, quick_text
 
@@ -194,12 +195,9 @@ class ChatScreen(Screen):
         return self.started_at
 
     def _show_reply(self, turn: Turn) -> None:
-        result = turn.score.to_dict()
         if self.mode == "practice":
-            rubric = self.session.rubric
-            labels = {name: c.label for name, c in rubric.criteria}
-            techniques = {t: c.label for t, c in rubric.criteria.closing.techniques.items()}
-            body = feedback_text(turn.text, result, labels, techniques, turn.model_answer)
+            names = rubric_labels(self.session.rubric)
+            body = feedback_text(turn.text, turn.score, names.criteria, names.techniques, turn.model_answer)
             self._append(Bubble(self.trainee, self._now(), body, "agent"))
             self.query_one(Meters).show(turn.state)
         else:

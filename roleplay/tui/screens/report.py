@@ -127,7 +127,7 @@ class ReportScreen(Screen):
         out.append(f"[{turn.index + 1}] 顾客：", "bold cyan")
         out.append(" / ".join(m.text for m in turn.answered) or "—")
         out.append("\n")
-        out.append_text(feedback_text(turn.text, turn.score.to_dict(), self.labels, self.techniques, ""))
+        out.append_text(feedback_text(turn.text, turn.score, self.labels, self.techniques, ""))
         if turn.model_answer and turn.model_answer.strip() != turn.text.strip():
             out.append("\n参考话术：", "bold green")
             out.append(turn.model_answer)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
+from roleplay.feedback import Feedback, feedback_of
 from roleplay.marks import reply_marks, segments
+
+if TYPE_CHECKING:
+    from roleplay.rubric.result import ReplyScore
 
 STYLES = {
     "F": "bold green",
@@ -33,46 +37,42 @@ def marked_reply(text: str, result: dict[str, Any]) -> Text:
     return out
 
 
-def summary_line(result: dict[str, Any], labels: dict[str, str], techniques: dict[str, str]) -> Text:
-    """本句得分 · FAB parts · closing technique named · seconds."""
+def summary_line(feedback: Feedback) -> Text:
+    """本句得分 · FAB parts · closing technique named · forbidden count · seconds."""
+    labels = feedback.labels
     out = Text()
-    out.append(f"本句 {result['score']:.0f} 分", "bold")
-    components = result["fab"].get("components") or []
-    out.append(f"  {labels['fab']}：{'/'.join(components) or '—'}")
-    named = "、".join(techniques.get(t, t) for t in result["closing"].get("techniques") or [])
-    out.append(f"  {labels['closing']}：{named or '无'}")
-    hits = result["forbidden"].get("hits") or []
-    if hits:
-        out.append(f"  {labels['forbidden']}：{len(hits)} 处", "bold red")
-    seconds = result["latency"].get("seconds")
-    if seconds is not None:
-        out.append(f"  用时 {seconds:.1f}s")
+    out.append(f"本句 {feedback.total:.0f} 分", "bold")
+    out.append(f"  {labels['fab']}：{'/'.join(feedback.fab) or '—'}")
+    out.append(f"  {labels['closing']}：{'、'.join(feedback.closing) or '无'}")
+    if feedback.forbidden:
+        out.append(f"  {labels['forbidden']}：{len(feedback.forbidden)} 处", "bold red")
+    if feedback.seconds is not None:
+        out.append(f"  用时 {feedback.seconds:.1f}s")
     return out
 
 
-def advice_text(result: dict[str, Any], labels: dict[str, str], model_answer: str = "") -> Text:
+def advice_text(feedback: Feedback) -> Text:
     """Advice of every criterion that fell short, then the model answer when the reply was weak."""
     out = Text()
-    for name, label in labels.items():
-        item = result.get(name, {})
-        score = item.get("score")
-        if score is not None and score < 100 and item.get("advice"):
-            out.append(f"▸{label}：", "bold")
-            out.append(f"{item['advice']}\n")
-    if model_answer and result["score"] < 85:
+    for label, advice in feedback.advice:
+        out.append(f"▸{label}：", "bold")
+        out.append(f"{advice}\n")
+    if feedback.model_answer:
         out.append("参考话术：", "bold green")
-        out.append(model_answer)
+        out.append(feedback.model_answer)
     out.rstrip()
     return out
 
 
 def feedback_text(
-    text: str, result: dict[str, Any], labels: dict[str, str], techniques: dict[str, str], model_answer: str = ""
+    text: str, score: ReplyScore, labels: dict[str, str], techniques: dict[str, str], model_answer: str = ""
 ) -> Text:
-    out = marked_reply(text, result)
+    """The reply marked, its summary and its advice (the model answer too, for a weak reply)."""
+    told = feedback_of(score, labels, techniques, model_answer)
+    out = marked_reply(text, score.to_dict())
     out.append("\n")
-    out.append_text(summary_line(result, labels, techniques))
-    advice = advice_text(result, labels, model_answer)
+    out.append_text(summary_line(told))
+    advice = advice_text(told)
     if advice.plain:
         out.append("\n")
         out.append_text(advice)
