@@ -16,7 +16,8 @@ from pathlib import Path
 
 from roleplay.commands.evaluate import TITLES
 from roleplay.content.library import load_library
-from roleplay.engine.session import Session, signals
+from roleplay.engine.session import Session
+from roleplay.rubric.scorer import scorer_for
 from roleplay.evaluate import evaluate
 from roleplay.text.width import pad
 
@@ -59,7 +60,7 @@ def own_words(library) -> None:
         moved = 0
         for row in data:
             node, turn = turn_at(library, row)
-            found = signals(turn.score)
+            found = scorer_for(library.rubric(library.scenario(row["scenario"]).rubric)).signals(turn.score)
             targets = {t.to for t in node.transitions if t.intent == row["intent"] and (t.signal is None or t.signal in found)}
             moved += turn.next_node in targets
         print(f"{label:42} {moved}/{len(data)} move the conversation as their intent says ({moved / len(data):.0%})")

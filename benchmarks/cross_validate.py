@@ -48,13 +48,13 @@ def rubric_fitted_to(rubric, examples: Path | None, changes: dict[str, dict[str,
     """``rubric`` with its learned models fitted to ``examples`` (None: no models, rules only)."""
     criteria = {}
     for name in ("fab", "forbidden"):
-        criterion = getattr(rubric.criteria, name)
+        criterion = rubric.criteria[name]
         learned = None
         if examples is not None and criterion.learned is not None:
             settings = {**criterion.learned.model_dump(), "examples": [str(examples)], **changes.get(name, {})}
             learned = type(criterion.learned).model_validate(settings)
         criteria[name] = criterion.model_copy(update={"learned": learned})
-    return rubric.model_copy(update={"criteria": rubric.criteria.model_copy(update=criteria)})
+    return rubric.model_copy(update={"criteria": {**rubric.criteria, **criteria}})
 
 
 def main() -> None:

@@ -130,7 +130,7 @@ class Evaluation:
         return self.tallies["fab"].replies
 
     def add(self, line: int, row: LabelledReply, score: ReplyScore) -> None:
-        expected, found = expected_labels(row), found_labels(score, list(self.rubric.criteria.forbidden.categories))
+        expected, found = expected_labels(row), found_labels(score, list(self.rubric.criterion("forbidden").categories))
         for name in CRITERIA:
             self.tallies[name].add(expected[name], found[name])
         earlier = self.replies - 1  # replies before this one: none of them had a new label, both agreed
@@ -233,8 +233,8 @@ def _score(scorer: Scorer, row: LabelledReply, library: Library) -> ReplyScore:
 
 def _unknown_labels(row: LabelledReply, rubric: Rubric) -> str | None:
     """What is wrong with labels the rubric does not have (a typo would count as a miss forever)."""
-    categories = rubric.criteria.forbidden.categories
-    techniques = rubric.criteria.closing.techniques
+    categories = rubric.criterion("forbidden").categories
+    techniques = rubric.criterion("closing").techniques
     if row.forbidden is not None and row.forbidden not in categories:
         return f"forbidden: unknown category {row.forbidden!r}; the rubric has {', '.join(categories)}"
     unknown = [t for t in row.closing if t not in techniques]

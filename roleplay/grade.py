@@ -25,7 +25,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from roleplay.content.library import Library
 from roleplay.content.jsonl import LineError, RecordId, read_jsonl
 from roleplay.content.models import Product, Rubric
-from roleplay.rubric.closing import pushed
 from roleplay.rubric.result import ReplyScore
 from roleplay.rubric.scorer import scorer_for
 
@@ -179,7 +178,7 @@ def grade_transcript(transcript: Transcript, rubric: Rubric, product: Product | 
             latency_s=latency,
             customer_text="\n".join(waiting),
             product=product,
-            prior_pushes=[pushed(r) for r in replies],
+            prior_pushes=[scorer.pushed(r) for r in replies],
         )
         answered_round = True
         replies.append(score)

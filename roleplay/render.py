@@ -116,9 +116,9 @@ def rubric_labels(rubric: Rubric | None, names: Iterable[str] = ()) -> Labels:
         return Labels({name: name for name in names})
     criteria = rubric.criteria
     return Labels(
-        {name: c.label for name, c in criteria},
-        {t: c.label for t, c in criteria.closing.techniques.items()},
-        {name: c.label for name, c in criteria.forbidden.categories.items()},
+        {name: c.label for name, c in criteria.items()},
+        {t: c.label for t, c in rubric.criterion("closing").techniques.items()},
+        {name: c.label for name, c in rubric.criterion("forbidden").categories.items()},
     )
 
 

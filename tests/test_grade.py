@@ -41,7 +41,8 @@ def test_json_contract(tmp_path, capsys):
     [result] = json.loads(out)
     assert result["id"] == "c1"
     assert 0 <= result["score"] <= 100 and isinstance(result["passed"], bool)
-    assert set(result["criteria"]) == {"fab", "latency", "forbidden", "closing", "greeting", "needs", "accuracy"}
+    criteria = {"fab", "latency", "forbidden", "closing", "greeting", "needs", "confirm_order", "farewell", "accuracy"}
+    assert set(result["criteria"]) == criteria
     agent = [t for t in result["turns"] if t["role"] == "agent"]
     assert len(agent) == 3 and len(result["turns"]) == 6
     first, second, third = agent

@@ -181,7 +181,7 @@ def test_a_missing_or_bad_example_file_of_the_learned_tone_is_reported_at_its_ke
     assert all("example file 'mine.jsonl' not found" in p.message and "relative to the rubric file" in p.message for p in problems)
     # the rubric still loads and scores, by its rules alone
     criteria = library.rubric("default").criteria
-    assert criteria.forbidden.learned is None and criteria.fab.learned is None
+    assert criteria["forbidden"].learned is None and criteria["fab"].learned is None
     write(tmp_path, "rubrics/mine.jsonl", '{"id": 1, "text": "你烦不烦", "fab": [], "forbidden": "impatience", "closing": []}\n{"id": 2\n')
     library = load_library([tmp_path], env="")
     problems = [p for p in library.problems if "mine.jsonl" in p.message]

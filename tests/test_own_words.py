@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from roleplay.engine.session import Session, signals
+from roleplay.engine.session import Session
+from roleplay.rubric.scorer import scorer_for
 from roleplay.text.normalize import normalize
 
 DATA = Path(__file__).parent / "data"
@@ -42,7 +43,7 @@ def reply_at(library, scenario_id: str, node: str, text: str):
 def moves_as_the_intent_says(library, row: dict) -> bool:
     """The conversation goes where the node's transition on that intent leads."""
     node, turn = reply_at(library, row["scenario"], row["node"], row["text"])
-    found = signals(turn.score)
+    found = scorer_for(library.rubric(library.scenario(row["scenario"]).rubric)).signals(turn.score)
     targets = {t.to for t in node.transitions if t.intent == row["intent"] and (t.signal is None or t.signal in found)}
     return turn.next_node in targets
 

@@ -416,7 +416,7 @@ def _forbidden(scorer, text: str, customer: str = "") -> list[str]:
     """The reply's 服务禁语 label as eval gives it: the worst category found (rubric order), if any."""
     hits = scorer.score_text(text, customer_text=customer).results["forbidden"].detail.get("hits", [])
     found = {hit["category"] for hit in hits}
-    return [category for category in scorer.rubric.criteria.forbidden.categories if category in found][:1]
+    return [category for category in scorer.rubric.criterion("forbidden").categories if category in found][:1]
 
 
 @pytest.mark.parametrize(

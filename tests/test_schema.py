@@ -113,7 +113,7 @@ def _break(data: dict[str, Any], case: str) -> None:
     elif case == "bad outcome":
         nodes["ordered"]["outcome"] = "sold"
     elif case == "bad signal":
-        nodes["opening"]["transitions"][0]["signal"] = "pitch"
+        nodes["opening"]["transitions"][0]["signal"] = "Pitch!"  # not a signal's shape (unknown names: validate)
     elif case == "test without outcome":
         del data["tests"][0]["outcome"]
     elif case == "reply as a number":

@@ -382,7 +382,7 @@ def test_a_customer_kept_waiting_asks_once_and_does_not_repeat_it_on_the_reply()
     scenario = LIB.scenario("air_fryer_fab")
     session = Session(scenario, LIB.persona(scenario.persona), LIB.rubric("default"), seed=3)
     session.start()
-    hard_limit = LIB.rubric("default").criteria.latency.hard_limit_s
+    hard_limit = LIB.rubric("default").criterion("latency").hard_limit_s
     assert session.nudge(hard_limit - 1) == []
     nudge = session.nudge(hard_limit + 1)
     assert len(nudge) == 1 and nudge[0].text in LIB.persona("decisive").phrasebook["slow_reply"]

@@ -42,10 +42,11 @@ Loc = tuple[str | int, ...]
 def check_library(library: Library) -> list[Problem]:
     """Problems of every loaded persona and scenario, in file order."""
     problems: list[Problem] = []
+    events = sorted({event for rubric in library.rubrics.values() for event in rubric.events})
     for persona in library.personas.values():
         doc = _document(library.sources[("persona", persona.id)])
         if doc is not None:
-            problems += check_persona(persona, doc)
+            problems += check_persona(persona, doc, events)
     for scenario in library.scenarios.values():
         doc = _document(library.sources[("scenario", scenario.id)])
         if doc is not None:
@@ -76,11 +77,17 @@ def _key(doc: MarkedDocument, loc: Loc, message: str, severity: str) -> Problem:
 # ---------------------------------------------------------------------------------------------
 
 
-def check_persona(persona: Persona, doc: MarkedDocument) -> list[Problem]:
-    """Reactions that say lines the phrasebook lacks or wait for closing techniques that do not exist."""
+def check_persona(persona: Persona, doc: MarkedDocument, events: Iterable[str] = ()) -> list[Problem]:
+    """Reactions to events no rubric emits, that say lines the phrasebook lacks, or that wait for
+    closing techniques that do not exist. ``events``: what the loaded rubrics emit (none given:
+    not checked)."""
     problems = []
+    known = list(events)
     for index, reaction in enumerate(persona.reactions):
         loc: Loc = ("reactions", index)
+        if known and reaction.on not in known:
+            message = f"unknown event {reaction.on!r}: no rubric emits it, so this reaction never fires; events: {', '.join(known)}"
+            problems.append(doc.problem((*loc, "on"), message))
         if reaction.say and reaction.say not in persona.phrasebook:
             message = (
                 f"the phrasebook has no {reaction.say!r} lines, so this reaction would say nothing: "
@@ -108,7 +115,7 @@ def check_scenario(
     """Every check of one scenario; ``persona`` or ``rubric`` is None when it does not exist
     (reported elsewhere); intents are checked through the rubric's thesaurus, as the engine reads them."""
     return [
-        *_unknown_names(scenario, doc),
+        *_unknown_names(scenario, doc, rubric),
         *_phrasebook_lines(scenario, doc, persona),
         *_graph_shape(scenario, doc),
         *_shadowed_defaults(scenario, doc),
@@ -127,7 +134,7 @@ def _unknown_technique(technique: str) -> str:
     return f"unknown closing technique {technique!r}; techniques: {', '.join(TECHNIQUES)}"
 
 
-def _unknown_names(scenario: Scenario, doc: MarkedDocument) -> Iterator[Problem]:
+def _unknown_names(scenario: Scenario, doc: MarkedDocument, rubric: Rubric | None) -> Iterator[Problem]:
     """Node names in conditions and self-tests, and closing techniques in signals, that do not exist."""
     unknown = "unknown node {!r}; known nodes: " + ", ".join(scenario.nodes)
     for loc, transition in _transitions(scenario):
@@ -138,6 +145,9 @@ def _unknown_names(scenario: Scenario, doc: MarkedDocument) -> Iterator[Problem]
         family, _, technique = (transition.signal or "").partition(":")
         if family == "closing" and technique not in TECHNIQUES:
             yield doc.problem((*loc, "signal"), _unknown_technique(technique))
+        elif transition.signal and rubric is not None and transition.signal not in rubric.signals:
+            message = f"unknown signal {transition.signal!r}: rubric {rubric.id!r} never gives it; signals: {', '.join(rubric.signals)}"
+            yield doc.problem((*loc, "signal"), message)
     for number, test in enumerate(scenario.tests):
         for index, name in enumerate(test.path or []):
             if name not in scenario.nodes:

@@ -437,7 +437,7 @@ def _grade_table(results: list[dict], library: Library) -> str:
 
     names = list(results[0]["criteria"]) if results else []
     rubric = library.rubrics.get("default")
-    labels = {n: c.label for n, c in rubric.criteria} if rubric else {n: n for n in names}
+    labels = {n: c.label for n, c in rubric.criteria.items()} if rubric else {n: n for n in names}
     header = pad("id", 14) + pad("总分", 8) + pad("结果", 8) + "".join(pad(labels.get(n, n), 10) for n in names)
     rows = [header, "-" * len(header.expandtabs())]
     for r in results:

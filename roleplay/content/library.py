@@ -127,15 +127,14 @@ class Library:
         names it. A missing file is left out, so the rubric still scores (by its rules alone, if
         none is left)."""
         updates = {}
-        for name in ("fab", "forbidden"):
-            criterion = getattr(rubric.criteria, name)
-            if criterion.learned is not None:
+        for name, criterion in rubric.criteria.items():
+            if getattr(criterion, "learned", None) is not None:
                 found = self._examples(criterion.learned.examples, path, ("criteria", name, "learned", "examples"))
                 learned = criterion.learned.model_copy(update={"examples": found}) if found else None
                 updates[name] = criterion.model_copy(update={"learned": learned})
         if not updates:
             return rubric
-        return rubric.model_copy(update={"criteria": rubric.criteria.model_copy(update=updates)})
+        return rubric.model_copy(update={"criteria": {**rubric.criteria, **updates}})
 
     def _examples(self, names: list[str], path: Path, key: tuple[str, ...]) -> list[str]:
         """The example files that exist, as absolute paths; a problem for each that does not read."""

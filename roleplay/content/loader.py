@@ -51,7 +51,8 @@ def validation_problems(doc: MarkedDocument, error: ValidationError) -> list[Pro
     """
     merged: dict[tuple[int, int], list[str]] = {}
     for err in error.errors(include_url=False):
-        loc = err["loc"]
+        # a criterion's settings are picked by their kind: pydantic names it (kind=fab) in the path
+        loc = tuple(part for part in err["loc"] if not (isinstance(part, str) and part.startswith("kind=")))
         kind = err["type"]
         if kind == "extra_forbidden":
             position = doc.key_mark(loc)

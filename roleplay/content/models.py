@@ -8,9 +8,9 @@ typo in a YAML file is reported instead of silently ignored.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
 Identifier = Annotated[
     str,
@@ -40,18 +40,28 @@ ExpectedOutcome = Literal["converted", "lost", "unpaid", "unfinished"]
 DEFAULT_LATENCY = 8.0
 DIFFICULTY_LABELS: dict[str, str] = {"easy": "入门", "medium": "进阶", "hard": "困难"}
 
-#: Rubric events the simulated customer reacts to (derived from each reply's rubric result).
-Event = Literal[
-    "fast_reply",  # answered within the rubric's "good" norm
-    "slow_reply",  # slower than the good norm
-    "too_slow",  # slower than the hard limit
-    "forbidden",  # a forbidden phrase the shopper hears as rude (see ForbiddenList.offends_shopper)
-    "fab_pitch",  # at least two linked FAB components
-    "vague_reply",  # the node expected product facts and the reply had none
-    "needs_question",  # the agent asked about the shopper's needs
-    "closing_attempt",  # any closing technique
-    "over_pushing",  # closing pushed on too many consecutive replies
-    "no_progress",  # the reply matched no way forward from the current node
+#: The rubric events every rubric's criteria kinds emit (each reply's result says which happened);
+#: a cue criterion adds its own (its ``event``), and ``roleplay validate`` checks the names.
+EVENTS: dict[str, str] = {
+    "fast_reply": "answered within the rubric's good norm",
+    "slow_reply": "slower than the good norm",
+    "too_slow": "slower than the hard limit",
+    "forbidden": "a forbidden phrase the shopper hears as rude (see offends_shopper)",
+    "fab_pitch": "at least two linked FAB components",
+    "vague_reply": "the node expected product facts and the reply had none",
+    "closing_attempt": "any closing technique",
+    "over_pushing": "closing pushed on too many consecutive replies",
+    "no_progress": "the reply matched no way forward from the current node (the engine's own event)",
+}
+#: A rubric event: one of EVENTS, or a cue criterion's own (greeting, needs_question, order_confirmed…).
+Event = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z][a-z_]*$",
+        description="A rubric event: fast_reply, slow_reply, too_slow, forbidden, fab_pitch, vague_reply, "
+        "closing_attempt, over_pushing, no_progress, or the event of one of the rubric's cue criteria "
+        "(greeting, needs_question…).",
+    ),
 ]
 
 #: Situations a persona's phrasebook has lines for.
@@ -185,8 +195,9 @@ class Lexicon(Strict):
 
 
 class Criterion(Strict):
-    """Common settings of one rubric criterion."""
+    """Common settings of one rubric criterion; ``kind`` says which scorer judges it."""
 
+    kind: str = Field(description="Which scorer judges the criterion (fab, latency, forbidden, closing, cue, accuracy).")
     label: str = Field(description="Chinese name shown on reports, e.g. FAB话术.")
     weight: float = Field(ge=0, le=100, description="Share of the total score; all weights sum to 100.")
     advice: dict[str, str] = Field(default_factory=dict, description="Advice texts by key.")
@@ -195,6 +206,7 @@ class Criterion(Strict):
 class FabCriterion(Criterion):
     """FAB话术: Feature, Advantage and Benefit parts of a pitch, found with cue words."""
 
+    kind: Literal["fab"] = Field(description="`fab`; a criterion with the id fab may leave it out.")
     feature: Lexicon = Field(description="Cues for F (objective properties, specs, technology).")
     feature_weak: Lexicon = Field(
         default_factory=Lexicon,
@@ -264,6 +276,7 @@ class FabCriterion(Criterion):
 class LatencyCriterion(Criterion):
     """响应时效: how fast the agent answers, and their typing speed."""
 
+    kind: Literal["latency"] = Field(description="`latency`; a criterion with the id latency may leave it out.")
     first_reply_s: float = Field(gt=0, description="First reply norm in seconds (seeds: 10 s).")
     good_s: float = Field(gt=0, description="A reply within this is good (seeds: 15–20 s).")
     hard_limit_s: float = Field(gt=0, description="Hard limit (JD: 30 s); slower scores 0.")
@@ -404,6 +417,7 @@ class LearnedParts(Learned):
 class ForbiddenCriterion(Criterion):
     """服务禁语: forbidden phrases by category, close variants included."""
 
+    kind: Literal["forbidden"] = Field(description="`forbidden`; a criterion with the id forbidden may leave it out.")
     categories: dict[ForbiddenCategory, ForbiddenList] = Field(description="Word lists per category.")
     allow: Lexicon = Field(
         default_factory=Lexicon,
@@ -455,6 +469,7 @@ class ClosingList(Lexicon):
 class ClosingCriterion(Criterion):
     """促成交易: closing techniques, timed against the shopper's buying signals."""
 
+    kind: Literal["closing"] = Field(description="`closing`; a criterion with the id closing may leave it out.")
     techniques: dict[ClosingTechnique, ClosingList] = Field(description="Cues per closing technique.")
     buying_signals: Lexicon = Field(description="Shopper phrases that signal readiness to buy.")
     push_streak: int = Field(
@@ -466,14 +481,29 @@ class ClosingCriterion(Criterion):
 
 
 class CueCriterion(Criterion):
-    """A criterion met by cue words: greeting in the first reply, needs discovery questions."""
+    """A criterion met by cue words: a greeting in the first reply, needs-discovery questions,
+    confirming the order, a farewell. Met once in a session, it is met (100); a reply it applies to
+    without the cues scores 0; elsewhere it does not apply. A new step of the service process is a
+    cue criterion in YAML, with no code."""
 
+    kind: Literal["cue"] = Field(description="`cue`; the criteria with the ids greeting and needs may leave it out.")
     cues: Lexicon = Field(description="Words that meet the criterion.")
+    when: Literal["first_reply", "question", "any"] = Field(
+        "any",
+        description="Where the cues count: first_reply (judged on the first reply only: a greeting), "
+        "question (in a clause that asks: 平时 in 这款平时穿很百搭 tells, it does not ask), any.",
+    )
+    event: Event | None = Field(
+        None,
+        description="The event a reply that meets it emits: persona reactions answer it (`on:`) and "
+        "scenario transitions can wait for it (`signal:`), e.g. needs_question, order_confirmed.",
+    )
 
 
 class AccuracyCriterion(Criterion):
     """信息准确: prices and spec numbers in a reply that contradict the product card."""
 
+    kind: Literal["accuracy"] = Field(description="`accuracy`; a criterion with the id accuracy may leave it out.")
     price_cues: Lexicon = Field(description="Words that make a number in the clause a price claim.")
     not_claims: Lexicon = Field(
         default_factory=Lexicon,
@@ -485,23 +515,39 @@ class AccuracyCriterion(Criterion):
     tolerance: float = Field(0.01, ge=0, description="Relative tolerance when comparing numbers.")
 
 
-class Criteria(Strict):
-    """The seven criteria of a rubric; their weights sum to 100."""
+def _criterion_kind(value: Any) -> str | None:
+    """The tag of a criterion's settings: its ``kind`` (pydantic picks the model by it)."""
+    kind = value.get("kind") if isinstance(value, dict) else getattr(value, "kind", None)
+    return f"kind={kind}" if isinstance(kind, str) else None
 
-    fab: FabCriterion = Field(description="FAB话术.")
-    latency: LatencyCriterion = Field(description="响应时效.")
-    forbidden: ForbiddenCriterion = Field(description="服务禁语.")
-    closing: ClosingCriterion = Field(description="促成交易.")
-    greeting: CueCriterion = Field(description="礼貌问候: a greeting in the first reply.")
-    needs: CueCriterion = Field(description="需求挖掘: questions about the shopper's needs.")
-    accuracy: AccuracyCriterion = Field(description="信息准确: numbers that contradict the product card.")
 
-    @model_validator(mode="after")
-    def _weights_sum_to_100(self) -> Criteria:
-        total = sum(criterion.weight for _, criterion in self)
-        if abs(total - 100) > 1e-6:
-            raise ValueError(f"criterion weights sum to {total:g}; they must sum to 100")
-        return self
+AnyCriterion = Annotated[
+    Annotated[FabCriterion, Tag("kind=fab")]
+    | Annotated[LatencyCriterion, Tag("kind=latency")]
+    | Annotated[ForbiddenCriterion, Tag("kind=forbidden")]
+    | Annotated[ClosingCriterion, Tag("kind=closing")]
+    | Annotated[CueCriterion, Tag("kind=cue")]
+    | Annotated[AccuracyCriterion, Tag("kind=accuracy")],
+    Discriminator(
+        _criterion_kind,
+        custom_error_type="criterion_kind",
+        custom_error_message="`kind` is missing or unknown: give the criterion a kind, one of fab, latency, "
+        "forbidden, closing, cue, accuracy",
+    ),
+]
+#: The kinds a rubric has exactly one criterion of (the engine and the views read them).
+SINGLE_KINDS = ("fab", "latency", "forbidden", "closing")
+#: The seven criteria of rubric 2.x, which may leave out ``kind`` (and the cues their ``when`` and
+#: ``event``): their ids say it.
+LEGACY_CRITERIA: dict[str, dict[str, str]] = {
+    "fab": {"kind": "fab"},
+    "latency": {"kind": "latency"},
+    "forbidden": {"kind": "forbidden"},
+    "closing": {"kind": "closing"},
+    "greeting": {"kind": "cue", "when": "first_reply", "event": "greeting"},
+    "needs": {"kind": "cue", "when": "question", "event": "needs_question"},
+    "accuracy": {"kind": "accuracy"},
+}
 
 
 class Rubric(Strict):
@@ -519,13 +565,67 @@ class Rubric(Strict):
         description="Words that make a clause a question (吗, 哪, 什么, 方便告诉…; a clause ending in ? "
         "is one anyway): needs discovery counts only in a question, and a benefit is stated, not asked."
     )
-    criteria: Criteria = Field(description="Settings of each criterion.")
+    criteria: dict[Identifier, AnyCriterion] = Field(
+        description="The criteria by id, each with its `kind` and settings; their weights sum to 100. One "
+        "criterion each of kind fab, latency, forbidden and closing; any number of cue criteria; "
+        "at most one accuracy."
+    )
     thesaurus: list[Annotated[list[str], Field(min_length=2)]] = Field(
         default_factory=list,
         description="Groups of words the simulated customer takes to mean the same (寄出, 出库 → 发货); the "
         "first word names the group. Scenario intents match a trainee's own wording through them, and "
         "Chinese numerals count as digits (两百九十九 → 299).",
     )
+
+    @field_validator("criteria", mode="before")
+    @classmethod
+    def _legacy_kinds(cls, value: object) -> object:
+        """The seven criteria of rubric 2.x keep loading without ``kind``: their ids say it."""
+        if not isinstance(value, dict):
+            return value
+        return {
+            key: {**LEGACY_CRITERIA[key], **settings} if key in LEGACY_CRITERIA and isinstance(settings, dict) else settings
+            for key, settings in value.items()
+        }
+
+    @field_validator("criteria")
+    @classmethod
+    def _weights_and_kinds(cls, criteria: dict[str, Criterion]) -> dict[str, Criterion]:
+        total = sum(criterion.weight for criterion in criteria.values())
+        if abs(total - 100) > 1e-6:
+            raise ValueError(f"criterion weights sum to {total:g}; they must sum to 100")
+        for kind in (*SINGLE_KINDS, "accuracy"):
+            ids = [key for key, criterion in criteria.items() if criterion.kind == kind]
+            if len(ids) > 1 or (not ids and kind in SINGLE_KINDS):
+                found = f"found {len(ids)} ({', '.join(ids)})" if ids else "found none"
+                raise ValueError(f"a rubric has {'exactly' if kind in SINGLE_KINDS else 'at most'} one criterion of kind {kind}; {found}")
+        events = [c.event for c in criteria.values() if isinstance(c, CueCriterion) and c.event]
+        clash = sorted({e for e in events if events.count(e) > 1 or e in EVENTS})
+        if clash:
+            raise ValueError(f"cue criteria's events must be new and distinct; {', '.join(clash)} is taken")
+        return criteria
+
+    def criterion(self, kind: str) -> Any:
+        """The settings of the rubric's criterion of ``kind`` (one of SINGLE_KINDS, or accuracy: None if absent)."""
+        return next((c for c in self.criteria.values() if c.kind == kind), None)
+
+    def criterion_id(self, kind: str) -> str | None:
+        """The id of the rubric's criterion of ``kind``."""
+        return next((key for key, c in self.criteria.items() if c.kind == kind), None)
+
+    @property
+    def events(self) -> list[str]:
+        """Every event its criteria can emit: the kinds' own and the cue criteria's."""
+        return [*EVENTS, *self._cue_events()]
+
+    @property
+    def signals(self) -> list[str]:
+        """Every signal a scenario transition can wait for with this rubric."""
+        techniques = [f"closing:{t}" for t in self.criterion("closing").techniques]
+        return [*SIGNALS, *techniques, *self._cue_events()]
+
+    def _cue_events(self) -> list[str]:
+        return [c.event for c in self.criteria.values() if isinstance(c, CueCriterion) and c.event]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -630,11 +730,15 @@ class Condition(Strict):
     not_visited: list[Identifier] = Field(default_factory=list, description="Nodes not passed yet.")
 
 
+#: The signals every rubric's criteria kinds give a scenario transition; closing:<technique> and
+#: the cue criteria's events are signals too.
+SIGNALS = ("fab_pitch", "closing_attempt", "forbidden")
 Signal = Annotated[
     str,
     Field(
-        pattern=r"^(fab_pitch|needs_question|closing_attempt|closing:[a-z_]+|greeting|forbidden)$",
-        description="A rubric signal: fab_pitch, needs_question, closing_attempt, closing:<technique>, greeting, forbidden.",
+        pattern=r"^[a-z][a-z_]*(?::[a-z_]+)?$",
+        description="A rubric signal: fab_pitch, closing_attempt, closing:<technique>, forbidden, or the event of "
+        "one of the rubric's cue criteria (greeting, needs_question…).",
     ),
 ]
 

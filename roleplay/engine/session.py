@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from roleplay.content.models import Effects, Node, Persona, Rubric, Scenario, Transition
 from roleplay.engine.intents import IntentMatch, IntentMatcher, thesaurus_for
-from roleplay.rubric.closing import pushed
 from roleplay.rubric.context import ReplyContext
 from roleplay.rubric.result import ReplyScore, SessionScore
 from roleplay.rubric.scorer import UNFINISHED, Scorer, scorer_for
@@ -136,7 +135,7 @@ class Session:
         line), once per round; the reply is still scored for its whole latency, and the
         customer does not say the same complaint again when it comes.
         """
-        hard_limit = self.rubric.criteria.latency.hard_limit_s
+        hard_limit = self.rubric.criterion("latency").hard_limit_s
         if self.ended or not self.transcript or waited_s < hard_limit or "slow_reply" in self._round_situations:
             return []
         said = self._say(["@slow_reply"])
@@ -159,7 +158,7 @@ class Session:
             buying_signal=node.buying_signal,
             expects=tuple(node.expects),
             product=self.scenario.product,
-            prior_pushes=[pushed(t.score) for t in self.turns],
+            prior_pushes=[self.scorer.pushed(t.score) for t in self.turns],
         )
         score = self.scorer.score_reply(ctx)
         already_said, self._round_situations = self._round_situations, set()
@@ -214,12 +213,12 @@ class Session:
     def _react(self, score: ReplyScore, already_said: set[str]) -> list[Message]:
         """Apply the persona's reactions to the rubric events; at most one reaction line per reply,
         and not a complaint the customer made while waiting for it (人呢？ twice)."""
-        techniques = set(score.results["closing"].detail.get("techniques", []))
+        signals = self.scorer.signals(score)
         said: list[Message] = []
         for reaction in self.persona.reactions:
             if reaction.on not in score.events:
                 continue
-            if reaction.technique and reaction.technique not in techniques:
+            if reaction.technique and f"closing:{reaction.technique}" not in signals:
                 continue
             self.state.apply(reaction.effects)
             repeated = reaction.say in already_said
@@ -243,7 +242,7 @@ class Session:
             if transition.intent is None and transition.signal is None:
                 default = default or transition
                 continue
-            if transition.signal and transition.signal not in signals(score):
+            if transition.signal and transition.signal not in self.scorer.signals(score):
                 continue
             match = self.intents.matches(transition.intent, reply) if transition.intent else None
             if transition.intent and match is None:
@@ -316,25 +315,6 @@ class Session:
             messages.append(message)
             self.transcript.append(message)
         return messages
-
-
-def signals(score: ReplyScore) -> set[str]:
-    """Rubric signals a transition can wait for (see ``models.Signal``)."""
-    out = set()
-    results = score.results
-    techniques = results["closing"].detail.get("techniques", [])
-    if techniques:
-        out.add("closing_attempt")
-        out.update(f"closing:{t}" for t in techniques)
-    if "fab_pitch" in score.events:
-        out.add("fab_pitch")
-    if results["needs"].detail.get("found"):
-        out.add("needs_question")
-    if results["greeting"].detail.get("found"):
-        out.add("greeting")
-    if results["forbidden"].detail.get("hits"):
-        out.add("forbidden")
-    return out
 
 
 def _clamp(value: int) -> int:

@@ -116,7 +116,7 @@ def criteria_of(sessions: Iterable[StoredSession], rubrics: Mapping[str, Rubric]
     found: dict[str, Criterion] = {}
     for rubric_id in sorted({s.rubric_id for s in sessions}):
         rubric = rubrics.get(rubric_id)
-        for name, config in rubric.criteria if rubric else ():
+        for name, config in (rubric.criteria.items() if rubric else ()):
             found.setdefault(name, Criterion(name, config.label, config.weight))
     for stored in sessions:
         for name in stored.criteria:

@@ -22,10 +22,9 @@ DIGIT = re.compile(r"\d")
 
 
 class Accuracy(CriterionScorer[AccuracyCriterion]):
-    name = "accuracy"
 
-    def __init__(self, config: AccuracyCriterion) -> None:
-        super().__init__(config)
+    def __init__(self, config: AccuracyCriterion, name: str) -> None:
+        super().__init__(config, name)
         self.price_cues = matcher(config.price_cues)
         self.not_claims = matcher(config.not_claims)
 

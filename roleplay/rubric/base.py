@@ -23,18 +23,28 @@ def evidence(hits: list[Hit], text: str, label: str) -> list[Evidence]:
 
 
 class CriterionScorer(Generic[C]):
-    """Scores one criterion. Subclasses compile their word lists once in ``__init__``."""
+    """Scores one criterion of a rubric (``name`` is its id there). Subclasses compile their word
+    lists once in ``__init__``, and say which events a result emits (the simulated customer reacts
+    to them) and which signals it gives (scenario transitions wait for them): the engine asks every
+    criterion and names none."""
 
-    name: str = ""
-
-    def __init__(self, config: C) -> None:
+    def __init__(self, config: C, name: str) -> None:
         self.config = config
+        self.name = name
 
     def advice(self, key: str) -> str:
         return self.config.advice.get(key, "")
 
     def reply(self, ctx: ReplyContext) -> CriterionResult:
         raise NotImplementedError
+
+    def events(self, result: CriterionResult, ctx: ReplyContext) -> list[str]:
+        """The rubric events (``models.EVENTS``, or a cue's own) this reply's result emits."""
+        return []
+
+    def signals(self, result: CriterionResult) -> set[str]:
+        """The signals this reply's result gives a scenario transition (``signal:`` in a scenario)."""
+        return set()
 
     def session(self, results: list[CriterionResult]) -> CriterionResult:
         """By default the mean of the replies where the criterion applied."""

@@ -10,15 +10,14 @@ from __future__ import annotations
 from roleplay.content.models import ClosingCriterion
 from roleplay.rubric.base import CriterionScorer, evidence, matcher
 from roleplay.rubric.context import ReplyContext
-from roleplay.rubric.result import CriterionResult, ReplyScore
+from roleplay.rubric.result import CriterionResult
 from roleplay.text.match import Hit, PhraseMatcher, drop_overlaps
 
 
 class Closing(CriterionScorer[ClosingCriterion]):
-    name = "closing"
 
-    def __init__(self, config: ClosingCriterion) -> None:
-        super().__init__(config)
+    def __init__(self, config: ClosingCriterion, name: str) -> None:
+        super().__init__(config, name)
         self.techniques = {tid: matcher(t) for tid, t in config.techniques.items()}
         self.unless = {tid: matcher(t.unless) for tid, t in config.techniques.items() if t.unless.phrases or t.unless.patterns}
         self.answers = {tid: matcher(t.answers) for tid, t in config.techniques.items()}
@@ -28,11 +27,11 @@ class Closing(CriterionScorer[ClosingCriterion]):
         self.any_technique = PhraseMatcher(
             [p for t in every for p in t.phrases], [p for t in every for p in t.patterns]
         )
-        self.signals = matcher(config.buying_signals)
+        self.buying_signals = matcher(config.buying_signals)
 
     def buying_signal(self, ctx: ReplyContext) -> bool:
         """The scenario says so, or the shopper's last words contain a buying signal."""
-        return ctx.buying_signal or self.signals.search(ctx.customer_norm)
+        return ctx.buying_signal or self.buying_signals.search(ctx.customer_norm)
 
     def _hits(self, technique: str, ctx: ReplyContext) -> list[Hit]:
         """The technique's cues, except in clauses holding one of its ``unless`` cues.
@@ -91,6 +90,20 @@ class Closing(CriterionScorer[ClosingCriterion]):
         detail = {"techniques": techniques, "buying_signal": signal, "over_pushing": over_pushing, "pushes": pushes}
         return CriterionResult(self.name, float(self.config.scores[key]), self.advice(key), ev, detail)
 
+    def events(self, result: CriterionResult, ctx: ReplyContext) -> list[str]:
+        detail = result.detail
+        return [event for event, happened in (("closing_attempt", detail.get("techniques")), ("over_pushing", detail.get("over_pushing"))) if happened]
+
+    def signals(self, result: CriterionResult) -> set[str]:
+        """Any close (closing_attempt), and each technique (closing:alternative…)."""
+        techniques = result.detail.get("techniques", [])
+        return {"closing_attempt", *(f"closing:{t}" for t in techniques)} if techniques else set()
+
+    @staticmethod
+    def pushed(result: CriterionResult) -> bool:
+        """Whether a reply pushed for the sale: what ``ReplyContext.prior_pushes`` holds."""
+        return bool(result.detail.get("pushes"))
+
     def session(self, results: list[CriterionResult]) -> CriterionResult:
         summary = super().session(results)
         summary.detail = {
@@ -99,7 +112,3 @@ class Closing(CriterionScorer[ClosingCriterion]):
         }
         return summary
 
-
-def pushed(score: ReplyScore) -> bool:
-    """Whether a scored reply pushed for the sale: what ``ReplyContext.prior_pushes`` holds."""
-    return bool(score.results["closing"].detail.get("pushes"))

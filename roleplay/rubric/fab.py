@@ -21,10 +21,9 @@ from roleplay.text.normalize import normalize
 
 
 class Fab(CriterionScorer[FabCriterion]):
-    name = "fab"
 
-    def __init__(self, config: FabCriterion) -> None:
-        super().__init__(config)
+    def __init__(self, config: FabCriterion, name: str) -> None:
+        super().__init__(config, name)
         # A number with a unit is one more feature pattern (one scan for both).
         measure = [measure_pattern(config.units)] if config.units else []
         self.feature = PhraseMatcher(
@@ -210,7 +209,7 @@ class Fab(CriterionScorer[FabCriterion]):
 
         A lone feature word in a shipping answer is not a failed pitch.
         """
-        if "fab" in ctx.expects or len(present) >= 2:
+        if self.name in ctx.expects or len(present) >= 2:
             return True
         return bool(ctx.customer_text) and self.asks.search(ctx.customer_norm)
 
@@ -237,6 +236,18 @@ class Fab(CriterionScorer[FabCriterion]):
             found,
             {"components": present, "linked": linked},
         )
+
+
+    def events(self, result: CriterionResult, ctx: ReplyContext) -> list[str]:
+        """A pitch of two linked parts or more pleases the shopper; a node that wanted product facts
+        and got none is a vague reply."""
+        components = result.detail.get("components", [])
+        if len(components) >= 2:
+            return ["fab_pitch"]
+        return ["vague_reply"] if self.name in ctx.expects and not components else []
+
+    def signals(self, result: CriterionResult) -> set[str]:
+        return {"fab_pitch"} if len(result.detail.get("components", [])) >= 2 else set()
 
 
 def _whole_sentences(reply: Analysed, clauses: Iterable[int]) -> frozenset[int]:

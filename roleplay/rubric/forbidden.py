@@ -52,10 +52,9 @@ class _Whole:
 
 
 class Forbidden(CriterionScorer[ForbiddenCriterion]):
-    name = "forbidden"
 
-    def __init__(self, config: ForbiddenCriterion) -> None:
-        super().__init__(config)
+    def __init__(self, config: ForbiddenCriterion, name: str) -> None:
+        super().__init__(config, name)
         self.allow = matcher(config.allow)
         self.labels = {name: c.label for name, c in config.categories.items()}
         categories = config.categories.items()
@@ -223,6 +222,12 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         if hit.source == LEARNED and learned is not None:
             return f"{self.labels[category]}（{learned.label}）"
         return self.labels[category]
+
+    def events(self, result: CriterionResult, ctx: ReplyContext) -> list[str]:
+        return ["forbidden"] if result.detail.get("offends") else []
+
+    def signals(self, result: CriterionResult) -> set[str]:
+        return {"forbidden"} if result.detail.get("hits") else set()
 
     def insulting_clauses(self, ctx: ReplyContext, result: CriterionResult) -> frozenset[int]:
         """The clauses of the reply that hold a phrase the shopper takes offence at."""

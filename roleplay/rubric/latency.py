@@ -13,8 +13,11 @@ from roleplay.rubric.result import CriterionResult
 MIN_TYPING_SECONDS = 1.0
 
 
+#: The event of each latency band.
+BAND_EVENTS = {"good": "fast_reply", "slow": "slow_reply", "too_slow": "too_slow"}
+
+
 class Latency(CriterionScorer[LatencyCriterion]):
-    name = "latency"
 
     def norm_for(self, first: bool) -> float:
         """The 'good' norm for a reply: the first reply has the stricter one."""
@@ -50,6 +53,10 @@ class Latency(CriterionScorer[LatencyCriterion]):
             self.advice(advice[band]),
             detail={"seconds": round(seconds, 2), "cpm": cpm, "band": band, "first": ctx.is_first},
         )
+
+    def events(self, result: CriterionResult, ctx: ReplyContext) -> list[str]:
+        band = result.detail.get("band")
+        return [BAND_EVENTS[band]] if band else []
 
     def session(self, results: list[CriterionResult]) -> CriterionResult:
         summary = super().session(results)

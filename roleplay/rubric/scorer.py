@@ -9,7 +9,7 @@ from roleplay.rubric.accuracy import Accuracy
 from roleplay.rubric.base import CriterionScorer, matcher
 from roleplay.rubric.closing import Closing
 from roleplay.rubric.context import ReplyContext
-from roleplay.rubric.cues import Greeting, Needs
+from roleplay.rubric.cues import Cue
 from roleplay.rubric.fab import Fab
 from roleplay.rubric.forbidden import Forbidden
 from roleplay.rubric.latency import Latency
@@ -19,13 +19,14 @@ from roleplay.text.analysed import Analysed
 #: ``SessionScore.failed_outcome`` of a practice session that was left before it ended.
 UNFINISHED = "unfinished"
 
+#: The scorer of each criterion kind: a new kind is a scorer module and a line here; a new
+#: criterion of an existing kind (a cue: 核实订单, 道别) is YAML only.
 SCORERS: dict[str, type[CriterionScorer]] = {
     "fab": Fab,
     "latency": Latency,
     "forbidden": Forbidden,
     "closing": Closing,
-    "greeting": Greeting,
-    "needs": Needs,
+    "cue": Cue,
     "accuracy": Accuracy,
 }
 
@@ -36,26 +37,38 @@ class Scorer:
     def __init__(self, rubric: Rubric) -> None:
         self.rubric = rubric
         self.criteria: dict[str, CriterionScorer] = {
-            name: SCORERS[name](config) for name, config in rubric.criteria
+            name: SCORERS[config.kind](config, name) for name, config in rubric.criteria.items()
         }
-        self.weights = {name: config.weight for name, config in rubric.criteria}
-        self.labels = {name: config.label for name, config in rubric.criteria}
+        self.weights = {name: config.weight for name, config in rubric.criteria.items()}
+        self.labels = {name: config.label for name, config in rubric.criteria.items()}
         self.questions = matcher(rubric.questions)
+        self._forbidden: Forbidden = self.criteria[rubric.criterion_id("forbidden")]  # type: ignore[assignment]
+        self._closing_id: str = rubric.criterion_id("closing")  # type: ignore[assignment]
 
     @property
     def latency(self) -> Latency:
-        return self.criteria["latency"]  # type: ignore[return-value]
+        return self.criteria[self.rubric.criterion_id("latency")]  # type: ignore[return-value,index]
 
     def score_reply(self, ctx: ReplyContext) -> ReplyScore:
         ctx.questions = self.questions
         # Forbidden language first: a clause that insults the shopper is no part of a pitch.
-        first = {"forbidden": self.criteria["forbidden"].reply(ctx)} if "forbidden" in self.criteria else {}
-        if first:
-            ctx.insulting_clauses = self.criteria["forbidden"].insulting_clauses(ctx, first["forbidden"])
-        results = {name: first.get(name) or criterion.reply(ctx) for name, criterion in self.criteria.items()}
+        forbidden = self._forbidden
+        first = forbidden.reply(ctx)
+        ctx.insulting_clauses = forbidden.insulting_clauses(ctx, first)
+        results = {
+            name: first if criterion is forbidden else criterion.reply(ctx) for name, criterion in self.criteria.items()
+        }
         total = weighted_total({n: r.score for n, r in results.items()}, self.weights)
-        fatal = results["forbidden"].detail.get("fatal", [])
-        return ReplyScore(ctx.reply.text, results, total, events(results, ctx), list(fatal))
+        events = [event for name, criterion in self.criteria.items() for event in criterion.events(results[name], ctx)]
+        return ReplyScore(ctx.reply.text, results, total, events, list(first.detail.get("fatal", [])))
+
+    def signals(self, score: ReplyScore) -> set[str]:
+        """The signals a scored reply gives scenario transitions (``models.Signal``), from every criterion."""
+        return {signal for name, criterion in self.criteria.items() for signal in criterion.signals(score.results[name])}
+
+    def pushed(self, score: ReplyScore) -> bool:
+        """Whether a scored reply pushed for the sale (what ``ReplyContext.prior_pushes`` holds)."""
+        return Closing.pushed(score.results[self._closing_id])
 
     def score_text(
         self,
@@ -109,29 +122,6 @@ class Scorer:
             failed_outcome = UNFINISHED
         passed = bool(replies) and total >= self.rubric.pass_mark and not fatal and not failed_outcome
         return SessionScore(criteria, total, passed, fatal, self.rubric.pass_mark, failed_outcome)
-
-
-def events(results: dict, ctx: ReplyContext) -> list[str]:
-    """The rubric events the simulated customer reacts to (see ``models.Event``)."""
-    out: list[str] = []
-    band = results["latency"].detail.get("band")
-    if band:
-        out.append({"good": "fast_reply", "slow": "slow_reply", "too_slow": "too_slow"}[band])
-    if results["forbidden"].detail.get("offends"):
-        out.append("forbidden")
-    components = results["fab"].detail.get("components", [])
-    if len(components) >= 2:
-        out.append("fab_pitch")
-    elif "fab" in ctx.expects and not components:
-        out.append("vague_reply")
-    if results["needs"].detail.get("found"):
-        out.append("needs_question")
-    closing = results["closing"].detail
-    if closing.get("techniques"):
-        out.append("closing_attempt")
-    if closing.get("over_pushing"):
-        out.append("over_pushing")
-    return out
 
 
 _compiled: dict[int, tuple[Rubric, Scorer]] = {}

@@ -91,7 +91,7 @@ class ChatScreen(Screen):
     # -- layout ------------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        latency = self.session.rubric.criteria.latency
+        latency = self.session.rubric.criterion("latency")
         yield Header()
         with Horizontal(id="chat-main"):
             with Vertical(id="chat-col"):
