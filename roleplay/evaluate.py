@@ -94,13 +94,8 @@ def found_labels(score: ReplyScore, categories: list[str]) -> Labels:
     A reply has one 服务禁语 label, as people label it: the first of its categories in the
     rubric's order (worst first: a contemptuous reply that also denies is contempt).
     """
-    results = score.results
-    found = {hit["category"] for hit in results["forbidden"].detail.get("hits", [])}
-    return _labels(
-        results["fab"].detail.get("components", []),
-        [c for c in categories if c in found][:1],
-        results["closing"].detail.get("techniques", []),
-    )
+    found = {hit["category"] for hit in score.found("forbidden", "hits")}
+    return _labels(score.found("fab", "components"), [c for c in categories if c in found][:1], score.found("closing", "techniques"))
 
 
 def _labels(fab: Iterable[str], forbidden: Iterable[str], closing: Iterable[str]) -> Labels:

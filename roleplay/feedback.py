@@ -21,7 +21,7 @@ class Feedback:
     """One reply's feedback, in the rubric's words."""
 
     total: float
-    #: The rubric's names of the criteria, by id (FAB话术, 服务禁语…).
+    #: The rubric's names of its fab, forbidden and closing criteria, by kind (FAB话术, 服务禁语…).
     labels: dict[str, str]
     #: The FAB parts found, in order (F, A, B).
     fab: list[str]
@@ -42,13 +42,15 @@ def feedback_of(
 ) -> Feedback:
     """The feedback on a scored reply; ``labels`` and ``techniques`` are the rubric's names."""
     results = score.results
+    latency = score.of_kind("latency")
+    ids = {result.kind: name for name, result in results.items()}
     return Feedback(
         total=score.total,
-        labels=labels,
-        fab=list(results["fab"].detail.get("components") or []),
-        forbidden=[hit["phrase"] for hit in results["forbidden"].detail.get("hits") or []],
-        closing=[techniques.get(t, t) for t in results["closing"].detail.get("techniques") or []],
-        seconds=results["latency"].detail.get("seconds"),
+        labels={kind: labels.get(ids.get(kind, kind), kind) for kind in ("fab", "forbidden", "closing")},
+        fab=score.found("fab", "components"),
+        forbidden=[hit["phrase"] for hit in score.found("forbidden", "hits")],
+        closing=[techniques.get(t, t) for t in score.found("closing", "techniques")],
+        seconds=latency.detail.get("seconds") if latency else None,
         advice=[
             (labels.get(name, name), result.advice)
             for name, result in results.items()

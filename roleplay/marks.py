@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-#: Criteria whose evidence is shown inside the trainee's text, in this order of precedence.
+#: The kinds of criteria whose evidence is shown inside the trainee's text, in this order of precedence.
 MARKED = ("forbidden", "fab", "closing", "accuracy")
 
 
@@ -24,8 +24,11 @@ class Mark:
 def reply_marks(result: dict[str, Any]) -> list[Mark]:
     """Non-overlapping marks in text order; forbidden phrases win over other findings."""
     marks: list[Mark] = []
+    criteria = [(name, value) for name, value in result.items() if isinstance(value, dict)]
     for criterion in MARKED:
-        for ev in result.get(criterion, {}).get("evidence", []):
+        # a result names its kind; one stored before kinds existed is named by it
+        evidence = [ev for name, value in criteria if value.get("kind", name) == criterion for ev in value.get("evidence", [])]
+        for ev in evidence:
             start, end = ev["span"]
             kind = ev["label"] if criterion == "fab" else criterion
             if not any(start < m.end and m.start < end for m in marks):

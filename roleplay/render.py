@@ -128,7 +128,7 @@ NO_REPLIES = "（没有回复可复盘：会话在第一句回复前结束。）
 
 def latency_detail(score: SessionScore) -> dict:
     """The session's latency figures; empty for a session without replies."""
-    latency = score.criteria.get("latency")
+    latency = score.of_kind("latency")
     return latency.detail if latency is not None else {}
 
 

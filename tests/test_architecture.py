@@ -17,6 +17,7 @@ The layers, lowest first (a module may import its own layer and those below it, 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import roleplay
@@ -190,7 +191,7 @@ def test_every_roleplay_variable_is_read_in_one_place():
             readers.append(name)
     assert not readers
     assert environment.read({"ROLEPLAY_DB": " /tmp/r.db ", "ROLEPLAY_PATH": ""}) == environment.Environment(db="/tmp/r.db")
-    documented = set(__import__("re").findall(r"ROLEPLAY_[A-Z_]+", (PACKAGE.parent / "README.md").read_text(encoding="utf-8")))
+    documented = set(re.findall(r"ROLEPLAY_[A-Z_]+", (PACKAGE.parent / "README.md").read_text(encoding="utf-8")))
     assert documented == set(environment.VARIABLES.values())
 
 
@@ -203,3 +204,20 @@ def test_expected_errors_share_one_base_whose_message_the_cli_prints(tmp_path, c
     assert all(issubclass(cls, RoleplayError) for cls in (CannotWrite, NotFound, RecordError))
     assert main(["play", "--plain", "--scenario", "no_such_scenario"]) == 2
     assert capsys.readouterr().err.startswith("roleplay: unknown scenario 'no_such_scenario'")
+
+
+#: How a module would pick one criterion by its id: results["fab"], criteria["needs"], criteria.greeting.
+NAMES_A_CRITERION = re.compile(r'(?:results|criteria)\[\s*["\']|\.criteria\.(?!items\b|values\b|keys\b|get\b)[a-z_]+')
+
+
+def test_no_module_below_the_views_names_a_criterion():
+    """The engine, the rubric's combiner, records and grading iterate over the criteria the rubric
+    declares, or ask for the one of a kind (fab, closing…): a rubric may call its criteria anything."""
+    views = next(rank for rank, members in enumerate(LAYERS) if "tui" in members)
+    naming = []
+    for name, path in modules().items():
+        parts = name.split(".")
+        if len(parts) > 1 and layer_of(parts[1]) < views:
+            naming += [f"{name}: {m.group()}" for m in NAMES_A_CRITERION.finditer(path.read_text(encoding="utf-8"))]
+    assert not naming, "\n".join(naming)
+    assert NAMES_A_CRITERION.search('fatal = results["forbidden"].detail')  # what the test catches

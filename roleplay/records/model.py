@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from roleplay.content.models import LEGACY_CRITERIA
 from roleplay.engine.session import OUTCOME_LABELS, CustomerState, Message
 from roleplay.rubric.result import CriterionResult, Evidence, ReplyScore, SessionScore
 
@@ -18,7 +19,7 @@ KINDS = {"practice": "练习", "real": "真实对话"}
 MODES = {"practice": "练习", "exam": "考试"}
 SOURCES = ("tui", "plain")
 INTERRUPTED = "（中断）"
-_RESULT_KEYS = ("score", "evidence", "advice")
+_RESULT_KEYS = ("kind", "score", "evidence", "advice")
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,14 +107,18 @@ def criterion_result(name: str, data: dict[str, Any]) -> CriterionResult:
     """Inverse of ``CriterionResult.to_dict()``."""
     evidence = [Evidence(e["span"][0], e["span"][1], e["text"], e["label"]) for e in data.get("evidence", [])]
     detail = {key: value for key, value in data.items() if key not in _RESULT_KEYS}
-    return CriterionResult(name, data.get("score"), data.get("advice", ""), evidence, detail)
+    # records from before criteria had kinds name them by the seven ids of rubric 2.x
+    kind = data.get("kind") or LEGACY_CRITERIA.get(name, {}).get("kind", name)
+    return CriterionResult(name, data.get("score"), data.get("advice", ""), evidence, detail, kind)
 
 
 def reply_score(data: dict[str, Any]) -> ReplyScore:
     """Inverse of ``ReplyScore.to_dict()`` (rubric events are not stored: they drove the customer)."""
     results = {name: criterion_result(name, value) for name, value in data.items() if isinstance(value, dict)}
-    fatal = results["forbidden"].detail.get("fatal", []) if "forbidden" in results else []
-    return ReplyScore(data.get("text", ""), results, data.get("score") or 0.0, [], list(fatal))
+    score = ReplyScore(data.get("text", ""), results, data.get("score") or 0.0, [], [])
+    forbidden = score.of_kind("forbidden")
+    score.fatal = list(forbidden.detail.get("fatal", [])) if forbidden else []
+    return score
 
 
 def message_dict(message: Message) -> dict[str, Any]:

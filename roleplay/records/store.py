@@ -387,7 +387,7 @@ class SessionRecorder:
 
 def _score_columns(score: dict[str, Any]) -> dict[str, Any]:
     """Session columns from a score in its JSON form (``SessionScore.to_dict()`` or a graded log)."""
-    detail = score.get("criteria_detail", {})
+    detail = _by_kind(score.get("criteria_detail", {}))
     latency = detail.get("latency", {})
     return {
         "total": score["score"],
@@ -399,6 +399,16 @@ def _score_columns(score: dict[str, Any]) -> dict[str, Any]:
         "forbidden_count": detail.get("forbidden", {}).get("count", 0),
         "closing_attempts": detail.get("closing", {}).get("attempts", 0),
     }
+
+
+def _by_kind(results: dict[str, Any]) -> dict[str, Any]:
+    """A score's per-criterion JSON by kind (fab, latency…): what the session columns are made of,
+    whatever the criteria's ids (results from before kinds keep their rubric 2.x ids)."""
+    out: dict[str, Any] = {}
+    for name, value in results.items():
+        if isinstance(value, dict):
+            out.setdefault(value.get("kind") or LEGACY_CRITERIA.get(name, {}).get("kind", name), value)
+    return out
 
 
 def _graded_turns(turns: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -416,7 +426,7 @@ def _graded_turns(turns: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], li
             "idx": len(rows),
             "answered": answered,
             "text": turn["text"],
-            "latency_s": turn.get("latency", {}).get("seconds"),
+            "latency_s": _by_kind(turn).get("latency", {}).get("seconds"),
             "result": {key: value for key, value in turn.items() if key not in ("role", "at")},
             "customer": [],
         })  # fmt: skip

@@ -32,6 +32,8 @@ class CriterionResult:
     advice: str = ""
     evidence: list[Evidence] = field(default_factory=list)
     detail: dict[str, Any] = field(default_factory=dict)
+    #: The criterion's kind (fab, cue…): what views and records read a result by, whatever its id.
+    kind: str = ""
 
     @property
     def applies(self) -> bool:
@@ -39,6 +41,7 @@ class CriterionResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "kind": self.kind,
             "score": None if self.score is None else round(self.score, 1),
             **self.detail,
             "evidence": [e.to_dict() for e in self.evidence],
@@ -63,6 +66,16 @@ class ReplyScore:
     events: list[str]
     fatal: list[str]
 
+    def of_kind(self, kind: str) -> CriterionResult | None:
+        """The result of the rubric's criterion of ``kind`` (None: the rubric has none)."""
+        return next((r for r in self.results.values() if r.kind == kind), None)
+
+    def found(self, kind: str, key: str) -> list[Any]:
+        """What the criterion of ``kind`` found under ``key`` (FAB components, forbidden hits,
+        closing techniques…); empty when the rubric has no such criterion."""
+        result = self.of_kind(kind)
+        return list(result.detail.get(key) or []) if result else []
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "text": self.text,
@@ -81,6 +94,10 @@ class SessionScore:
     fatal: list[str]
     pass_mark: float
     failed_outcome: str | None = None
+
+    def of_kind(self, kind: str) -> CriterionResult | None:
+        """The session result of the rubric's criterion of ``kind`` (None: the rubric has none)."""
+        return next((r for r in self.criteria.values() if r.kind == kind), None)
 
     def to_dict(self) -> dict[str, Any]:
         return {

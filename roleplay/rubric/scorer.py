@@ -13,7 +13,7 @@ from roleplay.rubric.cues import Cue
 from roleplay.rubric.fab import Fab
 from roleplay.rubric.forbidden import Forbidden
 from roleplay.rubric.latency import Latency
-from roleplay.rubric.result import ReplyScore, SessionScore, weighted_total
+from roleplay.rubric.result import CriterionResult, ReplyScore, SessionScore, weighted_total
 from roleplay.text.analysed import Analysed
 
 #: ``SessionScore.failed_outcome`` of a practice session that was left before it ended.
@@ -58,9 +58,15 @@ class Scorer:
         results = {
             name: first if criterion is forbidden else criterion.reply(ctx) for name, criterion in self.criteria.items()
         }
+        self._stamp(results)
         total = weighted_total({n: r.score for n, r in results.items()}, self.weights)
         events = [event for name, criterion in self.criteria.items() for event in criterion.events(results[name], ctx)]
         return ReplyScore(ctx.reply.text, results, total, events, list(first.detail.get("fatal", [])))
+
+    def _stamp(self, results: dict[str, CriterionResult]) -> None:
+        """Each result says its criterion's kind, for the views and records that read it."""
+        for name, result in results.items():
+            result.kind = self.rubric.criteria[name].kind
 
     def signals(self, score: ReplyScore) -> set[str]:
         """The signals a scored reply gives scenario transitions (``models.Signal``), from every criterion."""
@@ -114,6 +120,7 @@ class Scorer:
             name: criterion.session([r.results[name] for r in replies])
             for name, criterion in self.criteria.items()
         }
+        self._stamp(criteria)
         total = weighted_total({n: r.score for n, r in criteria.items()}, self.weights)
         fatal = sorted({cat for r in replies for cat in r.fatal})
         failing = self.rubric.fail_outcomes if fail_outcomes is None else fail_outcomes
