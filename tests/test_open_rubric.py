@@ -97,3 +97,25 @@ def test_a_criterion_without_a_known_kind_is_named_with_how_to_fix_it(tmp_path):
     [problem] = [p for p in library.problems if p.path == str(path)]
     assert (problem.line, problem.col) == at(text, "kind: goodbye")
     assert "criteria.farewell: `kind` is missing or unknown" in problem.message and "cue" in problem.message
+
+
+def test_the_scorers_numbers_and_messages_are_rubric_settings():
+    """The latency fall-off, what makes a pitch and accuracy's currency and messages are YAML."""
+    library = load_library(env="")
+    default = library.rubric("default")
+    product = library.scenario("air_fryer_fab").product
+
+    def with_settings(kind: str, **settings):
+        name = default.criterion_id(kind)
+        changed = default.criteria[name].model_copy(update=settings)
+        return Scorer(default.model_copy(update={"criteria": {**default.criteria, name: changed}}))
+
+    seconds = 25.0  # halfway from the good norm (20 s) to the hard limit (30 s)
+    assert Scorer(default).score_text("好的", index=1, latency_s=seconds).results["latency"].score == 70
+    assert with_settings("latency", at_hard_limit=0).score_text("好的", index=1, latency_s=seconds).results["latency"].score == 50
+    pitch = "这款是304不锈钢的，不生锈"
+    assert "fab_pitch" in Scorer(default).score_text(pitch).events
+    assert "fab_pitch" not in with_settings("fab", pitch_parts=3).score_text(pitch).events
+    wrong = with_settings("accuracy", messages={"price": "报价有误，应为{prices}", "spec": "{spec}是{value}"})
+    [evidence] = wrong.score_text("现在只要99元", product=product).results["accuracy"].evidence
+    assert evidence.label.startswith("报价有误，应为") and evidence.text == "99元"

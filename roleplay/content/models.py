@@ -47,7 +47,7 @@ EVENTS: dict[str, str] = {
     "slow_reply": "slower than the good norm",
     "too_slow": "slower than the hard limit",
     "forbidden": "a forbidden phrase the shopper hears as rude (see offends_shopper)",
-    "fab_pitch": "at least two linked FAB components",
+    "fab_pitch": "a pitch with the fab criterion's pitch_parts of F, A and B (two by default)",
     "vague_reply": "the node expected product facts and the reply had none",
     "closing_attempt": "any closing technique",
     "over_pushing": "closing pushed on too many consecutive replies",
@@ -268,6 +268,10 @@ class FabCriterion(Criterion):
     scores: dict[Literal["linked", "all", "two", "one", "none"], Percent] = Field(
         description="Score for a linked F→A→B pitch, all three unordered, two, one, none."
     )
+    pitch_parts: int = Field(
+        2, ge=1, le=3,
+        description="How many of F, A and B make a pitch the shopper warms to (the event and signal fab_pitch).",
+    )
     learned: LearnedParts | None = Field(
         None, description="Models learned from labelled replies that decide which parts a reply holds (none: rules only)."
     )
@@ -281,6 +285,10 @@ class LatencyCriterion(Criterion):
     good_s: float = Field(gt=0, description="A reply within this is good (seeds: 15–20 s).")
     hard_limit_s: float = Field(gt=0, description="Hard limit (JD: 30 s); slower scores 0.")
     typing_cpm_target: int = Field(100, gt=0, description="Target typing speed (chars per minute).")
+    at_hard_limit: Percent = Field(
+        40, description="The score of a reply at the hard limit: 100 within the good norm, falling linearly to "
+        "this at the hard limit, 0 beyond it.",
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> LatencyCriterion:
@@ -511,6 +519,16 @@ class AccuracyCriterion(Criterion):
     )
     difference_marks: str = Field(
         "", description="A number right after one of these characters is a difference (多10小时, 降600元)."
+    )
+    currency: Lexicon = Field(
+        default_factory=lambda: Lexicon(patterns=[r"\d+(?:\.\d+)?\s*(?:元|块)", r"[¥￥]\s*\d+(?:\.\d+)?"]),
+        description="How a price is written: the amount with its currency (299元, 299块, ¥299); the number in "
+        "the match is the price.",
+    )
+    messages: dict[Literal["price", "spec"], str] = Field(
+        default_factory=lambda: {"price": "价格与商品卡不符（{prices}）", "spec": "{spec}应为{value}"},
+        description="The evidence shown on a wrong number: {prices} (the card's prices), {spec} and "
+        "{value} (the spec's name, and its value with its unit).",
     )
     tolerance: float = Field(0.01, ge=0, description="Relative tolerance when comparing numbers.")
 

@@ -17,7 +17,7 @@ from roleplay.rubric.result import CriterionResult, Evidence
 from roleplay.text.analysed import Analysed
 
 NUMBER = r"(\d+(?:\.\d+)?)"
-PRICE = re.compile(NUMBER + r"\s*(?:元|块)|[¥￥]\s*" + NUMBER)
+AMOUNT = re.compile(NUMBER)
 DIGIT = re.compile(r"\d")
 
 
@@ -27,6 +27,7 @@ class Accuracy(CriterionScorer[AccuracyCriterion]):
         super().__init__(config, name)
         self.price_cues = matcher(config.price_cues)
         self.not_claims = matcher(config.not_claims)
+        self.currency = matcher(config.currency)
 
     def _same(self, a: float, b: float) -> bool:
         return abs(a - b) <= self.config.tolerance * max(abs(b), 1.0)
@@ -47,14 +48,14 @@ class Accuracy(CriterionScorer[AccuracyCriterion]):
             if not DIGIT.search(clause) or self.not_claims.search(clause):
                 continue
             if self.price_cues.search(clause):
-                for m in PRICE.finditer(clause):
-                    if self._difference(clause, m.start()):
+                for hit in self.currency.find(clause):
+                    if self._difference(clause, hit.start):
                         continue
                     checked += 1
-                    value = float(m.group(1) or m.group(2))
+                    value = float(AMOUNT.search(hit.text).group(1))  # type: ignore[union-attr]
                     if not any(self._same(value, p) for p in prices):
                         quoted = "、".join(f"{p:g}元" for p in prices)
-                        wrong.append((start + m.start(), start + m.end(), f"价格与商品卡不符（{quoted}）"))
+                        wrong.append((start + hit.start, start + hit.end, self.config.messages["price"].format(prices=quoted)))
             for spec in product.specs:
                 if not any(k in clause for k in (spec.name, *spec.keywords)):
                     continue
@@ -63,7 +64,7 @@ class Accuracy(CriterionScorer[AccuracyCriterion]):
                         continue
                     checked += 1
                     if not self._same(float(m.group(1)), spec.value):
-                        what = f"{spec.name}应为{spec.value:g}{spec.unit}"
+                        what = self.config.messages["spec"].format(spec=spec.name, value=f"{spec.value:g}{spec.unit}")
                         wrong.append((start + m.start(), start + m.end(), what))
         return checked, wrong
 

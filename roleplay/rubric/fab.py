@@ -239,15 +239,15 @@ class Fab(CriterionScorer[FabCriterion]):
 
 
     def events(self, result: CriterionResult, ctx: ReplyContext) -> list[str]:
-        """A pitch of two linked parts or more pleases the shopper; a node that wanted product facts
-        and got none is a vague reply."""
+        """A pitch of ``pitch_parts`` parts or more pleases the shopper; a node that wanted product
+        facts and got none is a vague reply."""
         components = result.detail.get("components", [])
-        if len(components) >= 2:
+        if len(components) >= self.config.pitch_parts:
             return ["fab_pitch"]
         return ["vague_reply"] if self.name in ctx.expects and not components else []
 
     def signals(self, result: CriterionResult) -> set[str]:
-        return {"fab_pitch"} if len(result.detail.get("components", [])) >= 2 else set()
+        return {"fab_pitch"} if len(result.detail.get("components", [])) >= self.config.pitch_parts else set()
 
 
 def _whole_sentences(reply: Analysed, clauses: Iterable[int]) -> frozenset[int]:

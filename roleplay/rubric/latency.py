@@ -24,13 +24,13 @@ class Latency(CriterionScorer[LatencyCriterion]):
         return self.config.first_reply_s if first else self.config.good_s
 
     def score_seconds(self, seconds: float, first: bool) -> float:
-        """100 within the norm, falling linearly to 40 at the hard limit, 0 beyond it."""
+        """100 within the norm, falling linearly to ``at_hard_limit`` at the hard limit, 0 beyond it."""
         good, hard = self.norm_for(first), self.config.hard_limit_s
         if seconds <= good:
             return 100.0
         if seconds > hard:
             return 0.0
-        return 100.0 - 60.0 * (seconds - good) / (hard - good)
+        return 100.0 - (100.0 - self.config.at_hard_limit) * (seconds - good) / (hard - good)
 
     def band(self, seconds: float, first: bool) -> str:
         """'good', 'slow' or 'too_slow': the band of the live timer and of the customer's reaction."""
