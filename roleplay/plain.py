@@ -12,8 +12,8 @@ import time
 from collections.abc import Callable
 from typing import TextIO
 
-from roleplay.content.models import DIFFICULTY_LABELS
 from roleplay.engine.session import Message, Session
+from roleplay.labels import DIFFICULTIES
 from roleplay.records.store import RecordError, SessionRecorder
 from roleplay.render import feedback, meters, report_lines, rubric_labels
 
@@ -66,7 +66,7 @@ class PlainPlayer:
 
     def intro(self) -> None:
         scenario, product = self.session.scenario, self.session.scenario.product
-        self.say(f"【{scenario.title}】难度：{DIFFICULTY_LABELS[scenario.difficulty]}   顾客：{self.session.persona.name}")
+        self.say(f"【{scenario.title}】难度：{DIFFICULTIES[scenario.difficulty]}   顾客：{self.session.persona.name}")
         if scenario.description:
             self.say(scenario.description)
         price = f"{product.price:g}元" + (f"（原价{product.original_price:g}元）" if product.original_price else "")

@@ -13,8 +13,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
-from roleplay.engine.session import CustomerState, Message, SessionReport, failure_reason
+from roleplay.engine.session import CustomerState, Message, SessionReport
 from roleplay.feedback import Feedback, feedback_of
+from roleplay.labels import failure_reason
 from roleplay.marks import reply_marks, segments
 from roleplay.rubric.result import ReplyScore, SessionScore
 from roleplay.text.width import pad

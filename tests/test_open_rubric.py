@@ -119,3 +119,15 @@ def test_the_scorers_numbers_and_messages_are_rubric_settings():
     wrong = with_settings("accuracy", messages={"price": "报价有误，应为{prices}", "spec": "{spec}是{value}"})
     [evidence] = wrong.score_text("现在只要99元", product=product).results["accuracy"].evidence
     assert evidence.label.startswith("报价有误，应为") and evidence.text == "99元"
+
+
+def test_how_the_customer_reads_intents_is_a_rubric_setting():
+    from roleplay.content.models import Intent, Understanding
+    from roleplay.engine.intents import IntentMatcher
+    from roleplay.text.analysed import Analysed
+
+    intents = {"split": Intent(label="价值拆分", examples=["每天不到一块钱，用三年很划算"])}
+    reply = Analysed.of("每天不到一块钱")  # half of the example's words
+    assert IntentMatcher(intents).matches("split", reply) is not None
+    strict = IntentMatcher(intents, understanding=Understanding(example_coverage=1.0))
+    assert strict.score("split", reply).score < IntentMatcher(intents).score("split", reply).score

@@ -250,7 +250,7 @@ def _shadowed_defaults(scenario: Scenario, doc: MarkedDocument) -> Iterator[Prob
 def _intent_use(scenario: Scenario, doc: MarkedDocument, rubric: Rubric | None) -> Iterator[Problem]:
     """Unused intents, examples the engine would not recognise, and examples another intent steals."""
     used = {t.intent for _, t in _transitions(scenario) if t.intent}
-    matcher = IntentMatcher(scenario.intents, thesaurus_for(rubric) if rubric else None)
+    matcher = IntentMatcher(scenario.intents, thesaurus_for(rubric) if rubric else None, rubric.understanding if rubric else None)
     for intent_id, intent in scenario.intents.items():
         if intent_id not in used:
             message = f"intent {intent_id!r} is declared but no transition uses it"

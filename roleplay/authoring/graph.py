@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from roleplay.content.models import Condition, Node, Scenario, Transition
-from roleplay.engine.session import OUTCOME_LABELS
+from roleplay.labels import OUTCOMES
 
 Format = Literal["mermaid", "dot"]
 #: (fill, stroke) per outcome.
@@ -76,7 +76,7 @@ def condition_text(when: Condition) -> str:
 def node_lines(node_id: str, node: Node) -> list[str]:
     """The label lines of a node: its id, then the outcome or the gist of the customer's words."""
     if node.outcome:
-        return [node_id, OUTCOME_LABELS[node.outcome]]
+        return [node_id, OUTCOMES[node.outcome]]
     return [node_id, gist(node)] if node.say else [node_id]
 
 

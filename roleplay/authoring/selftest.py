@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from roleplay.content.models import DEFAULT_LATENCY, Persona, Rubric, Scenario, ScenarioTest, ScriptedReply
-from roleplay.engine.session import OUTCOME_LABELS, Session
+from roleplay.engine.session import Session
+from roleplay.labels import OUTCOMES
 
 UNFINISHED = "unfinished"
 
@@ -34,7 +35,7 @@ class SelfTestResult:
 
     def summary(self) -> str:
         """``opening → ordered: 成交, 95.2 points, passed`` – enough to see what happened."""
-        label = OUTCOME_LABELS[None if self.outcome == UNFINISHED else self.outcome]
+        label = OUTCOMES[None if self.outcome == UNFINISHED else self.outcome]
         verdict = "passed" if self.passed else "failed"
         return f"{' → '.join(self.path)}: {label}, {self.score:.1f} points, {verdict}"
 

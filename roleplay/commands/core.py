@@ -110,14 +110,14 @@ def _library(args: argparse.Namespace, quiet: bool = False) -> Library:
 
 
 def _sorted_scenarios(library: Library) -> list:
-    from roleplay.content.models import DIFFICULTY_LABELS
+    from roleplay.labels import DIFFICULTIES
 
-    order = list(DIFFICULTY_LABELS)
+    order = list(DIFFICULTIES)
     return sorted(library.scenarios.values(), key=lambda s: (order.index(s.difficulty), s.id))
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from roleplay.content.models import DIFFICULTY_LABELS
+    from roleplay.labels import DIFFICULTIES
 
     library = _library(args)
     print("顾客画像 personas:")
@@ -127,7 +127,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     for s in _sorted_scenarios(library):
         persona = library.personas.get(s.persona)
         who = persona.name if persona else s.persona
-        print(f"  {s.id:<24} {DIFFICULTY_LABELS[s.difficulty]}  {s.title} — {who} — {s.product.name}")
+        print(f"  {s.id:<24} {DIFFICULTIES[s.difficulty]}  {s.title} — {who} — {s.product.name}")
     print("评分标准 rubrics:")
     for rubric in library.rubrics.values():
         print(f"  {rubric.id:<16} {rubric.title} (v{rubric.version})")
@@ -266,10 +266,10 @@ def _reload(args: argparse.Namespace, library: Library, scenario_id: str) -> Lib
 
 def _choose_scenario(scenarios: list) -> Scenario | None:
     """Ask on the terminal which scenario to play (Enter: the first; end of input: None)."""
-    from roleplay.content.models import DIFFICULTY_LABELS
+    from roleplay.labels import DIFFICULTIES
 
     for number, scenario in enumerate(scenarios, start=1):
-        print(f"  {number}. {scenario.title}（{DIFFICULTY_LABELS[scenario.difficulty]}）")
+        print(f"  {number}. {scenario.title}（{DIFFICULTIES[scenario.difficulty]}）")
     while True:
         try:
             answer = input(f"选择场景 1-{len(scenarios)}（回车选 1）：").strip() or "1"

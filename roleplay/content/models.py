@@ -38,7 +38,6 @@ Difficulty = Literal["easy", "medium", "hard"]
 ExpectedOutcome = Literal["converted", "lost", "unpaid", "unfinished"]
 #: Seconds a reply takes when none is given (self-tests; piped replies in `play` use the same).
 DEFAULT_LATENCY = 8.0
-DIFFICULTY_LABELS: dict[str, str] = {"easy": "入门", "medium": "进阶", "hard": "困难"}
 
 #: The rubric events every rubric's criteria kinds emit (each reply's result says which happened);
 #: a cue criterion adds its own (its ``event``), and ``roleplay validate`` checks the names.
@@ -568,6 +567,25 @@ LEGACY_CRITERIA: dict[str, dict[str, str]] = {
 }
 
 
+class Understanding(Strict):
+    """How the simulated customer reads a trainee's reply against a scenario's intents."""
+
+    fillers: list[str] = Field(
+        default_factory=lambda: "的 了 呢 吗 哦 亲 啊 呀 吧 哈 嘛 噢 哟 么 亲亲 哈哈".split(),
+        description="Words that carry no intent (particles, fillers, the address 亲): left out when a reply "
+        "is compared with an intent's examples.",
+    )
+    fuzzy_keyword_chars: int = Field(
+        5, ge=2, description="Keywords this long also match a close variant (one character changed or inserted)."
+    )
+    fuzzy_keyword_score: Percent = Field(80, description="rapidfuzz partial ratio a keyword's variant needs.")
+    example_coverage: float = Field(
+        0.5, gt=0, le=1,
+        description="Share of an example's content words a reply must cover before its similarity counts in "
+        "full (a bare 两盒 is not 两盒一共238元).",
+    )
+
+
 class Rubric(Strict):
     """How replies and sessions are scored."""
 
@@ -593,6 +611,10 @@ class Rubric(Strict):
         description="Groups of words the simulated customer takes to mean the same (寄出, 出库 → 发货); the "
         "first word names the group. Scenario intents match a trainee's own wording through them, and "
         "Chinese numerals count as digits (两百九十九 → 299).",
+    )
+
+    understanding: Understanding = Field(
+        default_factory=Understanding, description="How the simulated customer matches replies to intents."
     )
 
     @field_validator("criteria", mode="before")

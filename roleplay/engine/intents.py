@@ -15,30 +15,19 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from roleplay.content.models import Intent, Rubric
+from roleplay.content.models import Intent, Rubric, Understanding
 from roleplay.text import segment
 from roleplay.text.analysed import Analysed
 from roleplay.text.canonical import Canonical
 from roleplay.text.match import PUNCTUATION, PhraseMatcher
 from roleplay.text.normalize import normalize
 
-#: Words that carry no intent: particles, fillers and the address 亲.
-FILLERS = frozenset("的 了 呢 吗 哦 亲 啊 呀 吧 哈 嘛 噢 哟 么 亲亲 哈哈".split())
-#: Keywords this long also match a variant with one character changed or inserted.
-KEYWORD_FUZZY_MIN = 5
-KEYWORD_FUZZY_SCORE = 80
-
-
-def content_words(words: Iterable[str]) -> str:
+def content_words(words: Iterable[str], fillers: frozenset[str]) -> str:
     """Words joined by spaces, without punctuation and fillers (rapidfuzz's token input)."""
-    return " ".join(w for w in words if w.strip(PUNCTUATION) and w not in FILLERS)
+    return " ".join(w for w in words if w.strip(PUNCTUATION) and w not in fillers)
 
 
-#: Share of an example's content words a reply must cover before its similarity counts in full.
-MIN_COVERAGE = 0.5
-
-
-def example_similarity(words: str, reply_set: set[str], example_words: str) -> float:
+def example_similarity(words: str, reply_set: set[str], example_words: str, coverage_needed: float) -> float:
     """rapidfuzz token-set similarity, scaled down when the reply covers little of the example.
 
     Token-set ratio alone gives 100 whenever one side's words are a subset of the other's, so a
@@ -48,7 +37,7 @@ def example_similarity(words: str, reply_set: set[str], example_words: str) -> f
     if not example_set or not reply_set:
         return 0.0
     coverage = len(reply_set & example_set) / len(example_set)
-    return fuzz.token_set_ratio(words, example_words) * min(1.0, coverage / MIN_COVERAGE)
+    return fuzz.token_set_ratio(words, example_words) * min(1.0, coverage / coverage_needed)
 
 
 _thesauri: dict[int, tuple[Rubric, Canonical]] = {}
@@ -70,14 +59,20 @@ class IntentMatch:
 
 
 class IntentMatcher:
-    """The intents of one scenario, compiled once, in the canonical form of a thesaurus."""
+    """The intents of one scenario, compiled once, in the canonical form of a thesaurus, read as the
+    rubric's ``understanding`` says."""
 
-    def __init__(self, intents: dict[str, Intent], canonical: Canonical | None = None) -> None:
+    def __init__(
+        self, intents: dict[str, Intent], canonical: Canonical | None = None, understanding: Understanding | None = None
+    ) -> None:
         self.intents = intents
         self.canonical = canonical or Canonical()
+        self.settings = understanding or Understanding()
+        self._fillers = frozenset(self.settings.fillers)
         keywords = {iid: [self.canonical(normalize(k)) for k in i.keywords] for iid, i in intents.items()}
         self._keywords = {iid: PhraseMatcher(words) for iid, words in keywords.items()}
-        self._long_keywords = {iid: [k for k in words if len(k) >= KEYWORD_FUZZY_MIN] for iid, words in keywords.items()}
+        shortest = self.settings.fuzzy_keyword_chars
+        self._long_keywords = {iid: [k for k in words if len(k) >= shortest] for iid, words in keywords.items()}
         self._examples: dict[str, list[tuple[str, str]]] | None = None
         self._last: tuple[str, str, str] = ("", "", "")
 
@@ -85,7 +80,7 @@ class IntentMatcher:
         """Examples as content words; built on first use because it needs jieba."""
         if self._examples is None:
             self._examples = {
-                iid: [(ex, content_words(segment.words(self.canonical(normalize(ex))))) for ex in i.examples]
+                iid: [(ex, content_words(segment.words(self.canonical(normalize(ex))), self._fillers)) for ex in i.examples]
                 for iid, i in self.intents.items()
             }
         return self._examples
@@ -94,7 +89,7 @@ class IntentMatcher:
         """The reply's canonical text and content words (kept for the intents of one node)."""
         if self._last[0] != reply.norm:
             text = self.canonical(reply.norm)
-            self._last = (reply.norm, text, content_words(segment.words(text)))
+            self._last = (reply.norm, text, content_words(segment.words(text), self._fillers))
         return self._last[1], self._last[2]
 
     def score(self, intent_id: str, reply: Analysed) -> IntentMatch:
@@ -105,12 +100,12 @@ class IntentMatcher:
             return IntentMatch(intent_id, 100.0, hits[0].text)
         best = IntentMatch(intent_id, 0.0, "")
         for keyword in self._long_keywords[intent_id]:
-            s = fuzz.partial_ratio(keyword, text, score_cutoff=KEYWORD_FUZZY_SCORE)
+            s = fuzz.partial_ratio(keyword, text, score_cutoff=self.settings.fuzzy_keyword_score)
             if s > best.score:
                 best = IntentMatch(intent_id, s, keyword)
         reply_set = set(words.split())
         for example, example_words in self._example_words()[intent_id]:
-            s = example_similarity(words, reply_set, example_words)
+            s = example_similarity(words, reply_set, example_words, self.settings.example_coverage)
             if s > best.score:
                 best = IntentMatch(intent_id, s, example)
         return best

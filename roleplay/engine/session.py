@@ -14,19 +14,11 @@ from dataclasses import dataclass
 
 from roleplay.content.models import Effects, Node, Persona, Rubric, Scenario, Transition
 from roleplay.engine.intents import IntentMatch, IntentMatcher, thesaurus_for
+from roleplay.labels import OUTCOMES
 from roleplay.rubric.context import ReplyContext
 from roleplay.rubric.result import ReplyScore, SessionScore
-from roleplay.rubric.scorer import UNFINISHED, Scorer, scorer_for
+from roleplay.rubric.scorer import Scorer, scorer_for
 from roleplay.text.analysed import Analysed
-
-OUTCOME_LABELS = {"converted": "成交", "lost": "流失", "unpaid": "拍下未付", None: "未完成"}
-
-
-def failure_reason(failed_outcome: str) -> str:
-    """Why a session failed whatever its score: 顾客流失, or 会话未完成 for a session left early."""
-    if failed_outcome == UNFINISHED:
-        return "会话未完成"
-    return f"顾客{OUTCOME_LABELS[failed_outcome]}"
 
 
 @dataclass(slots=True)
@@ -90,7 +82,7 @@ class SessionReport:
 
     @property
     def outcome_label(self) -> str:
-        return OUTCOME_LABELS[self.outcome]
+        return OUTCOMES[self.outcome]
 
 
 class Session:
@@ -103,7 +95,7 @@ class Session:
         self.seed = seed
         self.rng = random.Random(seed)
         self.scorer: Scorer = scorer_for(rubric)
-        self.intents = IntentMatcher(scenario.intents, thesaurus_for(rubric))
+        self.intents = IntentMatcher(scenario.intents, thesaurus_for(rubric), rubric.understanding)
         traits = persona.traits
         self.state = CustomerState(traits.mood, traits.patience, traits.interest)
         self.node_id = scenario.start

@@ -12,13 +12,11 @@ from datetime import datetime
 from typing import Any
 
 from roleplay.content.models import LEGACY_CRITERIA
-from roleplay.engine.session import OUTCOME_LABELS, CustomerState, Message
+from roleplay.engine.session import CustomerState, Message
+from roleplay.labels import INTERRUPTED, KINDS, MODES, OUTCOMES
 from roleplay.rubric.result import CriterionResult, Evidence, ReplyScore, SessionScore
 
-KINDS = {"practice": "练习", "real": "真实对话"}
-MODES = {"practice": "练习", "exam": "考试"}
 SOURCES = ("tui", "plain")
-INTERRUPTED = "（中断）"
 _RESULT_KEYS = ("kind", "score", "evidence", "advice")
 
 
@@ -80,7 +78,7 @@ class StoredSession:
         """成交 / 流失 / … ; a session that never reached its end is marked as interrupted."""
         if self.kind == "real":
             return "—"
-        return OUTCOME_LABELS[self.outcome] + ("" if self.finished else INTERRUPTED)
+        return OUTCOMES[self.outcome] + ("" if self.finished else INTERRUPTED)
 
     @property
     def mode_label(self) -> str:

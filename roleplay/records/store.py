@@ -23,9 +23,11 @@ from typing import Any, TypeVar
 import platformdirs
 
 from roleplay import environment
+from roleplay.content.models import LEGACY_CRITERIA
 from roleplay.engine.session import CustomerState, Message, Session, SessionReport, Turn
 from roleplay.errors import NotFound, RoleplayError
-from roleplay.records.model import MODES, SOURCES, StoredSession, StoredTurn, message, message_dict
+from roleplay.labels import MODES
+from roleplay.records.model import SOURCES, StoredSession, StoredTurn, message, message_dict
 from roleplay.records.schema import VERSION, migrate, refuse_newer, version
 
 BUSY_TIMEOUT_MS = 5000

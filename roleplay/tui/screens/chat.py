@@ -13,15 +13,16 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
+from roleplay.labels import OUTCOMES
 from roleplay.render import rubric_labels
 from roleplay.tui.widgets.feedback import feedback_text, legend
 from roleplay.tui.widgets.panels import QUICK_KEYS, Meters, ReplyTimer, product_text, quick_text
 
 if TYPE_CHECKING:
-    from roleplay.tui.app import RoleplayApp
     from roleplay.content.models import Scenario
     from roleplay.engine.session import Message, Session, Turn
     from roleplay.records.store import SessionRecorder
+    from roleplay.tui.app import RoleplayApp
 
 #: Pause before the report opens, so the customer's last words can be read.
 END_PAUSE_S = 1.5
@@ -158,9 +159,8 @@ class ChatScreen(Screen):
             await self._end_of_session()
 
     async def _end_of_session(self) -> None:
-        from roleplay.engine.session import OUTCOME_LABELS
 
-        self._append(Static(Text(f"—— 会话结束：{OUTCOME_LABELS[self.session.outcome]} ——", "bold"), classes="system"))
+        self._append(Static(Text(f"—— 会话结束：{OUTCOMES[self.session.outcome]} ——", "bold"), classes="system"))
         self.query_one("#reply", Input).disabled = True
         await asyncio.sleep(END_PAUSE_S * self.app.options.typing_factor)
         self.action_finish()

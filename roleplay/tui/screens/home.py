@@ -11,32 +11,24 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, ListItem, ListView, RadioButton, RadioSet, Select, Static
 
+from roleplay.labels import ARCHETYPES, DIFFICULTIES
 
 if TYPE_CHECKING:
-    from roleplay.tui.app import RoleplayApp
     from roleplay.content.models import Persona, Scenario
+    from roleplay.tui.app import RoleplayApp
 
-ARCHETYPES = {
-    "decisive": "干脆型",
-    "cold": "冷漠型",
-    "lively": "活泼型",
-    "bargainer": "讲价型",
-    "cart_abandoner": "拍下不买型",
-}
 TIME_LIMITS = [("不限时", 0), ("3 分钟", 3), ("5 分钟", 5), ("10 分钟", 10)]
 
 
 def card_text(scenario: Scenario, persona: Persona | None) -> Text:
     """A scenario card: title and difficulty, then customer and product."""
-    from roleplay.content.models import DIFFICULTY_LABELS
-
     who = scenario.persona
     if persona is not None:
         archetype = ARCHETYPES[persona.archetype]
         who = persona.name if archetype in persona.name else f"{persona.name}（{archetype}）"
     text = Text()
     text.append(scenario.title, "bold")
-    text.append(f"  [{DIFFICULTY_LABELS[scenario.difficulty]}]\n", "yellow")
+    text.append(f"  [{DIFFICULTIES[scenario.difficulty]}]\n", "yellow")
     text.append(f"顾客：{who}\n", "cyan")
     text.append(f"商品：{scenario.product.name}  ¥{scenario.product.price:g}", "dim")
     return text
@@ -110,9 +102,8 @@ class HomeScreen(Screen):
             status.update(Text(f"题库加载失败：{self.app.load_error}", "bold red"))
             return
         library = self.app.library
-        from roleplay.content.models import DIFFICULTY_LABELS
-
-        order = list(DIFFICULTY_LABELS)
+    
+        order = list(DIFFICULTIES)
         playable = [s for s in library.scenarios.values() if s.persona in library.personas and s.rubric in library.rubrics]
         scenarios = sorted(playable, key=lambda s: (order.index(s.difficulty), s.id))
         cards = self.query_one("#scenarios", ListView)

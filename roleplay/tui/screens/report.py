@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from roleplay.engine.session import failure_reason
+from roleplay.labels import failure_reason
 from roleplay.render import NO_REPLIES, latency_detail
 from roleplay.text.width import pad
 from roleplay.tui.widgets.feedback import feedback_text
