@@ -505,6 +505,10 @@ class CueCriterion(Criterion):
         description="The event a reply that meets it emits: persona reactions answer it (`on:`) and "
         "scenario transitions can wait for it (`signal:`), e.g. needs_question, order_confirmed.",
     )
+    scores: dict[Literal["met", "missing"], Percent] = Field(
+        default_factory=lambda: {"met": 100, "missing": 0},
+        description="Score of a reply (and a session) that meets it, and of one it applies to that does not.",
+    )
 
 
 class AccuracyCriterion(Criterion):

@@ -17,8 +17,9 @@ from roleplay.text.match import Hit
 class Cue(CriterionScorer[CueCriterion]):
     """Met by its cues, where ``when`` says they count.
 
-    A reply holding them scores 100; one it applies to without them scores 0 (the first reply for
-    a greeting, a reply whose node expects the criterion); elsewhere it does not apply. A question
+    A reply holding them scores ``scores.met`` (100); one it applies to without them scores
+    ``scores.missing`` (0: the first reply for a greeting, a reply whose node expects the
+    criterion); elsewhere it does not apply. A question
     cue must sit in a clause that asks (seed 002: 提问的技巧): 平时 in "这款平时穿很百搭呢" tells.
     """
 
@@ -39,18 +40,18 @@ class Cue(CriterionScorer[CueCriterion]):
         hits = self.hits(ctx)
         if hits:
             ev = evidence(hits, ctx.reply.text, self.config.label)
-            return CriterionResult(self.name, 100.0, self.advice("ok"), ev, {"found": True})
+            return CriterionResult(self.name, float(self.config.scores["met"]), self.advice("ok"), ev, {"found": True})
         if self.config.when == "first_reply" or self.name in ctx.expects:
             return self.missing()
         return CriterionResult(self.name, None, detail={"found": False})
 
     def missing(self) -> CriterionResult:
-        return CriterionResult(self.name, 0.0, self.advice("missing"), detail={"found": False})
+        return CriterionResult(self.name, float(self.config.scores["missing"]), self.advice("missing"), detail={"found": False})
 
     def session(self, results: list[CriterionResult]) -> CriterionResult:
-        """Met at least once: full marks. Never met: 0 where it applied, else n/a."""
+        """Met at least once: ``scores.met``. Never met: ``scores.missing`` where it applied, else n/a."""
         if any(r.detail.get("found") for r in results):
-            return CriterionResult(self.name, 100.0, self.advice("ok"))
+            return CriterionResult(self.name, float(self.config.scores["met"]), self.advice("ok"))
         if any(r.score is not None for r in results):
             return self.missing()
         return CriterionResult(self.name, None)
