@@ -10,7 +10,7 @@ from roleplay.authoring.checks import check_library
 from roleplay.content.library import builtin_dir, load_library
 from roleplay.engine.session import Session
 from roleplay.rubric.scorer import Scorer
-from tests.test_checks import SCENARIO, at, edit, write
+from test_checks import SCENARIO, at, edit, write
 
 RUBRIC = (builtin_dir() / "rubrics" / "default.yaml").read_text(encoding="utf-8")
 EXAMPLES = str((builtin_dir() / "eval" / "dev.jsonl").resolve())
