@@ -192,7 +192,8 @@ def test_every_roleplay_variable_is_read_in_one_place():
             readers.append(name)
     assert not readers
     assert environment.read({"ROLEPLAY_DB": " /tmp/r.db ", "ROLEPLAY_PATH": ""}) == environment.Environment(db="/tmp/r.db")
-    documented = set(re.findall(r"ROLEPLAY_[A-Z_]+", (PACKAGE.parent / "README.md").read_text(encoding="utf-8")))
+    readme = Path(__file__).resolve().parent.parent / "README.md"  # the checkout's, not the installed package's
+    documented = set(re.findall(r"ROLEPLAY_[A-Z_]+", readme.read_text(encoding="utf-8")))
     assert documented == set(environment.VARIABLES.values())
 
 
