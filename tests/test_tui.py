@@ -324,25 +324,32 @@ async def test_ending_a_session_asks_first_and_esc_cancels(tmp_path):
         assert isinstance(app.screen, ReportScreen)
 
 
-async def test_a_reply_waits_until_the_customer_has_finished_typing(tmp_path):
-    """The opening is two messages; replying after the first must not skip the second."""
+async def test_enter_while_the_customer_types_is_never_lost_and_is_timed_at_enter(tmp_path):
+    """The trainee answers while the customer is still typing her next message: the reply is taken
+    at once (the box empties, the trainee is told), timed at Enter, and goes out, answering her,
+    as soon as her messages are shown."""
     clock = FakeClock()
-    app = make_app(tmp_path, clock, typing_factor=0.05)
+    app = make_app(tmp_path, clock, typing_factor=0.3)
     async with app.run_test(size=(100, 30)) as pilot:
-        await start_scenario(pilot, "air_fryer_fab")  # settles: both messages are shown
+        await start_scenario(pilot, "air_fryer_fab")  # settles: both opening messages are shown
         chat = app.screen
-        bubbles = chat.query(".bubble.customer")
-        assert len(bubbles) == 2  # 在吗？ and the question, both on screen
-        chat.delivering = True  # as while the next message is being typed
         await pilot.click("#reply")
-        await type_text(pilot, "亲，在的")
+        await type_text(pilot, "亲，您好！这款采用360°热风循环技术，受热均匀不用翻面，您全家吃得更健康。")
+        clock.advance(5)
         await pilot.press("enter")
         await pilot.pause()
-        assert chat.query_one("#reply").value == "亲，在的" and chat.session.turns == []
-        chat.delivering = False
+        assert chat.delivering  # her answer is being typed
+        await type_text(pilot, "容量是5L的，一家三四口刚好够用。")
+        clock.advance(4)
         await pilot.press("enter")
+        await pilot.pause()
+        assert chat.query_one("#reply").value == ""  # taken, not left in the box
+        assert "已收到你的回复（用时 4.0s" in str(chat.query(".system").last().render())
+        assert len(chat.session.turns) == 1 and chat.queued is not None
+        clock.advance(30)  # she takes her time typing: not the trainee's delay
         await settle(pilot)
-        assert len(chat.session.turns) == 1
+        assert [t.latency_s for t in chat.session.turns] == [pytest.approx(5), pytest.approx(4)]
+        assert chat.session.turns[1].text == "容量是5L的，一家三四口刚好够用。" and chat.queued is None
 
 
 async def test_a_second_reply_in_a_row_is_timed_from_the_first(tmp_path):

@@ -74,6 +74,8 @@ class ChatScreen(Screen):
         self.started_at = self.app.options.clock()
         self.last_sent_at: float | None = None
         self.delivering = False  # the customer's messages are still arriving
+        #: A reply sent while she was still typing: its text and its latency at Enter.
+        self.queued: tuple[str, float, float] | None = None
         self.time_up = False
         self.closing = False
         self.recorder: SessionRecorder | None = None
@@ -157,6 +159,8 @@ class ChatScreen(Screen):
         self.delivering = False
         if self.session.ended:
             await self._end_of_session()
+        elif self.queued is not None:
+            self.call_later(self._send_queued)
 
     async def _end_of_session(self) -> None:
 
@@ -168,15 +172,32 @@ class ChatScreen(Screen):
     # -- the trainee -------------------------------------------------------------------------------
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter sends the reply, and is never lost: sent while the customer is still typing, the
+        reply is timed at Enter and goes out as soon as her messages are shown (it answers them)."""
         text = event.value.strip()
         if not text or self.session.ended or self.closing:
             return
-        if self.delivering:
-            self.notify("顾客还在输入，看完顾客的消息再回复。", timeout=3)
-            return
         event.input.value = ""
         clock = self.app.options.clock()
-        turn = self.session.reply(text, max(0.0, clock - self._waiting_since()))
+        latency = max(0.0, clock - self._waiting_since())
+        if self.delivering:
+            if self.queued is not None:  # a second Enter before she has finished: one reply
+                text, latency = f"{self.queued[0]}\n{text}", self.queued[1]
+            self.queued = (text, latency, clock)
+            notice = f"已收到你的回复（用时 {latency:.1f}s，计时停在按回车时），顾客这条消息显示完就发出。"
+            self._append(Static(Text(notice, "dim"), classes="system"))
+            return
+        self._send(text, latency, clock)
+
+    def _send_queued(self) -> None:
+        if self.queued is not None and not self.session.ended and not self.closing:
+            text, latency, clock = self.queued
+            self.queued = None
+            self._send(text, latency, clock)
+
+    def _send(self, text: str, latency: float, clock: float) -> None:
+        """Score the reply, show it and the feedback, record it, and let the customer answer."""
+        turn = self.session.reply(text, latency)
         self.last_customer_at = None
         self.last_sent_at = clock
         self.query_one(ReplyTimer).is_first = False
