@@ -352,6 +352,35 @@ async def test_enter_while_the_customer_types_is_never_lost_and_is_timed_at_ente
         assert chat.session.turns[1].text == "容量是5L的，一家三四口刚好够用。" and chat.queued is None
 
 
+async def test_the_customers_typing_of_a_follow_up_is_not_the_trainees_delay(tmp_path):
+    """She opens with two messages; the 5 s she spends typing the second are not counted: the reply
+    is timed from her first message, less her typing, live and on the record."""
+    clock = FakeClock()
+    app = make_app(tmp_path, clock, typing_factor=0.4)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.click("#trainee")
+        await type_text(pilot, "小李")
+        await pilot.press("enter")
+        cards = app.screen.query_one("#scenarios")
+        cards.index = [card.scenario.id for card in cards.children].index("air_fryer_fab")
+        cards.focus()
+        await pilot.press("enter")
+        chat = app.screen
+        while chat.follow_up_since is None:  # her first message is out, she types the second
+            await pilot.pause(0.05)
+        assert len(chat.query(".bubble.customer")) == 1
+        clock.advance(5)
+        chat._tick()
+        assert chat.query_one("#timer").seconds == pytest.approx(0)  # the timer stands still meanwhile
+        await settle(pilot)
+        clock.advance(3)
+        chat._tick()
+        assert chat.query_one("#timer").seconds == pytest.approx(3)
+        await reply(pilot, clock, "亲，您好！这款采用360°热风循环技术，受热均匀不用翻面。", 0)
+        assert chat.session.turns[0].latency_s == pytest.approx(3)  # not 8
+
+
 async def test_a_second_reply_in_a_row_is_timed_from_the_first(tmp_path):
     """When the customer says nothing back, a follow-up is timed from the trainee's own last reply,
     not from the start of the session."""

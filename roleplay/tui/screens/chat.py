@@ -74,8 +74,12 @@ class ChatScreen(Screen):
         self.started_at = self.app.options.clock()
         self.last_sent_at: float | None = None
         self.delivering = False  # the customer's messages are still arriving
-        #: A reply sent while she was still typing: its text and its latency at Enter.
+        #: A reply sent while she was still typing: its text, its latency and the clock at Enter.
         self.queued: tuple[str, float, float] | None = None
+        #: This round's seconds in which she typed a further message after her first unanswered
+        #: one (the reply could not answer it yet), and when the follow-up she is typing began.
+        self.excused = 0.0
+        self.follow_up_since: float | None = None
         self.time_up = False
         self.closing = False
         self.recorder: SessionRecorder | None = None
@@ -151,7 +155,10 @@ class ChatScreen(Screen):
             delay = message.typing_s * self.app.options.typing_factor
             if delay > 0:
                 typing.update(Text(f"{name} 正在输入…", "italic dim"))
+                if self.last_customer_at is not None:  # a follow-up: the trainee waits on her
+                    self.follow_up_since = self.app.options.clock()
                 await asyncio.sleep(delay)
+                self._follow_up_done()
             typing.update("")
             self._append(Bubble(name, self._now(), message.text, "customer"))
             if self.last_customer_at is None:  # latency counts from the round's first message
@@ -179,7 +186,7 @@ class ChatScreen(Screen):
             return
         event.input.value = ""
         clock = self.app.options.clock()
-        latency = max(0.0, clock - self._waiting_since())
+        latency = self.waited(clock)
         if self.delivering:
             if self.queued is not None:  # a second Enter before she has finished: one reply
                 text, latency = f"{self.queued[0]}\n{text}", self.queued[1]
@@ -200,12 +207,25 @@ class ChatScreen(Screen):
         turn = self.session.reply(text, latency)
         self.last_customer_at = None
         self.last_sent_at = clock
+        self.excused, self.follow_up_since = 0.0, None
         self.query_one(ReplyTimer).is_first = False
         self.query_one(ReplyTimer).seconds = None
         self._show_reply(turn)
         if self.recorder is not None:  # written before anything else can end the session (~1 ms)
             self._record(self.recorder.turn, turn)
         self.deliver(turn.customer)
+
+    def _follow_up_done(self) -> None:
+        if self.follow_up_since is not None:
+            self.excused += self.app.options.clock() - self.follow_up_since
+            self.follow_up_since = None
+
+    def waited(self, clock: float) -> float:
+        """The reply's latency so far, as the platforms time it (from the customer's first
+        unanswered message), less the time she spent typing a further message: the trainee could
+        not answer what was not said yet. The live timer and the report show this same figure."""
+        typing_now = clock - self.follow_up_since if self.follow_up_since is not None else 0.0
+        return max(0.0, clock - self._waiting_since() - self.excused - typing_now)
 
     def _waiting_since(self) -> float:
         """Latency counts from the customer's first unanswered message; a second reply in a row
@@ -259,7 +279,7 @@ class ChatScreen(Screen):
     def _tick(self) -> None:
         clock = self.app.options.clock()
         if self.last_customer_at is not None and not self.session.ended:
-            waited = clock - self.last_customer_at
+            waited = self.waited(clock)
             self.query_one(ReplyTimer).seconds = waited
             if not self.delivering and not self.closing:
                 nudge = self.session.nudge(waited)  # 人呢？ past the hard limit, once per round
