@@ -152,10 +152,17 @@ def score_lines(score: SessionScore, labels: Labels) -> list[str]:
     if latency.get("average_s") is not None:
         first = latency.get("first_response_s")
         first_text = f"首次响应 {first:.1f}s，" if first is not None else ""
-        cpm = latency.get("typing_cpm")
-        cpm_text = f"，打字速度约 {cpm} 字/分钟" if cpm else ""
-        lines.append(f"  {first_text}平均响应 {latency['average_s']:.1f}s{cpm_text}")
+        lines.append(f"  {first_text}平均响应 {latency['average_s']:.1f}s，{typing_speed(latency)}")
     return lines
+
+
+def typing_speed(latency: dict) -> str:
+    """打字速度 as measured from keystrokes, an estimate from latencies (chat logs, line mode,
+    labelled so), or — when nothing was typed to measure (pastes, quick replies)."""
+    cpm = latency.get("typing_cpm")
+    if not cpm:
+        return "打字速度 —"
+    return f"打字速度{'（估算）' if latency.get('typing_cpm_estimated', True) else ''}约 {cpm} 字/分钟"
 
 
 def review_lines(

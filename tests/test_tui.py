@@ -381,6 +381,45 @@ async def test_the_customers_typing_of_a_follow_up_is_not_the_trainees_delay(tmp
         assert chat.session.turns[0].latency_s == pytest.approx(3)  # not 8
 
 
+async def test_typing_speed_is_measured_from_the_first_keystroke_and_not_for_quick_replies(tmp_path):
+    """A 嗯 sent after 30 s is not "2 字/分钟": the speed counts from the first key to Enter; a quick
+    reply has none; the report says — when nothing was typed to measure."""
+    clock = FakeClock()
+    app = make_app(tmp_path, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_scenario(pilot, "air_fryer_fab")
+        chat = app.screen
+        clock.advance(20)  # reading and thinking
+        await pilot.click("#reply")
+        await type_text(pilot, "亲，您好！")
+        clock.advance(3)  # typing the rest
+        await type_text(pilot, "这款采用360°热风循环技术，受热均匀不用翻面。")
+        await pilot.press("enter")
+        await settle(pilot)
+        first = chat.session.turns[0].score.results["latency"].detail
+        assert first["seconds"] == pytest.approx(23)
+        assert first["cpm"] == round(len("亲，您好！这款采用360°热风循环技术，受热均匀不用翻面。") * 60 / 3)
+        assert first["cpm_estimated"] is False
+        clock.advance(10)
+        await pilot.press("f2")  # a quick reply: no keystrokes to time
+        await pilot.press("enter")
+        await settle(pilot)
+        assert chat.session.turns[1].score.results["latency"].detail["cpm"] is None
+        report = chat.session.report().score.of_kind("latency").detail
+        assert report["typing_cpm"] == first["cpm"] and report["typing_cpm_estimated"] is False
+
+
+def test_a_chat_logs_typing_speed_is_an_estimate_and_says_so(library):
+    from roleplay.render import typing_speed
+    from roleplay.rubric.scorer import scorer_for
+
+    scorer = scorer_for(library.rubric("default"))
+    replies = [scorer.score_text("亲，在的，这款是纯棉的", index=0, latency_s=6.0)]
+    latency = scorer.score_session(replies).of_kind("latency").detail
+    assert latency["typing_cpm_estimated"] is True and typing_speed(latency).startswith("打字速度（估算）约")
+    assert typing_speed({"typing_cpm": None}) == "打字速度 —"
+
+
 async def test_a_second_reply_in_a_row_is_timed_from_the_first(tmp_path):
     """When the customer says nothing back, a follow-up is timed from the trainee's own last reply,
     not from the start of the session."""

@@ -134,8 +134,11 @@ class Session:
         self._last_customer = [*self._last_customer, *said]
         return said
 
-    def reply(self, text: str, latency_s: float) -> Turn:
-        """Feed one trainee reply with the seconds it took; get the rubric result and what follows."""
+    def reply(
+        self, text: str, latency_s: float, typing_s: float | None = None, typing_measured: bool = False
+    ) -> Turn:
+        """Feed one trainee reply with the seconds it took (and, from an app that timed keystrokes,
+        the seconds spent typing it); get the rubric result and what follows."""
         if self.ended:
             raise RuntimeError("the session has ended")
         if not self.transcript:
@@ -146,6 +149,8 @@ class Session:
             Analysed.of(text),
             index=len(self.turns),
             latency_s=latency_s,
+            typing_s=typing_s,
+            typing_measured=typing_measured,
             customer_text="\n".join(m.text for m in self._last_customer),
             buying_signal=node.buying_signal,
             expects=tuple(node.expects),

@@ -16,6 +16,11 @@ class ReplyContext:
     reply: Analysed
     index: int = 0
     latency_s: float | None = None
+    #: Seconds from the first keystroke to Enter, when the app measured them; None with
+    #: ``typing_measured``: nothing to measure (a paste, a quick reply).
+    typing_s: float | None = None
+    #: Whether keystrokes were timed (the app); otherwise typing speed is estimated from the latency.
+    typing_measured: bool = False
     customer_text: str = ""
     buying_signal: bool = False
     expects: tuple[str, ...] = ()

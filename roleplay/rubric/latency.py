@@ -44,15 +44,15 @@ class Latency(CriterionScorer[LatencyCriterion]):
             return CriterionResult(self.name, None, detail={"seconds": None, "cpm": None, "band": None})
         band = self.band(seconds, ctx.is_first)
         advice = {"good": "good", "slow": "first_slow" if ctx.is_first else "slow", "too_slow": "too_slow"}
+        # Typing speed from the keystrokes when the app timed them; otherwise (a chat log, the
+        # line-mode player) estimated from the latency, and marked as an estimate. Below a second no
+        # one typed the reply (a paste or a quick phrase): no typing speed.
+        typed = ctx.typing_s if ctx.typing_measured else seconds
         chars = len(ctx.reply.text.strip())
-        # Below a second no one typed the reply (a paste or a quick phrase): no typing speed.
-        cpm = round(chars * 60 / seconds) if seconds >= MIN_TYPING_SECONDS else None
-        return CriterionResult(
-            self.name,
-            self.score_seconds(seconds, ctx.is_first),
-            self.advice(advice[band]),
-            detail={"seconds": round(seconds, 2), "cpm": cpm, "band": band, "first": ctx.is_first},
-        )
+        cpm = round(chars * 60 / typed) if typed is not None and typed >= MIN_TYPING_SECONDS else None
+        detail = {"seconds": round(seconds, 2), "cpm": cpm, "cpm_estimated": not ctx.typing_measured, "band": band,
+                  "first": ctx.is_first}  # fmt: skip
+        return CriterionResult(self.name, self.score_seconds(seconds, ctx.is_first), self.advice(advice[band]), detail=detail)
 
     def events(self, result: CriterionResult, ctx: ReplyContext) -> list[str]:
         band = result.detail.get("band")
@@ -67,6 +67,8 @@ class Latency(CriterionScorer[LatencyCriterion]):
             "average_s": round(fmean(d["seconds"] for d in timed), 2) if timed else None,
             "max_s": max((d["seconds"] for d in timed), default=None),
             "typing_cpm": round(fmean(speeds)) if speeds else None,
+            # estimated from latencies when no reply's keystrokes were timed (chat logs)
+            "typing_cpm_estimated": any(d.get("cpm_estimated", True) for d in timed if d.get("cpm")),
             "typing_cpm_target": self.config.typing_cpm_target,
         }
         return summary

@@ -39,17 +39,28 @@ class Bubble(Static):
 
 
 class ReplyInput(Input):
-    """The reply box: a paste keeps all its lines (joined), focus keeps what was typed."""
+    """The reply box: a paste keeps all its lines (joined), focus keeps what was typed. It knows
+    when the reply's first key was pressed, and whether part of it was pasted or a quick reply
+    (then there is no typing speed to measure)."""
 
     def __init__(self, **kwargs) -> None:
         super().__init__(select_on_focus=False, **kwargs)
+        self.first_key_at: float | None = None
+        self.not_typed = False
 
     def _on_paste(self, event: events.Paste) -> None:
         lines = [line.strip() for line in event.text.splitlines() if line.strip()]
         if lines:
             event.prevent_default()
             event.stop()
+            self.not_typed = True
             self.insert_text_at_cursor(" ".join(lines))
+
+    def typing_seconds(self, clock: float) -> float | None:
+        """Seconds from the first key to now; None when part of the reply was not typed."""
+        if self.not_typed or self.first_key_at is None:
+            return None
+        return clock - self.first_key_at
 
 
 class ChatScreen(Screen):
@@ -74,8 +85,8 @@ class ChatScreen(Screen):
         self.started_at = self.app.options.clock()
         self.last_sent_at: float | None = None
         self.delivering = False  # the customer's messages are still arriving
-        #: A reply sent while she was still typing: its text, its latency and the clock at Enter.
-        self.queued: tuple[str, float, float] | None = None
+        #: A reply sent while she was still typing: its text, latency, the clock and its typing seconds at Enter.
+        self.queued: tuple[str, float, float, float | None] | None = None
         #: This round's seconds in which she typed a further message after her first unanswered
         #: one (the reply could not answer it yet), and when the follow-up she is typing began.
         self.excused = 0.0
@@ -184,27 +195,39 @@ class ChatScreen(Screen):
         text = event.value.strip()
         if not text or self.session.ended or self.closing:
             return
-        event.input.value = ""
         clock = self.app.options.clock()
+        typing = self.query_one(ReplyInput).typing_seconds(clock)
+        event.input.value = ""
         latency = self.waited(clock)
         if self.delivering:
             if self.queued is not None:  # a second Enter before she has finished: one reply
+                before = self.queued[3]
                 text, latency = f"{self.queued[0]}\n{text}", self.queued[1]
-            self.queued = (text, latency, clock)
+                typing = before + typing if before is not None and typing is not None else None
+            self.queued = (text, latency, clock, typing)
             notice = f"已收到你的回复（用时 {latency:.1f}s，计时停在按回车时），顾客这条消息显示完就发出。"
             self._append(Static(Text(notice, "dim"), classes="system"))
             return
-        self._send(text, latency, clock)
+        self._send(text, latency, clock, typing)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """The first key of a reply starts its typing time; an emptied box starts over."""
+        box = event.input
+        if isinstance(box, ReplyInput):
+            if not event.value:
+                box.first_key_at, box.not_typed = None, False
+            elif box.first_key_at is None:
+                box.first_key_at = self.app.options.clock()
 
     def _send_queued(self) -> None:
         if self.queued is not None and not self.session.ended and not self.closing:
-            text, latency, clock = self.queued
+            text, latency, clock, typing = self.queued
             self.queued = None
-            self._send(text, latency, clock)
+            self._send(text, latency, clock, typing)
 
-    def _send(self, text: str, latency: float, clock: float) -> None:
+    def _send(self, text: str, latency: float, clock: float, typing: float | None) -> None:
         """Score the reply, show it and the feedback, record it, and let the customer answer."""
-        turn = self.session.reply(text, latency)
+        turn = self.session.reply(text, latency, typing_s=typing, typing_measured=True)
         self.last_customer_at = None
         self.last_sent_at = clock
         self.excused, self.follow_up_since = 0.0, None
@@ -298,7 +321,8 @@ class ChatScreen(Screen):
 
     def action_quick(self, index: int) -> None:
         if index < len(self.app.quick_replies):
-            reply = self.query_one("#reply", Input)
+            reply = self.query_one(ReplyInput)
+            reply.not_typed = True  # a quick reply is not typed: no typing speed for this reply
             reply.insert_text_at_cursor(self.app.quick_replies[index].text)
             reply.focus()
 

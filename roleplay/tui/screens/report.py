@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from roleplay.labels import failure_reason
-from roleplay.render import NO_REPLIES, latency_detail
+from roleplay.render import NO_REPLIES, latency_detail, typing_speed
 from roleplay.text.width import pad
 from roleplay.tui.widgets.feedback import feedback_text
 from roleplay.tui.widgets.radar import Radar
@@ -109,9 +109,7 @@ class ReportScreen(Screen):
             first = latency.get("first_response_s")
             if first is not None:
                 out.append(f"首次响应 {first:.1f}s  ")
-            out.append(f"平均响应 {latency['average_s']:.1f}s")
-            if latency.get("typing_cpm"):
-                out.append(f"  打字约 {latency['typing_cpm']} 字/分钟")
+            out.append(f"平均响应 {latency['average_s']:.1f}s  {typing_speed(latency)}")
         return out
 
     def _bars(self) -> Text:
