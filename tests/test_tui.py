@@ -128,8 +128,12 @@ async def test_help_screen_and_going_home_from_the_report(tmp_path):
         await settle(pilot)
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen) and "快捷短语" in texts(app.screen)
+        # the keys the loaded quick replies fill (the shipped set: seven, F2–F8), not every key there is
+        count = len(app.quick_replies)
+        assert count == 7 and f"F2–F{count + 1}" in texts(app.screen) and "F9" not in texts(app.screen)
         await pilot.press("escape")
         await start_scenario(pilot, "air_fryer_fab")
+        assert "F2–F8 插入快捷短语" in app.screen.query_one("#reply").placeholder
         await end_session(pilot)  # end early
         assert isinstance(app.screen, ReportScreen) and app.screen.report.outcome is None
         seed = app.screen.report.seed

@@ -685,7 +685,8 @@ class QuickReply(Strict):
 
 
 class QuickReplySet(Strict):
-    """A set of quick replies, e.g. the shop's defaults; the chat screen offers them on F2–F9."""
+    """A set of quick replies, e.g. the shop's defaults; the chat screen offers them on F2 onwards,
+    one key each, up to F9."""
 
     id: Identifier
     title: str = Field(description="What the set is for, e.g. 通用快捷短语.")

@@ -16,7 +16,7 @@ from textual.widgets import Footer, Header, Input, Static
 from roleplay.labels import OUTCOMES
 from roleplay.render import rubric_labels
 from roleplay.tui.widgets.feedback import feedback_text, legend
-from roleplay.tui.widgets.panels import QUICK_KEYS, Meters, ReplyTimer, product_text, quick_text
+from roleplay.tui.widgets.panels import QUICK_KEYS, Meters, ReplyTimer, product_text, quick_keys, quick_text
 
 if TYPE_CHECKING:
     from roleplay.content.models import Scenario
@@ -129,11 +129,8 @@ class ChatScreen(Screen):
         yield Footer()
 
     def _placeholder(self) -> str:
-        count = min(len(self.app.quick_replies), len(QUICK_KEYS))
-        if not count:
-            return "输入回复，Enter 发送"
-        keys = QUICK_KEYS[0].upper() + (f"–{QUICK_KEYS[count - 1].upper()}" if count > 1 else "")
-        return f"输入回复，Enter 发送（{keys} 插入快捷短语）"
+        keys = quick_keys(len(self.app.quick_replies))
+        return f"输入回复，Enter 发送（{keys} 插入快捷短语）" if keys else "输入回复，Enter 发送"
 
     def on_mount(self) -> None:
         mode = "练习模式" if self.mode == "practice" else "考试模式"

@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from roleplay.tui.widgets.feedback import legend
+from roleplay.tui.widgets.panels import quick_keys
 
 HELP = """\
 首页
@@ -21,7 +22,7 @@ HELP = """\
 
 对话
   Enter             发送回复（顾客还在输入时也可发，计时停在按回车时）
-  F2 – F9           插入快捷短语
+  {quick:<18}插入快捷短语
   Ctrl+T            显示 / 隐藏侧栏（商品卡、快捷短语）
   Esc               结束会话并查看报告（先确认）
 
@@ -43,5 +44,6 @@ class HelpScreen(ModalScreen):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
             yield Static(Text("帮助 · 快捷键", "bold"))
-            yield Static(HELP)
+            keys = quick_keys(len(self.app.quick_replies)) or "（无）"
+            yield Static(HELP.format(quick=keys))
             yield Static(Text("点评标注：") + legend())

@@ -61,6 +61,15 @@ class Meters(Static):
         self.update(Text("\n").join(rows))
 
 
+def quick_keys(count: int) -> str:
+    """The keys of the first ``count`` quick replies, as the help and the reply box name them:
+    F2, F2–F8 ("" when there are none; one key each, from F2 up to F9)."""
+    count = min(count, len(QUICK_KEYS))
+    if not count:
+        return ""
+    return QUICK_KEYS[0].upper() + (f"–{QUICK_KEYS[count - 1].upper()}" if count > 1 else "")
+
+
 def quick_text(quick: list[QuickReply]) -> Text:
     out = Text()
     for key, phrase in zip(QUICK_KEYS, quick):
