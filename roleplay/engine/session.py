@@ -159,12 +159,13 @@ class Session:
         )
         score = self.scorer.score_reply(ctx)
         already_said, self._round_situations = self._round_situations, set()
-        said = self._react(score, already_said)
+        signals = self.scorer.signals(score)  # once: the reactions and the transitions read them
+        said = self._react(score, signals, already_said)
         intent = None
         if self.state.patience <= 0:
             said += self._leave()
         else:
-            transition, intent = self._choose(node, score, ctx.reply, len(self.turns) + 1)
+            transition, intent = self._choose(node, signals, ctx.reply, len(self.turns) + 1)
             if transition is None:
                 said += self._no_progress(bool(said))
             else:
@@ -207,10 +208,9 @@ class Session:
 
     # -- the customer's behaviour ----------------------------------------------------------------
 
-    def _react(self, score: ReplyScore, already_said: set[str]) -> list[Message]:
+    def _react(self, score: ReplyScore, signals: set[str], already_said: set[str]) -> list[Message]:
         """Apply the persona's reactions to the rubric events; at most one reaction line per reply,
         and not a complaint the customer made while waiting for it (人呢？ twice)."""
-        signals = self.scorer.signals(score)
         said: list[Message] = []
         for reaction in self.persona.reactions:
             if reaction.on not in score.events:
@@ -224,7 +224,7 @@ class Session:
         return said
 
     def _choose(
-        self, node: Node, score: ReplyScore, reply: Analysed, turn_count: int
+        self, node: Node, signals: set[str], reply: Analysed, turn_count: int
     ) -> tuple[Transition | None, IntentMatch | None]:
         """The transition to take, else the first default one.
 
@@ -239,7 +239,7 @@ class Session:
             if transition.intent is None and transition.signal is None:
                 default = default or transition
                 continue
-            if transition.signal and transition.signal not in self.scorer.signals(score):
+            if transition.signal and transition.signal not in signals:
                 continue
             match = self.intents.matches(transition.intent, reply) if transition.intent else None
             if transition.intent and match is None:

@@ -105,9 +105,13 @@ def criterion_result(name: str, data: dict[str, Any]) -> CriterionResult:
     """Inverse of ``CriterionResult.to_dict()``."""
     evidence = [Evidence(e["span"][0], e["span"][1], e["text"], e["label"]) for e in data.get("evidence", [])]
     detail = {key: value for key, value in data.items() if key not in _RESULT_KEYS}
-    # records from before criteria had kinds name them by the seven ids of rubric 2.x
-    kind = data.get("kind") or LEGACY_CRITERIA.get(name, {}).get("kind", name)
-    return CriterionResult(name, data.get("score"), data.get("advice", ""), evidence, detail, kind)
+    return CriterionResult(name, data.get("score"), data.get("advice", ""), evidence, detail, stored_kind(name, data))
+
+
+def stored_kind(name: str, data: dict[str, Any]) -> str:
+    """The kind of a criterion's stored result; records from before criteria had kinds name them
+    by the seven ids of rubric 2.x (greeting and needs are cues)."""
+    return data.get("kind") or LEGACY_CRITERIA.get(name, {}).get("kind", name)
 
 
 def reply_score(data: dict[str, Any]) -> ReplyScore:

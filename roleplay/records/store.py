@@ -23,11 +23,10 @@ from typing import Any, TypeVar
 import platformdirs
 
 from roleplay import environment
-from roleplay.content.models import LEGACY_CRITERIA
 from roleplay.engine.session import CustomerState, Message, Session, SessionReport, Turn
 from roleplay.errors import NotFound, RoleplayError
 from roleplay.labels import MODES
-from roleplay.records.model import SOURCES, StoredSession, StoredTurn, message, message_dict
+from roleplay.records.model import SOURCES, StoredSession, StoredTurn, message, message_dict, stored_kind
 from roleplay.records.schema import VERSION, migrate, refuse_newer, version
 
 BUSY_TIMEOUT_MS = 5000
@@ -409,7 +408,7 @@ def _by_kind(results: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, value in results.items():
         if isinstance(value, dict):
-            out.setdefault(value.get("kind") or LEGACY_CRITERIA.get(name, {}).get("kind", name), value)
+            out.setdefault(stored_kind(name, value), value)
     return out
 
 

@@ -41,6 +41,7 @@ class Scorer:
         }
         self.weights = {name: config.weight for name, config in rubric.criteria.items()}
         self.labels = {name: config.label for name, config in rubric.criteria.items()}
+        self.kinds = {name: config.kind for name, config in rubric.criteria.items()}
         self.questions = matcher(rubric.questions)
         self._forbidden: Forbidden = self.criteria[rubric.criterion_id("forbidden")]  # type: ignore[assignment]
         self._closing_id: str = rubric.criterion_id("closing")  # type: ignore[assignment]
@@ -66,7 +67,7 @@ class Scorer:
     def _stamp(self, results: dict[str, CriterionResult]) -> None:
         """Each result says its criterion's kind, for the views and records that read it."""
         for name, result in results.items():
-            result.kind = self.rubric.criteria[name].kind
+            result.kind = self.kinds[name]
 
     def signals(self, score: ReplyScore) -> set[str]:
         """The signals a scored reply gives scenario transitions (``models.Signal``), from every criterion."""

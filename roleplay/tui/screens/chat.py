@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -56,11 +57,28 @@ class ReplyInput(Input):
             self.not_typed = True
             self.insert_text_at_cursor(" ".join(lines))
 
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """The first key of a reply starts its typing time; an emptied box starts over."""
+        if not event.value:
+            self.first_key_at, self.not_typed = None, False
+        elif self.first_key_at is None:
+            self.first_key_at = self.app.options.clock()
+
     def typing_seconds(self, clock: float) -> float | None:
         """Seconds from the first key to now; None when part of the reply was not typed."""
         if self.not_typed or self.first_key_at is None:
             return None
         return clock - self.first_key_at
+
+
+@dataclass(frozen=True, slots=True)
+class QueuedReply:
+    """A reply sent while the customer was still typing, as it stood at Enter."""
+
+    text: str
+    latency: float
+    clock: float
+    typing: float | None
 
 
 class ChatScreen(Screen):
@@ -85,8 +103,8 @@ class ChatScreen(Screen):
         self.started_at = self.app.options.clock()
         self.last_sent_at: float | None = None
         self.delivering = False  # the customer's messages are still arriving
-        #: A reply sent while she was still typing: its text, latency, the clock and its typing seconds at Enter.
-        self.queued: tuple[str, float, float, float | None] | None = None
+        #: A reply sent while she was still typing, sent when her messages are shown.
+        self.queued: QueuedReply | None = None
         #: This round's seconds in which she typed a further message after her first unanswered
         #: one (the reply could not answer it yet), and when the follow-up she is typing began.
         self.excused = 0.0
@@ -178,7 +196,6 @@ class ChatScreen(Screen):
             self.call_later(self._send_queued)
 
     async def _end_of_session(self) -> None:
-
         self._append(Static(Text(f"—— 会话结束：{OUTCOMES[self.session.outcome]} ——", "bold"), classes="system"))
         self.query_one("#reply", Input).disabled = True
         await asyncio.sleep(END_PAUSE_S * self.app.options.typing_factor)
@@ -198,35 +215,25 @@ class ChatScreen(Screen):
         latency = self.waited(clock)
         if self.delivering:
             if self.queued is not None:  # a second Enter before she has finished: one reply
-                before = self.queued[3]
-                text, latency = f"{self.queued[0]}\n{text}", self.queued[1]
+                before = self.queued.typing
+                text, latency = f"{self.queued.text}\n{text}", self.queued.latency
                 typing = before + typing if before is not None and typing is not None else None
-            self.queued = (text, latency, clock, typing)
+            self.queued = QueuedReply(text, latency, clock, typing)
             notice = f"已收到你的回复（用时 {latency:.1f}s，计时停在按回车时），顾客这条消息显示完就发出。"
             self._append(Static(Text(notice, "dim"), classes="system"))
             return
-        self._send(text, latency, clock, typing)
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        """The first key of a reply starts its typing time; an emptied box starts over."""
-        box = event.input
-        if isinstance(box, ReplyInput):
-            if not event.value:
-                box.first_key_at, box.not_typed = None, False
-            elif box.first_key_at is None:
-                box.first_key_at = self.app.options.clock()
+        self._send(QueuedReply(text, latency, clock, typing))
 
     def _send_queued(self) -> None:
-        if self.queued is not None and not self.session.ended and not self.closing:
-            text, latency, clock, typing = self.queued
-            self.queued = None
-            self._send(text, latency, clock, typing)
+        queued, self.queued = self.queued, None
+        if queued is not None and not self.session.ended and not self.closing:
+            self._send(queued)
 
-    def _send(self, text: str, latency: float, clock: float, typing: float | None) -> None:
+    def _send(self, reply: QueuedReply) -> None:
         """Score the reply, show it and the feedback, record it, and let the customer answer."""
-        turn = self.session.reply(text, latency, typing_s=typing, typing_measured=True)
+        turn = self.session.reply(reply.text, reply.latency, typing_s=reply.typing, typing_measured=True)
         self.last_customer_at = None
-        self.last_sent_at = clock
+        self.last_sent_at = reply.clock
         self.excused, self.follow_up_since = 0.0, None
         self.query_one(ReplyTimer).is_first = False
         self.query_one(ReplyTimer).seconds = None
