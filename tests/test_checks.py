@@ -39,12 +39,13 @@ start: opening
 nodes:
   opening:
     say: ["@greeting", 这个杯子什么材质？]
-    model_answer: 亲，您好！内胆是316不锈钢。
+    model_answer: 亲，您好！内胆是316不锈钢，保温12小时，您冬天出门也能喝上热水。
     transitions:
       - {intent: material, to: ready}
   ready:
     say: [行。]
     model_answer: 您直接拍下就可以。
+    expects: [closing]
     transitions:
       - {intent: confirm, to: ordered}
       - {to: gone}
@@ -250,6 +251,29 @@ def test_persona_reaction_lines_and_techniques(tmp_path):
 
 
 # -- gaps a trainee or editor will notice ------------------------------------------------------
+
+
+def test_a_model_answer_that_earns_its_own_advice_is_a_warning(tmp_path):
+    # a pitch node whose 参考话术 names a feature and stops: a trainee who copied it would be told to go on
+    text = edit(SCENARIO, "内胆是316不锈钢，保温12小时，您冬天出门也能喝上热水。", "内胆是316不锈钢。")
+    (problem,) = problems_of(tmp_path, text)
+    assert (problem.line, problem.col) == at(text, "亲，您好！内胆是316不锈钢。")
+    assert problem.severity == "warning"
+    assert "node 'opening'" in problem.message and "只说了特性" in problem.message and "below the 85" in problem.message
+
+
+def test_a_model_answer_without_the_close_its_node_expects_is_a_warning(tmp_path):
+    text = edit(SCENARIO, "model_answer: 您直接拍下就可以。", "model_answer: 好的亲，有问题随时找我。")
+    (problem,) = problems_of(tmp_path, text)
+    assert problem.line == at(text, "好的亲，有问题随时找我")[0]
+    assert "node 'ready'" in problem.message and "促成交易" in problem.message
+
+
+def test_a_close_where_the_node_expects_one_is_due_not_premature(tmp_path):
+    # without expects: [closing] the close would be advised to wait for a buying signal
+    text = edit(SCENARIO, "    expects: [closing]\n", "")
+    (problem,) = problems_of(tmp_path, text)
+    assert "node 'ready'" in problem.message and "最好在顾客发出购买信号后再推进" in problem.message
 
 
 def test_missing_lines_model_answers_and_tests(tmp_path):

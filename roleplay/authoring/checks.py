@@ -31,6 +31,8 @@ from roleplay.content.models import (
 )
 from roleplay.content.yamlmarks import MarkedDocument, Problem, load_marked
 from roleplay.engine.intents import IntentMatch, IntentMatcher, thesaurus_for
+from roleplay.feedback import MODEL_ANSWER_BELOW
+from roleplay.rubric.scorer import scorer_for
 from roleplay.text.analysed import Analysed
 
 ERROR, WARNING = "error", "warning"
@@ -121,6 +123,7 @@ def check_scenario(
         *_shadowed_defaults(scenario, doc),
         *_intent_use(scenario, doc, rubric),
         *_authoring_gaps(scenario, doc),
+        *_model_answers(scenario, doc, persona, rubric),
     ]
 
 
@@ -224,13 +227,19 @@ def _reached_and_finishing(scenario: Scenario) -> tuple[set[str], set[str]]:
 
 def _reach(edges: dict[str, list[str]], sources: list[str]) -> set[str]:
     """Nodes reachable from ``sources`` along ``edges`` (breadth first)."""
-    seen, queue = set(sources), deque(sources)
+    return set(_depths(edges, sources))
+
+
+def _depths(edges: dict[str, list[str]], sources: list[str]) -> dict[str, int]:
+    """Each node reachable from ``sources`` along ``edges``, with the fewest steps it takes."""
+    depth, queue = dict.fromkeys(sources, 0), deque(sources)
     while queue:
-        for target in edges[queue.popleft()]:
-            if target not in seen:
-                seen.add(target)
+        source = queue.popleft()
+        for target in edges[source]:
+            if target not in depth:
+                depth[target] = depth[source] + 1
                 queue.append(target)
-    return seen
+    return depth
 
 
 def _shadowed_defaults(scenario: Scenario, doc: MarkedDocument) -> Iterator[Problem]:
@@ -320,3 +329,57 @@ def _authoring_gaps(scenario: Scenario, doc: MarkedDocument) -> Iterator[Problem
     if not scenario.tests:
         message = "the scenario has no tests: add a tests: list for `roleplay test` (see docs/authoring.md)"
         yield _key(doc, ("id",), message, WARNING)
+
+
+def _model_answers(scenario: Scenario, doc: MarkedDocument, persona: Persona | None, rubric: Rubric | None) -> Iterator[Problem]:
+    """Model answers that would earn the advice they are shown beside.
+
+    Each node's 参考话术 is graded by the rubric where a trainee meets it: after the customer's
+    lines there (each list's first variant, a phrasebook situation's first line), as the reply
+    of the turn at which the conversation reaches the node soonest, with the node's
+    ``expects`` and buying signal. It must fall short of no criterion that applies (a node that
+    expects a close gets one, the first reply greets) and score at least the mark below which
+    trainees are shown it; otherwise the feedback contradicts its own example.
+    """
+    if rubric is None:
+        return
+    scorer = scorer_for(rubric)
+    nodes = scenario.nodes
+    edges = {n: [t.to for t in node.transitions if t.to in nodes] for n, node in nodes.items()}
+    depths = _depths(edges, [scenario.start] if scenario.start in nodes else [])
+    for node_id, node in nodes.items():
+        if node.outcome or not node.model_answer.strip() or node_id not in depths:
+            continue
+        score = scorer.score_text(
+            node.model_answer,
+            index=depths[node_id],
+            customer_text="\n".join(_first_lines(node.say, persona)),
+            product=scenario.product,
+            expects=node.expects,
+            buying_signal=node.buying_signal,
+        )
+        short = [
+            f"{rubric.criteria[name].label}: {result.advice}"
+            for name, result in score.results.items()
+            if result.score is not None and result.score < 100 and result.advice
+        ]
+        if score.total < MODEL_ANSWER_BELOW:
+            short.append(f"it scores {score.total:.0f}, below the {MODEL_ANSWER_BELOW} under which trainees are shown it")
+        if short:
+            message = (
+                f"node {node_id!r}: graded here, the model answer itself would be told: {'; '.join(short)}; "
+                "rewrite it, or say what the node expects (expects, buying_signal)"
+            )
+            yield doc.problem(("nodes", node_id, "model_answer"), message, WARNING)
+
+
+def _first_lines(say: list[Line], persona: Persona | None) -> list[str]:
+    """What the customer says at a node, each list's first variant, a situation's first line."""
+    lines = []
+    for line in say:
+        text = line[0] if isinstance(line, list) else line
+        if text.startswith("@"):
+            options = persona.phrasebook.get(text[1:]) if persona else None  # type: ignore[call-overload]
+            text = options[0] if options else ""
+        lines.append(text)
+    return lines

@@ -75,7 +75,8 @@ class Closing(CriterionScorer[ClosingCriterion]):
         if over_pushing:
             key = "over_pushing"
         elif techniques:
-            key = "after_signal" if signal else "unprompted"
+            # A node that expects a close says it is due, with or without a signal the rubric reads.
+            key = "after_signal" if signal or "closing" in ctx.expects else "unprompted"
         elif signal or "closing" in ctx.expects:
             key = "missed_signal"
         else:
