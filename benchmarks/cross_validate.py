@@ -9,7 +9,7 @@ rules were written on these replies, so the figures flatter the rules a little; 
 the models, which never see the replies they judge. ``--set`` tries another value of a learned
 setting (``fab.add_margin``, ``fab.drop_margin``, ``forbidden.threshold``, ``*.min_count``,
 ``*.epochs``, ``*.regularisation``, ``*.learning_rate``) without editing the rubric; ``--rules``
-scores with the rules alone, for comparison.
+scores with the rules alone, for comparison; ``--disagreements FILE`` keeps what each fold got wrong.
 """
 
 from __future__ import annotations
@@ -62,6 +62,8 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--set", action="append", default=[], metavar="CRITERION.SETTING=VALUE")
     parser.add_argument("--rules", action="store_true", help="the rules alone, no learned model")
+    parser.add_argument("--disagreements", type=Path, metavar="FILE",
+                        help="write every fold's disagreements to FILE, one JSON object per line")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -77,6 +79,7 @@ def main() -> None:
         rows = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
         folds = folds_of(rows, args.folds)
         pooled = None
+        disagreements: list[dict] = []
         for i, held_out in enumerate(folds):
             train = Path(tmp) / f"train{i}.jsonl"
             train.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for f in folds if f is not held_out for r in f),
@@ -84,12 +87,15 @@ def main() -> None:
             scorer = Scorer(rubric_fitted_to(rubric, None if args.rules else train, settings(args.set)))
             text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in held_out)
             evaluation = evaluate(text, library, scorer=scorer)
+            disagreements += evaluation.disagreements
             if pooled is None:
                 pooled = evaluation.tallies
             else:
                 for name, tally in evaluation.tallies.items():
                     for count in ("tp", "fp", "fn", "agree", "replies"):
                         setattr(pooled[name], count, getattr(pooled[name], count) + getattr(tally, count))
+    if args.disagreements:
+        args.disagreements.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in disagreements), encoding="utf-8")
     print(f"{len(rows)} development replies, {len({r['category'] for r in rows})} categories, {args.folds} folds"
           f" ({'rules only' if args.rules else 'models fitted without the fold'}){' ' + ' '.join(args.set) if args.set else ''}")
     print(pad("criterion", 22) + "precision  recall  F1")

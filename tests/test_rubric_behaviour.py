@@ -512,3 +512,20 @@ def test_a_mark_of_tone_names_the_fault_only_when_no_words_do(scorer):
 )
 def test_advice_limits_and_needs_questions_are_clean(scorer, text):
     assert _forbidden(scorer, text, "推荐一下") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "parts", "key"),
+    [
+        ("这款是纯棉的。", ["F"], "feature_only"),
+        ("这款特别耐磨。", ["A"], "advantage_only"),
+        ("内胆是316不锈钢，耐腐蚀。", ["F", "A"], "missing_benefit"),
+        ("容量是5L，您一家三口吃完全够用。", ["F", "B"], "missing_advantage"),
+        ("您用着肯定省心。", ["B"], "missing_feature"),
+    ],
+)
+def test_fab_advice_names_the_part_that_is_missing(scorer, text, parts, key):
+    # a feature and a benefit without the advantage between them are not told "add a feature"
+    result = scorer.score_text(text, index=1, expects=["fab"]).results["fab"]
+    assert result.detail["components"] == parts
+    assert result.advice == scorer.rubric.criterion("fab").advice[key]

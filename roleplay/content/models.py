@@ -386,6 +386,12 @@ class LearnedTone(Learned):
         "of them names it only if the model finds that one likelier by more than this (log-likelihood): "
         "a short reply (行吧😒) says too little to overrule the mark.",
     )
+    cue_floor: float | None = Field(
+        None,
+        description="An echo or a mark of tone says a reply is rude only when the model leans at least this "
+        "far towards rude (log-odds; None: the cue alone does). 太小了？您莫急… takes the shopper's words up "
+        "kindly; 太小了？嫌小别买 throws them back.",
+    )
     label: str = Field(
         "语气判断",
         description="Shown after the category on the clause the model flagged (斗气语（语气判断）), so a "

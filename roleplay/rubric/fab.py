@@ -256,12 +256,20 @@ def _whole_sentences(reply: Analysed, clauses: Iterable[int]) -> frozenset[int]:
     return frozenset(i for i, sentence in enumerate(reply.sentences) if sentence in sentences) if sentences else frozenset()
 
 
+#: The advice key for each incomplete set of parts: say what is missing, not what is there.
+MISSING_ADVICE = {
+    (): "none",
+    ("F",): "feature_only",
+    ("A",): "advantage_only",
+    ("F", "A"): "missing_benefit",
+    ("F", "B"): "missing_advantage",
+    ("A", "B"): "missing_feature",
+    ("B",): "missing_feature",
+}
+
+
 def _missing_advice(present: list[str]) -> str:
-    if not present:
-        return "none"
-    if "B" not in present:
-        return "feature_only" if present == ["F"] else "missing_benefit"
-    return "missing_feature"
+    return MISSING_ADVICE[tuple(present)]
 
 
 def _linked(parts: dict[str, list[Hit]]) -> bool:

@@ -95,7 +95,14 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         if found:
             return found
         weak = self._echo(ctx.reply.norm, ctx.customer_norm) or self._tone(ctx)
-        return self._which_fault(ctx, weak) if weak else self._learned(ctx)
+        return self._which_fault(ctx, weak) if weak and self._rude_enough(ctx) else self._learned(ctx)
+
+    def _rude_enough(self, ctx: ReplyContext) -> bool:
+        """Whether the learned tone bears out an echo or a mark of tone (with no model or no floor, it does)."""
+        learned, settings = self.learned, self.config.learned
+        if learned is None or not learned.trained or settings is None or settings.cue_floor is None:
+            return True
+        return learned.log_odds(ctx.reply.grams) >= settings.cue_floor
 
     def _which_fault(self, ctx: ReplyContext, hits: list[tuple[str, Hit]]) -> list[tuple[str, Hit]]:
         """A thrown-back word or a mark of tone says a reply is rude, not which fault it is (慢？

@@ -108,10 +108,14 @@ class NgramModel:
     def judge(self, found: dict[str, None], threshold: float) -> Verdict | None:
         """The log-odds of a text whose ``grams`` are ``found`` being out of the baseline and its
         likeliest label, when they pass ``threshold``; None (the common case, kept cheap) when not."""
-        log_odds = self.prior + self._sum(found)
+        log_odds = self.log_odds(found)
         if log_odds <= threshold or not self.labels:
             return None
         return Verdict(log_odds, self.likeliest(found))
+
+    def log_odds(self, found: dict[str, None]) -> float:
+        """How far a text whose ``grams`` are ``found`` leans out of the baseline (0: undecided)."""
+        return self.prior + self._sum(found)
 
     def likeliest(self, found: dict[str, None], default: str | None = None, margin: float = 0.0) -> str:
         """Which of the other labels a text whose ``grams`` are ``found`` most likely has (the
