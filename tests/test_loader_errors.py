@@ -189,3 +189,18 @@ def test_a_missing_or_bad_example_file_of_the_learned_tone_is_reported_at_its_ke
     assert all("has lines that do not read" in p.message and "mine.jsonl:2: not valid JSON" in p.message for p in problems)
     assert main(["validate", "--content", str(tmp_path)]) == 1
     assert "mine.jsonl:2" in capsys.readouterr().out
+
+
+def test_a_quick_reply_slot_the_card_cannot_fill_is_located(tmp_path):
+    path = write(tmp_path, "quick_replies/shop.yaml", """\
+        id: shop
+        title: 店铺短语
+        phrases:
+          - label: 发货
+            text: 亲，{shipping}哦～
+          - label: 保修
+            text: 亲，{warranty}放心～
+        """)
+    (message,) = messages(path)
+    assert message.startswith(f"{path}:7:11: phrases[1].text: ")
+    assert "unknown slot {warranty}" in message and "{shipping}" in message

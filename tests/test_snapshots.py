@@ -56,3 +56,20 @@ def test_chat_small_terminal(snap_compare, tmp_path):
         await reply(pilot, clock, *REPLIES[0])
 
     assert snap_compare(make_app(tmp_path, clock), terminal_size=(80, 24), run_before=chatting)
+
+
+def test_chat_multiline_draft_at_100x30(snap_compare, tmp_path):
+    """The quick-reply bar over the reply box, and a box grown to show a three-line draft."""
+    clock = FakeClock()
+
+    async def drafting(pilot):
+        await start_scenario(pilot, "air_fryer_fab")
+        await reply(pilot, clock, *REPLIES[0])
+        await pilot.click("#reply")
+        for line in ("容量是5L，一次能烤一整只鸡。", "不用分两锅做，", "您一家三四口一餐的量完全够用。"):
+            pilot.app.focused.insert_text_at_cursor(line)
+            await pilot.press("ctrl+j")
+        await pilot.press("backspace")  # no empty fourth line
+        await pilot.pause()
+
+    assert snap_compare(make_app(tmp_path, clock), terminal_size=(100, 30), run_before=drafting)

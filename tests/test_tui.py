@@ -102,12 +102,28 @@ async def test_timer_colour_follows_the_latency_norms(tmp_path):
         assert bands == ["good", "slow", "too-slow"]
 
 
+async def test_quick_replies_state_the_cards_own_shipping_and_returns(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_scenario(pilot, "earbuds_out_of_stock")
+        card = app.screen.scenario.product
+        box = app.screen.query_one("#reply")
+        await pilot.press("f4")  # 发货
+        assert box.value == f"亲，{card.shipping}哦～" and "24小时" in box.value  # this card's, not 48 hours
+        box.value = ""
+        await pilot.press("f5")  # 退换
+        assert card.returns in box.value
+        # the bar names every key in reach at 100×30, where the side panel shows the card
+        bar = str(app.screen.query_one("#quick").render())
+        assert all(f"F{n}" in bar for n in range(2, 9)) and app.screen.query_one("#quick").region.height >= 1
+
+
 async def test_quick_reply_keys_insert_phrases(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await start_scenario(pilot, "air_fryer_fab")
         await pilot.press("f2")
-        assert app.screen.query_one("#reply", Input).value == app.quick_replies[0].text
+        assert app.screen.query_one("#reply").value == app.quick_replies[0].text
         assert "F2" in str(app.screen.query_one("#quick").render())
 
 
@@ -461,7 +477,36 @@ async def test_a_pasted_reply_keeps_all_its_lines(tmp_path):
         box.focus()
         box.post_message(events.Paste("亲，第一行：活动价299元。\n\n第二行：今天下单送硅胶垫。\n"))
         await pilot.pause()
-        assert box.value == "亲，第一行：活动价299元。 第二行：今天下单送硅胶垫。"
+        assert box.value == "亲，第一行：活动价299元。\n第二行：今天下单送硅胶垫。"
+
+
+async def test_enter_sends_and_ctrl_j_breaks_the_line_in_a_box_that_grows(tmp_path):
+    clock = FakeClock()
+    app = make_app(tmp_path, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_scenario(pilot, "air_fryer_fab")
+        box = app.screen.query_one("#reply")
+        one_line = box.outer_size.height
+        await pilot.click("#reply")
+        await type_text(pilot, "亲，您好！")
+        await pilot.press("ctrl+j")
+        await type_text(pilot, "这款采用360°热风循环技术，受热均匀不用翻面。")
+        await pilot.press("shift+enter")
+        await type_text(pilot, "少油也能炸得酥脆，您全家吃得更健康。")
+        await pilot.pause()
+        # the box grew to show every row of the reply (three lines, one of them wrapped)
+        assert box.value.count("\n") == 2 and box.outer_size.height > one_line + 2
+        assert box.content_size.height == box.wrapped_document.height
+        clock.advance(6)
+        await pilot.press("enter")
+        await settle(pilot)
+        turn = app.screen.session.turns[0]
+        assert turn.text == "亲，您好！\n这款采用360°热风循环技术，受热均匀不用翻面。\n少油也能炸得酥脆，您全家吃得更健康。"
+        assert turn.score.results["fab"].detail["linked"] and box.value == "" and box.outer_size.height == one_line
+        for line in range(8):  # a very long reply: the box stops at five lines and scrolls
+            await type_text(pilot, f"第{line}行")
+            await pilot.press("ctrl+j")
+        assert box.outer_size.height == 7
 
 
 async def test_an_interrupted_session_without_replies_opens_from_the_history(tmp_path):

@@ -683,11 +683,31 @@ class Rubric(Strict):
 # ---------------------------------------------------------------------------------------------
 
 
+#: What a quick reply's ``{slot}`` is filled with from the scenario's product card.
+CARD_SLOTS = ("product", "price", "shipping", "returns")
+_SLOT = re.compile(r"\{(\w*)\}")
+
+
 class QuickReply(Strict):
     """One canned phrase (快捷短语) an agent inserts with a key instead of typing it."""
 
     label: str = Field(description="Short name shown next to its key, e.g. 发货.")
-    text: str = Field(min_length=1, description="The text inserted into the reply box.")
+    text: str = Field(
+        min_length=1,
+        description="The text inserted into the reply box. {product}, {price}, {shipping} and {returns} are "
+        "filled from the scenario's product card, so a quick reply never contradicts the card.",
+    )
+
+    @field_validator("text")
+    @classmethod
+    def _known_slots(cls, text: str) -> str:
+        unknown = [slot for slot in _SLOT.findall(text) if slot not in CARD_SLOTS]
+        if unknown:
+            raise ValueError(
+                f"unknown slot {{{unknown[0]}}}: a quick reply can hold "
+                + ", ".join(f"{{{slot}}}" for slot in CARD_SLOTS)
+            )
+        return text
 
 
 class QuickReplySet(Strict):
@@ -737,6 +757,11 @@ class Product(Strict):
     stock: int = Field(ge=0, description="Units in stock, shown on the card.")
     shipping: str = Field(description="Shipping terms shown on the card.")
     returns: str = Field(description="Return terms shown on the card.")
+
+    def fill(self, text: str) -> str:
+        """``text`` with the card's {product}, {price}, {shipping} and {returns} filled in."""
+        values = {"product": self.name, "price": f"{self.price:g}", "shipping": self.shipping, "returns": self.returns}
+        return _SLOT.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
     @property
     def quotable_prices(self) -> list[float]:

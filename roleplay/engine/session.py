@@ -307,7 +307,7 @@ class Session:
                     continue
                 self._round_situations.add(text[1:])
                 text = self.rng.choice(options)
-            text = text.replace("{product}", product.name).replace("{price}", f"{product.price:g}")
+            text = product.fill(text)
             message = Message("customer", text, round(1.0 + len(text) * 60 / cpm, 1))
             messages.append(message)
             self.transcript.append(message)

@@ -12,7 +12,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.message import Message
+from textual.widgets import Footer, Header, Static, TextArea
 
 from roleplay.labels import OUTCOMES
 from roleplay.render import rubric_labels
@@ -21,7 +22,7 @@ from roleplay.tui.widgets.panels import QUICK_KEYS, Meters, ReplyTimer, product_
 
 if TYPE_CHECKING:
     from roleplay.content.models import Scenario
-    from roleplay.engine.session import Message, Session, Turn
+    from roleplay.engine.session import Message as CustomerMessage, Session, Turn
     from roleplay.records.store import SessionRecorder
     from roleplay.tui.app import RoleplayApp
 
@@ -39,27 +40,63 @@ class Bubble(Static):
         super().__init__(content, classes=f"bubble {side}")
 
 
-class ReplyInput(Input):
-    """The reply box: a paste keeps all its lines (joined), focus keeps what was typed. It knows
-    when the reply's first key was pressed, and whether part of it was pasted or a quick reply
-    (then there is no typing speed to measure)."""
+class ReplyBox(TextArea):
+    """The reply box, as chat clients have it: Enter sends, Shift+Enter or Ctrl+J breaks the
+    line, and the box grows to a few lines as the reply does (CSS max-height), so a long reply
+    is seen whole. It knows when the reply's first key was pressed, and whether part of it was
+    pasted or a quick reply (then there is no typing speed to measure)."""
 
-    def __init__(self, **kwargs) -> None:
-        super().__init__(select_on_focus=False, **kwargs)
+    #: Keys that break the line (terminals send Ctrl+J for a newline; few report Shift+Enter).
+    NEWLINE_KEYS = frozenset({"shift+enter", "ctrl+j", "alt+enter"})
+
+    @dataclass
+    class Submitted(Message):
+        """Enter was pressed: the reply as it stands."""
+
+        box: ReplyBox
+        value: str
+
+    def __init__(self, placeholder: str = "", **kwargs) -> None:
+        super().__init__(placeholder=placeholder, soft_wrap=True, highlight_cursor_line=False, **kwargs)
         self.first_key_at: float | None = None
         self.not_typed = False
 
-    def _on_paste(self, event: events.Paste) -> None:
+    @property
+    def value(self) -> str:
+        return self.text
+
+    @value.setter
+    def value(self, text: str) -> None:
+        self.load_text(text)
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.Submitted(self, self.text))
+        elif event.key in self.NEWLINE_KEYS:
+            event.stop()
+            event.prevent_default()
+            self.insert("\n")
+        else:
+            await super()._on_key(event)
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        """A paste keeps its lines, without the blank ones and trailing spaces a copy brings along."""
+        event.prevent_default()
+        event.stop()
         lines = [line.strip() for line in event.text.splitlines() if line.strip()]
         if lines:
-            event.prevent_default()
-            event.stop()
             self.not_typed = True
-            self.insert_text_at_cursor(" ".join(lines))
+            self.insert("\n".join(lines))
 
-    def on_input_changed(self, event: Input.Changed) -> None:
+    def insert_text_at_cursor(self, text: str) -> None:
+        """Insert at the cursor, as typing would (quick replies, and the tests' typing)."""
+        self.insert(text)
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
         """The first key of a reply starts its typing time; an emptied box starts over."""
-        if not event.value:
+        if not self.text:
             self.first_key_at, self.not_typed = None, False
         elif self.first_key_at is None:
             self.first_key_at = self.app.options.clock()
@@ -133,8 +170,10 @@ class ChatScreen(Screen):
             with Vertical(id="chat-col"):
                 yield VerticalScroll(id="log")
                 yield Static("", id="typing")
+                # the quick replies in reach whatever the side panel shows (hidden when narrow)
+                yield Static(quick_text(self.app.quick_replies), id="quick")
                 with Horizontal(id="input-row"):
-                    yield ReplyInput(placeholder=self._placeholder(), id="reply")
+                    yield ReplyBox(placeholder=self._placeholder(), id="reply")
                     yield ReplyTimer(latency.good_s, latency.first_reply_s, latency.hard_limit_s, id="timer")
                     if self.time_limit_s:
                         yield Static("", id="countdown")
@@ -143,18 +182,17 @@ class ChatScreen(Screen):
                 if self.mode == "practice":
                     yield Meters(id="meters", classes="panel")
                     yield Static(legend(), id="legend", classes="panel")
-                yield Static(quick_text(self.app.quick_replies), id="quick", classes="panel")
         yield Footer()
 
     def _placeholder(self) -> str:
         keys = quick_keys(len(self.app.quick_replies))
-        return f"输入回复，Enter 发送（{keys} 插入快捷短语）" if keys else "输入回复，Enter 发送"
+        return f"输入回复，Enter 发送，Ctrl+J 换行（{keys} 插入快捷短语）" if keys else "输入回复，Enter 发送，Ctrl+J 换行"
 
     def on_mount(self) -> None:
         mode = "练习模式" if self.mode == "practice" else "考试模式"
         self.title = f"{self.scenario.title} · {mode}"
         self.sub_title = f"学员：{self.trainee}   顾客：{self.session.persona.name}"
-        reply = self.query_one("#reply", Input)
+        reply = self.query_one("#reply", ReplyBox)
         if self.app.options.frozen:
             reply.cursor_blink = False
         else:
@@ -169,7 +207,7 @@ class ChatScreen(Screen):
     # -- the customer ------------------------------------------------------------------------------
 
     @work(exclusive=True, group="deliver")
-    async def deliver(self, messages: list[Message]) -> None:
+    async def deliver(self, messages: list[CustomerMessage]) -> None:
         """Show the customer's messages one by one, each after its 'typing…' delay.
 
         The trainee cannot send until they are all shown: the reply answers what they say.
@@ -197,21 +235,21 @@ class ChatScreen(Screen):
 
     async def _end_of_session(self) -> None:
         self._append(Static(Text(f"—— 会话结束：{OUTCOMES[self.session.outcome]} ——", "bold"), classes="system"))
-        self.query_one("#reply", Input).disabled = True
+        self.query_one("#reply", ReplyBox).disabled = True
         await asyncio.sleep(END_PAUSE_S * self.app.options.typing_factor)
         self.action_finish()
 
     # -- the trainee -------------------------------------------------------------------------------
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    def on_reply_box_submitted(self, event: ReplyBox.Submitted) -> None:
         """Enter sends the reply, and is never lost: sent while the customer is still typing, the
         reply is timed at Enter and goes out as soon as her messages are shown (it answers them)."""
         text = event.value.strip()
         if not text or self.session.ended or self.closing:
             return
         clock = self.app.options.clock()
-        typing = self.query_one(ReplyInput).typing_seconds(clock)
-        event.input.value = ""
+        typing = event.box.typing_seconds(clock)
+        event.box.value = ""
         latency = self.waited(clock)
         if self.delivering:
             if self.queued is not None:  # a second Enter before she has finished: one reply
@@ -273,7 +311,7 @@ class ChatScreen(Screen):
 
     # -- records -----------------------------------------------------------------------------------
 
-    def _start_recording(self, opening: list[Message]) -> None:
+    def _start_recording(self, opening: list[CustomerMessage]) -> None:
         store = self.app.store
         if store is None:
             return
@@ -325,9 +363,9 @@ class ChatScreen(Screen):
 
     def action_quick(self, index: int) -> None:
         if index < len(self.app.quick_replies):
-            reply = self.query_one(ReplyInput)
+            reply = self.query_one(ReplyBox)
             reply.not_typed = True  # a quick reply is not typed: no typing speed for this reply
-            reply.insert_text_at_cursor(self.app.quick_replies[index].text)
+            reply.insert_text_at_cursor(self.scenario.product.fill(self.app.quick_replies[index].text))
             reply.focus()
 
     def action_toggle_card(self) -> None:

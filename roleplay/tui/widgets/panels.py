@@ -71,12 +71,15 @@ def quick_keys(count: int) -> str:
 
 
 def quick_text(quick: list[QuickReply]) -> Text:
-    out = Text()
+    """The quick replies as one bar of keys and labels (F2 问候  F3 稍等 …), wrapping between
+    entries, never inside one, when the chat column is narrow."""
+    entries = []
     for key, phrase in zip(QUICK_KEYS, quick):
-        out.append(f"{key.upper():>3} ", "bold reverse")
-        out.append(f" {phrase.label}\n")
-    out.rstrip()
-    return out
+        entry = Text()
+        entry.append(key.upper(), "bold reverse")
+        entry.append(f" {phrase.label}".replace(" ", "\u00a0"))
+        entries.append(entry)
+    return Text("  ").join(entries)
 
 
 class ReplyTimer(Static):
