@@ -73,3 +73,16 @@ def test_validate_all_shipped_content(tmp_path):
 def test_help_and_version(tmp_path):
     assert "play" in run(["--help"], cwd=tmp_path).stdout
     assert run(["--version"], cwd=tmp_path).stdout.startswith("roleplay ")
+
+
+def test_play_on_a_terminal_hands_every_option_to_the_app(monkeypatch, tmp_path):
+    import roleplay.tui.run as run
+    from roleplay.cli import main
+
+    seen = {}
+    monkeypatch.setattr(run, "wants_ui", lambda: True)
+    monkeypatch.setattr(run, "run_tui", lambda content, **options: seen.update(options) or 0)
+    argv = ["play", "--scenario", "air_fryer_fab", "--seed", "4", "--trainee", "小李", "--cohort", "一班",
+            "--db", str(tmp_path / "r.db")]
+    assert main(argv) == 0
+    assert seen == {"scenario": "air_fryer_fab", "seed": 4, "trainee": "小李", "cohort": "一班", "db": tmp_path / "r.db"}

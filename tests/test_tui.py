@@ -182,6 +182,36 @@ async def test_the_first_screen_does_not_wait_for_content(tmp_path):
         assert "题库已就绪：7 个场景" in str(status if not isinstance(status, Text) else status.plain)
 
 
+async def test_play_options_open_the_named_scenario_with_its_seed_trainee_cohort_and_db(tmp_path):
+    """`roleplay play --scenario ID --seed N --trainee NAME --cohort C --db PATH` on a terminal."""
+    from roleplay.records.store import Store
+
+    clock = FakeClock()
+    options = dict(scenario="earbuds_out_of_stock", seed=7, trainee="命令行学员", cohort="三班", db=tmp_path / "c.db")
+    app = make_app(tmp_path, clock, **options)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        chat = app.screen
+        assert isinstance(chat, ChatScreen) and chat.scenario.id == "earbuds_out_of_stock"
+        assert chat.trainee == "命令行学员" and chat.session.seed == 7
+        await reply(pilot, clock, "亲，您好！T3白色暂时没货，T5月光白有现货，您要看看吗？", 5)
+        await end_session(pilot)
+        await pilot.press("h")  # back home: the scenario is not forced open again
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+    with Store.open(tmp_path / "c.db") as store:
+        (stored,) = store.sessions(cohort="三班")
+    assert stored.trainee == "命令行学员" and stored.scenario_id == "earbuds_out_of_stock" and stored.seed == 7
+
+
+async def test_an_unknown_scenario_on_the_command_line_is_said_on_the_home_screen(tmp_path):
+    app = make_app(tmp_path, scenario="nope", trainee="小李")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert "没有 ID 为 nope 的场景" in str(app.screen.query_one("#status").render())
+
+
 async def test_sessions_are_recorded_and_the_report_is_read_back(tmp_path):
     from roleplay.records.store import Store
 

@@ -138,7 +138,9 @@ def cmd_play(args: argparse.Namespace) -> int:
     from roleplay.tui.run import run_tui, wants_ui
 
     if not args.plain and not args.watch and wants_ui():
-        return run_tui(args.content, scenario=args.scenario, seed=args.seed)
+        return run_tui(
+            args.content, scenario=args.scenario, seed=args.seed, trainee=args.trainee, cohort=args.cohort, db=args.db
+        )
     from roleplay.commands.records import recording
 
     library = _library(args)

@@ -43,6 +43,8 @@ class AppOptions:
     frozen: bool = False  # no blinking cursor or timers that change the screen (snapshots)
     db: Path | None = None  # records database (None: ROLEPLAY_DB or the user data dir)
     record: bool = True  # keep every session in the records database
+    trainee: str = ""  # the trainee's name (else the one remembered); with scenario, the chat opens at once
+    cohort: str = ""  # the trainee's cohort (班组), recorded with every session
 
 
 class RoleplayApp(App):
@@ -70,6 +72,8 @@ class RoleplayApp(App):
         self.load_problems: list[str] = []  # content files with errors
         self.load_error: str | None = None
         self.store: Store | None = None
+        #: The scenario named on the command line was opened (back home, the trainee chooses).
+        self.started_named = False
 
     def on_mount(self) -> None:
         from roleplay.tui.screens.home import HomeScreen

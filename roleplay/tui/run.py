@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 
 def wants_ui() -> bool:
@@ -12,9 +13,19 @@ def wants_ui() -> bool:
     return bool(os.environ.get("TEXTUAL_DRIVER")) or (sys.stdin.isatty() and sys.stdout.isatty())
 
 
-def run_tui(content: Sequence[str] = (), *, scenario: str | None = None, seed: int | None = None) -> int:
+def run_tui(
+    content: Sequence[str] = (),
+    *,
+    scenario: str | None = None,
+    seed: int | None = None,
+    trainee: str = "",
+    cohort: str = "",
+    db: Path | None = None,
+) -> int:
+    """The app with every option `roleplay play` was given, as line mode honours them."""
     from roleplay.tui.app import AppOptions, create_app
 
-    app = create_app(AppOptions(content=list(content), scenario=scenario, seed=seed))
+    options = AppOptions(content=list(content), scenario=scenario, seed=seed, trainee=trainee, cohort=cohort, db=db)
+    app = create_app(options)
     app.run()
     return app.return_code or 0

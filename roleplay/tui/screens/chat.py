@@ -315,7 +315,9 @@ class ChatScreen(Screen):
         store = self.app.store
         if store is None:
             return
-        self.recorder = store.start_session(self.session, trainee=self.trainee, mode=self.mode, source="tui")
+        self.recorder = store.start_session(
+            self.session, trainee=self.trainee, mode=self.mode, source="tui", cohort=self.app.options.cohort
+        )
         self.recorder.customer(opening)
 
     def _record(self, call, *args):

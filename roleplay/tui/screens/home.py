@@ -76,7 +76,7 @@ class HomeScreen(Screen):
 
     def on_mount(self) -> None:
         settings = self.app.settings
-        self.query_one("#trainee", Input).value = settings.trainee
+        self.query_one("#trainee", Input).value = self.app.options.trainee or settings.trainee
         self.query_one("#exam", RadioButton).value = settings.mode == "exam"
         self.query_one("#limit", Select).value = settings.time_limit_min if settings.time_limit_min in {v for _, v in TIME_LIMITS} else 0
         trainee = self.query_one("#trainee", Input)
@@ -110,8 +110,11 @@ class HomeScreen(Screen):
         cards.clear()
         cards.extend(ScenarioCard(s, library.personas.get(s.persona)) for s in scenarios)
         wanted = self.app.options.scenario
-        cards.index = next((i for i, s in enumerate(scenarios) if s.id == wanted), 0)
+        found = next((i for i, s in enumerate(scenarios) if s.id == wanted), None)
+        cards.index = found or 0
         message = f"题库已就绪：{len(scenarios)} 个场景。选择场景后按 Enter 开始。"
+        if wanted and found is None:
+            message = f"没有 ID 为 {wanted} 的场景（roleplay list 列出全部）。" + message
         if not scenarios:
             message = "没有可练习的场景：检查内容文件夹（--content / ROLEPLAY_PATH），运行 roleplay validate 查看问题。"
         if self.app.load_problems:
@@ -119,6 +122,10 @@ class HomeScreen(Screen):
         status.update(message)
         if self.query_one("#trainee", Input).value and not self.query_one("#trainee", Input).has_focus:
             cards.focus()
+        if found is not None and self.app.options.trainee and not self.app.started_named:
+            # `roleplay play --scenario ID --trainee NAME`: straight into that conversation, once
+            self.app.started_named = True
+            self.action_start()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "trainee":
