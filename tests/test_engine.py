@@ -148,12 +148,47 @@ def test_too_slow_empties_patience_and_the_customer_leaves(session_factory):
         session.reply("还在吗", 1)
 
 
-def test_customer_leaves_after_max_turns(session_factory):
-    session = session_factory()
+def test_customer_leaves_after_max_turns(library):
+    patient = Persona.model_validate({**PERSONA, "traits": {**PERSONA["traits"], "stall_limit": 10}})
+    session = Session(Scenario.model_validate(SCENARIO), patient, library.rubric("default"))
     session.start()
     turns = [session.reply(f"第{i}句无关的话", 2) for i in range(4)]
     assert turns[-1].ended and turns[-1].outcome == "lost"
     assert turns[-1].customer[-1].text == "走了"
+
+
+def test_a_stuck_trainee_is_asked_again_in_other_words_then_told_then_left(library):
+    """Replies that lead nowhere: she asks again in another variant of her question, then says she
+    is losing patience (without repeating herself), then leaves at her persona's stall_limit."""
+    impatient = {**PERSONA, "phrasebook": {**PERSONA["phrasebook"], "impatient": ["我问第二遍了"]},
+                 "traits": {**PERSONA["traits"], "patience": 100}}
+    session = Session(Scenario.model_validate(SCENARIO), Persona.model_validate(impatient), library.rubric("default"))
+    asked = session.start()[-1].text
+    said = [[m.text for m in session.reply("好的亲，我看一下哦", 5).customer] for _ in range(3)]
+    other = ({"保温杯保温多久？", "这个保温杯能保温多久？"} - {asked}).pop()
+    assert said == [["没听懂", other], ["我问第二遍了"], ["走了"]]
+    assert session.outcome == "lost"
+
+
+@pytest.mark.parametrize("scenario_id", ["snacks_coupon_stack", "air_fryer_fab", "water_purifier_bargain",
+                                         "skincare_cart_recall", "down_jacket_size", "earbuds_out_of_stock",
+                                         "suitcase_shipping_returns"])
+def test_no_shipped_customer_loops_on_a_line(library, scenario_id):
+    """The shipped customers, with a trainee who never answers: no line said twice while her
+    phrasebook or the scenario has another, and she is gone within her stall_limit."""
+    scenario = library.scenario(scenario_id)
+    persona = library.persona(scenario.persona)
+    session = Session(scenario, persona, library.rubric(scenario.rubric), seed=1)
+    session.start()
+    replies = 0
+    while not session.ended:
+        session.reply("好的亲，我看一下哦", 5)
+        replies += 1
+    assert session.outcome == "lost" and replies <= persona.traits.stall_limit
+    lines = [m.text for m in session.transcript if m.role == "customer"]
+    single = {line for options in persona.phrasebook.values() if len(options) == 1 for line in options}
+    repeated = {line for line in lines if lines.count(line) > 1}
+    assert repeated <= single, repeated  # only a line with no alternative may come back
 
 
 def test_report_before_the_end_is_unfinished(session_factory):

@@ -74,6 +74,7 @@ Situation = Literal[
     "vague_reply",
     "over_pushing",
     "confused",
+    "impatient",
     "small_talk",
     "leaving",
     "ordered",
@@ -102,6 +103,13 @@ class Traits(Strict):
     price_sensitivity: Percent = Field(50, description="How much price objections matter to them.")
     typing_cpm: int = Field(
         180, ge=10, le=1000, description="Typing speed in characters per minute, for 'typing…' delays."
+    )
+    stall_limit: int = Field(
+        3,
+        ge=1,
+        le=10,
+        description="Replies in a row that lead nowhere before the customer leaves: she asks again in "
+        "other words, then says she is losing patience (`impatient` lines), then goes.",
     )
 
 

@@ -106,6 +106,7 @@ class Session:
         self.ended = False
         self._last_customer: list[Message] = []
         self._round_situations: set[str] = set()  # phrasebook situations said since the last reply
+        self._stalls = 0  # replies in a row that led nowhere
 
     # -- public API ------------------------------------------------------------------------------
 
@@ -167,14 +168,17 @@ class Session:
         else:
             transition, intent = self._choose(node, signals, ctx.reply, len(self.turns) + 1)
             if transition is None:
+                self._stalls += 1
                 said += self._no_progress(bool(said))
             else:
+                self._stalls = 0
                 self.state.apply(transition.effects)
                 entered = self._enter(transition.to)
                 # A customer who buys now does not complain first ("催得我更不想付了。付好了").
                 said = entered if self.outcome == "converted" else said + entered
             out_of_turns = len(self.turns) + 1 >= self.scenario.max_turns
-            if not self.ended and (self.state.patience <= 0 or out_of_turns):
+            stuck = self._stalls >= self.persona.traits.stall_limit
+            if not self.ended and (self.state.patience <= 0 or out_of_turns or stuck):
                 said += self._leave()
         turn = Turn(
             index=len(self.turns),
@@ -266,15 +270,26 @@ class Session:
         return all(n in visited for n in when.visited) and not any(n in visited for n in when.not_visited)
 
     def _no_progress(self, already_said: bool) -> list[Message]:
-        """The reply led nowhere: the customer loses a little patience and asks again."""
-        said: list[Message] = []
+        """The reply led nowhere: the customer loses a little patience and, unless she reacted
+        already, says so. The first time she asks again in other words (another variant of her
+        question); after that she says she is losing patience (``impatient`` lines, else
+        ``confused`` ones), asking again only in words she has not used; at the persona's
+        ``stall_limit`` she leaves (see :meth:`reply`). She never loops on one line."""
         for reaction in self.persona.reactions:
             if reaction.on == "no_progress":
                 self.state.apply(reaction.effects)
-        if not already_said:
-            repeat = self.node.say[-1:] if self.node.say else []
-            said = self._say(["@confused", *repeat])
-        return said
+        if already_said or self._stalls >= self.persona.traits.stall_limit:
+            return []
+        question = self.node.say[-1:] if self.node.say else []
+        impatient = self._stalls > 1 and self.persona.phrasebook.get("impatient")  # type: ignore[call-overload]
+        unsaid = [line for line in question if self._unsaid(line)]
+        return self._say(["@impatient" if impatient else "@confused", *unsaid])
+
+    def _unsaid(self, line: str | list[str]) -> list[str]:
+        """The variants of ``line`` the customer has not said yet in this session."""
+        said = {m.text for m in self.transcript if m.role == "customer"}
+        variants = line if isinstance(line, list) else [line]
+        return [v for v in variants if self.scenario.product.fill(v) not in said]
 
     def _enter(self, node_id: str) -> list[Message]:
         self.node_id = node_id
@@ -300,13 +315,14 @@ class Session:
         cpm = self.persona.traits.typing_cpm
         product = self.scenario.product
         for line in lines:
-            text = self.rng.choice(line) if isinstance(line, list) else line
+            text = self.rng.choice(self._unsaid(line) or line) if isinstance(line, list) else line
             if text.startswith("@"):
                 options = self.persona.phrasebook.get(text[1:])  # type: ignore[call-overload]
                 if not options:
                     continue
                 self._round_situations.add(text[1:])
-                text = self.rng.choice(options)
+                # a line she has not said yet in this session, while the phrasebook has one
+                text = self.rng.choice(self._unsaid(options) or options)
             text = product.fill(text)
             message = Message("customer", text, round(1.0 + len(text) * 60 / cpm, 1))
             messages.append(message)
