@@ -42,6 +42,14 @@ class ReviewedTurn(Protocol):
     def score(self) -> ReplyScore: ...
     @property
     def model_answer(self) -> str: ...
+    @property
+    def customer(self) -> Sequence[Message]: ...
+
+
+def parting_words(turns: Sequence[ReviewedTurn]) -> str:
+    """What the customer said after the last reply (她的反应 to a rude reply, her goodbye); ""
+    when nothing. Earlier reactions show as what the next reply answered."""
+    return " / ".join(m.text for m in turns[-1].customer) if turns else ""
 
 
 def use_colour(stream: TextIO | None = None) -> bool:
@@ -177,6 +185,8 @@ def review_lines(
     for turn in turns:
         lines.append(f"[{turn.index + 1}] 顾客：{' / '.join(m.text for m in turn.answered) or '—'}")
         lines.extend(feedback(turn, labels.criteria, labels.techniques, colour))
+    if parting_words(turns):
+        lines.append(f"顾客最后说：{parting_words(turns)}")
     if not turns:
         lines.append(NO_REPLIES)
     return lines

@@ -86,3 +86,11 @@ def test_play_on_a_terminal_hands_every_option_to_the_app(monkeypatch, tmp_path)
             "--db", str(tmp_path / "r.db")]
     assert main(argv) == 0
     assert seen == {"scenario": "air_fryer_fab", "seed": 4, "trainee": "小李", "cohort": "一班", "db": tmp_path / "r.db"}
+
+
+def test_the_line_mode_report_keeps_her_last_words(tmp_path):
+    result = run(["play", "--plain", "--scenario", "air_fryer_fab", "--seed", "1", "--db", str(tmp_path / "r.db")],
+                 stdin="爱买不买\n")
+    assert result.returncode == 0, result.stderr
+    report = result.stdout[result.stdout.index("逐句复盘"):]
+    assert "顾客最后说：" in report and "不买了" in report.split("顾客最后说：")[1]

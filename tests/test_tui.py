@@ -271,6 +271,41 @@ async def test_history_lists_recorded_sessions_and_opens_their_report(tmp_path):
         assert isinstance(app.screen, HistoryScreen)
 
 
+async def test_a_fatal_reply_gets_her_reaction_on_screen_then_the_report_and_the_review(tmp_path):
+    """爱买不买: she says what she thinks and leaves; the chat keeps it in view (the report waits
+    for Enter or a reading pause), and the review and the record keep her last words."""
+    import asyncio
+
+    from roleplay.records.store import Store
+
+    clock = FakeClock()
+    app = make_app(tmp_path, clock, typing_factor=0.2, db=tmp_path / "r.db")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_scenario(pilot, "air_fryer_fab", trainee="反应")
+        chat = app.screen
+        await pilot.click("#reply")
+        await type_text(pilot, "爱买不买")
+        await pilot.press("enter")
+        for _ in range(500):  # her messages arrive after their typing delays
+            await asyncio.sleep(0.01)
+            if any("会话结束" in str(w.render()) for w in chat.query(".system")):
+                break
+        reaction = [m.text for m in chat.session.turns[-1].customer]
+        shown = " ".join(str(w.render()) for w in chat.query(".bubble"))
+        assert reaction and all(line in shown for line in reaction)
+        assert app.screen is chat  # still in view, with a way on
+        assert any("按 Enter 查看成绩报告" in str(w.render()) for w in chat.query(".system"))
+        await pilot.press("enter")
+        await settle(pilot)
+        report = app.screen
+        assert isinstance(report, ReportScreen) and report.report.outcome == "lost"
+        review = " ".join(str(w.render()) for w in report.query(".review"))
+        assert "顾客最后说：" in review and reaction[0] in review
+    with Store.open(tmp_path / "r.db") as store:
+        (stored,) = store.sessions(trainee="反应")
+    assert [m.text for m in stored.turns[-1].customer] == reaction
+
+
 async def test_exam_time_limit_ends_the_session(tmp_path):
     clock = FakeClock()
     app = make_app(tmp_path, clock)

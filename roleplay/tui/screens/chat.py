@@ -26,8 +26,10 @@ if TYPE_CHECKING:
     from roleplay.records.store import SessionRecorder
     from roleplay.tui.app import RoleplayApp
 
-#: Pause before the report opens, so the customer's last words can be read.
-END_PAUSE_S = 1.5
+#: Pause before the report opens, so the customer's last words can be read: this long, plus
+#: her last messages at a reading pace (characters per second). Enter opens the report at once.
+END_PAUSE_S = 3.0
+READING_CPS = 6.0
 
 
 class Bubble(Static):
@@ -234,10 +236,22 @@ class ChatScreen(Screen):
             self.call_later(self._send_queued)
 
     async def _end_of_session(self) -> None:
-        self._append(Static(Text(f"—— 会话结束：{OUTCOMES[self.session.outcome]} ——", "bold"), classes="system"))
+        """The customer's last words stay in view (a rude reply's reaction, her goodbye) before the
+        report opens; Enter opens it at once."""
+        ended = Text(f"—— 会话结束：{OUTCOMES[self.session.outcome]} ——", "bold")
+        ended.append("  按 Enter 查看成绩报告", "dim")
+        self._append(Static(ended, classes="system"))
         self.query_one("#reply", ReplyBox).disabled = True
-        await asyncio.sleep(END_PAUSE_S * self.app.options.typing_factor)
+        last = self.session.turns[-1].customer if self.session.turns else []
+        reading = END_PAUSE_S + sum(len(m.text) for m in last) / READING_CPS
+        await asyncio.sleep(reading * self.app.options.typing_factor)
         self.action_finish()
+
+    def on_key(self, event: events.Key) -> None:
+        """Enter after the end of the session: the report now, without waiting."""
+        if event.key == "enter" and self.session.ended and not self.closing:
+            event.stop()
+            self.action_finish()
 
     # -- the trainee -------------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from roleplay.labels import failure_reason
-from roleplay.render import NO_REPLIES, latency_detail, typing_speed
+from roleplay.render import NO_REPLIES, latency_detail, parting_words, typing_speed
 from roleplay.text.width import pad
 from roleplay.tui.widgets.feedback import feedback_text
 from roleplay.tui.widgets.radar import Radar
@@ -80,6 +80,9 @@ class ReportScreen(Screen):
             yield Static(Text("逐句复盘", "bold underline"), id="review-title")
             for turn in self.report.turns:
                 yield Static(self._turn(turn), classes="review")
+            parting = parting_words(self.report.turns)
+            if parting:
+                yield Static(Text.assemble(("顾客最后说：", "bold cyan"), parting), classes="review")
             if not self.report.turns:
                 yield Static(Text(NO_REPLIES, "dim"), classes="review")
         yield Footer()
