@@ -613,3 +613,69 @@ async def test_the_customer_asks_where_you_are_when_kept_waiting(tmp_path):
         chat._tick()
         await settle(pilot)
         assert len(chat.query(".bubble.customer")) == before + 1  # once
+
+
+@pytest.mark.parametrize("width", [76, 58, 44])
+def test_radar_labels_are_whole_and_off_the_plot_at_any_width(width):
+    """Nine criteria at 80×24 (the report's radar is ~76 cells wide there): every label whole, and
+    the top and bottom labels on rows of their own, not written over the dots."""
+    from roleplay.tui.widgets.radar import radar_text
+
+    axes = [("FAB话术", 82), ("响应时效", 100), ("服务禁语", 100), ("促成交易", 100), ("礼貌问候", 100),
+            ("需求挖掘", 0), ("核实订单", 100), ("道别", 100), ("信息准确", 100)]
+    rows = radar_text(axes, width, 17).plain.split("\n")
+    plain = "\n".join(rows)
+    assert all(f"{label} {value}" in plain for label, value in axes)
+    for row in (rows[0], rows[-1]):
+        assert not any(0x2800 <= ord(ch) <= 0x28FF for ch in row)  # label rows hold no dots
+
+
+async def test_down_from_the_name_goes_to_the_cards_and_home_shows_the_highlighted_card(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        home = app.screen
+        await pilot.click("#trainee")
+        await type_text(pilot, "小周")
+        await pilot.press("down")  # not only Tab or Enter: ↓ goes to the cards
+        cards = home.query_one("#scenarios")
+        assert app.focused is cards
+        for _ in range(6):
+            await pilot.press("down")
+        chosen = cards.highlighted_child.scenario.id
+        await pilot.press("enter")
+        await settle(pilot)
+        await end_session(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        assert app.screen is home and cards.highlighted_child.scenario.id == chosen
+        # the highlighted card is on screen, so Enter starts the card the trainee sees
+        assert cards.highlighted_child.region.intersection(cards.region) == cards.highlighted_child.region
+
+
+async def test_the_exam_time_limit_is_remembered_between_runs(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#limit").value = 5
+        await start_scenario(pilot, "air_fryer_fab", trainee="小吴", exam=True)
+        await end_session(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        await pilot.press("f2")  # back to practice for one session: the limit is kept for next time
+        cards = app.screen.query_one("#scenarios")
+        cards.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+    again = make_app(tmp_path)
+    async with again.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert again.screen.query_one("#limit").value == 5
+
+
+def test_history_columns_stay_aligned_with_a_long_title():
+    from roleplay.text.width import cell_width, fit
+
+    long = "超长的场景标题：一位顾客在双十一零点前反复比较三家店铺的优惠券叠加规则"
+    assert cell_width(fit(long, 34)) == 34 and fit(long, 34).rstrip().endswith("…")
+    assert fit("空气炸锅卖点咨询", 34) == "空气炸锅卖点咨询" + " " * 18

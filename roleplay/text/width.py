@@ -19,6 +19,20 @@ def pad(text: str, width: int) -> str:
     return text + " " * max(0, width - cell_width(text))
 
 
+def fit(text: str, width: int) -> str:
+    """``text`` in exactly ``width`` cells: padded, or cut with … where it is longer (a column
+    that a long title must not push out of line)."""
+    if cell_width(text) <= width:
+        return pad(text, width)
+    out, used = "", 0
+    for ch in text:
+        size = cell_width(ch)
+        if used + size > width - 1:
+            break
+        out, used = out + ch, used + size
+    return pad(out + "…", width)
+
+
 def printable(text: str) -> str:
     """``text`` with control characters shown as escapes (``\\x1b``), safe to print on a terminal."""
     return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)

@@ -11,12 +11,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from roleplay.text.width import pad
+from roleplay.text.width import fit
 
 if TYPE_CHECKING:
     from roleplay.tui.app import RoleplayApp
 
-#: Column widths in cells: the longest shipped title, and 拍下未付（中断）.
+#: Column widths in cells: the longest shipped title (a longer one is cut with …), and 拍下未付（中断）.
 TITLE_CELLS = 34
 OUTCOME_CELLS = 16
 
@@ -57,8 +57,8 @@ class HistoryScreen(Screen):
         """One session per line, in columns measured in terminal cells (CJK is two wide)."""
         when = stored.started_at.astimezone().strftime("%m-%d %H:%M")
         total = "   —" if stored.total is None else f"{stored.total:5.1f}"
-        row = Text(f"{when}  {pad(stored.scenario_title or '—', TITLE_CELLS)}  ")
-        row.append(pad(stored.outcome_label, OUTCOME_CELLS), "bold")
+        row = Text(f"{when}  {fit(stored.scenario_title or '—', TITLE_CELLS)}  ")
+        row.append(fit(stored.outcome_label, OUTCOME_CELLS), "bold")
         row.append(f"  {total} 分  ", "green" if stored.passed else "red")
         row.append(stored.mode_label, "dim")
         return row

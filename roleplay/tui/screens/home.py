@@ -53,6 +53,8 @@ class HomeScreen(Screen):
     BINDINGS = [
         Binding("f2", "toggle_mode", "练习/考试"),
         Binding("f5", "history", "练习记录"),
+        # from the name box (which has no use for them), ↑ ↓ go to the cards as Tab would
+        Binding("down,up", "to_cards", show=False),
     ]
 
     def compose(self) -> ComposeResult:
@@ -86,6 +88,15 @@ class HomeScreen(Screen):
         (self.query_one("#scenarios", ListView) if trainee.value else trainee).focus()
         self._limit_for_mode()
         self.watch(self.app, "ready", self._show_scenarios)
+
+    def action_to_cards(self) -> None:
+        self.query_one("#scenarios", ListView).focus()
+
+    def on_screen_resume(self) -> None:
+        """Back home: the highlighted card is in view, so Enter starts the card the trainee sees."""
+        cards = self.query_one("#scenarios", ListView)
+        if cards.highlighted_child is not None:
+            cards.scroll_to_widget(cards.highlighted_child, animate=False)
 
     def on_radio_set_changed(self) -> None:
         self._limit_for_mode()
@@ -159,6 +170,7 @@ class HomeScreen(Screen):
             self.query_one("#trainee", Input).focus()
             return
         mode = "exam" if self.query_one("#exam", RadioButton).value else "practice"
-        limit = int(self.query_one("#limit", Select).value or 0) if mode == "exam" else 0
-        self.app.remember(trainee=trainee, mode=mode, time_limit_min=limit)
+        chosen = int(self.query_one("#limit", Select).value or 0)  # remembered in practice too
+        self.app.remember(trainee=trainee, mode=mode, time_limit_min=chosen)
+        limit = chosen if mode == "exam" else 0
         self.app.open_chat(scenario=card.scenario, trainee=trainee, mode=mode, time_limit_min=limit)

@@ -36,9 +36,13 @@ class BrailleCanvas:
         return chr(0x2800 + bits) if bits else " "
 
 
-def radar_text(axes: list[tuple[str, float | None]], width: int = 44, height: int = 15) -> Text:
-    """The chart as Rich text: grid rings dim, the trainee's polygon bold green, labels around."""
+def radar_text(axes: list[tuple[str, float | None]], width: int = 44, height: int = 17) -> Text:
+    """The chart as Rich text: grid rings dim, the trainee's polygon bold green, labels around.
+
+    ``height`` counts a row above and below the plot for the labels at its top and bottom, so
+    that no label (需求挖掘 0 at the foot of nine axes) is written over the dots."""
     label_room = max((cell_width(f"{label} 100") for label, _ in axes), default=0) + 2
+    height -= 2
     chart_w = max(10, width - 2 * label_room)
     centre_x, centre_y = chart_w, height * 2  # in dots
     radius = min(chart_w * 2, height * 4) / 2 - 2
@@ -63,11 +67,15 @@ def radar_text(axes: list[tuple[str, float | None]], width: int = 44, height: in
         [(shape.cell(c, r), "bold green") if shape.bits[r][c] else (grid.cell(c, r), "grey37") for c in range(chart_w)]
         for r in range(height)
     ]
-    lines = [[(" ", "")] * label_room + row + [(" ", "")] * label_room for row in rows]
+    blank = [(" ", "")] * (chart_w + 2 * label_room)
+    lines = [list(blank), *([(" ", "")] * label_room + row + [(" ", "")] * label_room for row in rows), list(blank)]
     for i, (label, value) in enumerate(axes):
         x, y = point(i, 1.12)
         text = f"{label}{'' if value is None else f' {value:.0f}'}"
-        _place(lines, text, x / 2 + label_room, y / 4, math.cos(angles[i]))
+        # an axis pointing straight up or down has its label on the row beyond the plot
+        vertical = abs(math.cos(angles[i])) <= 0.3
+        row = 0 if vertical and y < centre_y else len(lines) - 1 if vertical else y / 4 + 1
+        _place(lines, text, x / 2 + label_room, row, math.cos(angles[i]))
     out = Text()
     for row in lines:
         for char, style in row:
@@ -108,4 +116,4 @@ class Radar(Widget):
     def render(self) -> Text:
         if len(self.axes) < 3:
             return Text("评分维度不足三项，无法绘制雷达图。", "dim")
-        return radar_text(self.axes, max(30, self.size.width), max(9, self.size.height))
+        return radar_text(self.axes, max(30, self.size.width), max(11, self.size.height))
