@@ -214,3 +214,59 @@ def test_intent_examples_match_paraphrases_without_keywords():
 def test_a_fragment_of_an_example_is_not_a_match():
     matcher = IntentMatcher(Scenario.model_validate(SCENARIO).intents)
     assert matcher.score("keep_warm", Analysed.of("很好")).score < 70
+
+
+MOODY = {
+    **PERSONA,
+    "phrasebook": {**PERSONA["phrasebook"], "buying_question": ["怎么拍？"], "confused": ["没听懂，我是问保温多久", "没听懂"]},
+    "reactions": [{"on": "fab_pitch", "effects": {"interest": 20}}, {"on": "no_progress", "effects": {"patience": -5}}],
+}
+CLOSE_GATED = {
+    **SCENARIO,
+    "max_turns": 8,
+    "nodes": {
+        **SCENARIO["nodes"],
+        "ask": {**SCENARIO["nodes"]["ask"], "transitions": [{"signal": "fab_pitch", "to": "price"}]},
+        "price": {
+            "say": ["嗯，我再想想。"],
+            "model_answer": "已经是活动价了，您直接拍下我帮您备注优先发货。",
+            "transitions": [{"signal": "closing_attempt", "to": "won", "when": {"interest_gte": 70}}],
+        },
+    },
+}
+PITCH = "亲，这款是316不锈钢内胆，保温12小时，您冬天出门也能喝上热水。"
+CLOSE = "已经是活动价了，您直接拍下我帮您备注优先发货。"
+
+
+def play_as(library, replies, scenario=CLOSE_GATED, **traits):
+    persona = Persona.model_validate({**MOODY, "traits": {**MOODY["traits"], **traits}})
+    session = Session(Scenario.model_validate(scenario), persona, library.rubric("default"), seed=3)
+    session.start()
+    for text in replies:
+        if not session.ended:
+            session.reply(text, 5)
+    return session
+
+
+def test_a_customer_in_a_good_mood_asks_to_buy_and_accepts_a_close_more_readily(library):
+    # the same two replies: interest 40 + 20 for the pitch = 60, short of the 70 the close needs;
+    # in a good mood (90, ten above good_mood 70 → +10) she asks how to buy and takes the close
+    glad = play_as(library, [PITCH, CLOSE], mood=90, good_mood=70, asks_to_buy_at=60)
+    flat = play_as(library, [PITCH, CLOSE], mood=50, good_mood=70, asks_to_buy_at=60)
+    glad_lines = [m.text for m in glad.transcript if m.role == "customer"]
+    flat_lines = [m.text for m in flat.transcript if m.role == "customer"]
+    assert "怎么拍？" in glad_lines and "怎么拍？" not in flat_lines
+    assert glad.outcome == "converted" and flat.outcome is None
+    # her own buying question makes the close due: the reply after it is judged as after a signal
+    assert glad.turns[1].score.results["closing"].detail["buying_signal"]
+    assert not flat.turns[1].score.results["closing"].detail["buying_signal"]
+
+
+def test_a_customer_short_of_patience_answers_shorter_and_leaves_sooner(library):
+    stuck = ["好的亲，我看一下哦"] * 4
+    patient = play_as(library, stuck, patience=90)
+    short = play_as(library, stuck, patience=20, low_patience=30)
+    assert len(short.turns) == short.persona.traits.stall_limit - 1 < len(patient.turns)
+    assert short.outcome == patient.outcome == "lost"
+    # of her two wordings of 没听懂, the one short of patience says the shorter
+    assert "没听懂" in [m.text for m in short.turns[0].customer]

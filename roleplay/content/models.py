@@ -75,6 +75,7 @@ Situation = Literal[
     "over_pushing",
     "confused",
     "impatient",
+    "buying_question",
     "small_talk",
     "leaving",
     "ordered",
@@ -110,6 +111,18 @@ class Traits(Strict):
         le=10,
         description="Replies in a row that lead nowhere before the customer leaves: she asks again in "
         "other words, then says she is losing patience (`impatient` lines), then goes.",
+    )
+    good_mood: Percent = Field(
+        70,
+        description="At or above this mood she is readier to buy: half the mood above it counts as interest "
+        "where a transition waits for interest (`interest_gte`), and once her interest reaches "
+        "`asks_to_buy_at` she asks a buying question of her own (`buying_question` lines), once.",
+    )
+    asks_to_buy_at: Percent = Field(75, description="Interest at which a customer in a good mood asks how to buy.")
+    low_patience: Percent = Field(
+        30,
+        description="Below this patience she is short with the trainee: she picks the shortest wording of "
+        "each line and leaves one stalled reply sooner (`stall_limit` − 1).",
     )
 
 

@@ -107,6 +107,8 @@ class Session:
         self._last_customer: list[Message] = []
         self._round_situations: set[str] = set()  # phrasebook situations said since the last reply
         self._stalls = 0  # replies in a row that led nowhere
+        self._asked_to_buy = False  # she asked a buying question of her own (once a session)
+        self._signal_pending = False  # ...which the next reply answers: a close is due
 
     # -- public API ------------------------------------------------------------------------------
 
@@ -153,12 +155,13 @@ class Session:
             typing_s=typing_s,
             typing_measured=typing_measured,
             customer_text="\n".join(m.text for m in self._last_customer),
-            buying_signal=node.buying_signal,
+            buying_signal=node.buying_signal or self._signal_pending,
             expects=tuple(node.expects),
             product=self.scenario.product,
             prior_pushes=[self.scorer.pushed(t.score) for t in self.turns],
         )
         score = self.scorer.score_reply(ctx)
+        self._signal_pending = False
         already_said, self._round_situations = self._round_situations, set()
         signals = self.scorer.signals(score)  # once: the reactions and the transitions read them
         said = self._react(score, signals, already_said)
@@ -175,9 +178,9 @@ class Session:
                 self.state.apply(transition.effects)
                 entered = self._enter(transition.to)
                 # A customer who buys now does not complain first ("催得我更不想付了。付好了").
-                said = entered if self.outcome == "converted" else said + entered
+                said = entered if self.outcome == "converted" else said + entered + self._keen()
             out_of_turns = len(self.turns) + 1 >= self.scenario.max_turns
-            stuck = self._stalls >= self.persona.traits.stall_limit
+            stuck = self._stalls >= self._stall_limit()
             if not self.ended and (self.state.patience <= 0 or out_of_turns or stuck):
                 said += self._leave()
         turn = Turn(
@@ -257,10 +260,12 @@ class Session:
 
     def _holds(self, transition: Transition, turn_count: int) -> bool:
         when, s = transition.when, self.state
+        # a customer in a good mood says yes sooner: half her mood above good_mood counts as interest
+        readiness = s.interest + max(0, s.mood - self.persona.traits.good_mood) // 2
         bounds = [
             (when.mood_gte, s.mood, 1), (when.mood_lte, s.mood, -1),
             (when.patience_gte, s.patience, 1), (when.patience_lte, s.patience, -1),
-            (when.interest_gte, s.interest, 1), (when.interest_lte, s.interest, -1),
+            (when.interest_gte, readiness, 1), (when.interest_lte, s.interest, -1),
             (when.turn_gte, turn_count, 1), (when.turn_lte, turn_count, -1),
         ]  # fmt: skip
         for bound, value, sign in bounds:
@@ -268,6 +273,21 @@ class Session:
                 return False
         visited = set(self.visited)
         return all(n in visited for n in when.visited) and not any(n in visited for n in when.not_visited)
+
+    def _keen(self) -> list[Message]:
+        """A customer in a good mood whose interest has grown asks how to buy, once: the next
+        reply answers a buying signal (a close is due)."""
+        traits, state = self.persona.traits, self.state
+        if self.ended or self._asked_to_buy or state.mood < traits.good_mood or state.interest < traits.asks_to_buy_at:
+            return []
+        said = self._say(["@buying_question"])
+        self._asked_to_buy = self._signal_pending = bool(said)
+        return said
+
+    def _stall_limit(self) -> int:
+        """Replies in a row that may lead nowhere before she leaves: one fewer when she is short of patience."""
+        traits = self.persona.traits
+        return max(1, traits.stall_limit - (self.state.patience < traits.low_patience))
 
     def _no_progress(self, already_said: bool) -> list[Message]:
         """The reply led nowhere: the customer loses a little patience and, unless she reacted
@@ -278,12 +298,20 @@ class Session:
         for reaction in self.persona.reactions:
             if reaction.on == "no_progress":
                 self.state.apply(reaction.effects)
-        if already_said or self._stalls >= self.persona.traits.stall_limit:
+        if already_said or self._stalls >= self._stall_limit():
             return []
         question = self.node.say[-1:] if self.node.say else []
         impatient = self._stalls > 1 and self.persona.phrasebook.get("impatient")  # type: ignore[call-overload]
         unsaid = [line for line in question if self._unsaid(line)]
         return self._say(["@impatient" if impatient else "@confused", *unsaid])
+
+    def _pick(self, options: list[str]) -> str:
+        """One wording, at random; a customer short of patience takes the shortest (the RNG is
+        drawn all the same, so what follows replays alike)."""
+        chosen = self.rng.choice(options)
+        if self.state.patience < self.persona.traits.low_patience:
+            return min(options, key=len)
+        return chosen
 
     def _unsaid(self, line: str | list[str]) -> list[str]:
         """The variants of ``line`` the customer has not said yet in this session."""
@@ -315,14 +343,14 @@ class Session:
         cpm = self.persona.traits.typing_cpm
         product = self.scenario.product
         for line in lines:
-            text = self.rng.choice(self._unsaid(line) or line) if isinstance(line, list) else line
+            text = self._pick(self._unsaid(line) or line) if isinstance(line, list) else line
             if text.startswith("@"):
                 options = self.persona.phrasebook.get(text[1:])  # type: ignore[call-overload]
                 if not options:
                     continue
                 self._round_situations.add(text[1:])
                 # a line she has not said yet in this session, while the phrasebook has one
-                text = self.rng.choice(self._unsaid(options) or options)
+                text = self._pick(self._unsaid(options) or options)
             text = product.fill(text)
             message = Message("customer", text, round(1.0 + len(text) * 60 / cpm, 1))
             messages.append(message)
