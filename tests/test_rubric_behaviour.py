@@ -529,3 +529,20 @@ def test_fab_advice_names_the_part_that_is_missing(scorer, text, parts, key):
     result = scorer.score_text(text, index=1, expects=["fab"]).results["fab"]
     assert result.detail["components"] == parts
     assert result.advice == scorer.rubric.criterion("fab").advice[key]
+
+
+@pytest.mark.parametrize(
+    ("customer", "text", "category"),
+    [
+        ("能合一起发吗", "合不了，各发各的。", "denial"),
+        ("是这款吗", "放心，错不了，就是这款～", None),  # 错不了 promises, it does not refuse
+        ("能改价吗", "改不了哈，不过可以送您运费险。", None),  # an offer after the refusal
+        ("能刻字吗", "亲的想法真浪漫呢～不过咱不接这活儿哈", "denial"),  # 不过 before the refusal turns to it
+        ("你们家哪个最辣", "最辣的就是特辣款了哈", None),  # her own superlative, answered
+        ("那菌粉到底放多少啊", "收到。第三次回答：1克配1升奶", "impatience"),
+        ("夏天睡着热不热", "透气不闷，您夏天翻来覆去也不会一脸汗", None),  # tossing in bed, not asking again
+    ],
+)
+def test_forbidden_by_structure(scorer, customer, text, category):
+    hits = scorer.score_text(text, customer_text=customer).results["forbidden"].detail["hits"]
+    assert [h["category"] for h in hits][:1] == ([category] if category else [])

@@ -332,6 +332,16 @@ class ForbiddenList(Lexicon):
         "that offers something instead (没办法改价，不过可以送您…) or apologises (不好意思，这款没有小样) is "
         "no 否定语.",
     )
+    unless_after: Lexicon = Field(
+        default_factory=Lexicon,
+        description="Like `unless`, but only after the category's first hit: 改不了，不过可以送您… offers "
+        "something instead; 想法真浪漫，不过咱不接这活儿 turns to the refusal.",
+    )
+    spares_shopper_words: bool = Field(
+        False,
+        description="A hit that repeats the shopper's own words answers her question, it is not counted: "
+        "哪个最辣？ → 最辣的是特辣款 (a claim only she made).",
+    )
     fatal: bool = Field(False, description="A hit in this category fails the whole session.")
     whole_reply: bool = Field(
         False, description="Patterns must match the whole reply (punctuation stripped), e.g. a lone 嗯."

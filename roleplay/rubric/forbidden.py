@@ -41,6 +41,17 @@ class _Listed:
     matcher: PhraseMatcher
     #: Offers or apologies that take the category's hits back (没办法改价，不过可以送您…).
     unless: PhraseMatcher
+    #: ...and those that do so only after the first hit (不过…, 但是…).
+    unless_after: PhraseMatcher
+    #: Hits that repeat the shopper's own words answer her (哪个最辣？ → 最辣的是…).
+    spares_shopper_words: bool
+
+    def softened(self, norm: str, hits: list[Hit]) -> bool:
+        """Whether an offer or apology in the reply takes these hits back."""
+        if self.unless and self.unless.search(norm):
+            return True
+        first = min(h.start for h in hits)
+        return bool(self.unless_after) and any(h.start > first for h in self.unless_after.find(norm))
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +70,9 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         self.labels = {name: c.label for name, c in config.categories.items()}
         categories = config.categories.items()
         self.listed = [
-            _Listed(name, matcher(c), matcher(c.unless)) for name, c in categories if not c.whole_reply
+            _Listed(name, matcher(c), matcher(c.unless), matcher(c.unless_after), c.spares_shopper_words)
+            for name, c in categories
+            if not c.whole_reply
         ]
         self.whole = [_Whole(name, tuple(re.compile(p) for p in c.patterns)) for name, c in categories if c.whole_reply]
         #: The category of a reply that throws the shopper's words back as a question, if any.
@@ -141,7 +154,7 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         found = self._whole_reply(norm)
         # Each category scans the reply on its own: a category's patterns start with fewer
         # characters than all of them together, so the regex engine skips more of the text.
-        by_category = {c.name: hits for c in self.listed if (hits := c.matcher.find(norm))}
+        by_category = {c.name: hits for c in self.listed if (hits := self._find(c, norm, ctx.customer_norm))}
         listed = [h for hits in by_category.values() for h in hits]
         allowed = self.allow.find(norm) if listed else []
         if all(_within(h, allowed) for h in listed):
@@ -153,12 +166,20 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         if not by_category:
             return found
         allowed = allowed or self.allow.find(norm)
-        softened = {c.name for c in self.listed if c.unless and c.name in by_category and c.unless.search(norm)}
+        softened = {c.name for c in self.listed if c.name in by_category and c.softened(norm, by_category[c.name])}
         for name, hits in by_category.items():
             kept = [] if name in softened else [h for h in hits if not _within(h, allowed)]
             found.extend((name, h) for h in drop_overlaps(ctx.reply.plausible(kept)))
         found.sort(key=lambda pair: pair[1].start)
         return found
+
+    @staticmethod
+    def _find(category: _Listed, norm: str, customer: str) -> list[Hit]:
+        """A category's hits, less those in the shopper's own words where the category spares them."""
+        hits = category.matcher.find(norm)
+        if hits and customer and category.spares_shopper_words:
+            hits = [h for h in hits if h.text not in customer]
+        return hits
 
     def _whole_reply(self, norm: str) -> list[tuple[str, Hit]]:
         """A reply that is nothing but a lone 嗯 (punctuation aside)."""
