@@ -546,3 +546,19 @@ def test_fab_advice_names_the_part_that_is_missing(scorer, text, parts, key):
 def test_forbidden_by_structure(scorer, customer, text, category):
     hits = scorer.score_text(text, customer_text=customer).results["forbidden"].detail["hits"]
     assert [h["category"] for h in hits][:1] == ([category] if category else [])
+
+
+@pytest.mark.parametrize("text", ["外层140D尼龙，中间TPU防水膜，全压胶工艺。", "盆身是食品级PP，底下8个硅胶防滑脚~"])
+def test_a_word_formation_that_names_a_part_is_a_feature_not_an_advantage(scorer, text):
+    fab = scorer.score_text(text, index=1, expects=["fab"]).results["fab"]
+    assert fab.detail["components"] == ["F"]
+    assert not [e for e in fab.evidence if e.label == "A"]
+
+
+def test_an_except_pattern_is_checked_like_a_pattern():
+    from pydantic import ValidationError
+
+    from roleplay.content.models import Lexicon
+
+    with pytest.raises(ValidationError, match="bad regular expression"):
+        Lexicon.model_validate({"except_patterns": ["防(水"]})

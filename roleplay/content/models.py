@@ -202,8 +202,13 @@ class Lexicon(Strict):
         alias="except",
         description="Look-alike words: a hit overlapping one of these does not count (除了 for the pattern 除X).",
     )
+    except_patterns: list[str] = Field(
+        default_factory=list,
+        description="Look-alikes as regular expressions: 防水膜, 防滑脚 — a word-formation that names a part "
+        "(a feature), not what the product does.",
+    )
 
-    @field_validator("patterns")
+    @field_validator("patterns", "except_patterns")
     @classmethod
     def _patterns_compile(cls, patterns: list[str]) -> list[str]:
         for pattern in patterns:

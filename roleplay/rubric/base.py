@@ -14,7 +14,7 @@ C = TypeVar("C", bound=Criterion)
 
 
 def matcher(lexicon: Lexicon) -> PhraseMatcher:
-    return PhraseMatcher(lexicon.phrases, lexicon.patterns, lexicon.exceptions)
+    return PhraseMatcher(lexicon.phrases, lexicon.patterns, lexicon.exceptions, lexicon.except_patterns)
 
 
 def evidence(hits: list[Hit], text: str, label: str) -> list[Evidence]:

@@ -45,11 +45,15 @@ class PhraseMatcher:
     """
 
     def __init__(
-        self, phrases: Iterable[str] = (), patterns: Iterable[str] = (), exceptions: Iterable[str] = ()
+        self,
+        phrases: Iterable[str] = (),
+        patterns: Iterable[str] = (),
+        exceptions: Iterable[str] = (),
+        except_patterns: Iterable[str] = (),
     ) -> None:
         self._scans = compile_patterns(patterns, trie_pattern(phrases))
-        trie = trie_pattern(exceptions)
-        self._exceptions = re.compile(trie) if trie else None
+        alternatives = [p for p in (trie_pattern(exceptions), *except_patterns) if p]
+        self._exceptions = re.compile("|".join(f"(?:{p})" for p in alternatives)) if alternatives else None
 
     def __bool__(self) -> bool:
         return bool(self._scans)
