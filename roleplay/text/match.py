@@ -52,6 +52,11 @@ class PhraseMatcher:
         except_patterns: Iterable[str] = (),
     ) -> None:
         self._scans = compile_patterns(patterns, trie_pattern(phrases))
+        # the scans' bound methods, looked up once: find() runs a few dozen times per reply
+        self._calls = [
+            (scan.gate.search if scan.gate is not None else None, scan.regex.search, scan.regex.finditer)
+            for scan in self._scans
+        ]
         alternatives = [p for p in (trie_pattern(exceptions), *except_patterns) if p]
         self._exceptions = re.compile("|".join(f"(?:{p})" for p in alternatives)) if alternatives else None
 
@@ -63,14 +68,14 @@ class PhraseMatcher:
         hits: list[Hit] = []
         scanned = 0
         # The hottest loop of grading: the gate test and the scan are inlined.
-        for scan in self._scans:
-            if scan.gate is not None and scan.gate.search(norm) is None:
+        for gate, search, finditer in self._calls:
+            if gate is not None and gate(norm) is None:
                 continue
             # Most scans find nothing: one search says so for a fraction of an iterator's cost.
-            first = scan.regex.search(norm)
+            first = search(norm)
             if first is None:
                 continue
-            found = [Hit(m.start(), m.end(), g, g) for m in scan.regex.finditer(norm, first.start()) if (g := m.group())]
+            found = [Hit(m.start(), m.end(), g, g) for m in finditer(norm, first.start()) if (g := m.group())]
             if found:
                 hits += found
                 scanned += 1
@@ -85,7 +90,10 @@ class PhraseMatcher:
         """Whether anything matches (cheaper than :meth:`find` when nothing is excepted)."""
         if self._exceptions is not None:
             return bool(self.find(norm))
-        return any(scan.may_match(norm) and scan.regex.search(norm) for scan in self._scans)
+        for gate, search, _ in self._calls:
+            if (gate is None or gate(norm) is not None) and search(norm) is not None:
+                return True
+        return False
 
 
 class TaggedPhrases:
