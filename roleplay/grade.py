@@ -6,6 +6,10 @@ Input: one transcript per line::
         {"role": "customer", "text": "在吗", "at": 0},
         {"role": "agent", "text": "亲，在的", "at": "2026-11-01T10:00:04+08:00"}]}
 
+``product`` (a card id in products/) instead of or beside ``scenario`` names the card the
+conversation was about: replies are checked against it (prices, specs) and its feature words
+count as F. ``roleplay grade --product ID`` names one card for the whole file.
+
 ``at`` is seconds from the start or an ISO-8601 time (one kind per transcript, never going
 backwards). An agent reply's latency is measured from the first customer message it answers
 (the platforms' "round"); further agent messages in the same round have no latency of their own.
@@ -95,6 +99,7 @@ class Transcript(BaseModel):
 
     id: RecordId
     scenario: str | None = None
+    product: str | None = None
     turns: list[LogTurn] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -187,6 +192,7 @@ def grade_transcript(transcript: Transcript, rubric: Rubric, product: Product | 
     return {
         "id": transcript.id,
         "scenario": transcript.scenario,
+        **({"product": getattr(product, "id", None)} if getattr(product, "id", None) else {}),
         "rubric": {"id": rubric.id, "version": rubric.version},
         **session.to_dict(),
         "turns": turns_out,
@@ -194,9 +200,12 @@ def grade_transcript(transcript: Transcript, rubric: Rubric, product: Product | 
 
 
 def grade_text(
-    text: str, library: Library, rubric_id: str | None = None
+    text: str, library: Library, rubric_id: str | None = None, product_id: str | None = None
 ) -> tuple[list[dict[str, Any]], list[LineError]]:
-    """Grade every transcript in a JSON Lines text; returns results and per-line errors."""
+    """Grade every transcript in a JSON Lines text; returns results and per-line errors.
+
+    The card a conversation is checked against: ``product_id`` (``--product``) for every line,
+    else the line's own ``product``, else its scenario's card."""
     results, errors = [], []
     for number, item in read_transcripts(text):
         if isinstance(item, LineError):
@@ -205,7 +214,9 @@ def grade_text(
         try:
             scenario = library.scenario(item.scenario) if item.scenario else None
             rubric = library.rubric(rubric_id or (scenario.rubric if scenario else "default"))
-            results.append(grade_transcript(item, rubric, scenario.product if scenario else None))
+            card_id = product_id or item.product
+            product = library.product(card_id) if card_id else scenario.product if scenario else None
+            results.append(grade_transcript(item, rubric, product))
         except (LookupError, ValueError) as exc:
             errors.append(LineError(number, str(exc)))
     return results, errors

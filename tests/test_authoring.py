@@ -71,6 +71,25 @@ def test_new_files_validate_strictly_and_pass_their_self_tests(tmp_path, capsys)
     assert 'id: "picky_cups"' in text and 'persona: "picky"' in text and "__" not in text
 
 
+def test_a_new_product_card_validates_and_grades_a_log_at_once(tmp_path, capsys):
+    import json
+
+    assert main(["new", "product", "cup500", "--dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert f"wrote {tmp_path / 'products' / 'cup500.yaml'}" in out and "--product cup500" in out
+    assert main(["validate", "--strict", "--content", str(tmp_path), str(tmp_path)]) == 0
+    assert "1 file(s) checked" in capsys.readouterr().out
+    log = tmp_path / "log.jsonl"
+    log.write_text(json.dumps({"id": 1, "turns": [
+        {"role": "customer", "text": "多少钱", "at": 0},
+        {"role": "agent", "text": "亲，这款活动价79元，316不锈钢内胆，您泡茶也放心。", "at": 5},
+    ]}, ensure_ascii=False) + "\n", encoding="utf-8")  # fmt: skip
+    assert main(["grade", "--content", str(tmp_path), "--product", "cup500", str(log)]) == 0
+    [result] = json.loads(capsys.readouterr().out)
+    agent = [t for t in result["turns"] if t["role"] == "agent"][0]
+    assert agent["accuracy"]["contradictions"]  # the card says 99
+
+
 def test_new_refuses_to_overwrite_and_bad_ids(content, capsys):
     before = scenario_file(content).read_text(encoding="utf-8")
     assert main(["new", "scenario", "cups", "--dir", str(content)]) == 1

@@ -94,3 +94,10 @@ def test_the_line_mode_report_keeps_her_last_words(tmp_path):
     assert result.returncode == 0, result.stderr
     report = result.stdout[result.stdout.index("逐句复盘"):]
     assert "顾客最后说：" in report and "不买了" in report.split("顾客最后说：")[1]
+
+
+def test_list_shows_the_product_cards():
+    result = run(["list"])
+    assert result.returncode == 0
+    cards = result.stdout[result.stdout.index("商品卡 products:"):]
+    assert "air_fryer_5l" in cards and "小熊空气炸锅5L" in cards

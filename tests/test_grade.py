@@ -141,3 +141,36 @@ def test_an_empty_log_file_is_an_error(tmp_path, capsys):
     code, out, err, path = run_grade(tmp_path, capsys, ["", "  "])
     assert (code, out) == (1, "")
     assert err == f"roleplay: {path} has no transcripts to grade (expected one JSON object per line)\n"
+
+
+WRONG_PRICE = {
+    "id": "p1",
+    "turns": [
+        {"role": "customer", "text": "这个净水器多少钱？", "at": 0},
+        {"role": "agent", "text": "亲，这款现在活动价1599元，采用RO反渗透滤芯，您家里老人孩子直接喝也放心。", "at": 7},
+    ],
+}
+
+
+def test_grade_checks_a_log_against_the_named_product_card(tmp_path, capsys):
+    """A shop's real log about a product no scenario covers: --product names its card, so a wrong
+    price is caught and the card's feature words count as F."""
+    line = json.dumps(WRONG_PRICE, ensure_ascii=False)
+    code, out, _, _ = run_grade(tmp_path, capsys, [line], "--product", "ro_purifier_800g")
+    [result] = json.loads(out)
+    reply = [t for t in result["turns"] if t["role"] == "agent"][0]
+    assert code == 0 and result["product"] == "ro_purifier_800g"
+    assert reply["accuracy"]["contradictions"] and reply["accuracy"]["score"] == 0
+    # without a card there is nothing to check the price against
+    code, out, _, _ = run_grade(tmp_path, capsys, [line])
+    assert json.loads(out)[0]["criteria"]["accuracy"] is None
+
+
+def test_a_line_may_name_its_own_card_and_an_unknown_card_is_a_clear_error(tmp_path, capsys):
+    own = json.dumps({**WRONG_PRICE, "product": "ro_purifier_800g"}, ensure_ascii=False)
+    missing = json.dumps({**WRONG_PRICE, "id": "p2", "product": "no_such_card"}, ensure_ascii=False)
+    code, out, err, path = run_grade(tmp_path, capsys, [own, missing])
+    assert code == 1 and [r["product"] for r in json.loads(out)] == ["ro_purifier_800g"]
+    assert f"{path}:2: unknown product 'no_such_card'" in err
+    code, out, err, _ = run_grade(tmp_path, capsys, [own], "--product", "nope")
+    assert code != 0 and "unknown product 'nope'" in err and "air_fryer_5l" in err

@@ -127,6 +127,43 @@ def test_reference_to_unknown_persona_is_reported_at_the_key(tmp_path):
     assert "unknown persona 'ghost'" in problem.message
 
 
+CARD = """\
+id: mug
+name: 马克杯
+price: 39
+stock: 5
+shipping: 48小时内发货
+returns: 7天无理由
+faq:
+  - question: 能进微波炉吗？
+    answer: 可以的。
+"""
+NAMED = SCENARIO[: SCENARIO.index("product:")] + "product: mug\n" + SCENARIO[SCENARIO.index("intents:"):]
+
+
+def test_a_scenario_names_its_product_card_by_id(tmp_path):
+    write(tmp_path, "products/mug.yaml", CARD)
+    write(tmp_path, "scenarios/tiny.yaml", NAMED)
+    library = load_library([tmp_path], env="")
+    assert [p for p in library.problems if str(tmp_path) in p.path] == []
+    card = library.scenario("tiny").product
+    assert card is library.product("mug") and card.name == "马克杯" and card.faq[0].answer == "可以的。"
+
+
+def test_an_unknown_product_card_is_reported_at_the_key_and_the_scenario_left_out(tmp_path):
+    write(tmp_path, "scenarios/tiny.yaml", NAMED.replace("product: mug", "product: cup"))
+    library = load_library([tmp_path], env="")
+    [problem] = [p for p in library.problems if "cup" in p.message]
+    assert (problem.line, problem.col) == (5, 10) and problem.severity == "error"
+    assert "unknown product 'cup'" in problem.message and "products/cup.yaml" in problem.message
+    assert "tiny" not in library.scenarios  # nothing to play or grade against
+
+
+def test_a_broken_product_card_is_located(tmp_path):
+    path = write(tmp_path, "products/mug.yaml", CARD.replace("price: 39", "price: free"))
+    assert any(m.startswith(f"{path}:3:8: price:") for m in messages(path))
+
+
 def test_validate_command_exit_codes(tmp_path, capsys):
     good = write(tmp_path, "scenarios/tiny.yaml", SCENARIO)
     assert main(["validate", str(good)]) == 0

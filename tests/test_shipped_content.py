@@ -137,3 +137,12 @@ def test_model_answers_are_clean_and_lead_forward(scenario_id: str) -> None:
         assert turn.next_node != node_id, f"{node_id}: the model answer does not move the conversation on"
         if "closing" in node.expects:
             assert "closing_attempt" in turn.score.events or turn.intent is not None, node_id
+
+
+def test_the_shipped_scenarios_name_their_cards_in_products():
+    import yaml
+
+    root = Path(__file__).resolve().parent.parent
+    for path in sorted((root / "scenarios").glob("*.yaml")):
+        named = yaml.safe_load(path.read_text(encoding="utf-8"))["product"]
+        assert isinstance(named, str) and (root / "products" / f"{named}.yaml").is_file(), path.name

@@ -1,4 +1,4 @@
-"""Commented starting files for ``roleplay new persona|scenario ID``.
+"""Commented starting files for ``roleplay new persona|scenario|product ID``.
 
 A trainer starts from a small file that already validates (strictly) and, for a scenario, passes
 its own self-tests, with a comment on every key: changing a working file is easier than writing
@@ -17,7 +17,7 @@ from roleplay.content.models import Identifier
 from roleplay.content.schema import FOLDER
 from roleplay.errors import RoleplayError
 
-NewKind = Literal["persona", "scenario"]
+NewKind = Literal["persona", "scenario", "product"]
 DEFAULT_PERSONA = "decisive"
 
 
@@ -32,7 +32,7 @@ def check_id(item_id: str) -> None:
 
 
 def starting_file(kind: NewKind, item_id: str, persona: str = DEFAULT_PERSONA) -> str:
-    """The text of a new persona or scenario file called ``item_id``."""
+    """The text of a new persona, scenario or product file called ``item_id``."""
     check_id(item_id)
     check_id(persona)
     template = files("roleplay.authoring").joinpath("templates", f"{kind}.yaml").read_text(encoding="utf-8")
@@ -44,7 +44,7 @@ class CannotWrite(RoleplayError):
 
 
 def new_path(kind: NewKind, item_id: str, folder: Path) -> Path:
-    """Where ``roleplay new`` writes: ``personas/ID.yaml`` or ``scenarios/ID.yaml`` in the content folder."""
+    """Where ``roleplay new`` writes: ``personas/ID.yaml``, ``scenarios/ID.yaml`` or ``products/ID.yaml``."""
     return folder / FOLDER[kind] / f"{item_id}.yaml"
 
 

@@ -36,8 +36,8 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     test.set_defaults(handler=cmd_test)
 
     new = commands.add_parser("new", parents=[common], help="write a commented starting file")
-    new.add_argument("kind", choices=["persona", "scenario"])
-    new.add_argument("id", metavar="ID", help="id of the new persona or scenario (lower-case, digits, _)")
+    new.add_argument("kind", choices=["persona", "scenario", "product"])
+    new.add_argument("id", metavar="ID", help="id of the new persona, scenario or product card (lower-case, digits, _)")
     new.add_argument("--persona", default="decisive", metavar="ID", help="scenario: the customer (default: decisive)")
     new.add_argument(
         "--dir", type=Path, default=Path("."), metavar="DIR", help="content folder to write into (default: here)"
@@ -145,6 +145,10 @@ def _test_location(source: Path, index: int) -> str:
     return f"{source}:{line}:{col}"
 
 
+#: How the library files each kind of `roleplay new` (by its model's name).
+SOURCE_KINDS = {"product": "productcard"}
+
+
 def _fits_the_content(args: argparse.Namespace) -> bool:
     """Whether the new file would work with the content around it; says why not, or warns.
 
@@ -162,7 +166,7 @@ def _fits_the_content(args: argparse.Namespace) -> bool:
         print(f"roleplay: unknown persona {args.persona!r}; known: {known} (or write it first with "
               f"`roleplay new persona {args.persona}`)", file=sys.stderr)  # fmt: skip
         return False
-    source = library.sources.get((args.kind, args.id))
+    source = library.sources.get((SOURCE_KINDS.get(args.kind, args.kind), args.id))
     if source is not None and source.resolve() == new_path(args.kind, args.id, args.dir).resolve():
         return True  # the file itself: write_new says it exists
     if source is not None and not is_builtin(source):
@@ -193,4 +197,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     if not (args.dir / "schemas" / schema_filename(args.kind)).is_file():
         print("tip: run `roleplay schema` in this folder so editors complete and check the file")
     print(f"next: edit it, then run `roleplay validate --strict --content {args.dir} {path}`")
+    if args.kind == "product":
+        print(f"then name it in a scenario (product: {args.id}) or grade chat logs against it: "
+              f"`roleplay grade --content {args.dir} --product {args.id} logs.jsonl`")
     return 0

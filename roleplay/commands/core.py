@@ -64,6 +64,11 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     grade = commands.add_parser("grade", parents=[common], help="score real chat logs (JSON Lines)")
     grade.add_argument("file", metavar="FILE.jsonl", help="transcripts, one per line ('-' for stdin)")
     grade.add_argument("--rubric", metavar="ID", help="rubric id (default: the scenario's, else default)")
+    grade.add_argument(
+        "--product", metavar="ID",
+        help="the product card (products/ID.yaml) every conversation is about: replies are checked against "
+        "it (default: each line's product, else its scenario's card)",
+    )
     grade.add_argument("--format", choices=["json", "table"], default="json")
     grade.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here instead of stdout")
     grade.add_argument("--save", action="store_true", help="also store the results in the records (real conversations)")
@@ -128,6 +133,9 @@ def cmd_list(args: argparse.Namespace) -> int:
         persona = library.personas.get(s.persona)
         who = persona.name if persona else s.persona
         print(f"  {s.id:<24} {DIFFICULTIES[s.difficulty]}  {s.title} — {who} — {s.product.name}")
+    print("商品卡 products:")
+    for card in sorted(library.products.values(), key=lambda p: p.id):
+        print(f"  {card.id:<24} {card.name}  ¥{card.price:g}")
     print("评分标准 rubrics:")
     for rubric in library.rubrics.values():
         print(f"  {rubric.id:<16} {rubric.title} (v{rubric.version})")
@@ -339,7 +347,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         return 1
     warnings = f", {len(problems)} warning(s)" if problems else ""
     print(f"OK: {len(targets.files)} file(s) checked — {len(library.personas)} personas, "
-          f"{len(library.scenarios)} scenarios, {len(library.rubrics)} rubrics{warnings}")
+          f"{len(library.scenarios)} scenarios, {len(library.products)} products, {len(library.rubrics)} rubrics{warnings}")
     return 0
 
 
@@ -362,7 +370,9 @@ def cmd_grade(args: argparse.Namespace) -> int:
     library = _library(args, quiet=True)
     if args.rubric:
         library.rubric(args.rubric)  # fail early on an unknown rubric
-    results, errors = grade_text(text, library, args.rubric)
+    if args.product:
+        library.product(args.product)  # ...and an unknown card
+    results, errors = grade_text(text, library, args.rubric, args.product)
     for error in errors:
         print(f"{args.file}:{error.line}: {error.message}", file=sys.stderr)
     if args.format == "json":

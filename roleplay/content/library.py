@@ -11,7 +11,7 @@ from typing import TypeVar
 from roleplay import environment
 from roleplay.content.labels import labelled_file_problems
 from roleplay.content.loader import FOLDERS, load_model, yaml_files
-from roleplay.content.models import Persona, QuickReply, QuickReplySet, Rubric, Scenario
+from roleplay.content.models import Persona, ProductCard, QuickReply, QuickReplySet, Rubric, Scenario
 from roleplay.content.yamlmarks import Problem, load_marked
 from roleplay.environment import VARIABLES
 from roleplay.errors import NotFound
@@ -73,6 +73,7 @@ class Library:
 
     personas: dict[str, Persona] = field(default_factory=dict)
     scenarios: dict[str, Scenario] = field(default_factory=dict)
+    products: dict[str, ProductCard] = field(default_factory=dict)
     rubrics: dict[str, Rubric] = field(default_factory=dict)
     quick_reply_sets: dict[str, QuickReplySet] = field(default_factory=dict)
     sources: dict[tuple[str, str], Path] = field(default_factory=dict)
@@ -90,6 +91,9 @@ class Library:
 
     def persona(self, persona_id: str) -> Persona:
         return _lookup(self.personas, "persona", persona_id)
+
+    def product(self, product_id: str) -> ProductCard:
+        return _lookup(self.products, "product", product_id)
 
     def add_file(self, path: Path) -> None:
         """Load one file and file it under its kind.
@@ -115,6 +119,7 @@ class Library:
         table: dict = {
             Persona: self.personas,
             Scenario: self.scenarios,
+            ProductCard: self.products,
             Rubric: self.rubrics,
             QuickReplySet: self.quick_reply_sets,
         }[type(model)]
@@ -158,19 +163,35 @@ class Library:
         return [phrase for quick in self.quick_reply_sets.values() for phrase in quick.phrases]
 
     def check_references(self) -> None:
-        """Every scenario's persona and rubric must exist, reported at the scenario's key."""
-        for scenario in self.scenarios.values():
+        """Every scenario's persona, rubric and product card must exist, reported at the scenario's
+        key. A scenario that names its card by id gets the card; one whose card is missing cannot
+        be played or graded against, so it is not kept (the error says why)."""
+        for scenario in list(self.scenarios.values()):
             path = self.sources[("scenario", scenario.id)]
-            for key, table in (("persona", self.personas), ("rubric", self.rubrics)):
+            for key, table in (("persona", self.personas), ("rubric", self.rubrics), ("product", self.products)):
                 ref = getattr(scenario, key)
-                if ref not in table:
+                if isinstance(ref, str) and ref not in table:
                     doc, _ = load_marked(path)
                     known = ", ".join(sorted(table)) or "none loaded"
                     message = f"unknown {key} {ref!r}; known: {known}"
+                    if key == "product":
+                        message += f" (a card is a file products/{ref}.yaml, or write the card in the scenario)"
                     self.problems.append(doc.problem((key,), message) if doc else Problem(str(path), 1, 1, message))
+            if isinstance(scenario.product, str):
+                card = self.products.get(scenario.product)
+                if card is None:
+                    del self.scenarios[scenario.id]
+                else:
+                    self.scenarios[scenario.id] = scenario.model_copy(update={"product": card})
 
 
-KIND_NAMES = {"persona": "persona", "scenario": "scenario", "rubric": "rubric", "quickreplyset": "quick-reply set"}
+KIND_NAMES = {
+    "persona": "persona",
+    "scenario": "scenario",
+    "productcard": "product",
+    "rubric": "rubric",
+    "quickreplyset": "quick-reply set",
+}
 
 
 def _replaces(path: Path, earlier: Path) -> bool:

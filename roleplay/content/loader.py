@@ -8,13 +8,14 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from roleplay.content.models import Persona, QuickReplySet, Rubric, Scenario
+from roleplay.content.models import Persona, ProductCard, QuickReplySet, Rubric, Scenario
 from roleplay.content.yamlmarks import MarkedDocument, Problem, load_marked
 
-Kind = Literal["persona", "scenario", "rubric", "quick_replies"]
+Kind = Literal["persona", "scenario", "product", "rubric", "quick_replies"]
 MODELS: dict[Kind, type[BaseModel]] = {
     "persona": Persona,
     "scenario": Scenario,
+    "product": ProductCard,
     "rubric": Rubric,
     "quick_replies": QuickReplySet,
 }
@@ -22,6 +23,7 @@ MODELS: dict[Kind, type[BaseModel]] = {
 FOLDERS: dict[str, Kind] = {
     "personas": "persona",
     "scenarios": "scenario",
+    "products": "product",
     "rubrics": "rubric",
     "quick_replies": "quick_replies",
 }
@@ -40,6 +42,8 @@ def guess_kind(path: Path, data: Any) -> Kind | None:
             return "persona"
         if "criteria" in data:
             return "rubric"
+        if "price" in data and "shipping" in data:
+            return "product"
     return None
 
 

@@ -778,6 +778,13 @@ class Spec(Strict):
     keywords: list[str] = Field(default_factory=list, description="Words that refer to this spec.")
 
 
+class Faq(Strict):
+    """A question shoppers ask about the product, and the shop's answer."""
+
+    question: str = Field(min_length=1, description="The question as a shopper asks it, e.g. 能放洗碗机吗？")
+    answer: str = Field(min_length=1, description="The shop's answer, e.g. 内锅可以，机身不行。")
+
+
 class Product(Strict):
     """The product card shown to the trainee and used to recognise features and claims."""
 
@@ -793,6 +800,9 @@ class Product(Strict):
     stock: int = Field(ge=0, description="Units in stock, shown on the card.")
     shipping: str = Field(description="Shipping terms shown on the card.")
     returns: str = Field(description="Return terms shown on the card.")
+    faq: list[Faq] = Field(
+        default_factory=list, description="Questions shoppers ask about it, with the shop's answer (常见问题)."
+    )
 
     def fill(self, text: str) -> str:
         """``text`` with the card's {product}, {price}, {shipping} and {returns} filled in."""
@@ -804,6 +814,26 @@ class Product(Strict):
         """Every price an agent may state without contradicting the card."""
         extra = [self.original_price] if self.original_price else []
         return [self.price, *extra, *self.other_prices]
+
+
+class ProductCard(Product):
+    """A product card of its own (商品卡, ``products/<id>.yaml``): filled from the product page, named
+    by id in scenarios (``product: <id>``) and by ``roleplay grade --product``."""
+
+    id: Identifier = Field(description="Unique product id; name the file after it (products/<id>.yaml).")
+
+
+#: A scenario's card: an id (a string) or the card itself (a mapping). Tagged, so that a broken
+#: card's errors name its keys (product.price), not both ways a value could have been read; the
+#: loader leaves "kind=" tags out of error locations.
+ProductRef = Annotated[
+    Annotated[Product, Tag("kind=card")] | Annotated[Identifier, Tag("kind=id")],
+    Discriminator(
+        lambda value: "kind=id" if isinstance(value, str) else "kind=card" if isinstance(value, dict | Product) else None,
+        custom_error_type="product_ref",
+        custom_error_message="give the id of a card in products/ (product: air_fryer_5l) or write the card here",
+    ),
+]
 
 
 class Intent(Strict):
@@ -947,7 +977,10 @@ class Scenario(Strict):
     description: str = Field(
         "", description="The situation and the goal, shown to the trainee before the chat."
     )
-    product: Product = Field(description="The product card.")
+    product: ProductRef = Field(
+        description="The product card: the id of a card in products/ (product: air_fryer_5l), or the card "
+        "itself, written in the scenario."
+    )
     max_turns: int = Field(12, ge=1, description="The customer leaves (lost) after this many replies.")
     fail_outcomes: list[Outcome] | None = Field(
         None,

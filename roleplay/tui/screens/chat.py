@@ -348,7 +348,8 @@ class ChatScreen(Screen):
     def _append(self, widget: Static) -> None:
         log = self.query_one("#log", VerticalScroll)
         log.mount(widget)
-        log.scroll_end(animate=False)
+        # once the new message is laid out: scrolling at once may stop short of its last line
+        self.call_after_refresh(log.scroll_end, animate=False)
 
     def on_resize(self) -> None:
         """The newest messages stay in view when the terminal is resized."""
