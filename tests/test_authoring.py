@@ -317,3 +317,51 @@ def test_play_watch_keeps_the_last_good_content_and_replays_after_the_end(conten
     assert "保存内容文件后按回车重新开始；输入 /quit 退出。" in out
     assert out.count("内容已保存并重新加载，场景从头开始。") == 1
     assert out.count("【保温杯卖点咨询】") == 3  # the first run, the restart on the old content, the replay
+
+
+LOG = {"id": "real-7", "turns": [
+    {"role": "agent", "text": "欢迎光临～", "at": 0},
+    {"role": "customer", "text": "在吗", "at": 2},
+    {"role": "customer", "text": "这个净水器装在厨房台下可以吗", "at": 5},
+    {"role": "agent", "text": "可以的亲，台下安装，占地很小", "at": 15},
+    {"role": "customer", "text": "我手机138 1234 5678，地址浙江省杭州市西湖区文三路123号5栋，能上门装吗", "at": 40},
+    {"role": "agent", "text": "能的，订单号202611230000123456我给您备注上门安装", "at": 55},
+    {"role": "customer", "text": "好的那我拍了", "at": 70},
+]}  # fmt: skip
+
+
+def test_a_scenario_from_a_real_log_validates_draws_and_masks_personal_data(tmp_path, capsys):
+    import json
+
+    log = tmp_path / "chat.jsonl"
+    log.write_text(json.dumps(LOG, ensure_ascii=False) + "\n", encoding="utf-8")
+    argv = ["new", "scenario", "purifier_real", "--from-log", str(log), "--persona", "bargainer",
+            "--product", "ro_purifier_800g", "--dir", str(tmp_path)]
+    assert main(argv) == 0
+    path = tmp_path / "scenarios" / "purifier_real.yaml"
+    text = path.read_text(encoding="utf-8")
+    for private in ("1234", "5678", "文三路", "202611230000123456"):
+        assert private not in text
+    assert "[手机号]" in text and "[地址]" in text and "[订单号]" in text
+    assert text.count("# DECISION") == 3 and "欢迎光临" not in text  # the greeting bot before her first message
+    assert '"这个净水器装在厨房台下可以吗"' in text and 'model_answer: "可以的亲，台下安装，占地很小"' in text
+    capsys.readouterr()
+    assert main(["validate", "--content", str(tmp_path), str(path)]) == 0  # warnings only
+    assert main(["graph", "--content", str(tmp_path), "purifier_real"]) == 0
+    assert "n_n1 -->" in capsys.readouterr().out
+
+
+def test_from_log_says_which_conversation_or_line_is_the_problem(tmp_path, capsys):
+    import json
+
+    two = tmp_path / "two.jsonl"
+    two.write_text("".join(json.dumps({**LOG, "id": i}, ensure_ascii=False) + "\n" for i in ("a", "b")), encoding="utf-8")
+    assert main(["new", "scenario", "x1", "--from-log", str(two), "--dir", str(tmp_path)]) == 1
+    assert "holds 2 conversations (a, b): choose one with --log-id" in capsys.readouterr().err
+    assert main(["new", "scenario", "x1", "--from-log", str(two), "--log-id", "b", "--dir", str(tmp_path)]) == 0
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": 1, "turns": []}\n', encoding="utf-8")
+    assert main(["new", "scenario", "x2", "--from-log", str(bad), "--dir", str(tmp_path)]) == 1
+    assert f"{bad}:1:" in capsys.readouterr().err
+    assert main(["new", "persona", "x3", "--from-log", str(two), "--dir", str(tmp_path)]) == 1
+    assert "make a scenario" in capsys.readouterr().err

@@ -48,9 +48,10 @@ def new_path(kind: NewKind, item_id: str, folder: Path) -> Path:
     return folder / FOLDER[kind] / f"{item_id}.yaml"
 
 
-def write_new(kind: NewKind, item_id: str, folder: Path, persona: str = DEFAULT_PERSONA) -> Path:
-    """Write the starting file into the content ``folder``; never overwrites a trainer's work."""
-    text = starting_file(kind, item_id, persona)
+def write_new(kind: NewKind, item_id: str, folder: Path, persona: str = DEFAULT_PERSONA, text: str | None = None) -> Path:
+    """Write the starting file (``text``, else the kind's template) into the content ``folder``;
+    never overwrites a trainer's work."""
+    text = text if text is not None else starting_file(kind, item_id, persona)
     path = new_path(kind, item_id, folder)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -42,6 +42,14 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     new.add_argument(
         "--dir", type=Path, default=Path("."), metavar="DIR", help="content folder to write into (default: here)"
     )
+    new.add_argument(
+        "--from-log", type=Path, metavar="FILE",
+        help="scenario: start from a real chat log (JSON Lines, as `roleplay grade` reads): the customer's "
+        "messages become the nodes, the agent's replies their model answers; phones, order numbers and "
+        "addresses are masked",
+    )
+    new.add_argument("--log-id", metavar="ID", help="with --from-log: which conversation of the file")
+    new.add_argument("--product", metavar="ID", help="with --from-log: the product card the conversation is about")
     new.set_defaults(handler=cmd_new)
 
 
@@ -161,6 +169,11 @@ def _fits_the_content(args: argparse.Namespace) -> bool:
 
     folder = [args.dir] if content_dir_problem(args.dir) is None else []
     library = load_library([*args.content, *folder])
+    if args.product and args.product not in library.products:
+        known = ", ".join(sorted(library.products)) or "none"
+        print(f"roleplay: unknown product {args.product!r}; known: {known} (or write it first with "
+              f"`roleplay new product {args.product}`)", file=sys.stderr)  # fmt: skip
+        return False
     if args.kind == "scenario" and args.persona not in library.personas:
         known = ", ".join(sorted(library.personas))
         print(f"roleplay: unknown persona {args.persona!r}; known: {known} (or write it first with "
@@ -180,17 +193,25 @@ def _fits_the_content(args: argparse.Namespace) -> bool:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
+    from roleplay.authoring.from_log import LogNotUsable, pick, scenario_text
     from roleplay.authoring.new import CannotWrite, write_new
     from roleplay.content.schema import schema_filename
 
     if args.dir.exists() and not args.dir.is_dir():
         print(f"roleplay: --dir {args.dir} is a file, not a folder", file=sys.stderr)
         return 1
+    if (args.from_log or args.log_id or args.product) and args.kind != "scenario":
+        print("roleplay: --from-log, --log-id and --product make a scenario: `roleplay new scenario ID --from-log FILE`",
+              file=sys.stderr)  # fmt: skip
+        return 1
     if not _fits_the_content(args):
         return 1
     try:
-        path = write_new(args.kind, args.id, args.dir, args.persona)
-    except (ValueError, CannotWrite) as exc:
+        text = None
+        if args.from_log:
+            text = scenario_text(args.id, pick(args.from_log, args.log_id), args.from_log, args.persona, args.product)
+        path = write_new(args.kind, args.id, args.dir, args.persona, text)
+    except (ValueError, CannotWrite, LogNotUsable) as exc:
         print(f"roleplay: {exc}", file=sys.stderr)
         return 1
     print(f"wrote {path}")
