@@ -36,6 +36,11 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     play.add_argument("--plain", action="store_true", help="line mode for any terminal (or piped replies)")
     play.add_argument("--scenario", metavar="ID", help="scenario id (default: the first, by difficulty)")
     play.add_argument(
+        "--product", metavar="ID",
+        help="free practice (自由对练): a conversation about this product card, no scenario needed",
+    )
+    play.add_argument("--persona", metavar="ID", default="decisive", help="with --product: the customer (default: decisive)")
+    play.add_argument(
         "--seed", type=seed, help="random seed: the same seed replays the same customer (default 0; the UI picks one)"
     )
     play.add_argument("--trainee", metavar="NAME", default="", help="trainee name shown on the report and recorded")
@@ -146,12 +151,16 @@ def cmd_play(args: argparse.Namespace) -> int:
     from roleplay.tui.run import run_tui, wants_ui
 
     if not args.plain and not args.watch and wants_ui():
+        free = (args.product, args.persona) if args.product else None
         return run_tui(
-            args.content, scenario=args.scenario, seed=args.seed, trainee=args.trainee, cohort=args.cohort, db=args.db
+            args.content, scenario=args.scenario, seed=args.seed, trainee=args.trainee, cohort=args.cohort, db=args.db,
+            free=free,
         )
     from roleplay.commands.records import recording
 
     library = _library(args)
+    if args.product:
+        args.scenario = library.free_practice(args.product, args.persona).id
     scenarios = _sorted_scenarios(library)
     if not scenarios:
         print("roleplay: no scenarios found; check `roleplay validate`", file=sys.stderr)

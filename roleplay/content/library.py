@@ -95,6 +95,15 @@ class Library:
     def product(self, product_id: str) -> ProductCard:
         return _lookup(self.products, "product", product_id)
 
+    def free_practice(self, product_id: str, persona_id: str) -> Scenario:
+        """The free-practice scenario of a card and a persona (自由对练), added to the scenarios so
+        that sessions, records and reports find it by its id like any other."""
+        from roleplay.content.free_practice import free_scenario
+
+        scenario = free_scenario(self.product(product_id), self.persona(persona_id))
+        self.scenarios[scenario.id] = scenario
+        return scenario
+
     def add_file(self, path: Path) -> None:
         """Load one file and file it under its kind.
 

@@ -152,6 +152,48 @@ class Reaction(Strict):
     )
 
 
+#: What a persona's questions about a product card may name, filled from the card.
+ASK_SLOTS = ("product", "feature", "spec", "price", "rival_price", "promotion", "shipping", "returns")
+_ASK_SLOT = re.compile(r"\{(\w*)\}")
+
+
+class Asks(Strict):
+    """How the customer asks about a product card in free practice (自由对练), a list of wordings per
+    topic; ``{slot}`` names a fact of the card: {product}, {feature} (a feature's name), {spec} (a
+    spec's name), {price}, {rival_price} (a cheaper rival's price), {promotion}, {shipping}, {returns}."""
+
+    feature: list[str] = Field(
+        default_factory=lambda: ["这个{product}的{feature}是什么意思？有什么用？", "{feature}好在哪？"],
+        description="Her first question: what a feature of the card is good for.",
+    )
+    price: list[str] = Field(
+        default_factory=lambda: ["现在多少钱？有优惠吗？", "{price}元还能便宜吗？"],
+        description="Her question about the price and the offers.",
+    )
+    shipping: list[str] = Field(
+        default_factory=lambda: ["什么时候发货？", "今天拍几天能到？"],
+        description="Her question about shipping.",
+    )
+    returns: list[str] = Field(
+        default_factory=lambda: ["不合适能退吗？", "买了不满意怎么办？"],
+        description="Her last doubt: returns.",
+    )
+
+    @field_validator("feature", "price", "shipping", "returns")
+    @classmethod
+    def _known_slots(cls, lines: list[str]) -> list[str]:
+        if not lines or any(not line.strip() for line in lines):
+            raise ValueError("give at least one non-empty wording")
+        for line in lines:
+            unknown = [slot for slot in _ASK_SLOT.findall(line) if slot not in ASK_SLOTS]
+            if unknown:
+                raise ValueError(
+                    f"unknown slot {{{unknown[0]}}} in {line!r}: a question can name "
+                    + ", ".join(f"{{{slot}}}" for slot in ASK_SLOTS)
+                )
+        return lines
+
+
 class Persona(Strict):
     """A simulated shopper: temperament, phrasebook and reaction rules."""
 
@@ -166,6 +208,11 @@ class Persona(Strict):
     )
     reactions: list[Reaction] = Field(
         default_factory=list, description="Reaction rules, applied in order after every reply."
+    )
+    asks: Asks = Field(
+        default_factory=Asks,
+        description="How she asks about a product card in free practice (`roleplay play --product`), in "
+        "her own style; plain defaults otherwise.",
     )
 
     @field_validator("phrasebook")

@@ -45,6 +45,7 @@ class AppOptions:
     record: bool = True  # keep every session in the records database
     trainee: str = ""  # the trainee's name (else the one remembered); with scenario, the chat opens at once
     cohort: str = ""  # the trainee's cohort (班组), recorded with every session
+    free: tuple[str, str] | None = None  # free practice: (product card id, persona id), opened like scenario
 
 
 class RoleplayApp(App):
@@ -114,6 +115,13 @@ class RoleplayApp(App):
             return None
 
     def _loaded(self, library: Library, problems: list[str], store: Store | None) -> None:
+        if self.options.free is not None:  # 自由对练 from the command line: its scenario joins the cards
+            from roleplay.errors import NotFound
+
+            try:
+                self.options.scenario = library.free_practice(*self.options.free).id
+            except NotFound as exc:
+                self.notify(str(exc), severity="error", timeout=15)
         self.library, self.load_problems, self.store = library, problems, store
         self.quick_replies = library.quick_replies
         self.ready = True

@@ -21,11 +21,14 @@ def run_tui(
     trainee: str = "",
     cohort: str = "",
     db: Path | None = None,
+    free: tuple[str, str] | None = None,
 ) -> int:
     """The app with every option `roleplay play` was given, as line mode honours them."""
     from roleplay.tui.app import AppOptions, create_app
 
-    options = AppOptions(content=list(content), scenario=scenario, seed=seed, trainee=trainee, cohort=cohort, db=db)
+    options = AppOptions(
+        content=list(content), scenario=scenario, seed=seed, trainee=trainee, cohort=cohort, db=db, free=free
+    )
     app = create_app(options)
     app.run()
     return app.return_code or 0

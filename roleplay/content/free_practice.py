@@ -1,0 +1,149 @@
+"""Free practice (自由对练): a conversation about any product card with any persona, no scenario file.
+
+A training department has a few scenarios and hundreds of products. From a card and a persona
+this builds an ordinary scenario graph, so the session, the rubric, the records and the reports
+treat it like any other: the customer asks, in her persona's wording (``Persona.asks``), what one
+of the card's features is good for (a FAB pitch moves her on), then about the price (a buying
+signal: a close is due; a close she accepts once interested enough ends in 成交), shipping and
+returns; a rude reply loses her. A cart-abandoner places the order and pays only when reminded
+(催付), else the session ends 拍下未付. Every line is filled from the card, every model answer
+is composed from it, and the session's seeded RNG picks the wordings, so a seed replays.
+"""
+
+from __future__ import annotations
+
+import re
+
+from roleplay.content.models import Persona, ProductCard, Scenario
+
+#: Interest at which a close at the price question is accepted at once.
+CLOSE_AT = 70
+#: A bargainer's rival shop is this much cheaper.
+RIVAL_SHARE = 0.85
+#: Facts of the shipping and returns terms a reply names: 48小时, 3-5天, 7天, 无理由.
+TERMS = re.compile(r"\d+(?:[-~到]\d+)?\s*(?:小时|天|日)|无理由|包邮|顺丰|京东|中通|圆通|韵达|申通")
+
+
+def free_scenario(card: ProductCard, persona: Persona, rubric: str = "default") -> Scenario:
+    """The free-practice scenario of ``card`` with ``persona`` (validated like a scenario file)."""
+    slots = _slots(card)
+    asks = persona.asks
+
+    def lines(templates: list[str], features: bool = False) -> list[str]:
+        """Every wording, filled; a feature question once per feature of the card."""
+        names = [f.name for f in card.features] or [s.name for s in card.specs] or [card.name]
+        filled = [t.format_map({**slots, "feature": n}) for t in templates for n in (names if features else [""])]
+        return list(dict.fromkeys(filled))
+
+    placing = persona.archetype == "cart_abandoner"
+    closed = "placed" if placing else "ordered"
+    gone = {"signal": "forbidden", "to": "gone"}
+    nodes: dict = {
+        "ask_feature": {
+            "say": ["@greeting", lines(asks.feature, features=True)],
+            "expects": ["fab"],
+            "model_answer": _pitch(card, greet=True),
+            "transitions": [{"signal": "fab_pitch", "to": "ask_price"}, {"intent": "feature", "to": "ask_price"}, gone],
+        },
+        "ask_price": {
+            "say": [lines(asks.price)],
+            "buying_signal": True,
+            "expects": ["closing"],
+            "model_answer": f"{_price(card)}，{_pitch(card, greet=False)}您直接拍下，我帮您备注优先发货。",
+            "transitions": [
+                {"signal": "closing_attempt", "to": closed, "when": {"interest_gte": CLOSE_AT}},
+                {"intent": "price", "to": "ask_shipping"},
+                {"signal": "closing_attempt", "to": "ask_shipping"},
+                gone,
+            ],
+        },
+        "ask_shipping": {
+            "say": [lines(asks.shipping)],
+            "buying_signal": True,
+            "expects": ["closing"],
+            "model_answer": f"{card.shipping}。您现在拍下，我帮您备注尽快发出～",
+            "transitions": [
+                {"signal": "closing_attempt", "to": closed},
+                {"intent": "shipping", "to": "ask_returns"},
+                gone,
+            ],
+        },
+        "ask_returns": {
+            "say": [lines(asks.returns)],
+            "expects": ["closing"],
+            "model_answer": f"支持{card.returns}，您放心拍，不满意也没有后顾之忧～",
+            "transitions": [
+                {"signal": "closing_attempt", "to": closed},
+                {"intent": "returns", "to": closed},
+                gone,
+            ],
+        },
+        "ordered": {"outcome": "converted", "say": ["@ordered"]},
+        "gone": {"outcome": "lost", "say": ["@leaving"]},
+    }
+    if placing:
+        nodes["placed"] = {
+            "say": ["@ordered"],
+            "expects": ["closing"],
+            "model_answer": "看到您拍下了～库存给您预留到今晚12点，记得完成付款哦，付款后我马上安排发货。",
+            "transitions": [
+                {"signal": "closing:payment_reminder", "to": "paid"},
+                gone,
+                {"to": "unpaid"},
+            ],
+        }
+        nodes["paid"] = {"outcome": "converted", "say": ["@paid"]}
+        nodes["unpaid"] = {"outcome": "unpaid", "say": []}
+    return Scenario.model_validate(
+        {
+            "id": f"free_{card.id}_{persona.id}",
+            "title": f"自由对练：{card.name}",
+            "difficulty": "medium",
+            "persona": persona.id,
+            "rubric": rubric,
+            "description": f"{persona.name}来问{card.name}：讲清卖点，答准价格、发货和退换，抓住时机促成下单。",
+            "product": card,
+            "max_turns": 10,
+            "intents": _intents(card),
+            "start": "ask_feature",
+            "nodes": nodes,
+        }
+    )
+
+
+def _slots(card: ProductCard) -> dict[str, str]:
+    return {
+        "product": card.name,
+        "spec": card.specs[0].name if card.specs else card.name,
+        "price": f"{card.price:g}",
+        "rival_price": f"{round(card.price * RIVAL_SHARE):g}",
+        "promotion": card.promotions[0] if card.promotions else "优惠",
+        "shipping": card.shipping,
+        "returns": card.returns,
+    }
+
+
+def _pitch(card: ProductCard, greet: bool) -> str:
+    """The card's first feature as F, A and B (亲，您好！这款…，…，对您来说…。)."""
+    opening = "亲，您好！" if greet else ""
+    if not card.features:
+        return f"{opening}这款{card.name}品质有保障。"
+    f = card.features[0]
+    parts = [f"这款采用{f.name}", f.advantage, f"对您来说，{f.benefit}" if f.benefit else ""]
+    return opening + "，".join(p for p in parts if p) + "。"
+
+
+def _price(card: ProductCard) -> str:
+    offer = f"，{card.promotions[0]}" if card.promotions else ""
+    return f"现在活动价{card.price:g}元{offer}"
+
+
+def _intents(card: ProductCard) -> dict:
+    """What replies mean, from the card's own words: its features, its price, its terms."""
+    features = [w for f in card.features for w in (f.name, *f.keywords)] or [s.name for s in card.specs] or [card.name]
+    return {
+        "feature": {"label": "介绍卖点", "keywords": features},
+        "price": {"label": "回答价格", "keywords": [f"{card.price:g}", *(f"{p:g}" for p in card.other_prices)]},
+        "shipping": {"label": "回答发货", "keywords": TERMS.findall(card.shipping) or ["发货"]},
+        "returns": {"label": "回答退换", "keywords": TERMS.findall(card.returns) or ["退换"]},
+    }

@@ -1,0 +1,125 @@
+"""Free practice (自由对练): any product card with any persona, no scenario file."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from tui_helpers import FakeClock, make_app, reply, settle
+
+from roleplay.content.library import load_library
+from roleplay.content.loader import load_model
+from roleplay.engine.session import Session
+from roleplay.tui.screens.chat import ChatScreen
+
+LIBRARY = load_library(env="")
+PAIRS = [(card, persona) for card in sorted(LIBRARY.products) for persona in sorted(LIBRARY.personas)]
+
+
+def session_of(card: str, persona: str, seed: int = 1) -> Session:
+    library = load_library(env="")
+    scenario = library.free_practice(card, persona)
+    return Session(scenario, library.persona(persona), library.rubric(scenario.rubric), seed)
+
+
+def play(session: Session, answer) -> Session:
+    """Reply until the end (or ten replies) with ``answer(node)``."""
+    session.start()
+    for _ in range(10):
+        if session.ended:
+            break
+        session.reply(answer(session.node), 6)
+    return session
+
+
+@pytest.mark.parametrize(("card", "persona"), PAIRS)
+def test_the_cards_own_answers_make_the_sale_and_every_line_is_filled(card, persona):
+    session = play(session_of(card, persona), lambda node: node.model_answer)
+    assert session.outcome == "converted"
+    if persona == "cart_abandoner":
+        assert "placed" in session.visited and "paid" in session.visited  # she paid once reminded
+    said = [m.text for m in session.transcript if m.role == "customer"]
+    assert said and not [line for line in said if "{" in line or "}" in line]
+    name = LIBRARY.product(card).name
+    features = [f.name for f in LIBRARY.product(card).features]
+    assert any(f in " ".join(said) for f in features) or name in " ".join(said)  # she asks about this card
+
+
+@pytest.mark.parametrize("persona", sorted(LIBRARY.personas))
+def test_a_rude_reply_loses_her(persona):
+    session = play(session_of("air_fryer_5l", persona), lambda node: "爱买不买")
+    assert session.outcome == "lost"
+
+
+def test_a_cart_abandoner_who_is_not_reminded_leaves_the_order_unpaid():
+    def answer(node):
+        # every answer of the card but the reminder to pay (the placed node's model answer)
+        return "好的亲，有问题随时找我～" if "记得完成付款" in node.model_answer else node.model_answer
+
+    session = play(session_of("earbuds_t5", "cart_abandoner"), answer)
+    assert session.outcome == "unpaid"
+
+
+def test_personas_differ_the_decisive_one_buys_at_the_price_the_bargainer_wants_more():
+    decisive = play(session_of("ceramide_cream_50g", "decisive"), lambda node: node.model_answer)
+    bargainer = play(session_of("ceramide_cream_50g", "bargainer"), lambda node: node.model_answer)
+    assert len(decisive.turns) < len(bargainer.turns)
+    said = " ".join(m.text for m in bargainer.transcript if m.role == "customer")
+    assert "别家才" in said or "太贵了" in said  # her own objection, with a rival's figure
+
+
+def test_a_seed_replays_and_another_seed_varies():
+    def transcript(seed):
+        session = play(session_of("nut_gift_box", "lively", seed), lambda node: node.model_answer)
+        return [m.text for m in session.transcript]
+
+    assert transcript(3) == transcript(3)
+    assert len({tuple(transcript(seed)) for seed in range(6)}) > 1
+
+
+def test_a_question_template_with_an_unknown_slot_is_located(tmp_path):
+    text = (Path(__file__).resolve().parent.parent / "personas" / "cold.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "personas" / "cold.yaml"
+    path.parent.mkdir()
+    path.write_text(text.replace('feature: ["{feature}？"', 'feature: ["{colour}？"'), encoding="utf-8")
+    _, problems = load_model(path)
+    (problem,) = problems
+    assert "asks.feature" in problem.message and "unknown slot {colour}" in problem.message
+    assert problem.line == text.count("\n", 0, text.index('feature: ["{feature}？"')) + 1
+
+
+def test_play_free_practice_in_line_mode_and_its_record(tmp_path):
+    db = tmp_path / "r.db"
+    replies = "亲，您好！这款采用不粘涂层内胆，不粘锅一冲就干净，对您来说省去洗锅的麻烦。\n现在活动价299元，您直接拍下，我帮您备注优先发货。\n"
+    result = subprocess.run(
+        [sys.executable, "-m", "roleplay", "play", "--plain", "--product", "air_fryer_5l", "--persona", "decisive",
+         "--seed", "1", "--db", str(db)],
+        input=replies, capture_output=True, text=True, env={"ROLEPLAY_PATH": "", "PATH": "", "NO_COLOR": "1",
+                                                             "HOME": str(tmp_path), "ROLEPLAY_CACHE_DIR": str(tmp_path)},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "自由对练：小熊空气炸锅5L" in result.stdout and "结果：成交" in result.stdout
+    report = subprocess.run([sys.executable, "-m", "roleplay", "history", "--db", str(db)], capture_output=True,
+                            text=True, env={"PATH": "", "HOME": str(tmp_path), "ROLEPLAY_CACHE_DIR": str(tmp_path)})
+    assert "自由对练" in report.stdout
+
+
+async def test_the_app_opens_free_practice_from_the_command_line(tmp_path):
+    clock = FakeClock()
+    app = make_app(tmp_path, clock, free=("carry_on_20", "lively"), trainee="小周")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        chat = app.screen
+        assert isinstance(chat, ChatScreen) and chat.scenario.id == "free_carry_on_20_lively"
+        await reply(pilot, clock, chat.session.node.model_answer, 5)
+        assert chat.session.node_id == "ask_price"
+
+
+def test_an_unknown_card_for_free_practice_is_a_clear_error(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "roleplay", "play", "--plain", "--product", "nope", "--db", str(tmp_path / "r.db")],
+        input="", capture_output=True, text=True, env={"PATH": "", "HOME": str(tmp_path), "ROLEPLAY_CACHE_DIR": str(tmp_path)},
+    )  # fmt: skip
+    assert result.returncode != 0 and "unknown product 'nope'" in result.stderr and "Traceback" not in result.stderr
