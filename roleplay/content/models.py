@@ -154,7 +154,19 @@ class Reaction(Strict):
 
 #: What a persona's questions about a product card may name, filled from the card.
 ASK_SLOTS = ("product", "feature", "spec", "price", "rival_price", "promotion", "shipping", "returns")
-_ASK_SLOT = re.compile(r"\{(\w*)\}")
+_SLOT = re.compile(r"\{(\w*)\}")
+
+
+def check_slots(text: str, known: tuple[str, ...], what: str) -> None:
+    """ValueError naming the first ``{slot}`` of ``text`` that is not ``known``, and what ``what`` can hold."""
+    unknown = [slot for slot in _SLOT.findall(text) if slot not in known]
+    if unknown:
+        raise ValueError(f"unknown slot {{{unknown[0]}}}: {what} can hold " + ", ".join(f"{{{s}}}" for s in known))
+
+
+def _wordings(description: str, *defaults: str) -> Any:
+    """A field of wordings with its plain defaults."""
+    return Field(default_factory=lambda: list(defaults), description=description)
 
 
 class Asks(Strict):
@@ -162,22 +174,13 @@ class Asks(Strict):
     topic; ``{slot}`` names a fact of the card: {product}, {feature} (a feature's name), {spec} (a
     spec's name), {price}, {rival_price} (a cheaper rival's price), {promotion}, {shipping}, {returns}."""
 
-    feature: list[str] = Field(
-        default_factory=lambda: ["这个{product}的{feature}是什么意思？有什么用？", "{feature}好在哪？"],
-        description="Her first question: what a feature of the card is good for.",
+    feature: list[str] = _wordings(
+        "Her first question: what a feature of the card is good for.",
+        "这个{product}的{feature}是什么意思？有什么用？", "{feature}好在哪？",
     )
-    price: list[str] = Field(
-        default_factory=lambda: ["现在多少钱？有优惠吗？", "{price}元还能便宜吗？"],
-        description="Her question about the price and the offers.",
-    )
-    shipping: list[str] = Field(
-        default_factory=lambda: ["什么时候发货？", "今天拍几天能到？"],
-        description="Her question about shipping.",
-    )
-    returns: list[str] = Field(
-        default_factory=lambda: ["不合适能退吗？", "买了不满意怎么办？"],
-        description="Her last doubt: returns.",
-    )
+    price: list[str] = _wordings("Her question about the price and the offers.", "现在多少钱？有优惠吗？", "{price}元还能便宜吗？")
+    shipping: list[str] = _wordings("Her question about shipping.", "什么时候发货？", "今天拍几天能到？")
+    returns: list[str] = _wordings("Her last doubt: returns.", "不合适能退吗？", "买了不满意怎么办？")
 
     @field_validator("feature", "price", "shipping", "returns")
     @classmethod
@@ -185,12 +188,7 @@ class Asks(Strict):
         if not lines or any(not line.strip() for line in lines):
             raise ValueError("give at least one non-empty wording")
         for line in lines:
-            unknown = [slot for slot in _ASK_SLOT.findall(line) if slot not in ASK_SLOTS]
-            if unknown:
-                raise ValueError(
-                    f"unknown slot {{{unknown[0]}}} in {line!r}: a question can name "
-                    + ", ".join(f"{{{slot}}}" for slot in ASK_SLOTS)
-                )
+            check_slots(line, ASK_SLOTS, f"a question ({line!r})")
         return lines
 
 
@@ -768,7 +766,6 @@ class Rubric(Strict):
 
 #: What a quick reply's ``{slot}`` is filled with from the scenario's product card.
 CARD_SLOTS = ("product", "price", "shipping", "returns")
-_SLOT = re.compile(r"\{(\w*)\}")
 
 
 class QuickReply(Strict):
@@ -784,12 +781,7 @@ class QuickReply(Strict):
     @field_validator("text")
     @classmethod
     def _known_slots(cls, text: str) -> str:
-        unknown = [slot for slot in _SLOT.findall(text) if slot not in CARD_SLOTS]
-        if unknown:
-            raise ValueError(
-                f"unknown slot {{{unknown[0]}}}: a quick reply can hold "
-                + ", ".join(f"{{{slot}}}" for slot in CARD_SLOTS)
-            )
+        check_slots(text, CARD_SLOTS, "a quick reply")
         return text
 
 
