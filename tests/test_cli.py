@@ -85,7 +85,10 @@ def test_play_on_a_terminal_hands_every_option_to_the_app(monkeypatch, tmp_path)
     argv = ["play", "--scenario", "air_fryer_fab", "--seed", "4", "--trainee", "小李", "--cohort", "一班",
             "--db", str(tmp_path / "r.db")]
     assert main(argv) == 0
-    assert seen == {"scenario": "air_fryer_fab", "seed": 4, "trainee": "小李", "cohort": "一班", "db": tmp_path / "r.db"}
+    assert seen == {"scenario": "air_fryer_fab", "seed": 4, "trainee": "小李", "cohort": "一班", "db": tmp_path / "r.db",
+                    "free": None}
+    assert main(["play", "--product", "earbuds_t5", "--persona", "cold"]) == 0  # free practice in the app
+    assert seen["free"] == ("earbuds_t5", "cold")
 
 
 def test_the_line_mode_report_keeps_her_last_words(tmp_path):
