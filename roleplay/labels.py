@@ -29,6 +29,12 @@ KINDS: dict[str, str] = {"practice": "练习", "real": "真实对话"}
 INTERRUPTED = "（中断）"
 
 
+def shopper_name(name: str, archetype: str) -> str:
+    """A persona as the trainee sees her: 讲价型·张大姐, or 小周（冷漠型） when her name does not say her type."""
+    kind = ARCHETYPES[archetype]
+    return name if kind in name else f"{name}（{kind}）"
+
+
 def failure_reason(failed_outcome: str) -> str:
     """Why a session failed whatever its score: 顾客流失, or 会话未完成 for one left early."""
     return FAILURES.get(failed_outcome) or f"顾客{OUTCOMES[failed_outcome]}"

@@ -123,3 +123,44 @@ def test_an_unknown_card_for_free_practice_is_a_clear_error(tmp_path):
         input="", capture_output=True, text=True, env={"PATH": "", "HOME": str(tmp_path), "ROLEPLAY_CACHE_DIR": str(tmp_path)},
     )  # fmt: skip
     assert result.returncode != 0 and "unknown product 'nope'" in result.stderr and "Traceback" not in result.stderr
+
+
+async def test_the_home_screen_opens_free_practice_on_f6(tmp_path):
+    from textual.widgets import Select
+
+    from roleplay.tui.screens.free import FreePracticeScreen
+
+    clock = FakeClock()
+    app = make_app(tmp_path, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.click("#trainee")
+        await pilot.press(*"xz")
+        await pilot.press("f6")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, FreePracticeScreen)
+        picker.query_one("#free-product", Select).value = "ro_purifier_800g"
+        picker.query_one("#free-persona", Select).value = "bargainer"
+        await pilot.click("#free-start")
+        await settle(pilot)
+        chat = app.screen
+        assert isinstance(chat, ChatScreen) and chat.scenario.id == "free_ro_purifier_800g_bargainer"
+        assert chat.trainee == "xz" and "自由对练" in chat.scenario.title
+        await reply(pilot, clock, chat.session.node.model_answer, 6)
+        assert chat.session.node_id == "ask_price"
+
+
+async def test_esc_leaves_the_picker_without_starting(tmp_path):
+    from roleplay.tui.screens.home import HomeScreen
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.click("#trainee")
+        await pilot.press(*"xz")
+        await pilot.press("f6")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)

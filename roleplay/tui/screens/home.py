@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, ListItem, ListView, RadioButton, RadioSet, Select, Static
 
-from roleplay.labels import ARCHETYPES, DIFFICULTIES
+from roleplay.labels import DIFFICULTIES, shopper_name
 
 if TYPE_CHECKING:
     from roleplay.content.models import Persona, Scenario
@@ -22,10 +22,7 @@ TIME_LIMITS = [("不限时", 0), ("3 分钟", 3), ("5 分钟", 5), ("10 分钟",
 
 def card_text(scenario: Scenario, persona: Persona | None) -> Text:
     """A scenario card: title and difficulty, then customer and product."""
-    who = scenario.persona
-    if persona is not None:
-        archetype = ARCHETYPES[persona.archetype]
-        who = persona.name if archetype in persona.name else f"{persona.name}（{archetype}）"
+    who = shopper_name(persona.name, persona.archetype) if persona is not None else scenario.persona
     text = Text()
     text.append(scenario.title, "bold")
     text.append(f"  [{DIFFICULTIES[scenario.difficulty]}]\n", "yellow")
@@ -53,6 +50,7 @@ class HomeScreen(Screen):
     BINDINGS = [
         Binding("f2", "toggle_mode", "练习/考试"),
         Binding("f5", "history", "练习记录"),
+        Binding("f6", "free_practice", "自由对练"),
         # from the name box (which has no use for them), ↑ ↓ go to the cards as Tab would
         Binding("down,up", "to_cards", show=False),
     ]
@@ -157,20 +155,44 @@ class HomeScreen(Screen):
         self.app.open_history(trainee)
 
     def action_start(self) -> None:
-        if not self.app.ready or self.app.library is None:
-            self.notify("题库还在加载，请稍候…")
-            return
         cards = self.query_one("#scenarios", ListView)
         card = cards.highlighted_child
-        if not isinstance(card, ScenarioCard):
+        if self._ready_to_start() and isinstance(card, ScenarioCard):
+            self._open(card.scenario)
+
+    def action_free_practice(self) -> None:
+        """F6: 自由对练 — a product card and a customer of the trainee's choice."""
+        from roleplay.tui.screens.free import FreePracticeScreen
+
+        if not self._ready_to_start():
             return
-        trainee = self.query_one("#trainee", Input).value.strip()
-        if not trainee:
+        library = self.app.library
+        if not library.products:
+            self.notify("没有商品卡：在内容文件夹的 products/ 里添加（roleplay new product ID）", severity="warning")
+            return
+
+        def chosen(choice: tuple[str, str] | None) -> None:
+            if choice is not None:
+                self._open(library.free_practice(*choice))
+
+        self.app.push_screen(FreePracticeScreen(library), chosen)
+
+    def _ready_to_start(self) -> bool:
+        """Content loaded and a name typed; else the trainee is told what is missing."""
+        if not self.app.ready or self.app.library is None:
+            self.notify("题库还在加载，请稍候…")
+            return False
+        if not self.query_one("#trainee", Input).value.strip():
             self.notify("请先输入学员姓名", severity="warning")
             self.query_one("#trainee", Input).focus()
-            return
+            return False
+        return True
+
+    def _open(self, scenario: Scenario) -> None:
+        """The chat of ``scenario`` in the chosen mode; the name, mode and limit are remembered."""
+        trainee = self.query_one("#trainee", Input).value.strip()
         mode = "exam" if self.query_one("#exam", RadioButton).value else "practice"
         chosen = int(self.query_one("#limit", Select).value or 0)  # remembered in practice too
         self.app.remember(trainee=trainee, mode=mode, time_limit_min=chosen)
         limit = chosen if mode == "exam" else 0
-        self.app.open_chat(scenario=card.scenario, trainee=trainee, mode=mode, time_limit_min=limit)
+        self.app.open_chat(scenario=scenario, trainee=trainee, mode=mode, time_limit_min=limit)
