@@ -125,6 +125,15 @@ def test_an_unknown_card_for_free_practice_is_a_clear_error(tmp_path):
     assert result.returncode != 0 and "unknown product 'nope'" in result.stderr and "Traceback" not in result.stderr
 
 
+async def open_picker(pilot) -> None:
+    """On the home screen: a name, then F6 (自由对练)."""
+    await settle(pilot)
+    await pilot.click("#trainee")
+    await pilot.press(*"xz")
+    await pilot.press("f6")
+    await settle(pilot)
+
+
 async def test_the_home_screen_opens_free_practice_on_f6(tmp_path):
     from textual.widgets import Select
 
@@ -133,11 +142,7 @@ async def test_the_home_screen_opens_free_practice_on_f6(tmp_path):
     clock = FakeClock()
     app = make_app(tmp_path, clock)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await pilot.click("#trainee")
-        await pilot.press(*"xz")
-        await pilot.press("f6")
-        await settle(pilot)
+        await open_picker(pilot)
         picker = app.screen
         assert isinstance(picker, FreePracticeScreen)
         picker.query_one("#free-product", Select).value = "ro_purifier_800g"
@@ -156,11 +161,7 @@ async def test_esc_leaves_the_picker_without_starting(tmp_path):
 
     app = make_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.click("#trainee")
-        await pilot.press(*"xz")
-        await pilot.press("f6")
-        await settle(pilot)
+        await open_picker(pilot)
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
