@@ -153,10 +153,6 @@ def _test_location(source: Path, index: int) -> str:
     return f"{source}:{line}:{col}"
 
 
-#: How the library files each kind of `roleplay new` (by its model's name).
-SOURCE_KINDS = {"product": "productcard"}
-
-
 def _fits_the_content(args: argparse.Namespace) -> bool:
     """Whether the new file would work with the content around it; says why not, or warns.
 
@@ -179,7 +175,7 @@ def _fits_the_content(args: argparse.Namespace) -> bool:
         print(f"roleplay: unknown persona {args.persona!r}; known: {known} (or write it first with "
               f"`roleplay new persona {args.persona}`)", file=sys.stderr)  # fmt: skip
         return False
-    source = library.sources.get((SOURCE_KINDS.get(args.kind, args.kind), args.id))
+    source = library.sources.get((args.kind, args.id))
     if source is not None and source.resolve() == new_path(args.kind, args.id, args.dir).resolve():
         return True  # the file itself: write_new says it exists
     if source is not None and not is_builtin(source):

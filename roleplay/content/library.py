@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import TypeVar
 
 from roleplay import environment
+from roleplay.content.free_practice import free_scenario
 from roleplay.content.labels import labelled_file_problems
-from roleplay.content.loader import FOLDERS, load_model, yaml_files
+from roleplay.content.loader import FOLDERS, MODELS, load_model, yaml_files
 from roleplay.content.models import Persona, ProductCard, QuickReply, QuickReplySet, Rubric, Scenario
 from roleplay.content.yamlmarks import Problem, load_marked
 from roleplay.environment import VARIABLES
@@ -98,8 +99,6 @@ class Library:
     def free_practice(self, product_id: str, persona_id: str) -> Scenario:
         """The free-practice scenario of a card and a persona (自由对练), added to the scenarios so
         that sessions, records and reports find it by its id like any other."""
-        from roleplay.content.free_practice import free_scenario
-
         scenario = free_scenario(self.product(product_id), self.persona(persona_id))
         self.scenarios[scenario.id] = scenario
         return scenario
@@ -117,7 +116,7 @@ class Library:
             return
         if isinstance(model, Rubric):
             model = self._with_examples_found(model, path)
-        key = (type(model).__name__.lower(), model.id)
+        key = (KIND_OF[type(model)], model.id)
         earlier = self.sources.get(key)
         if earlier is not None and not _replaces(path, earlier):
             self.problems.append(_duplicate_id(key[0], model.id, path, earlier))
@@ -194,13 +193,10 @@ class Library:
                     self.scenarios[scenario.id] = scenario.model_copy(update={"product": card})
 
 
-KIND_NAMES = {
-    "persona": "persona",
-    "scenario": "scenario",
-    "productcard": "product",
-    "rubric": "rubric",
-    "quickreplyset": "quick-reply set",
-}
+#: Each model's kind of file: the library files what it loads under (kind, id).
+KIND_OF = {model: kind for kind, model in MODELS.items()}
+#: How an error names a kind, where the file kind's own name is not plain words.
+KIND_NAMES = {"quick_replies": "quick-reply set"}
 
 
 def _replaces(path: Path, earlier: Path) -> bool:
@@ -217,7 +213,7 @@ def is_builtin(path: Path) -> bool:
 def _duplicate_id(kind: str, item_id: str, path: Path, earlier: Path) -> Problem:
     (line, col) = _id_position(earlier)
     message = (
-        f"duplicate {KIND_NAMES[kind]} id {item_id!r}: {earlier}:{line}:{col} already has it; "
+        f"duplicate {KIND_NAMES.get(kind, kind)} id {item_id!r}: {earlier}:{line}:{col} already has it; "
         "give each file its own id (only a built-in item can be replaced by using its id)"
     )
     return _at_id(path, message)

@@ -106,6 +106,7 @@ class Session:
         self.ended = False
         self._last_customer: list[Message] = []
         self._round_situations: set[str] = set()  # phrasebook situations said since the last reply
+        self._said: set[str] = set()  # every line the customer has said (she does not repeat herself)
         self._stalls = 0  # replies in a row that led nowhere
         self._asked_to_buy = False  # she asked a buying question of her own (once a session)
         self._signal_pending = False  # ...which the next reply answers: a close is due
@@ -315,9 +316,8 @@ class Session:
 
     def _unsaid(self, line: str | list[str]) -> list[str]:
         """The variants of ``line`` the customer has not said yet in this session."""
-        said = {m.text for m in self.transcript if m.role == "customer"}
         variants = line if isinstance(line, list) else [line]
-        return [v for v in variants if self.scenario.product.fill(v) not in said]
+        return [v for v in variants if self.scenario.product.fill(v) not in self._said]
 
     def _enter(self, node_id: str) -> list[Message]:
         self.node_id = node_id
@@ -355,6 +355,7 @@ class Session:
             message = Message("customer", text, round(1.0 + len(text) * 60 / cpm, 1))
             messages.append(message)
             self.transcript.append(message)
+            self._said.add(text)
         return messages
 
 

@@ -28,9 +28,6 @@ class Scan:
     regex: re.Pattern[str]
     gate: re.Pattern[str] | None = None
 
-    def may_match(self, text: str) -> bool:
-        return self.gate is None or self.gate.search(text) is not None
-
 
 def compile_patterns(patterns: Iterable[str], phrases: str = "") -> list[Scan]:
     """A trie of ``phrases`` and the patterns as few scans.
