@@ -73,7 +73,7 @@ class PlainPlayer:
         self.say(f"商品：{product.name}  价格：{price}  库存：{product.stock}")
         for feature in product.features:
             self.say(f"  · {feature.name}：{feature.advantage}")
-        for promotion in product.promotions:
+        for promotion in product.promotion_texts:
             self.say(f"  · 优惠：{promotion}")
         self.say(f"  · 发货：{product.shipping}")
         self.say(f"  · 退换：{product.returns}")

@@ -53,6 +53,26 @@ def test_a_rude_reply_loses_her(persona):
     assert session.outcome == "lost"
 
 
+@pytest.mark.parametrize("persona", sorted(LIBRARY.personas))
+def test_a_price_the_card_contradicts_costs_her_trust_and_she_says_so(persona):
+    """The same answer with the card's price and with a wrong one: the wrong one costs patience,
+    mood and interest, and she questions it in her own words."""
+
+    def after(price: str) -> Session:
+        session = session_of("air_fryer_5l", persona)
+        session.start()
+        session.reply(f"亲，这款现在活动价只要{price}元，还送硅胶垫哦～", 6)
+        return session
+
+    right, wrong = after("299"), after("199")
+    assert "wrong_fact" in wrong.turns[-1].score.events and "wrong_fact" not in right.turns[-1].score.events
+    assert wrong.state.patience < right.state.patience and wrong.state.interest < right.state.interest
+    lines = LIBRARY.persona(persona).phrasebook["wrong_fact"]
+    said = [m.text for m in wrong.turns[-1].customer]
+    card = LIBRARY.product("air_fryer_5l")
+    assert any(card.fill(line) in said for line in lines), said
+
+
 def test_a_cart_abandoner_who_is_not_reminded_leaves_the_order_unpaid():
     def answer(node):
         # every answer of the card but the reminder to pay (the placed node's model answer)

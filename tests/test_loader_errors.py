@@ -164,6 +164,19 @@ def test_a_broken_product_card_is_located(tmp_path):
     assert any(m.startswith(f"{path}:3:8: price:") for m in messages(path))
 
 
+def test_offers_with_terms_are_checked_and_located(tmp_path):
+    terms = "original_price: 49\npromotions:\n  - {kind: discount, off: 20}\n  - {kind: bundle, quantity: 1, price: 70}\n"
+    path = write(tmp_path, "products/mug.yaml", CARD.replace("stock: 5\n", "stock: 5\n" + terms))
+    found = messages(path)
+    assert f"{path}:8:30: promotions[1].quantity: Input should be greater than or equal to 2 (got 1)" in found
+    fixed = write(tmp_path, "products/mug.yaml", CARD.replace("stock: 5\n", "stock: 5\n" + terms.replace("quantity: 1", "quantity: 2")))
+    [wrong_sum] = messages(fixed)
+    assert wrong_sum.startswith(f"{fixed}:7:3: promotions: promotions[0] takes 20 off the original_price 49, which makes 29")
+    unknown = write(tmp_path, "products/mug.yaml", CARD.replace("stock: 5\n", "stock: 5\npromotions: [{kind: raffle}]\n"))
+    assert messages(unknown) == [f"{unknown}:5:14: promotions[0]: a promotion is its text (限时直降100元) or an offer "
+                                 "with a kind: discount, threshold, coupon, bundle or gift"]
+
+
 def test_validate_command_exit_codes(tmp_path, capsys):
     good = write(tmp_path, "scenarios/tiny.yaml", SCENARIO)
     assert main(["validate", str(good)]) == 0

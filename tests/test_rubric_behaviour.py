@@ -191,6 +191,61 @@ def test_wrong_price_and_spec_contradict_the_card(scorer, library):
     assert gift.score is None
 
 
+@pytest.mark.parametrize(
+    ("text", "wrong"),
+    [
+        ("两盒一共278元", []),  # two at the card's price
+        ("两盒满减后实付248元", []),  # 每满200减30
+        ("先满减再用券，两盒实付238元，一盒才119元", []),  # and the shop coupon on top
+        ("领券后到手价129元", []),  # one box with the coupon
+        ("两盒一共228元", ["228元"]),  # sums that no offer gives
+        ("三盒实付300元", ["300元"]),
+        ("到手价119元", ["119元"]),  # 119 is a box's share of two, not one box's price
+    ],
+)
+def test_sums_quoted_for_several_units_follow_the_cards_offers(scorer, library, text, wrong):
+    """The nut gift box's card: 139元, a 满129减10 coupon and 每满200减30; a price is checked for the
+    units its clause names, with or without each offer that applies."""
+    result = scorer.score_text(text, product=library.product("nut_gift_box")).results["accuracy"]
+    assert [e.text for e in result.evidence] == wrong, result.detail
+    assert result.score == (0 if wrong else 100)
+
+
+@pytest.mark.parametrize(
+    ("text", "wrong", "what"),
+    [
+        ("今天下单当天就发货哦", "当天就发货", "付款后48小时内发货"),  # the card ships within 48 hours
+        ("付款后24小时内发货", "24小时内发货", "付款后48小时内发货"),
+        ("明天就能到", "明天就能到", "3-5天送达"),
+        ("支持15天无理由退换", "15天无理由", "7天无理由退换"),
+        ("只剩3台了，要抓紧", "只剩3台", "35件"),  # 35 in stock: a false scarcity
+    ],
+)
+def test_promises_and_stock_the_card_does_not_make_contradict_it(scorer, library, text, wrong, what):
+    result = scorer.score_text(text, product=library.product("air_fryer_5l")).results["accuracy"]
+    assert result.score == 0 and [e.text for e in result.evidence] == [wrong]
+    assert what in result.evidence[0].label
+    assert "wrong_fact" in scorer.score_text(text, product=library.product("air_fryer_5l")).events
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["付款后48小时内发货，3-5天送达", "三天内发货", "7天无理由退换", "库存还有35台", "两个颜色都有现货", "5天左右到"],
+)
+def test_promises_the_card_keeps_or_exceeds_are_not_contradictions(scorer, library, text):
+    result = scorer.score_text(text, product=library.product("air_fryer_5l")).results["accuracy"]
+    assert result.detail["contradictions"] == [], text
+
+
+def test_a_card_reads_its_own_terms_with_the_replies_patterns(scorer, library):
+    """Every shipped card's shipping and returns text yields the promises a reply is held to."""
+    accuracy = scorer.criteria["accuracy"]
+    for product_id, product in library.products.items():
+        terms = accuracy._card_terms(product)
+        assert set(terms) == {"shipping", "delivery", "returns"}, product_id
+        assert terms["returns"][0] == 7 and terms["shipping"][0] in (24, 48), product_id
+
+
 def test_contempt_is_fatal_for_the_session(scorer):
     good = scorer.score_text("亲,您好,这款是纯棉面料,吸汗透气,您穿着很舒服。", latency_s=5)
     rude = scorer.score_text("爱买不买", index=1, latency_s=5)

@@ -117,7 +117,7 @@ def _slots(card: ProductCard) -> dict[str, str]:
         "spec": card.specs[0].name if card.specs else card.name,
         "price": f"{card.price:g}",
         "rival_price": f"{round(card.price * RIVAL_SHARE):g}",
-        "promotion": card.promotions[0] if card.promotions else "优惠",
+        "promotion": card.promotion_texts[0] if card.promotions else "优惠",
         "shipping": card.shipping,
         "returns": card.returns,
     }
@@ -134,7 +134,7 @@ def _pitch(card: ProductCard, greet: bool) -> str:
 
 
 def _price(card: ProductCard) -> str:
-    offer = f"，{card.promotions[0]}" if card.promotions else ""
+    offer = f"，{card.promotion_texts[0]}" if card.promotions else ""
     return f"现在活动价{card.price:g}元{offer}"
 
 
@@ -143,7 +143,7 @@ def _intents(card: ProductCard) -> dict:
     features = [w for f in card.features for w in (f.name, *f.keywords)] or [s.name for s in card.specs] or [card.name]
     return {
         "feature": {"label": "介绍卖点", "keywords": features},
-        "price": {"label": "回答价格", "keywords": [f"{card.price:g}", *(f"{p:g}" for p in card.other_prices)]},
+        "price": {"label": "回答价格", "keywords": [f"{card.price:g}", *(f"{p:g}" for p in card.quotable_prices if p != card.price)]},
         "shipping": {"label": "回答发货", "keywords": TERMS.findall(card.shipping) or ["发货"]},
         "returns": {"label": "回答退换", "keywords": TERMS.findall(card.returns) or ["退换"]},
     }

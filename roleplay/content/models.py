@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationInfo, field_validator, model_validator
 
 Identifier = Annotated[
     str,
@@ -51,6 +51,7 @@ EVENTS: dict[str, str] = {
     "closing_attempt": "any closing technique",
     "over_pushing": "closing pushed on too many consecutive replies",
     "no_progress": "the reply matched no way forward from the current node (the engine's own event)",
+    "wrong_fact": "a price, sum, spec, stock or shipping/returns promise the product card contradicts",
 }
 #: A rubric event: one of EVENTS, or a cue criterion's own (greeting, needs_question, order_confirmed…).
 Event = Annotated[
@@ -58,7 +59,7 @@ Event = Annotated[
     Field(
         pattern=r"^[a-z][a-z_]*$",
         description="A rubric event: fast_reply, slow_reply, too_slow, forbidden, fab_pitch, vague_reply, "
-        "closing_attempt, over_pushing, no_progress, or the event of one of the rubric's cue criteria "
+        "closing_attempt, over_pushing, no_progress, wrong_fact, or the event of one of the rubric's cue criteria "
         "(greeting, needs_question…).",
     ),
 ]
@@ -73,6 +74,7 @@ Situation = Literal[
     "rude_reply",
     "vague_reply",
     "over_pushing",
+    "wrong_fact",
     "confused",
     "impatient",
     "buying_question",
@@ -598,8 +600,64 @@ class CueCriterion(Criterion):
     )
 
 
+#: What a trainer writes for the number in an accuracy pattern: digits or a Chinese numeral.
+NUMBER_SLOT = "{n}"
+_NUMBER = r"(?P<n>\d+(?:\.\d+)?|[零一二两三四五六七八九十百千]+)"
+
+
+def _number_pattern(pattern: str) -> str:
+    """``pattern`` with ``{n}`` checked and the whole compiled once, so a bad one is a located error."""
+    if NUMBER_SLOT not in pattern:
+        raise ValueError(f"pattern {pattern!r} has no {NUMBER_SLOT} for the number it reads")
+    try:
+        re.compile(number_regex(pattern))
+    except re.error as exc:
+        raise ValueError(f"bad regular expression {pattern!r}: {exc}") from None
+    return pattern
+
+
+def number_regex(pattern: str) -> str:
+    """An accuracy pattern as a regular expression: ``{n}`` is a named group of digits or a Chinese numeral."""
+    return pattern.replace(NUMBER_SLOT, _NUMBER, 1)
+
+
+#: The promises a reply makes that the card's shipping and returns terms bound.
+PromiseKind = Literal["shipping", "delivery", "returns"]
+MessageKey = Literal["price", "total", "spec", "stock", "shipping", "delivery", "returns"]
+ACCURACY_MESSAGES: dict[str, str] = {
+    "price": "价格与商品卡不符（{prices}）",
+    "total": "{units}件的价格与商品卡不符（{prices}）",
+    "spec": "{spec}应为{value}",
+    "stock": "库存与商品卡不符（{stock}件）",
+    "shipping": "发货承诺快于商品卡（{card}）",
+    "delivery": "送达承诺快于商品卡（{card}）",
+    "returns": "退换期限与商品卡不符（{card}）",
+}
+
+
+class PromiseRule(Strict):
+    """One way a promise is written, and what it promises (hours to ship, days to arrive or to return)."""
+
+    pattern: str = Field(
+        description="A regular expression; {n} stands for a number in it (48小时内发货: '{n}\\s*小时内?发货')."
+    )
+    each: float | None = Field(None, gt=0, description="What one of the number is worth (a day: 24 hours).")
+    value: float | None = Field(None, ge=0, description="What a pattern without a number promises (当天发: 24).")
+
+    @model_validator(mode="after")
+    def _one_measure(self) -> PromiseRule:
+        has_number = NUMBER_SLOT in self.pattern
+        if has_number == (self.each is None) or has_number == (self.value is not None):
+            raise ValueError("a pattern with {n} needs `each`; one without it needs `value`")
+        try:
+            re.compile(number_regex(self.pattern))
+        except re.error as exc:
+            raise ValueError(f"bad regular expression {self.pattern!r}: {exc}") from None
+        return self
+
+
 class AccuracyCriterion(Criterion):
-    """信息准确: prices and spec numbers in a reply that contradict the product card."""
+    """信息准确: prices, sums, specs, stock and promises in a reply that contradict the product card."""
 
     kind: Literal["accuracy"] = Field(description="`accuracy`; a criterion with the id accuracy may leave it out.")
     price_cues: Lexicon = Field(description="Words that make a number in the clause a price claim.")
@@ -615,12 +673,40 @@ class AccuracyCriterion(Criterion):
         description="How a price is written: the amount with its currency (299元, 299块, ¥299); the number in "
         "the match is the price.",
     )
-    messages: dict[Literal["price", "spec"], str] = Field(
-        default_factory=lambda: {"price": "价格与商品卡不符（{prices}）", "spec": "{spec}应为{value}"},
-        description="The evidence shown on a wrong number: {prices} (the card's prices), {spec} and "
-        "{value} (the spec's name, and its value with its unit).",
+    quantity: str = Field(
+        NUMBER_SLOT + r"\s*(?:件|台|个|盒|套|只|双|瓶|包|袋|支|条|箱|罐|份)",
+        description="How a price clause names the units of an order (两件, 3盒): a regular expression in which "
+        "{n} stands for the number. The price then is checked against what that many units cost with the "
+        "card's offers (bundle, 满减, coupon).",
+    )
+    stock: str | None = Field(
+        None,
+        description="How a stock claim is written, {n} standing for the units (只剩{n}台); a claim of other "
+        "units than the card's stock contradicts it (a false 只剩3台 as much as an empty 现货100台).",
+    )
+    promises: dict[PromiseKind, list[PromiseRule]] = Field(
+        default_factory=dict,
+        description="How shipping, delivery and returns promises are written. The card's own shipping and returns "
+        "text is read with the same rules: a reply may not promise to ship or deliver sooner than the card, "
+        "and must name the card's returns period.",
+    )
+    messages: dict[MessageKey, str] = Field(
+        default_factory=dict,
+        description="The evidence shown on a wrong claim: price ({prices}: the card's prices), total ({units}, "
+        "{prices}), spec ({spec}, {value}), stock ({stock}), shipping, delivery and returns ({card}: the "
+        "card's words). Keys left out keep their default.",
     )
     tolerance: float = Field(0.01, ge=0, description="Relative tolerance when comparing numbers.")
+
+    @field_validator("quantity", "stock")
+    @classmethod
+    def _number_patterns_compile(cls, pattern: str | None) -> str | None:
+        return None if pattern is None else _number_pattern(pattern)
+
+    @field_validator("messages")
+    @classmethod
+    def _default_messages(cls, messages: dict[str, str]) -> dict[str, str]:
+        return {**ACCURACY_MESSAGES, **messages}
 
 
 def _criterion_kind(value: Any) -> str | None:
@@ -817,6 +903,95 @@ class Spec(Strict):
     keywords: list[str] = Field(default_factory=list, description="Words that refer to this spec.")
 
 
+class Offer(Strict):
+    """An offer on the card with its terms: what an agent may quote, and the arithmetic of it."""
+
+    text: str | None = Field(None, description="How the card shows it; written from the terms when left out.")
+
+    def shown(self) -> str:
+        """The offer as the card shows it."""
+        return self.text or self.describe()
+
+    def describe(self) -> str:
+        raise NotImplementedError
+
+
+class DiscountOffer(Offer):
+    """限时价: the card's price is the original price less ``off``, until a deadline."""
+
+    kind: Literal["discount"] = Field(description="`discount`.")
+    off: float = Field(gt=0, description="How much the price is cut, in 元 (original_price − price).")
+    until: str | None = Field(None, description="When the price ends, as the card says it (今晚24点, 6月18日).")
+
+    def describe(self) -> str:
+        return f"限时直降{self.off:g}元" + (f"，{self.until}截止" if self.until else "")
+
+
+class ThresholdOffer(Offer):
+    """满减: an order of at least ``spend`` is ``off`` cheaper (每满: again for every ``spend``)."""
+
+    kind: Literal["threshold"] = Field(description="`threshold`.")
+    spend: float = Field(gt=0, description="Order total it needs, in 元.")
+    off: float = Field(gt=0, description="How much it takes off, in 元.")
+    repeat: bool = Field(False, description="每满: taken off again for every ``spend`` of the order.")
+
+    def describe(self) -> str:
+        return f"{'每' if self.repeat else ''}满{self.spend:g}减{self.off:g}"
+
+
+class CouponOffer(Offer):
+    """优惠券: ``off`` from an order of at least ``spend`` (0: no threshold), once per order."""
+
+    kind: Literal["coupon"] = Field(description="`coupon`.")
+    off: float = Field(gt=0, description="The coupon's value, in 元.")
+    spend: float = Field(0, ge=0, description="Order total it needs, in 元 (0: 无门槛).")
+
+    def describe(self) -> str:
+        return f"满{self.spend:g}减{self.off:g}元券" if self.spend else f"{self.off:g}元无门槛券"
+
+
+class BundleOffer(Offer):
+    """组合价: ``quantity`` units for ``price``."""
+
+    kind: Literal["bundle"] = Field(description="`bundle`.")
+    quantity: int = Field(ge=2, description="Units in the bundle.")
+    price: float = Field(gt=0, description="The bundle's price, in 元.")
+
+    def describe(self) -> str:
+        return f"{self.quantity}件{self.price:g}元"
+
+
+class GiftOffer(Offer):
+    """赠品: what comes with the order, and on what condition."""
+
+    kind: Literal["gift"] = Field(description="`gift`.")
+    gift: str = Field(min_length=1, description="What is given, e.g. 硅胶垫.")
+    condition: str | None = Field(None, description="When, e.g. 今天下单 (none: with every order).")
+
+    def describe(self) -> str:
+        return f"{self.condition or ''}送{self.gift}"
+
+
+#: A promotion: plain text as the card shows it, or an offer with terms the rubric can check sums by.
+Promotion = Annotated[
+    Annotated[str, Tag("kind=text")]
+    | Annotated[DiscountOffer, Tag("kind=discount")]
+    | Annotated[ThresholdOffer, Tag("kind=threshold")]
+    | Annotated[CouponOffer, Tag("kind=coupon")]
+    | Annotated[BundleOffer, Tag("kind=bundle")]
+    | Annotated[GiftOffer, Tag("kind=gift")],
+    Discriminator(
+        lambda value: "kind=text" if isinstance(value, str) else _criterion_kind(value),
+        custom_error_type="promotion_kind",
+        custom_error_message="a promotion is its text (限时直降100元) or an offer with a kind: "
+        "discount, threshold, coupon, bundle or gift",
+    ),
+]
+
+#: The most units of one order the price arithmetic considers (两件, 三盒…).
+ORDER_UNITS_MAX = 10
+
+
 class Faq(Strict):
     """A question shoppers ask about the product, and the shop's answer."""
 
@@ -835,7 +1010,11 @@ class Product(Strict):
     )
     features: list[Feature] = Field(default_factory=list, description="Selling points (the F of FAB).")
     specs: list[Spec] = Field(default_factory=list, description="Numeric facts replies are checked against.")
-    promotions: list[str] = Field(default_factory=list, description="Current offers shown on the card.")
+    promotions: list[Promotion] = Field(
+        default_factory=list,
+        description="Current offers: their text as the card shows it, or offers with terms (a discount, 满减, a "
+        "coupon, a bundle price, a gift), by which the rubric checks the sums a reply quotes.",
+    )
     stock: int = Field(ge=0, description="Units in stock, shown on the card.")
     shipping: str = Field(description="Shipping terms shown on the card.")
     returns: str = Field(description="Return terms shown on the card.")
@@ -848,11 +1027,70 @@ class Product(Strict):
         values = {"product": self.name, "price": f"{self.price:g}", "shipping": self.shipping, "returns": self.returns}
         return _SLOT.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
+    @field_validator("promotions")
+    @classmethod
+    def _discounts_add_up(cls, promotions: list[Promotion], info: ValidationInfo) -> list[Promotion]:
+        price, original = info.data.get("price"), info.data.get("original_price")
+        for index, offer in enumerate(promotions):
+            if isinstance(offer, DiscountOffer) and price is not None and original is not None:
+                if abs(original - offer.off - price) > 0.005:
+                    raise ValueError(
+                        f"promotions[{index}] takes {offer.off:g} off the original_price {original:g}, which makes "
+                        f"{original - offer.off:g}, not the price {price:g}; correct one of them"
+                    )
+        return promotions
+
+    @property
+    def offers(self) -> list[Offer]:
+        """The promotions that have terms."""
+        return [p for p in self.promotions if isinstance(p, Offer)]
+
+    @property
+    def promotion_texts(self) -> list[str]:
+        """Every promotion as the card shows it."""
+        return [p if isinstance(p, str) else p.shown() for p in self.promotions]
+
     @property
     def quotable_prices(self) -> list[float]:
-        """Every price an agent may state without contradicting the card."""
+        """Every price an agent may state for one unit, or for a bundle, without contradicting the card."""
         extra = [self.original_price] if self.original_price else []
-        return [self.price, *extra, *self.other_prices]
+        bundles = [o.price for o in self.offers if isinstance(o, BundleOffer)]
+        bundles += [round(o.price / o.quantity, 2) for o in self.offers if isinstance(o, BundleOffer)]
+        thresholds = [total for n in self._units_to_reach() for total in self.totals(n)]
+        return list(dict.fromkeys([*self.totals(1), *extra, *self.other_prices, *bundles, *thresholds]))
+
+    def totals(self, units: int) -> list[float]:
+        """What an order of ``units`` may correctly cost: at the card's price, with or without each
+        offer that applies (a bundle, 满减, a coupon), smallest first."""
+        offers = self.offers
+        bundles = [o for o in offers if isinstance(o, BundleOffer) and o.quantity <= units]
+        subtotals = {units * self.price, *(self._bundled(units, b) for b in bundles)}
+        totals = set(subtotals)
+        for subtotal in subtotals:
+            after_threshold = {subtotal}
+            for o in offers:
+                if isinstance(o, ThresholdOffer) and subtotal >= o.spend:
+                    times = int(subtotal // o.spend) if o.repeat else 1
+                    after_threshold.add(subtotal - times * o.off)
+            totals |= after_threshold
+            for value in after_threshold:
+                totals |= {value - o.off for o in offers if isinstance(o, CouponOffer) and value >= o.spend}
+        return sorted(round(t, 2) for t in totals if t > 0)
+
+    def _bundled(self, units: int, bundle: BundleOffer) -> float:
+        """``units`` bought as many bundles as fit, the rest at the card's price."""
+        return units // bundle.quantity * bundle.price + units % bundle.quantity * self.price
+
+    def _units_to_reach(self) -> list[int]:
+        """For each 满减 or coupon threshold above one unit's price, the fewest units that reach it."""
+        needed = []
+        for o in self.offers:
+            spend = o.spend if isinstance(o, ThresholdOffer | CouponOffer) else 0
+            if spend > self.price:
+                units = int(-(-spend // self.price))
+                if units <= ORDER_UNITS_MAX:
+                    needed.append(units)
+        return needed
 
 
 class ProductCard(Product):

@@ -57,6 +57,13 @@ def compile_patterns(patterns: Iterable[str], phrases: str = "") -> list[Scan]:
     return scans
 
 
+def scan_of(pattern: str) -> Scan:
+    """One pattern behind a test for a character it cannot match without (when it has one): for a
+    few patterns read apart, each with its groups (a number to read)."""
+    needed = _needed(_parser.parse(pattern))
+    return Scan(re.compile(pattern), re.compile(f"[{''.join(dict.fromkeys(needed))}]") if needed else None)
+
+
 def _first(seq) -> Items | None:
     items, empty = _first_of(seq)
     return None if empty or not items else items

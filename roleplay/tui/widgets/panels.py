@@ -33,7 +33,7 @@ def product_text(product: Product) -> Text:
         out.append("\n")
     for spec in product.specs:
         out.append(f"·{spec.name} {spec.value:g}{spec.unit}\n")
-    for promotion in product.promotions:
+    for promotion in product.promotion_texts:
         out.append("优惠 ", "bold magenta")
         out.append(f"{promotion}\n")
     out.append("发货 ", "bold")
