@@ -499,6 +499,13 @@ class LearnedParts(Learned):
         "found (吸汗透气); the product card's own words are never dropped. A part not listed keeps 6.",
     )
 
+    drop_on_words_only: list[Literal["F", "A", "B"]] = Field(
+        default_factory=list,
+        description="Parts a model drops only when the reply's own words lean against them, not its prior "
+        "alone: a short reply (这款特别耐磨。) says too little for the model, whose prior is that most "
+        "replies hold no such part.",
+    )
+
     @field_validator("drop_margin", mode="before")
     @classmethod
     def _one_margin_for_every_part(cls, value: object) -> object:

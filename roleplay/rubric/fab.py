@@ -91,13 +91,22 @@ class Fab(CriterionScorer[FabCriterion]):
         if not self.learned:
             return parts
         learned = self.config.learned
-        for part, lean in self._stack.leans(ctx.reply.grams).items():
-            if parts[part] and lean < -learned.drop_margin[part]:
+        leans = self._stack.leans(ctx.reply.grams)
+        bridge = _linked(parts) and all(leans.get(p, 0.0) > 0 for p in "FB" if p in leans)
+        for part, lean in leans.items():
+            if part == "A" and bridge:
+                continue  # an advantage between a feature and a benefit the models confirm bridges a pitch
+            if parts[part] and lean < -learned.drop_margin[part] and self._words_doubt(part, lean):
                 # the product card's own words are the shop's word for what the product is and does
                 parts[part] = [h for h in parts[part] if h.source == CARD]
             elif not parts[part] and lean > learned.add_margin:
                 parts[part] = [weightiest_clause(ctx.reply, self.learned[part])]
         return parts
+
+    def _words_doubt(self, part: str, lean: float) -> bool:
+        """Whether a model's doubt of ``part`` may drop it: for the parts dropped on the reply's
+        words only, the words must lean against it beyond the model's prior."""
+        return part not in self.config.learned.drop_on_words_only or lean < self._stack.prior(part)
 
     def _rule_components(self, ctx: ReplyContext) -> dict[str, list[Hit]]:
         """The F, A and B hits the rules find.

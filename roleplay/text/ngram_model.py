@@ -153,6 +153,10 @@ class ModelStack:
                 table.setdefault(gram, [0.0] * len(self.names))[i] = weight
         self._table = {gram: tuple(weights) for gram, weights in table.items()}
 
+    def prior(self, name: str) -> float:
+        """A model's log-odds for a text with no gram it knows (its lean before any evidence)."""
+        return self.priors[self.names.index(name)]
+
     def leans(self, found: dict[str, None]) -> dict[str, float]:
         """Each model's log-odds for a text whose ``grams`` are given (summed in the text's order)."""
         rows = [weights for weights in map(self._table.get, found) if weights is not None]
