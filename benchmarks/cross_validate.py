@@ -47,7 +47,7 @@ def settings(pairs: list[str]) -> dict[str, dict[str, object]]:
 def rubric_fitted_to(rubric, examples: Path | None, changes: dict[str, dict[str, object]]):
     """``rubric`` with its learned models fitted to ``examples`` (None: no models, rules only)."""
     criteria = {}
-    for name in ("fab", "forbidden"):
+    for name in ("fab", "forbidden", "closing"):
         criterion = rubric.criteria[name]
         learned = None
         if examples is not None and criterion.learned is not None:

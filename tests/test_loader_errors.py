@@ -223,19 +223,19 @@ def test_a_number_where_text_is_expected_gets_a_quoting_hint(tmp_path):
 def test_a_missing_or_bad_example_file_of_the_learned_tone_is_reported_at_its_key(tmp_path, capsys):
     rubric = (Path(builtin_dir()) / "rubrics" / "default.yaml").read_text(encoding="utf-8")
     path = write(tmp_path, "rubrics/default.yaml", rubric.replace("examples: [../eval/dev.jsonl]", "examples: [mine.jsonl]"))
-    # (the FAB and forbidden criteria both learn from examples: both keys are reported, both fall back to rules)
+    # (the FAB, forbidden and closing criteria learn from examples: each key is reported, each falls back to rules)
     library = load_library([tmp_path], env="")
     problems = [p for p in library.problems if "mine.jsonl" in p.message]
     lines = [n + 1 for n, line in enumerate(rubric.splitlines()) if "examples: [../eval/dev.jsonl]" in line]
-    assert [(p.path, p.line) for p in problems] == [(str(path), line) for line in lines] and len(lines) == 2
+    assert [(p.path, p.line) for p in problems] == [(str(path), line) for line in lines] and len(lines) == 3
     assert all("example file 'mine.jsonl' not found" in p.message and "relative to the rubric file" in p.message for p in problems)
     # the rubric still loads and scores, by its rules alone
     criteria = library.rubric("default").criteria
-    assert criteria["forbidden"].learned is None and criteria["fab"].learned is None
+    assert criteria["forbidden"].learned is None and criteria["fab"].learned is None and criteria["closing"].learned is None
     write(tmp_path, "rubrics/mine.jsonl", '{"id": 1, "text": "你烦不烦", "fab": [], "forbidden": "impatience", "closing": []}\n{"id": 2\n')
     library = load_library([tmp_path], env="")
     problems = [p for p in library.problems if "mine.jsonl" in p.message]
-    assert len(problems) == 2
+    assert len(problems) == 3
     assert all("has lines that do not read" in p.message and "mine.jsonl:2: not valid JSON" in p.message for p in problems)
     assert main(["validate", "--content", str(tmp_path)]) == 1
     assert "mine.jsonl:2" in capsys.readouterr().out

@@ -112,7 +112,7 @@ def test_a_fitted_model_is_stored_and_judges_the_same_when_loaded(tmp_path):
 
     fitted = run()
     stored = sorted((tmp_path / "models").glob("*.json"))
-    assert len(stored) == 4  # the tone model and one per FAB part
+    assert len(stored) == 11  # the tone model, one per FAB part and one per closing technique
     assert run() == fitted
     stored[0].write_text("{not json", encoding="utf-8")
     assert run() == fitted

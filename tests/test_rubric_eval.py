@@ -24,9 +24,9 @@ IDS = [row["id"] for row in ROWS]
 
 #: F1 floors per part and criterion (the README quotes the figures themselves).
 FLOORS = {
-    "dev": {"forbidden": 0.95, "closing": 0.92, "fab": 0.93, "F": 0.92, "A": 0.90, "B": 0.92},
-    # the locked part grew by 24 categories in rubric 2.3's session (384 replies): floors follow it
-    "locked": {"forbidden": 0.86, "closing": 0.89, "fab": 0.87, "F": 0.88, "A": 0.81, "B": 0.89},
+    "dev": {"forbidden": 0.95, "closing": 0.95, "fab": 0.93, "F": 0.92, "A": 0.90, "B": 0.92},
+    # the locked part grew by 12 categories in rubric 2.4's session (192 replies): floors follow it
+    "locked": {"forbidden": 0.86, "closing": 0.91, "fab": 0.87, "F": 0.88, "A": 0.83, "B": 0.89},
 }
 
 def corpus(part: str) -> list[dict]:

@@ -517,6 +517,20 @@ class LearnedParts(Learned):
         return value
 
 
+class LearnedClosing(Learned):
+    """Per closing technique, a model of whether a reply uses it, checking the rules as the FAB part
+    models do: a technique a model is sure of and no rule found is shown on the clause that weighs
+    most for it (unless the shopper asked about it: then it answers); a technique a rule found and
+    the model is sure is absent is dropped; otherwise the rules stand."""
+
+    add_margin: float = Field(
+        1.0, ge=0, description="How far (in log-odds) a model must lean towards a technique no rule found to add it."
+    )
+    drop_margin: float = Field(
+        6.0, ge=0, description="How far (in log-odds) a model must lean against a technique a rule found to drop it."
+    )
+
+
 class ForbiddenCriterion(Criterion):
     """服务禁语: forbidden phrases by category, close variants included."""
 
@@ -577,6 +591,9 @@ class ClosingCriterion(Criterion):
     buying_signals: Lexicon = Field(description="Shopper phrases that signal readiness to buy.")
     push_streak: int = Field(
         3, ge=2, description="Closing on this many consecutive replies counts as over-pushing."
+    )
+    learned: LearnedClosing | None = Field(
+        None, description="Per technique, a model learned from labelled replies that checks the cues (none: cues only)."
     )
     scores: dict[Literal["after_signal", "unprompted", "missed_signal", "over_pushing"], Percent] = Field(
         description="Score for closing after a buying signal, unprompted, missing a signal, over-pushing."

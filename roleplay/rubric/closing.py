@@ -10,8 +10,10 @@ from __future__ import annotations
 from roleplay.content.models import ClosingCriterion
 from roleplay.rubric.base import CriterionScorer, evidence, matcher
 from roleplay.rubric.context import ReplyContext
+from roleplay.rubric.learned import technique_models, weightiest_clause
 from roleplay.rubric.result import CriterionResult
 from roleplay.text.match import Hit, PhraseMatcher, drop_overlaps
+from roleplay.text.ngram_model import ModelStack
 
 
 class Closing(CriterionScorer[ClosingCriterion]):
@@ -28,6 +30,9 @@ class Closing(CriterionScorer[ClosingCriterion]):
             [p for t in every for p in t.phrases], [p for t in every for p in t.patterns]
         )
         self.buying_signals = matcher(config.buying_signals)
+        #: Per technique, a model learned from labelled replies of whether a reply uses it (none: cues only).
+        self.learned = technique_models(config.learned, list(config.techniques)) if config.learned else {}
+        self._stack = ModelStack(self.learned)
 
     def buying_signal(self, ctx: ReplyContext) -> bool:
         """The scenario says so, or the shopper's last words contain a buying signal."""
@@ -56,13 +61,28 @@ class Closing(CriterionScorer[ClosingCriterion]):
             hits = [h for h in hits if reply.clause_of(h.start) not in excluded]
         return hits
 
+    def _checked(self, found: dict[str, list[Hit]], ctx: ReplyContext) -> dict[str, list[Hit]]:
+        """The cues' techniques checked by the learned models: each model that is sure overrules
+        the cues (measured on writers they never saw, the models find closes in words no list
+        holds). A technique the shopper asked about is not added: told to her, it answers."""
+        learned = self.config.learned
+        checked = dict(found)
+        for tid, lean in self._stack.leans(ctx.reply.grams).items():
+            if tid in checked and lean < -learned.drop_margin:
+                del checked[tid]
+            elif tid not in checked and lean > learned.add_margin and not self.answers[tid].search(ctx.customer_norm):
+                checked[tid] = [weightiest_clause(ctx.reply, self.learned[tid])]
+        return checked
+
     def reply(self, ctx: ReplyContext) -> CriterionResult:
         norm, text = ctx.reply.norm, ctx.reply.text
         found = {}
         if self.any_technique.search(norm):
             found = {tid: self._hits(tid, ctx) for tid in self.techniques}
             found = {tid: hits for tid, hits in found.items() if hits}
-        techniques = list(found)
+        if self.learned:
+            found = self._checked(found, ctx)
+        techniques = [tid for tid in self.techniques if tid in found]
         signal = self.buying_signal(ctx)
         # A gift named because the shopper asked 有送什么吗 answers them; only the rest pushes.
         pushes = any(not self.answers[tid].search(ctx.customer_norm) for tid in techniques)

@@ -1,5 +1,5 @@
-"""Models learned once from a rubric's labelled example replies: the rude categories' tone, and
-whether a reply holds each FAB part.
+"""Models learned once from a rubric's labelled example replies: the rude categories' tone,
+whether a reply holds each FAB part, and whether it uses each closing technique.
 
 Fitting reads a few thousand labelled replies (about a second for all the models). A fitted model
 is kept twice: in the process, keyed by the files' paths and modification times, so every scorer
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from roleplay.content.jsonl import LineError, read_jsonl
 from roleplay.content.labels import LabelledReply
-from roleplay.content.models import Learned, LearnedParts, LearnedTone
+from roleplay.content.models import Learned, LearnedClosing, LearnedParts, LearnedTone
 from roleplay.text.analysed import Analysed
 from roleplay.text.match import Hit
 from roleplay.text.ngram_model import NgramModel, Training
@@ -103,18 +103,29 @@ def _carries_tone(gram: str, tone: frozenset[str], particles: frozenset[str] = f
 def part_models(config: LearnedParts) -> dict[str, NgramModel]:
     """Per FAB part, a model of whether a reply holds it, trained on ``config``'s example files."""
     paths, stamps, training = _source(config)
-    return {part: _part_model(paths, stamps, part, config.min_count, training) for part in config.parts}
+    return {part: _label_model(paths, stamps, "part", part, config.min_count, training) for part in config.parts}
 
 
-@lru_cache(maxsize=8)
-def _part_model(
-    paths: tuple[str, ...], stamps: tuple[int, ...], part: str, min_count: int, training: Training
+def technique_models(config: LearnedClosing, techniques: list[str]) -> dict[str, NgramModel]:
+    """Per closing technique, a model of whether a reply uses it, trained on ``config``'s example files."""
+    paths, stamps, training = _source(config)
+    return {tid: _label_model(paths, stamps, "technique", tid, config.min_count, training) for tid in techniques}
+
+
+@lru_cache(maxsize=16)
+def _label_model(
+    paths: tuple[str, ...], stamps: tuple[int, ...], kind: str, label: str, min_count: int, training: Training
 ) -> NgramModel:
+    """Whether a reply has ``label``: a FAB part (``kind`` part) or a closing technique (technique)."""
+
     def fit() -> NgramModel:
-        examples = [(normalize(row.text), part if part in row.fab else ABSENT) for row in _labelled(paths, stamps)]
+        def has(row: LabelledReply) -> bool:
+            return label in (row.fab if kind == "part" else row.closing)
+
+        examples = [(normalize(row.text), label if has(row) else ABSENT) for row in _labelled(paths, stamps)]
         return NgramModel(examples, ABSENT, min_count, training=training)
 
-    return _stored(("part", part, min_count, training), paths, fit)
+    return _stored((kind, label, min_count, training), paths, fit)
 
 
 def _stored(settings: tuple, paths: tuple[str, ...], fit: Callable[[], NgramModel]) -> NgramModel:
