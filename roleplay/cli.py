@@ -6,7 +6,8 @@ import argparse
 import io
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from roleplay import __version__, environment
@@ -68,16 +69,31 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_tui(args.ui_content)
         parser.print_help()
         return 0
+    with _shown_output():
+        try:
+            return args.handler(args)
+        except BrokenPipeError:
+            return _reader_went_away()
+        except KeyboardInterrupt:
+            print("\n已中断。", file=sys.stderr)
+            return 130
+        except RoleplayError as exc:
+            print(f"roleplay: {exc}", file=sys.stderr)
+            return exc.exit_status
+
+
+@contextmanager
+def _shown_output() -> Iterator[None]:
+    """Commands print through streams that show control characters instead of obeying them (the
+    app draws on its own stream, untouched)."""
+    from roleplay.text.safe import ShownStream
+
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = ShownStream(out), ShownStream(err)  # type: ignore[assignment]
     try:
-        return args.handler(args)
-    except BrokenPipeError:
-        return _reader_went_away()
-    except KeyboardInterrupt:
-        print("\n已中断。", file=sys.stderr)
-        return 130
-    except RoleplayError as exc:
-        print(f"roleplay: {exc}", file=sys.stderr)
-        return exc.exit_status
+        yield
+    finally:
+        sys.stdout, sys.stderr = out, err
 
 
 def _warn_about_env_dirs() -> None:

@@ -32,7 +32,7 @@ class PlainPlayer:
         colour: bool,
         clock: Callable[[], float] = time.monotonic,
         recorder: SessionRecorder | None = None,
-        err: TextIO = sys.stderr,
+        err: TextIO | None = None,
     ) -> None:
         self.session = session
         self.out = out
@@ -42,7 +42,7 @@ class PlainPlayer:
         self.colour = colour
         self.clock = clock
         self.recorder = recorder
-        self.err = err
+        self.err = err or sys.stderr  # looked up now: the command's stream, which shows control characters
         labels = rubric_labels(session.rubric)
         self.labels, self.techniques = labels.criteria, labels.techniques
 

@@ -18,14 +18,15 @@ from roleplay.feedback import Feedback, feedback_of
 from roleplay.labels import failure_reason
 from roleplay.marks import reply_marks, segments
 from roleplay.rubric.result import ReplyScore, SessionScore
+from roleplay.text.safe import coloured, shown
 from roleplay.text.width import pad
 
 if TYPE_CHECKING:
     from roleplay.content.models import Rubric
     from roleplay.records.model import StoredSession
 
-#: ANSI colour per kind of mark: F green, A cyan, B magenta, forbidden red, closing yellow.
-ANSI = {"F": "32", "A": "36", "B": "35", "forbidden": "31", "closing": "33", "accuracy": "34"}
+#: ANSI colour per kind of mark: F green, A cyan, B magenta, forbidden red, closing yellow, accuracy blue.
+ANSI = {"F": 2, "A": 6, "B": 5, "forbidden": 1, "closing": 3, "accuracy": 4}
 UNNAMED = "（未署名）"
 
 
@@ -59,13 +60,16 @@ def use_colour(stream: TextIO | None = None) -> bool:
 
 
 def marked(text: str, result: dict[str, Any], colour: bool) -> str:
-    """The reply with its evidence (``roleplay.marks``) in ANSI colours or 【label:…】 brackets."""
+    """The reply with its evidence (``roleplay.marks``) in ANSI colours or 【label:…】 brackets.
+
+    Control characters in the reply are shown first (one picture each, so the spans still fit);
+    the colours are drawn by the stream that prints them (roleplay.text.safe.ShownStream)."""
     out = []
-    for piece, found in segments(text, reply_marks(result)):
+    for piece, found in segments(shown(text, lines=True), reply_marks(result)):
         if found is None:
             out.append(piece)
         elif colour:
-            out.append(f"\x1b[1;{ANSI[found.kind]}m{piece}\x1b[0m")
+            out.append(coloured(piece, ANSI[found.kind]))
         else:
             out.append(f"【{found.label}:{piece}】")
     return "".join(out)
@@ -204,8 +208,9 @@ def stored_report_lines(stored: StoredSession, rubric: Rubric | None, colour: bo
     ``rubric`` supplies the labels (the session's rubric as loaded now, if it still is).
     """
     when = stored.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
-    cohort = f"   班组：{stored.cohort}" if stored.cohort else ""
-    header = [f"记录 #{stored.id}   学员：{stored.trainee or UNNAMED}{cohort}   时间：{when}   {stored.mode_label}"]
+    cohort = f"   班组：{shown(stored.cohort)}" if stored.cohort else ""
+    trainee = shown(stored.trainee) or UNNAMED  # one line, whatever the name holds
+    header = [f"记录 #{stored.id}   学员：{trainee}{cohort}   时间：{when}   {stored.mode_label}"]
     title = stored.scenario_title or stored.scenario_id or "—"
     if stored.kind == "real":
         header.append(f"场景：{title}   来源：{stored.source_file} #{stored.transcript_id}")

@@ -113,7 +113,7 @@ def test_empty_file_is_an_error(tmp_path, capsys):
 def test_control_characters_do_not_reach_the_terminal(tmp_path, capsys):
     row = {**MISLABELLED, "text": "您好\x1b[2J,请问有什么可以帮您?"}
     code, out, _, _ = run_eval(tmp_path, capsys, [row])
-    assert "\x1b" not in out and "\\x1b[2J" in out
+    assert "\x1b" not in out and "␛[2J" in out
 
 
 def test_scenario_card_is_used(tmp_path, capsys):

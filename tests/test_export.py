@@ -17,10 +17,11 @@ import pytest
 from records_helpers import RUDE, SKILLED, Ticker, record
 
 from roleplay.cli import main
-from roleplay.export import to_csv, to_xlsx
+from roleplay.export import to_xlsx
 from roleplay.export.sheet import ScoreSheet, build_sheet
 from roleplay.grade import grade_text
 from roleplay.records import Store
+from roleplay.text.safe import cell_text
 from roleplay.text.width import cell_width
 
 EVIL = '=HYPERLINK("http://evil.example","点我")'
@@ -111,8 +112,8 @@ def test_charts_per_trainee(sheet):
 
 
 def expected_cells(table) -> list[list[str]]:
-    header = [to_csv.neutralise(c.header) for c in table.columns]
-    return [header] + [[to_csv.neutralise(c.text(row[c.key])) for c in table.columns] for row in table.rows]
+    header = [cell_text(c.header) for c in table.columns]
+    return [header] + [[cell_text(c.text(row[c.key])) for c in table.columns] for row in table.rows]
 
 
 def test_csv_round_trips_with_a_bom(records, sheet, tmp_path, capsys):
@@ -126,6 +127,27 @@ def test_csv_round_trips_with_a_bom(records, sheet, tmp_path, capsys):
         rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
         assert rows == expected_cells(table)
     assert "小李" in path.read_text(encoding="utf-8-sig")
+
+
+HOSTILE = {"trainee": "小\x1b]0;TITLE\x07王\x00", "cohort": "  ＝1+1"}
+
+
+def test_control_characters_and_disguised_formulas_never_reach_a_cell(library, records_db, tmp_path, capsys):
+    """One trainee's name with escape codes no longer blocks the class's workbook; a formula after
+    blanks or in full-width is text."""
+    with Store.open(records_db, clock=Ticker()) as store:
+        record(store, library, SKILLED, **HOSTILE)
+    csv_path, xlsx_path = tmp_path / "s.csv", tmp_path / "s.xlsx"
+    assert export(tmp_path, capsys, "-o", str(csv_path))[0] == 0
+    assert export(tmp_path, capsys, "-o", str(xlsx_path))[0] == 0
+    cells = [cell for row in csv.reader(io.StringIO(csv_path.read_text(encoding="utf-8-sig"))) for cell in row]
+    assert "小]0;TITLE王" in cells and "'  ＝1+1" in cells
+    assert not [cell for cell in cells if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in cell)]
+    workbook = openpyxl.load_workbook(xlsx_path)
+    values = [cell for ws in workbook for row in ws.iter_rows() for cell in row]
+    assert "小]0;TITLE王" in [cell.value for cell in values]
+    assert all(cell.data_type != "f" for cell in values)
+    assert cell_text("=SUM(A1)") == "'=SUM(A1)" and cell_text("\n@cmd") == "'\n@cmd" and cell_text("正常") == "正常"
 
 
 def test_formula_injection_is_neutralised(records, tmp_path, capsys):

@@ -562,3 +562,59 @@ def test_grade_ids_are_strings_or_integers_and_deep_lines_are_errors(tmp_path):
         "logs.jsonl:4: not valid JSON: Exceeds the limit (4300 digits) for integer string conversion",
         "4 line(s) could not be graded; 1 graded",
     ]
+
+
+# -- text that would command the terminal -----------------------------------------------------------
+
+HOSTILE_NAME = "小\x1b]0;TITLE\x07李\n9999  伪造的一行"
+HOSTILE_REPLY = "亲\x1b[2J在的\x1b[1;31m您好"
+
+
+def _terminal_safe(out: str) -> None:
+    """No control character but line breaks reaches the terminal (capsys is no terminal: no colours either)."""
+    assert not [ch for ch in out if (ord(ch) < 32 and ch != "\n") or 0x7F <= ord(ch) <= 0x9F], repr(out)
+
+
+def test_names_and_replies_with_escape_codes_are_shown_not_obeyed(tmp_path, capsys, library):
+    from records_helpers import record
+
+    from roleplay.cli import main
+    from roleplay.records import Store
+
+    db = tmp_path / "r.db"
+    with Store.open(db) as store:
+        session_id = record(store, library, [HOSTILE_REPLY, "这款是纯棉的"], trainee=HOSTILE_NAME)
+    assert main(["history", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    _terminal_safe(out)
+    assert "小␛]0;TITLE␇李␊9999  伪造的一行" in out
+    assert len(out.splitlines()) == 3  # header, the one session, the footer: the name forged no row
+    assert main(["report", str(session_id), "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    _terminal_safe(out)
+    assert "学员：小␛]0;TITLE␇李␊9999  伪造的一行" in out
+    assert "亲␛[" in out and "在的␛[" in out  # (2J and 31m are marked as figures with units: no matter)
+
+
+def test_play_plain_shows_a_pasted_escape_code(tmp_path):
+    out = subprocess.run(
+        [sys.executable, "-m", "roleplay", "play", "--plain", "--scenario", "air_fryer_fab", "--seed", "1"],
+        input=HOSTILE_REPLY + "\n/quit\n", capture_output=True, text=True, env={**os.environ, "ROLEPLAY_DB": str(tmp_path / "r.db")},
+        timeout=120,
+    )
+    _terminal_safe(out.stdout + out.stderr)
+    assert "亲␛[2J在的" in out.stdout
+
+
+def test_an_escape_code_in_content_is_a_located_error(tmp_path):
+    persona = (ROOT / "personas" / "cold.yaml").read_text(encoding="utf-8")
+    name_line = next(line for line in persona.splitlines() if line.startswith("name:"))
+    path = tmp_path / "personas" / "cold.yaml"
+    path.parent.mkdir()
+    path.write_text(persona.replace(name_line, 'name: "冷淡\\e[2J型"'), encoding="utf-8")
+    _, problems = load_model(path)
+    line = persona.splitlines().index(name_line) + 1
+    assert [str(p) for p in problems] == [
+        f"{path}:{line}:7: name: holds the control character '\\x1b', which is no text a terminal can show; "
+        "remove it (got '冷淡\\x1b[2J型')"
+    ]

@@ -679,3 +679,38 @@ def test_history_columns_stay_aligned_with_a_long_title():
     long = "超长的场景标题：一位顾客在双十一零点前反复比较三家店铺的优惠券叠加规则"
     assert cell_width(fit(long, 34)) == 34 and fit(long, 34).rstrip().endswith("…")
     assert fit("空气炸锅卖点咨询", 34) == "空气炸锅卖点咨询" + " " * 18
+
+
+async def test_a_name_and_a_reply_with_escape_codes_are_shown_not_obeyed_in_the_app(tmp_path):
+    """A name from the command line and a pasted reply carry escape codes: the chat's title bar, the
+    trainee's bubble, the history and the report show them as pictures (␛), never as codes."""
+    from roleplay.tui.screens.chat import Bubble
+    from roleplay.tui.screens.history import HistoryScreen
+
+    clock = FakeClock()
+    app = make_app(tmp_path, clock, db=tmp_path / "records.db")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start_scenario(pilot, "air_fryer_fab", trainee="小\x1b]0;TITLE\x07李")
+        assert "\x1b" not in app.screen.sub_title and "小␛]0;TITLE␇李" in app.screen.sub_title
+        await reply(pilot, clock, "亲\x1b[2J您好", 5)
+        bubbles = [str(b.render()) for b in app.screen.query(Bubble)]
+        assert any("亲␛[2J您好" in text for text in bubbles) and not any("\x1b" in text for text in bubbles)
+        await reply(pilot, clock, "爱买不买", 5)  # she leaves: the session ends
+        await pilot.press("h")
+        await settle(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryScreen) and "\x1b" not in app.screen.sub_title
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ReportScreen) and "␛" in app.screen.sub_title
+
+
+@pytest.mark.parametrize("saved", ["[1, 2]", "null", '{"trainee": 123, "mode": "exam", "time_limit_min": true}', "{"])
+async def test_a_corrupt_settings_file_is_ignored_and_the_app_starts(tmp_path, saved):
+    (tmp_path / "settings.json").write_text(saved, encoding="utf-8")
+    app = make_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert app.screen.query_one("#trainee", Input).value == ""  # 123 is no name: the default stays

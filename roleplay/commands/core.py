@@ -454,6 +454,7 @@ def _write_output(text: str, output: Path | None) -> bool:
 
 
 def _grade_table(results: list[dict], library: Library) -> str:
+    from roleplay.text.safe import shown
     from roleplay.text.width import pad
 
     names = list(results[0]["criteria"]) if results else []
@@ -462,7 +463,7 @@ def _grade_table(results: list[dict], library: Library) -> str:
     header = pad("id", 14) + pad("总分", 8) + pad("结果", 8) + "".join(pad(labels.get(n, n), 10) for n in names)
     rows = [header, "-" * len(header.expandtabs())]
     for r in results:
-        cells = [pad(str(r["id"]), 14), pad(f"{r['score']:.1f}", 8), pad("通过" if r["passed"] else "未通过", 8)]
+        cells = [pad(shown(str(r["id"])), 14), pad(f"{r['score']:.1f}", 8), pad("通过" if r["passed"] else "未通过", 8)]
         cells += [pad("—" if r["criteria"][n] is None else f"{r['criteria'][n]:.0f}", 10) for n in names]
         rows.append("".join(cells))
     return "\n".join(rows)

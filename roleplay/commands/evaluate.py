@@ -103,7 +103,7 @@ def _figure(value: float | None) -> str:
 
 def _disagreement_lines(item: dict[str, Any]) -> list[str]:
     """``id (line N) text``, then per differing criterion: expected → found, then the evidence."""
-    from roleplay.text.width import printable as safe
+    from roleplay.text.safe import shown as safe
 
     out = [f"  {safe(str(item['id']))} (line {item['line']}): {safe(item['text'])}"]
     if item["customer"]:

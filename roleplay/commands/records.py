@@ -158,6 +158,7 @@ def save_graded_results(args: argparse.Namespace, results: list[dict[str, Any]],
 def cmd_history(args: argparse.Namespace) -> int:
     from roleplay.records.store import Store
     from roleplay.render import UNNAMED
+    from roleplay.text.safe import shown
     from roleplay.text.width import pad
 
     with Store.open_for_reading(args.db) as store:
@@ -180,7 +181,8 @@ def cmd_history(args: argparse.Namespace) -> int:
             "—" if s.total is None else f"{s.total:.1f}",
             "通过" if s.passed else "未通过",
         )
-        print("".join(pad(c, w) for c, w in zip(cells, widths)).rstrip())
+        # a cell is one line whatever a name holds: a line break in it cannot forge a row
+        print("".join(pad(shown(c), w) for c, w in zip(cells, widths)).rstrip())
     print(f"共 {len(sessions)} 条；用 roleplay report 编号 查看报告")
     return 0
 

@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationInfo, field_validator, model_validator
 
+from roleplay.text.safe import control_in
+
 Identifier = Annotated[
     str,
     Field(pattern=r"^[a-z][a-z0-9_]*$", description="Lower-case id: letters, digits and underscores."),
@@ -25,6 +27,28 @@ class Strict(BaseModel):
     finite (YAML's .inf and .nan are no price, trait or threshold)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    @field_validator("*")
+    @classmethod
+    def _no_control_characters(cls, value: Any) -> Any:
+        """Text holds no control characters but line breaks and tabs: YAML's "\\e[2J" is an escape
+        code that would clear a trainee's screen, not a line a customer says."""
+        bad = _first_control(value)
+        if bad is not None:
+            raise ValueError(f"holds the control character {bad!r}, which is no text a terminal can show; remove it")
+        return value
+
+
+def _first_control(value: Any) -> str | None:
+    """The first control character (but line breaks and tabs) in a string, or in the strings of a
+    list or mapping of them; None if there is none."""
+    if isinstance(value, str):
+        return control_in(value)
+    if isinstance(value, list | tuple):
+        return next((c for item in value if (c := _first_control(item)) is not None), None)
+    if isinstance(value, dict):
+        return next((c for item in (*value, *value.values()) if (c := _first_control(item)) is not None), None)
+    return None
 
 
 # ---------------------------------------------------------------------------------------------

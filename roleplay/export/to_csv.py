@@ -1,7 +1,7 @@
 """CSV: the sessions at the given path, the per-trainee summary next to it (``NAME.summary.csv``).
 
-UTF-8 with a byte-order mark, so Excel opens the Chinese text correctly, and cells that a
-spreadsheet would run as a formula (=, +, -, @ at the start) are neutralised with a leading '.
+UTF-8 with a byte-order mark, so Excel opens the Chinese text correctly; every cell is made
+harmless text (roleplay.text.safe.cell_text: no control characters, formulas neutralised).
 """
 
 from __future__ import annotations
@@ -11,8 +11,7 @@ import io
 from pathlib import Path
 
 from roleplay.export.sheet import ScoreSheet, Table
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from roleplay.text.safe import cell_text
 
 
 def files(sheet: ScoreSheet, path: Path) -> dict[Path, bytes]:
@@ -26,12 +25,7 @@ def summary_path(path: Path) -> Path:
 def table_bytes(table: Table) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([neutralise(c.header) for c in table.columns])
+    writer.writerow([cell_text(c.header) for c in table.columns])
     for row in table.rows:
-        writer.writerow([neutralise(c.text(row[c.key])) for c in table.columns])
+        writer.writerow([cell_text(c.text(row[c.key])) for c in table.columns])
     return buffer.getvalue().encode("utf-8-sig")
-
-
-def neutralise(cell: str) -> str:
-    """A cell a spreadsheet would evaluate, made plain text (OWASP's advice: prefix a quote)."""
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell

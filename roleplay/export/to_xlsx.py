@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from roleplay.export.sheet import Column, ScoreSheet, Table
+from roleplay.text.safe import without_controls
 from roleplay.text.width import cell_width
 
 NUMBER_FORMATS = {
@@ -46,7 +47,7 @@ def files(sheet: ScoreSheet, path: Path) -> dict[Path, bytes]:
 
 
 def fill(ws: Worksheet, table: Table) -> None:
-    ws.append([c.header for c in table.columns])
+    ws.append([without_controls(c.header) for c in table.columns])
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
@@ -56,11 +57,11 @@ def fill(ws: Worksheet, table: Table) -> None:
     for index, column in enumerate(table.columns, start=1):
         letter = get_column_letter(index)
         number_format = NUMBER_FORMATS.get(column.kind)
-        for cell in ws[letter][1:]:
-            if number_format:
+        for cell in ws[letter]:
+            if number_format and cell.row > 1:
                 cell.number_format = number_format
-            elif isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"  # text, never a formula
+            elif isinstance(cell.value, str):
+                cell.data_type = "s"  # text, never a formula (=, +, -, @ or ＝ at its start)
         ws.column_dimensions[letter].width = width(column, table.rows)
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
@@ -72,7 +73,7 @@ def value(column: Column, raw: Any) -> Any:
         return raw.replace(tzinfo=None)  # local time; Excel has no time zones
     if column.kind in NUMBER_FORMATS:
         return raw
-    return column.text(raw)
+    return without_controls(column.text(raw))
 
 
 def width(column: Column, rows: list[dict[str, Any]]) -> float:

@@ -1,13 +1,8 @@
-"""Text for the terminal: display width (CJK characters take two cells) and printable form."""
+"""Text for the terminal: display width (CJK characters take two cells)."""
 
 from __future__ import annotations
 
-import re
 import unicodedata
-
-#: C0/C1 control characters and the bidirectional overrides: a reply from a chat log or a labelled
-#: file must not move the cursor, clear the screen or reorder what an instructor reads.
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def cell_width(text: str) -> int:
@@ -31,8 +26,3 @@ def fit(text: str, width: int) -> str:
             break
         out, used = out + ch, used + size
     return pad(out + "…", width)
-
-
-def printable(text: str) -> str:
-    """``text`` with control characters shown as escapes (``\\x1b``), safe to print on a terminal."""
-    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)

@@ -34,9 +34,18 @@ class Settings:
         path = path or config_dir() / "settings.json"
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
-        except (OSError, ValueError, TypeError):
+        except (OSError, ValueError):
             return cls()
+        if not isinstance(data, dict):
+            return cls()  # [1, 2] or null: not ours
+        defaults = cls()
+        # a value of the wrong type ({"trainee": 123}, {"time_limit_min": true}) keeps its default
+        kept = {
+            key: value
+            for key, value in data.items()
+            if key in cls.__dataclass_fields__ and type(value) is type(getattr(defaults, key))
+        }
+        return cls(**kept)
 
     def save(self, path: Path | None = None) -> bool:
         """Write the settings; False (and nothing else) if the directory is not writable."""

@@ -17,6 +17,7 @@ from textual.widgets import Footer, Header, Static, TextArea
 
 from roleplay.labels import OUTCOMES
 from roleplay.render import rubric_labels
+from roleplay.text.safe import shown
 from roleplay.tui.widgets.feedback import feedback_text, legend
 from roleplay.tui.widgets.panels import QUICK_KEYS, Meters, ReplyTimer, product_text, quick_keys, quick_text
 
@@ -36,9 +37,9 @@ class Bubble(Static):
     """One chat message; customers on the left, the trainee on the right."""
 
     def __init__(self, who: str, when: str, body: Text | str, side: str) -> None:
-        header = Text(f"{who}  ", "bold")
+        header = Text(f"{shown(who)}  ", "bold")
         header.append(when, "dim")
-        content = Text("\n").join([header, body if isinstance(body, Text) else Text(body)])
+        content = Text("\n").join([header, body if isinstance(body, Text) else Text(shown(body, lines=True))])
         super().__init__(content, classes=f"bubble {side}")
 
 
@@ -193,7 +194,7 @@ class ChatScreen(Screen):
     def on_mount(self) -> None:
         mode = "练习模式" if self.mode == "practice" else "考试模式"
         self.title = f"{self.scenario.title} · {mode}"
-        self.sub_title = f"学员：{self.trainee}   顾客：{self.session.persona.name}"
+        self.sub_title = shown(f"学员：{self.trainee}   顾客：{self.session.persona.name}")
         reply = self.query_one("#reply", ReplyBox)
         if self.app.options.frozen:
             reply.cursor_blink = False

@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from roleplay.text.safe import shown
 from roleplay.text.width import fit
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ class HistoryScreen(Screen):
 
     def on_mount(self) -> None:
         self.title = "练习记录"
-        self.sub_title = f"学员：{self.trainee}"
+        self.sub_title = shown(f"学员：{self.trainee}")
         status = self.query_one("#history-status", Static)
         store = self.app.store
         if store is None:
@@ -57,7 +58,7 @@ class HistoryScreen(Screen):
         """One session per line, in columns measured in terminal cells (CJK is two wide)."""
         when = stored.started_at.astimezone().strftime("%m-%d %H:%M")
         total = "   —" if stored.total is None else f"{stored.total:5.1f}"
-        row = Text(f"{when}  {fit(stored.scenario_title or '—', TITLE_CELLS)}  ")
+        row = Text(f"{when}  {fit(shown(stored.scenario_title or '—'), TITLE_CELLS)}  ")
         row.append(fit(stored.outcome_label, OUTCOME_CELLS), "bold")
         row.append(f"  {total} 分  ", "green" if stored.passed else "red")
         row.append(stored.mode_label, "dim")

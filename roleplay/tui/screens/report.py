@@ -13,6 +13,7 @@ from textual.widgets import Footer, Header, Static
 
 from roleplay.labels import failure_reason
 from roleplay.render import NO_REPLIES, latency_detail, parting_words, typing_speed
+from roleplay.text.safe import shown
 from roleplay.text.width import pad
 from roleplay.tui.widgets.feedback import feedback_text
 from roleplay.tui.widgets.radar import Radar
@@ -91,7 +92,7 @@ class ReportScreen(Screen):
         view = self.report
         record = f"   记录 #{view.record_id}" if view.record_id is not None else ""
         self.title = f"成绩报告 · {view.scenario_title}"
-        self.sub_title = f"学员：{view.trainee}   种子：{view.seed}{record}"
+        self.sub_title = shown(f"学员：{view.trainee}   种子：{view.seed}{record}")
 
     def _headline(self) -> Text:
         report, score = self.report, self.report.score
@@ -126,7 +127,7 @@ class ReportScreen(Screen):
     def _turn(self, turn) -> Text:
         out = Text()
         out.append(f"[{turn.index + 1}] 顾客：", "bold cyan")
-        out.append(" / ".join(m.text for m in turn.answered) or "—")
+        out.append(shown(" / ".join(m.text for m in turn.answered)) or "—")
         out.append("\n")
         out.append_text(feedback_text(turn.text, turn.score, self.labels, self.techniques, ""))
         if turn.model_answer and turn.model_answer.strip() != turn.text.strip():

@@ -8,6 +8,7 @@ from rich.text import Text
 
 from roleplay.feedback import Feedback, feedback_of
 from roleplay.marks import reply_marks, segments
+from roleplay.text.safe import shown
 
 if TYPE_CHECKING:
     from roleplay.rubric.result import ReplyScore
@@ -26,7 +27,7 @@ LEGEND = [("F 特性", "F"), ("A 优势", "A"), ("B 利益", "B"), ("禁语", "f
 def marked_reply(text: str, result: dict[str, Any]) -> Text:
     """The reply with every finding highlighted; forbidden and accuracy marks carry their label."""
     out = Text()
-    for piece, mark in segments(text, reply_marks(result)):
+    for piece, mark in segments(shown(text, lines=True), reply_marks(result)):
         if mark is None:
             out.append(piece)
         elif mark.kind in {"forbidden", "accuracy"}:
