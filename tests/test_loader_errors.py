@@ -177,6 +177,12 @@ def test_offers_with_terms_are_checked_and_located(tmp_path):
                                  "with a kind: discount, threshold, coupon, bundle or gift"]
 
 
+def test_yes_or_no_is_no_number(tmp_path):
+    """``price: true`` used to pass as a price of 1元."""
+    path = write(tmp_path, "products/mug.yaml", CARD.replace("price: 39", "price: true"))
+    assert messages(path) == [f"{path}:3:8: price: expects no yes/no value here, got true: write the value itself"]
+
+
 def test_validate_command_exit_codes(tmp_path, capsys):
     good = write(tmp_path, "scenarios/tiny.yaml", SCENARIO)
     assert main(["validate", str(good)]) == 0

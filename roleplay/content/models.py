@@ -8,7 +8,7 @@ typo in a YAML file is reported instead of silently ignored.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationInfo, field_validator, model_validator
 
@@ -28,6 +28,14 @@ class Strict(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_booleans_for_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        """``price: true`` is no price of 1元: YAML's true and false are only ever yes/no settings."""
+        if isinstance(value, bool) and info.field_name and not _admits_bool(cls.model_fields[info.field_name].annotation):
+            raise ValueError(f"expects no yes/no value here, got {str(value).lower()}: write the value itself")
+        return value
+
     @field_validator("*")
     @classmethod
     def _no_control_characters(cls, value: Any) -> Any:
@@ -37,6 +45,13 @@ class Strict(BaseModel):
         if bad is not None:
             raise ValueError(f"holds the control character {bad!r}, which is no text a terminal can show; remove it")
         return value
+
+
+def _admits_bool(annotation: Any) -> bool:
+    """Whether a field's type takes a yes/no value anywhere in it (bool, bool | None, Any…)."""
+    if annotation is bool or annotation is Any:
+        return True
+    return any(_admits_bool(arg) for arg in get_args(annotation))
 
 
 def _first_control(value: Any) -> str | None:
