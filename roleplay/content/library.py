@@ -140,23 +140,28 @@ class Library:
         names it. A missing file is left out, so the rubric still scores (by its rules alone, if
         none is left)."""
         updates = {}
+        checked: dict[Path, list[str]] = {}  # criteria that learn from one file read it once
         for name, criterion in rubric.criteria.items():
             if getattr(criterion, "learned", None) is not None:
-                found = self._examples(criterion.learned.examples, path, ("criteria", name, "learned", "examples"))
+                key = ("criteria", name, "learned", "examples")
+                found = self._examples(criterion.learned.examples, path, key, checked)
                 learned = criterion.learned.model_copy(update={"examples": found}) if found else None
                 updates[name] = criterion.model_copy(update={"learned": learned})
         if not updates:
             return rubric
         return rubric.model_copy(update={"criteria": {**rubric.criteria, **updates}})
 
-    def _examples(self, names: list[str], path: Path, key: tuple[str, ...]) -> list[str]:
-        """The example files that exist, as absolute paths; a problem for each that does not read."""
+    def _examples(self, names: list[str], path: Path, key: tuple[str, ...], checked: dict[Path, list[str]]) -> list[str]:
+        """The example files that exist, as absolute paths; a problem for each that does not read
+        (``checked`` keeps each file's problems, so a file is read once per rubric)."""
         resolved = []
         for index, name in enumerate(names):
             example = (path.parent / name).resolve()
             if example.is_file():
                 resolved.append(str(example))
-                found = labelled_file_problems(example)
+                if example not in checked:
+                    checked[example] = labelled_file_problems(example)
+                found = checked[example]
                 message = f"example file {name!r} has lines that do not read: {'; '.join(found[:3])}" if found else ""
             else:
                 message = f"example file {name!r} not found (looked for {example}); paths are relative to the rubric file"

@@ -16,7 +16,7 @@ import re
 from typing import NamedTuple
 
 from roleplay.content.models import AccuracyCriterion, Product, PromiseKind, number_regex
-from roleplay.rubric.base import CriterionScorer, matcher
+from roleplay.rubric.base import CriterionScorer, matcher, per_object
 from roleplay.rubric.context import ReplyContext
 from roleplay.rubric.result import CriterionResult, Evidence
 from roleplay.text.analysed import Analysed
@@ -52,7 +52,7 @@ class Accuracy(CriterionScorer[AccuracyCriterion]):
             kind: [(scan_of(number_regex(rule.pattern)), rule.each, rule.value) for rule in rules]
             for kind, rules in config.promises.items()
         }
-        self._terms: dict[int, dict[PromiseKind, tuple[float, str]]] = {}
+        self._terms: dict[int, tuple[Product, dict[PromiseKind, tuple[float, str]]]] = {}
 
     def _same(self, a: float, b: float) -> bool:
         return abs(a - b) <= self.config.tolerance * max(abs(b), 1.0)
@@ -104,7 +104,7 @@ class Accuracy(CriterionScorer[AccuracyCriterion]):
 
     def _units(self, before: str) -> int:
         """The units of the order a price is given for: the last quantity before it (1: none named)."""
-        found = [m for m in self.quantity.finditer(before)]
+        found = list(self.quantity.finditer(before))
         if not found:
             return 1
         number = _number(found[-1].group("n"))
@@ -154,8 +154,7 @@ class Accuracy(CriterionScorer[AccuracyCriterion]):
         """What the card promises, read from its shipping and returns text with the reply's own
         patterns: per kind, the soonest shipping or delivery (the returns period) and the card's
         clause that says it."""
-        key = id(product)
-        if key not in self._terms:
+        def read() -> dict[PromiseKind, tuple[float, str]]:
             terms: dict[PromiseKind, tuple[float, str]] = {}
             for kind in self.promises:
                 card = Analysed.of(product.returns if kind == "returns" else product.shipping)
@@ -164,8 +163,9 @@ class Accuracy(CriterionScorer[AccuracyCriterion]):
                     start, _, value = min(found, key=lambda f: f[2])
                     clause_start, clause_end = card.clauses[card.clause_of(start)]
                     terms[kind] = (value, card.text[clause_start:clause_end])
-            self._terms[key] = terms
-        return self._terms[key]
+            return terms
+
+        return per_object(self._terms, product, read)
 
     def _read(self, kind: PromiseKind, text: str) -> list[tuple[int, int, float]]:
         """(start, end, value) of each promise of ``kind`` in ``text`` (normalised)."""

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from statistics import fmean
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from roleplay.content.models import Criterion, Lexicon
 from roleplay.rubric.context import ReplyContext
@@ -11,6 +12,16 @@ from roleplay.rubric.result import CriterionResult, Evidence
 from roleplay.text.match import Hit, PhraseMatcher
 
 C = TypeVar("C", bound=Criterion)
+T = TypeVar("T")
+
+
+def per_object(cache: dict[int, tuple[Any, T]], obj: Any, make: Callable[[], T]) -> T:
+    """What ``make`` builds for ``obj``, built once per object (a product card's compiled words):
+    keyed by identity, and checked, so a new object that reuses a freed one's id is built anew."""
+    cached = cache.get(id(obj))
+    if cached is None or cached[0] is not obj:
+        cached = cache[id(obj)] = (obj, make())
+    return cached[1]
 
 
 def matcher(lexicon: Lexicon) -> PhraseMatcher:

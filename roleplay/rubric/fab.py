@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from roleplay.content.models import FabCriterion, Product
-from roleplay.rubric.base import CriterionScorer, evidence, matcher
+from roleplay.rubric.base import CriterionScorer, evidence, matcher, per_object
 from roleplay.rubric.context import ReplyContext
 from roleplay.rubric.learned import part_models, weightiest_clause
 from roleplay.rubric.result import CriterionResult
@@ -52,7 +52,7 @@ class Fab(CriterionScorer[FabCriterion]):
         self.not_pitch = matcher(config.not_pitch)
         self.instructions = matcher(config.instructions)
         self.asks = matcher(config.asks)
-        self._cards: dict[int, TaggedPhrases] = {}
+        self._cards: dict[int, tuple[Product, TaggedPhrases]] = {}
         #: Per part, a model learned from labelled replies of whether a reply holds it (none: rules only).
         self.learned = part_models(config.learned) if config.learned else {}
         self._stack = ModelStack(self.learned)
@@ -65,17 +65,18 @@ class Fab(CriterionScorer[FabCriterion]):
         """
         if product is None:
             return None
-        key = id(product)
-        if key not in self._cards:
-            features = product.features
-            self._cards[key] = TaggedPhrases(
+        features = product.features
+        return per_object(
+            self._cards,
+            product,
+            lambda: TaggedPhrases(
                 {
                     "F": [w for f in features for w in (f.name, *f.keywords)],
                     "A": _clauses(f.advantage for f in features),
                     "B": _clauses(f.benefit for f in features),
                 }
-            )
-        return self._cards[key]
+            ),
+        )
 
     def components(self, ctx: ReplyContext) -> dict[str, list[Hit]]:
         """The F, A and B hits of a reply: the rules' hits, and, where the rubric learns the parts

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from roleplay.content.models import Product, Rubric
 from roleplay.rubric.accuracy import Accuracy
-from roleplay.rubric.base import CriterionScorer, matcher
+from roleplay.rubric.base import CriterionScorer, matcher, per_object
 from roleplay.rubric.closing import Closing
 from roleplay.rubric.context import ReplyContext
 from roleplay.rubric.cues import Cue
@@ -137,7 +137,4 @@ _compiled: dict[int, tuple[Rubric, Scorer]] = {}
 
 def scorer_for(rubric: Rubric) -> Scorer:
     """One compiled scorer per rubric object: compiling word lists is done once, not per reply."""
-    cached = _compiled.get(id(rubric))
-    if cached is None or cached[0] is not rubric:
-        cached = _compiled[id(rubric)] = (rubric, Scorer(rubric))
-    return cached[1]
+    return per_object(_compiled, rubric, lambda: Scorer(rubric))

@@ -49,18 +49,16 @@ def compile_patterns(patterns: Iterable[str], phrases: str = "") -> list[Scan]:
             joined.append(f"(?:{pattern})")
             first.extend(start)
             continue
-        needed = _needed(parsed)
-        gate = re.compile(f"[{''.join(dict.fromkeys(needed))}]") if needed else None
-        scans.append(Scan(re.compile(pattern), gate))
+        scans.append(scan_of(pattern, parsed))
     if joined:
         scans.insert(1 if phrases else 0, Scan(re.compile(f"(?=[{''.join(dict.fromkeys(first))}])(?:{'|'.join(joined)})")))
     return scans
 
 
-def scan_of(pattern: str) -> Scan:
-    """One pattern behind a test for a character it cannot match without (when it has one): for a
-    few patterns read apart, each with its groups (a number to read)."""
-    needed = _needed(_parser.parse(pattern))
+def scan_of(pattern: str, parsed=None) -> Scan:
+    """One pattern behind a test for a character it cannot match without (when it has one): a
+    pattern scanned alone, with its own groups (a back-reference, a number to read)."""
+    needed = _needed(parsed if parsed is not None else _parser.parse(pattern))
     return Scan(re.compile(pattern), re.compile(f"[{''.join(dict.fromkeys(needed))}]") if needed else None)
 
 
