@@ -9,7 +9,9 @@ rules were written on these replies, so the figures flatter the rules a little; 
 the models, which never see the replies they judge. ``--set`` tries another value of a learned
 setting (``fab.add_margin``, ``fab.drop_margin``, ``forbidden.threshold``, ``*.min_count``,
 ``*.epochs``, ``*.regularisation``, ``*.learning_rate``) without editing the rubric; ``--rules``
-scores with the rules alone, for comparison; ``--disagreements FILE`` keeps what each fold got wrong.
+scores with the rules alone, for comparison; ``--disagreements FILE`` keeps what each fold got wrong;
+``--train-fraction 0.5`` fits the models to that share of the other folds' categories only, which
+draws a learning curve: whether more labelled replies would still help.
 """
 
 from __future__ import annotations
@@ -32,6 +34,13 @@ def folds_of(rows: list[dict], folds: int) -> list[list[dict]]:
     for row in rows:
         out[fold_of[row["category"]]].append(row)
     return out
+
+
+def share_of(rows: list[dict], fraction: float) -> list[dict]:
+    """The replies of every n-th category (sorted), so that ``fraction`` of the categories remain."""
+    categories = sorted({row["category"] for row in rows})
+    kept = {c for i, c in enumerate(categories) if int((i + 1) * fraction) > int(i * fraction)}
+    return [row for row in rows if row["category"] in kept]
 
 
 def settings(pairs: list[str]) -> dict[str, dict[str, object]]:
@@ -62,6 +71,8 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--set", action="append", default=[], metavar="CRITERION.SETTING=VALUE")
     parser.add_argument("--rules", action="store_true", help="the rules alone, no learned model")
+    parser.add_argument("--train-fraction", type=float, default=1.0, metavar="SHARE",
+                        help="fit the models to this share of the training categories (a learning curve)")
     parser.add_argument("--disagreements", type=Path, metavar="FILE",
                         help="write every fold's disagreements to FILE, one JSON object per line")
     args = parser.parse_args()
@@ -82,8 +93,8 @@ def main() -> None:
         disagreements: list[dict] = []
         for i, held_out in enumerate(folds):
             train = Path(tmp) / f"train{i}.jsonl"
-            train.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for f in folds if f is not held_out for r in f),
-                             encoding="utf-8")
+            training = share_of([r for f in folds if f is not held_out for r in f], args.train_fraction)
+            train.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in training), encoding="utf-8")
             scorer = Scorer(rubric_fitted_to(rubric, None if args.rules else train, settings(args.set)))
             text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in held_out)
             evaluation = evaluate(text, library, scorer=scorer)
@@ -97,7 +108,9 @@ def main() -> None:
     if args.disagreements:
         args.disagreements.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in disagreements), encoding="utf-8")
     print(f"{len(rows)} development replies, {len({r['category'] for r in rows})} categories, {args.folds} folds"
-          f" ({'rules only' if args.rules else 'models fitted without the fold'}){' ' + ' '.join(args.set) if args.set else ''}")
+          f" ({'rules only' if args.rules else 'models fitted without the fold'}"
+          f"{f', to {args.train_fraction:.0%} of the other categories' if args.train_fraction < 1 else ''})"
+          f"{' ' + ' '.join(args.set) if args.set else ''}")
     print(pad("criterion", 22) + "precision  recall  F1")
     for name, tally in pooled.items():
         print(pad(TITLES[name], 22) + "".join(pad(f"{v:.3f}", 8) for v in (tally.precision, tally.recall, tally.f1)))

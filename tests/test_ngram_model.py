@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from roleplay.text.ngram_model import NgramModel, grams
+from roleplay.text.ngram_model import END, GAP, START, NgramModel, grams
 
 RUDE = ["你自己看吧", "你烦不烦啊", "你自己不会看吗", "你爱买不买吧", "你问那么多干嘛", "你自己不会查吗"]
 CLEAN = ["您好，这款有货哦", "亲，今天下单明天发", "这款是纯棉的哦", "您看看这款呢", "好的亲，马上安排", "亲，这款有货的哦"]
@@ -20,8 +20,15 @@ def model(**options) -> NgramModel:
     return NgramModel(examples, "clean", **options)
 
 
-def test_grams_are_characters_and_pairs_in_text_order_without_spaces():
-    assert list(grams("你 烦不烦")) == ["你", "烦", "不", "你烦", "烦不", "不烦"]
+def test_grams_are_characters_pairs_and_gapped_pairs_in_text_order_without_spaces():
+    assert list(grams("你 烦不烦")) == [
+        "你", "烦", "不", "你烦", "烦不", "不烦", f"你{GAP}不", f"烦{GAP}烦", f"{START}你", f"烦{END}",
+    ]
+
+
+def test_every_figure_is_one_figure_and_a_mark_in_the_text_is_no_gram_mark():
+    assert grams("2000瓦") == grams("3500瓦") and "0瓦" in grams("35分贝以下 1瓦")
+    assert list(grams(f"好{GAP}用")) == list(grams("好用"))
 
 
 def test_a_reply_in_the_tone_of_the_rude_examples_is_flagged_with_its_label():

@@ -22,7 +22,7 @@ from roleplay.content.labels import LabelledReply
 from roleplay.content.models import Learned, LearnedClosing, LearnedParts, LearnedTone
 from roleplay.text.analysed import Analysed
 from roleplay.text.match import Hit
-from roleplay.text.ngram_model import NgramModel, Training
+from roleplay.text.ngram_model import MARKS, NgramModel, Training
 from roleplay.text.normalize import normalize
 from roleplay.text.segment import cache_dir
 
@@ -33,7 +33,7 @@ LEARNED = "learned"
 #: The class of replies without a FAB part, for the part models.
 ABSENT = "absent"
 #: Bump when fitting changes, so that models stored by an older roleplay are fitted again.
-STORE_VERSION = 1
+STORE_VERSION = 2
 
 
 def weightiest_clause(reply: Analysed, model: NgramModel) -> Hit:
@@ -97,7 +97,7 @@ def _carries_tone(gram: str, tone: frozenset[str], particles: frozenset[str] = f
     """
     if gram in particles:
         return False
-    return any(char in tone or not "\u4e00" <= char <= "\u9fff" for char in gram)
+    return any(char in tone or not "\u4e00" <= char <= "\u9fff" for char in gram if char not in MARKS)
 
 
 def part_models(config: LearnedParts) -> dict[str, NgramModel]:

@@ -22,13 +22,37 @@ from operator import add
 
 
 def grams(norm: str) -> dict[str, None]:
-    """The distinct characters and character pairs of a normalised text, spaces left out, in order
-    (a dict used as an ordered set: built in one pass, which matters on every reply graded).
+    """The distinct grams of a normalised text, spaces left out, in order (a dict used as an
+    ordered set: built in one pass, which matters on every reply graded).
 
-    Pairs, not triples: longer grams fit the examples' writers rather than a tone.
+    Its characters and character pairs; pairs with one character between (好…用 in 好不好用 and
+    好很好用, 不…买 in 不买 and 不想买): a pattern with a gap, which agents fill with different
+    words; and the first and last characters as such (a reply that ends in 吧 or ?). Not triples:
+    longer grams fit the examples' writers rather than a tone. Every digit is read as 0: what a
+    figure says is that there is one (2000瓦 and 35分贝 share pairs with every figure and unit),
+    not which it is.
     """
     chars = "".join(norm.split()) if " " in norm or "\n" in norm else norm
-    return dict.fromkeys(chain(chars, map(add, chars, chars[1:])))
+    chars = chars.translate(_ONE_DIGIT)
+    found = dict.fromkeys(chain(chars, map(add, chars, chars[1:]), map(_gapped, chars, chars[2:])))
+    if chars:
+        found[START + chars[0]] = found[chars[-1] + END] = None
+    return found
+
+
+#: Marks of the grams that are more than characters: a text's start and end, a gap of one
+#: character (private-use characters, dropped from the text itself so that no gram is ambiguous).
+START, END, GAP = "\ue010", "\ue011", "\ue012"
+MARKS = frozenset(START + END + GAP)
+
+
+def _gapped(first: str, last: str) -> str:
+    return first + GAP + last
+
+
+#: Every ASCII digit as 0 (replies are normalised, so full-width digits are ASCII by then), and
+#: no character that marks a gram.
+_ONE_DIGIT = str.maketrans("123456789", "000000000", START + END + GAP)
 
 
 @dataclass(frozen=True)
