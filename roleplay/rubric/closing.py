@@ -38,8 +38,9 @@ class Closing(CriterionScorer[ClosingCriterion]):
         """The scenario says so, or the shopper's last words contain a buying signal."""
         return ctx.buying_signal or self.buying_signals.search(ctx.customer_norm)
 
-    def _hits(self, technique: str, ctx: ReplyContext) -> list[Hit]:
-        """The technique's cues, except in clauses holding one of its ``unless`` cues.
+    def _hits(self, technique: str, ctx: ReplyContext) -> tuple[list[Hit], bool]:
+        """The technique's cues, except in clauses holding one of its ``unless`` cues, and whether
+        an ``unless`` cue ruled any out.
 
         Cues that only close unasked (今天下单今天发) count when the shopper's message did not ask
         about them (几点发货？): then they answer.
@@ -51,37 +52,50 @@ class Closing(CriterionScorer[ClosingCriterion]):
             hits = drop_overlaps(hits + unasked.find(reply.norm))
         hits = reply.plausible(hits)
         unless = self.unless.get(technique)
-        if hits and unless:
-            # a cue across a comma (平时主要是写作业，还是画画) holds every clause it spans
-            excluded = {
-                clause
-                for h in unless.find(reply.norm)
-                for clause in range(reply.clause_of(h.start), reply.clause_of(h.end - 1) + 1)
-            }
-            hits = [h for h in hits if reply.clause_of(h.start) not in excluded]
-        return hits
+        if not (hits and unless):
+            return hits, False
+        # a cue across a comma (平时主要是写作业，还是画画) holds every clause it spans
+        excluded = {
+            clause
+            for h in unless.find(reply.norm, overlapping=True)
+            for clause in range(reply.clause_of(h.start), reply.clause_of(h.end - 1) + 1)
+        }
+        kept = [h for h in hits if reply.clause_of(h.start) not in excluded]
+        return kept, len(kept) < len(hits)
 
-    def _checked(self, found: dict[str, list[Hit]], ctx: ReplyContext) -> dict[str, list[Hit]]:
+    def _checked(self, found: dict[str, list[Hit]], ruled_out: set[str], ctx: ReplyContext) -> dict[str, list[Hit]]:
         """The cues' techniques checked by the learned models: each model that is sure overrules
         the cues (measured on writers they never saw, the models find closes in words no list
-        holds). A technique the shopper asked about is not added: told to her, it answers."""
+        holds). A technique the shopper asked about is not added: told to her, it answers; nor
+        is one whose cue an ``unless`` cue ruled out (您是自己用，还是送朋友呢？ asks about her needs:
+        the trainer's list says so, and a model that reads 还是…呢 as a choice does not overrule it)."""
         learned = self.config.learned
         checked = dict(found)
         for tid, lean in self._stack.leans(ctx.reply.grams).items():
             if tid in checked and lean < -learned.drop_margin:
                 del checked[tid]
-            elif tid not in checked and lean > learned.add_margin and not self.answers[tid].search(ctx.customer_norm):
+            elif (
+                tid not in checked
+                and tid not in ruled_out
+                and lean > learned.add_margin
+                and not self.answers[tid].search(ctx.customer_norm)
+            ):
                 checked[tid] = [weightiest_clause(ctx.reply, self.learned[tid])]
         return checked
 
     def reply(self, ctx: ReplyContext) -> CriterionResult:
         norm, text = ctx.reply.norm, ctx.reply.text
-        found = {}
+        found: dict[str, list[Hit]] = {}
+        ruled_out: set[str] = set()
         if self.any_technique.search(norm):
-            found = {tid: self._hits(tid, ctx) for tid in self.techniques}
-            found = {tid: hits for tid, hits in found.items() if hits}
+            for tid in self.techniques:
+                hits, vetoed = self._hits(tid, ctx)
+                if hits:
+                    found[tid] = hits
+                if vetoed:
+                    ruled_out.add(tid)
         if self.learned:
-            found = self._checked(found, ctx)
+            found = self._checked(found, ruled_out, ctx)
         techniques = [tid for tid in self.techniques if tid in found]
         signal = self.buying_signal(ctx)
         # A gift named because the shopper asked 有送什么吗 answers them; only the rest pushes.

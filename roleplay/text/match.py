@@ -63,8 +63,9 @@ class PhraseMatcher:
     def __bool__(self) -> bool:
         return bool(self._scans)
 
-    def find(self, norm: str) -> list[Hit]:
-        """Every hit, in text order."""
+    def find(self, norm: str, overlapping: bool = False) -> list[Hit]:
+        """Every hit, in text order; hits of different scans may overlap when ``overlapping``
+        (where a hit only marks the clauses it spans, the longer of two should not hide the other)."""
         hits: list[Hit] = []
         scanned = 0
         # The hottest loop of grading: the gate test and the scan are inlined.
@@ -80,7 +81,7 @@ class PhraseMatcher:
                 hits += found
                 scanned += 1
         if scanned > 1:
-            hits = drop_overlaps(hits)
+            hits = sorted(hits) if overlapping else drop_overlaps(hits)
         if hits and self._exceptions is not None:
             spans = [(m.start(), m.end()) for m in self._exceptions.finditer(norm)]
             hits = [h for h in hits if not any(h.start < e and s < h.end for s, e in spans)]
