@@ -52,16 +52,18 @@ class Fab(CriterionScorer[FabCriterion]):
         self.not_pitch = matcher(config.not_pitch)
         self.instructions = matcher(config.instructions)
         self.asks = matcher(config.asks)
-        self._cards: dict[int, tuple[Product, TaggedPhrases]] = {}
+        self._cards: dict[int, tuple[Product, tuple[TaggedPhrases, TaggedPhrases]]] = {}
         #: Per part, a model learned from labelled replies of whether a reply holds it (none: rules only).
         self.learned = part_models(config.learned) if config.learned else {}
         self._stack = ModelStack(self.learned)
 
-    def _card(self, product: Product | None) -> TaggedPhrases | None:
+    def _card(self, product: Product | None) -> tuple[TaggedPhrases, TaggedPhrases] | None:
         """The product card's own words, compiled once per product.
 
         A feature's name and keywords count as F; the clauses of its advantage and benefit, as
-        written on the card the trainee reads (一冲就干净, 省去洗锅的麻烦), count as A and B.
+        written on the card the trainee reads (一冲就干净, 省去洗锅的麻烦), count as A and B. The
+        feature words are found apart from the clauses: a keyword inside a card clause (烫金 in
+        硬壳烫金礼盒) is still a feature.
         """
         if product is None:
             return None
@@ -69,12 +71,9 @@ class Fab(CriterionScorer[FabCriterion]):
         return per_object(
             self._cards,
             product,
-            lambda: TaggedPhrases(
-                {
-                    "F": [w for f in features for w in (f.name, *f.keywords)],
-                    "A": _clauses(f.advantage for f in features),
-                    "B": _clauses(f.benefit for f in features),
-                }
+            lambda: (
+                TaggedPhrases({"F": [w for f in features for w in (f.name, *f.keywords)]}),
+                TaggedPhrases({"A": _clauses(f.advantage for f in features), "B": _clauses(f.benefit for f in features)}),
             ),
         )
 
@@ -118,7 +117,9 @@ class Fab(CriterionScorer[FabCriterion]):
         reply = ctx.reply
         norm = reply.norm
         card = self._card(ctx.product)
-        from_card = {part: [h._replace(source=CARD) for h in hits] for part, hits in card.find(norm).items()} if card else {}
+        from_card = {
+            part: [h._replace(source=CARD) for h in hits] for words in card or () for part, hits in words.find(norm).items()
+        }
         raw_features = [h for h in self.feature.find(norm) if self._code_or_listed(h, reply.text)]
         raw_features += from_card.get("F", [])
         raw_advantages = self.advantage.find(norm) + from_card.get("A", [])
@@ -205,6 +206,8 @@ class Fab(CriterionScorer[FabCriterion]):
             clause = reply.clause_of(hit.start)
             if hit.text in self._address and hit.end >= reply.clauses[clause][1]:
                 continue  # 质量妥妥的宝子: calling the shopper, not saying what she does
+            if any(f.start <= hit.start and hit.end <= f.end for f in features):
+                continue  # the 瑜伽 of 瑜伽砖 names the product, not a scene of her day
             # a one-character 您 needs jieba's word check, but not in a clause already named
             if clause not in named and clause not in skipped and reply.plausible([hit]):
                 named.add(clause)

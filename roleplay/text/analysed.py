@@ -110,8 +110,9 @@ CLAUSE_BREAK = re.compile(
 )
 
 
-#: What ends a sentence (a comma, a space or an emoji only ends a clause).
-SENTENCE_END = frozenset("。.!?\n")
+#: What ends a sentence (a comma, a space or an emoji only ends a clause; agents end a sentence
+#: with ； as often as they join two with it).
+SENTENCE_END = frozenset("。.!?;\n")
 
 
 def clause_spans(norm: str) -> list[tuple[int, int]]:
