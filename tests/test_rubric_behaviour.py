@@ -22,6 +22,14 @@ def test_absolute_claims_are_flagged(scorer, text):
     assert [h["category"] for h in hits] and {h["category"] for h in hits} == {"absolute_claim"}
 
 
+def test_an_absolute_claim_is_forbidden_but_only_rudeness_is_rude(scorer):
+    """A scenario that loses the shopper on rudeness waits for ``rude``: 绝对正品 breaks the
+    advertising law, but she does not hear it as an insult."""
+    claim, rude = (scorer.signals(scorer.score_text(t)) for t in ("绝对正品，放心吧", "爱买不买，自己看详情页"))
+    assert "forbidden" in claim and "rude" not in claim
+    assert {"forbidden", "rude"} <= rude
+
+
 def test_normalisation_keeps_length_and_unifies_forms():
     for text in ["這款淨水器雖然貴", "ＡＢＣ１２３，！", "Hello 世界"]:
         assert len(normalize(text)) == len(text)

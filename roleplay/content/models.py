@@ -1214,13 +1214,14 @@ class Condition(Strict):
 
 #: The signals every rubric's criteria kinds give a scenario transition; closing:<technique> and
 #: the cue criteria's events are signals too.
-SIGNALS = ("fab_pitch", "closing_attempt", "forbidden")
+SIGNALS = ("fab_pitch", "closing_attempt", "forbidden", "rude")
 Signal = Annotated[
     str,
     Field(
         pattern=r"^[a-z][a-z_]*(?::[a-z_]+)?$",
-        description="A rubric signal: fab_pitch, closing_attempt, closing:<technique>, forbidden, or the event of "
-        "one of the rubric's cue criteria (greeting, needs_question…).",
+        description="A rubric signal: fab_pitch, closing_attempt, closing:<technique>, forbidden (any 服务禁语, "
+        "an absolute claim too), rude (one the shopper hears as rude: offends_shopper), or the event of one of "
+        "the rubric's cue criteria (greeting, needs_question…).",
     ),
 ]
 

@@ -255,7 +255,11 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         return ["forbidden"] if result.detail.get("offends") else []
 
     def signals(self, result: CriterionResult) -> set[str]:
-        return {"forbidden"} if result.detail.get("hits") else set()
+        """``forbidden`` for any fault (an absolute claim too), ``rude`` only for one the shopper
+        hears as rude: a scenario that loses her on rudeness waits for ``rude``, not for 绝对正品."""
+        if not result.detail.get("hits"):
+            return set()
+        return {"forbidden", "rude"} if result.detail.get("offends") else {"forbidden"}
 
     def insulting_clauses(self, ctx: ReplyContext, result: CriterionResult) -> frozenset[int]:
         """The clauses of the reply that hold a phrase the shopper takes offence at."""
