@@ -8,6 +8,7 @@ from roleplay.content.models import Persona, Scenario
 from roleplay.engine.intents import IntentMatcher
 from roleplay.engine.session import Session
 from roleplay.text.analysed import Analysed
+from roleplay.text.numerals import arabic
 
 PERSONA = {
     "id": "tester",
@@ -270,3 +271,23 @@ def test_a_customer_short_of_patience_answers_shorter_and_leaves_sooner(library)
     assert short.outcome == patient.outcome == "lost"
     # of her two wordings of 没听懂, the one short of patience says the shorter
     assert "没听懂" in [m.text for m in short.turns[0].customer]
+
+
+@pytest.mark.parametrize(
+    ("text", "digits"),
+    [
+        ("两百九十九", "299"),
+        ("三五天", "3-5天"),
+        ("一起", "一起"),  # a lone numeral before no measure stays a word
+        ("百分之六的税", "6%的税"),
+        ("1万1397元", "11397元"),  # digits and 万 mixed, as agents type them
+        ("1万2", "12000"),  # the spoken 一万二
+        ("1.5万", "15000"),
+        ("3999一台", "3999 1台"),  # not 39991台
+        ("三十六千克", "36千克"),  # a kilogram is no thousand
+        ("一千九百九十九", "1999"),
+    ],
+)
+def test_the_customer_reads_numbers_written_either_way(text, digits):
+    assert arabic(text) == digits
+
