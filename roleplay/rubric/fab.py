@@ -287,11 +287,12 @@ def _missing_advice(present: list[str]) -> str:
 
 def _linked(parts: dict[str, list[Hit]]) -> bool:
     """All three parts, and a benefit that follows a feature: the pitch leads from what the product
-    is to what it means for the shopper (the advantage may come anywhere: 不用翻面 before or after)."""
+    is to what it means for the shopper (the advantage may come anywhere: 不用翻面 before or after).
+    A benefit in the card's words may begin with the feature it follows from (主滤芯5年才换一次)."""
     if not all(parts.values()):
         return False
-    first_feature = min(h.start for h in parts["F"])
-    return any(h.start > first_feature for h in parts["B"])
+    first = min(parts["F"], key=lambda h: (h.start, -h.end))
+    return any(h.start > first.start or (h.start == first.start and h.end > first.end) for h in parts["B"])
 
 
 #: A number, or a range of numbers (3-5, 24到26), before its unit.
