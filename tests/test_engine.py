@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from roleplay.content.models import Persona, Scenario
-from roleplay.engine.intents import IntentMatcher
+from roleplay.engine.intents import IntentMatcher, thesaurus_for
 from roleplay.engine.session import Session
 from roleplay.text.analysed import Analysed
 from roleplay.text.numerals import arabic
@@ -290,4 +290,11 @@ def test_a_customer_short_of_patience_answers_shorter_and_leaves_sooner(library)
 )
 def test_the_customer_reads_numbers_written_either_way(text, digits):
     assert arabic(text) == digits
+
+
+def test_a_synonym_running_across_two_words_is_left_alone(library):
+    """立减 is 直降, but not in 独立减震 (独立 + 减震): the thesaurus reads words, not characters."""
+    canonical = thesaurus_for(library.rubric("default"))
+    assert canonical("现在立减200") == "现在直降200"
+    assert canonical("独立减震") == "独立减震"
 

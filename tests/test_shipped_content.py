@@ -47,9 +47,12 @@ def test_all_five_archetypes_are_shipped() -> None:
     assert set(LIB.personas) >= ARCHETYPES
 
 
-def test_at_least_seven_scenarios_using_every_persona() -> None:
-    assert len(LIB.scenarios) >= 7
+def test_at_least_sixteen_scenarios_over_every_persona_and_difficulty() -> None:
+    assert len(LIB.scenarios) >= 16
     assert {s.persona for s in LIB.scenarios.values()} >= ARCHETYPES
+    assert {s.difficulty for s in LIB.scenarios.values()} == {"easy", "medium", "hard"}
+    # each on a card of its own
+    assert len({s.product.id for s in LIB.scenarios.values()}) == len(LIB.scenarios)
 
 
 @pytest.mark.parametrize("kind", ["personas", "scenarios"])

@@ -8,6 +8,7 @@ from test_sessions import SKILLED
 from textual.widgets import Input, Static
 from tui_helpers import FakeClock, end_session, make_app, reply, settle, start_scenario, type_text
 
+from roleplay.content.library import load_library
 from roleplay.tui.screens.chat import ChatScreen
 from roleplay.tui.screens.help import HelpScreen
 from roleplay.tui.screens.home import HomeScreen
@@ -179,7 +180,7 @@ async def test_the_first_screen_does_not_wait_for_content(tmp_path):
         assert isinstance(app.screen, HomeScreen)
         await settle(pilot)
         status = app.screen.query_one("#status", Static).render()
-        assert "题库已就绪：7 个场景" in str(status if not isinstance(status, Text) else status.plain)
+        assert f"题库已就绪：{len(load_library(env='').scenarios)} 个场景" in str(status if not isinstance(status, Text) else status.plain)
 
 
 async def test_play_options_open_the_named_scenario_with_its_seed_trainee_cohort_and_db(tmp_path):

@@ -130,20 +130,22 @@ def cmd_list(args: argparse.Namespace) -> int:
     from roleplay.labels import DIFFICULTIES
 
     library = _library(args)
+    # one id column for every section, as wide as the longest id (ids are ASCII: one cell a character)
+    width = max(16, *(len(i) for table in (library.personas, library.scenarios, library.products, library.rubrics) for i in table))
     print("顾客画像 personas:")
     for persona in sorted(library.personas.values(), key=lambda p: p.id):
-        print(f"  {persona.id:<16} {persona.name}  [{persona.archetype}]")
+        print(f"  {persona.id:<{width}} {persona.name}  [{persona.archetype}]")
     print("场景 scenarios:")
     for s in _sorted_scenarios(library):
         persona = library.personas.get(s.persona)
         who = persona.name if persona else s.persona
-        print(f"  {s.id:<24} {DIFFICULTIES[s.difficulty]}  {s.title} — {who} — {s.product.name}")
+        print(f"  {s.id:<{width}} {DIFFICULTIES[s.difficulty]}  {s.title} — {who} — {s.product.name}")
     print("商品卡 products:")
     for card in sorted(library.products.values(), key=lambda p: p.id):
-        print(f"  {card.id:<24} {card.name}  ¥{card.price:g}")
+        print(f"  {card.id:<{width}} {card.name}  ¥{card.price:g}")
     print("评分标准 rubrics:")
     for rubric in library.rubrics.values():
-        print(f"  {rubric.id:<16} {rubric.title} (v{rubric.version})")
+        print(f"  {rubric.id:<{width}} {rubric.title} (v{rubric.version})")
     return 0 if library.ok else 1
 
 

@@ -22,7 +22,7 @@ from roleplay.content.labels import LabelledReply
 from roleplay.content.models import Learned, LearnedClosing, LearnedParts, LearnedTone
 from roleplay.text.analysed import Analysed
 from roleplay.text.match import Hit
-from roleplay.text.ngram_model import MARKS, NgramModel, Training
+from roleplay.text.ngram_model import END, MARKS, START, NgramModel, Training
 from roleplay.text.normalize import normalize
 from roleplay.text.segment import cache_dir
 
@@ -33,7 +33,7 @@ LEARNED = "learned"
 #: The class of replies without a FAB part, for the part models.
 ABSENT = "absent"
 #: Bump when fitting changes, so that models stored by an older roleplay are fitted again.
-STORE_VERSION = 2
+STORE_VERSION = 3
 
 
 def weightiest_clause(reply: Analysed, model: NgramModel) -> Hit:
@@ -95,7 +95,8 @@ def _carries_tone(gram: str, tone: frozenset[str], particles: frozenset[str] = f
     the same things rude ones do: weighing them would flag 详情页第三张图有尺码表 as impatient. A
     particle's tone is in what it follows (放心吧 is kind, 看着办吧 is not): alone it says nothing.
     """
-    if gram in particles:
+    if gram in particles or gram[:1] == START or gram[-1:] == END:
+        # how a reply begins or ends is no tone: most begin with 亲, the kind and the sarcastic
         return False
     return any(char in tone or not "\u4e00" <= char <= "\u9fff" for char in gram if char not in MARKS)
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from itertools import accumulate
 
+from roleplay.text import segment
 from roleplay.text.match import trie_pattern
 from roleplay.text.normalize import normalize
 from roleplay.text.numerals import arabic
@@ -30,8 +32,23 @@ class Canonical:
         self._regex = re.compile(trie) if trie else None
 
     def __call__(self, norm: str) -> str:
-        """``norm`` (a normalised text) with digits for numerals and each synonym as its group's head."""
+        """``norm`` (a normalised text) with digits for numerals and each synonym as its group's head.
+
+        A synonym that begins and ends inside words of the text (jieba's) is none: 立减 is 直降, but
+        not the 立减 that runs across 独立 and 减震. (One end inside a word is allowed: the
+        dictionary's words are not the shopper's, and 7天内能退 splits as 内能 and 退.)
+        """
         text = arabic(norm)
         if self._regex is None:
             return text
-        return self._regex.sub(lambda m: self.heads.get(m.group(), m.group()), text)
+        bounds: set[int] | None = None
+
+        def head(match: re.Match[str]) -> str:
+            nonlocal bounds
+            if bounds is None:
+                bounds = set(accumulate(map(len, segment.words(text)), initial=0))
+            if match.start() not in bounds and match.end() not in bounds:
+                return match.group()
+            return self.heads.get(match.group(), match.group())
+
+        return self._regex.sub(head, text)
