@@ -232,6 +232,18 @@ def test_unknown_nodes_and_techniques_in_transitions_and_tests(tmp_path):
     ]
 
 
+def test_a_node_may_expect_any_step_the_rubric_judges_but_no_other(tmp_path):
+    text = edit(SCENARIO, "    expects: [closing]\n", "    expects: [closing, confirm_order, farewel]\n")
+    expectable = "fab, closing, greeting, needs, confirm_order, farewell"
+    told = "核实订单: 成交后核对收货地址和电话，例如：亲，跟您核对一下收货信息：…，没问题的话今天就给您发出。"
+    assert found(problems_of(tmp_path, text)) == [
+        # the model answer itself skips the step the node now expects
+        (*at(text, "您直接拍下就可以。"), "warning", f"node 'ready': graded here, the model answer itself would be told: "
+         f"{told}; rewrite it, or say what the node expects (expects, buying_signal)"),
+        (*at(text, "farewel]"), "error", f"unknown criterion 'farewel' in expects: rubric 'default' has {expectable}"),
+    ]
+
+
 def test_persona_reaction_lines_and_techniques(tmp_path):
     persona = (builtin_dir() / "personas" / "decisive.yaml").read_text(encoding="utf-8")
     persona = edit(persona, "  over_pushing: [别催，我自己会拍。]\n", "")

@@ -30,6 +30,15 @@ def test_an_absolute_claim_is_forbidden_but_only_rudeness_is_rude(scorer):
     assert {"forbidden", "rude"} <= rude
 
 
+def test_a_node_that_expects_the_order_confirmed_tells_a_reply_that_skips_it(scorer):
+    skipped = scorer.score_text("好的亲，马上给您安排发货～", expects=["confirm_order"]).results["confirm_order"]
+    checked = scorer.score_text("好的亲，跟您核对一下收货地址：杭州市西湖区文三路88号，对吗？", expects=["confirm_order"])
+    assert skipped.score == 0 and skipped.advice.startswith("成交后核对收货地址")
+    assert checked.results["confirm_order"].score == 100
+    # elsewhere the step is not judged
+    assert scorer.score_text("好的亲，马上给您安排发货～").results["confirm_order"].score is None
+
+
 def test_normalisation_keeps_length_and_unifies_forms():
     for text in ["這款淨水器雖然貴", "ＡＢＣ１２３，！", "Hello 世界"]:
         assert len(normalize(text)) == len(text)

@@ -138,7 +138,8 @@ def _unknown_technique(technique: str) -> str:
 
 
 def _unknown_names(scenario: Scenario, doc: MarkedDocument, rubric: Rubric | None) -> Iterator[Problem]:
-    """Node names in conditions and self-tests, and closing techniques in signals, that do not exist."""
+    """Node names in conditions and self-tests, closing techniques in signals and criteria in expects
+    that do not exist."""
     unknown = "unknown node {!r}; known nodes: " + ", ".join(scenario.nodes)
     for loc, transition in _transitions(scenario):
         for key in ("visited", "not_visited"):
@@ -155,6 +156,12 @@ def _unknown_names(scenario: Scenario, doc: MarkedDocument, rubric: Rubric | Non
         for index, name in enumerate(test.path or []):
             if name not in scenario.nodes:
                 yield doc.problem(("tests", number, "path", index), unknown.format(name))
+    if rubric is not None:
+        for node_id, node in scenario.nodes.items():
+            for index, name in enumerate(node.expects):
+                if name not in rubric.expectable:
+                    message = f"unknown criterion {name!r} in expects: rubric {rubric.id!r} has {', '.join(rubric.expectable)}"
+                    yield doc.problem(("nodes", node_id, "expects", index), message)
 
 
 def _phrasebook_lines(scenario: Scenario, doc: MarkedDocument, persona: Persona | None) -> Iterator[Problem]:

@@ -899,6 +899,11 @@ class Rubric(Strict):
         return [*EVENTS, *self._cue_events()]
 
     @property
+    def expectable(self) -> list[str]:
+        """The criteria a scenario node may expect: the pitch, the close and every cue criterion."""
+        return [key for key, c in self.criteria.items() if c.kind in ("fab", "closing", "cue")]
+
+    @property
     def signals(self) -> list[str]:
         """Every signal a scenario transition can wait for with this rubric."""
         techniques = [f"closing:{t}" for t in self.criterion("closing").techniques]
@@ -1248,8 +1253,10 @@ class Node(Strict):
         default_factory=list,
         description="Customer messages in order; a list gives variants; '@situation' uses the phrasebook.",
     )
-    expects: list[Literal["fab", "closing", "needs"]] = Field(
-        default_factory=list, description="What a good reply here contains; drives feedback."
+    expects: list[Identifier] = Field(
+        default_factory=list,
+        description="What a good reply here contains, as the rubric's criteria: fab, closing, needs, or another "
+        "cue criterion such as confirm_order or farewell (a reply without it is told so); drives feedback.",
     )
     buying_signal: bool = Field(False, description="The customer's lines here signal readiness to buy.")
     model_answer: str = Field("", description="参考话术 shown in feedback for replies at this node.")

@@ -110,8 +110,8 @@ class Closing(CriterionScorer[ClosingCriterion]):
             key = "over_pushing"
         elif techniques:
             # A node that expects a close says it is due, with or without a signal the rubric reads.
-            key = "after_signal" if signal or "closing" in ctx.expects else "unprompted"
-        elif signal or "closing" in ctx.expects:
+            key = "after_signal" if signal or self.name in ctx.expects else "unprompted"
+        elif signal or self.name in ctx.expects:
             key = "missed_signal"
         else:
             return CriterionResult(
