@@ -6,7 +6,8 @@ Prints `roleplay eval`'s figures (precision, recall, F1 per criterion) for the c
 development part (rules were designed on it), its locked part (product categories no rule was
 written for: the figure to trust), and the regression set in tests/data; then how the shipped
 scenarios' simulated customers take trainees' own words: paraphrases of each intent (the set the
-thesaurus was built with, and a held-out set written after it) and strong and weak pitches.
+thesaurus and the intents were tuned on, and a held-out set written after it) and strong and weak
+pitches.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ def turn_at(library, row):
 
 
 def own_words(library) -> None:
-    for name, label in (("intent_paraphrases.jsonl", "paraphrases (thesaurus built with them)"),
+    for name, label in (("intent_paraphrases.jsonl", "paraphrases (intents tuned on them)"),
                         ("intent_paraphrases.heldout.jsonl", "paraphrases (held out)")):
         data = rows(name)
         moved = 0
