@@ -34,7 +34,8 @@ def grams(norm: str) -> dict[str, None]:
     """
     chars = "".join(norm.split()) if " " in norm or "\n" in norm else norm
     chars = chars.translate(_ONE_DIGIT)
-    found = dict.fromkeys(chain(chars, map(add, chars, chars[1:]), map(_gapped, chars, chars[2:])))
+    gapped = map(add, map(add, chars, repeat(GAP)), chars[2:])  # first + GAP + last, built in C
+    found = dict.fromkeys(chain(chars, map(add, chars, chars[1:]), gapped))
     if chars:
         found[START + chars[0]] = found[chars[-1] + END] = None
     return found
@@ -44,10 +45,6 @@ def grams(norm: str) -> dict[str, None]:
 #: character (private-use characters, dropped from the text itself so that no gram is ambiguous).
 START, END, GAP = "\ue010", "\ue011", "\ue012"
 MARKS = frozenset(START + END + GAP)
-
-
-def _gapped(first: str, last: str) -> str:
-    return first + GAP + last
 
 
 #: Every ASCII digit as 0 (replies are normalised, so full-width digits are ASCII by then), and
@@ -182,11 +179,16 @@ class ModelStack:
         return self.priors[self.names.index(name)]
 
     def leans(self, found: dict[str, None]) -> dict[str, float]:
-        """Each model's log-odds for a text whose ``grams`` are given (summed in the text's order)."""
-        rows = [weights for weights in map(self._table.get, found) if weights is not None]
-        if not rows:
+        """Each model's log-odds for a text whose ``grams`` are given (summed in the text's order).
+
+        The known grams' rows are picked and summed column by column without a Python-level loop
+        (``filter(None, …)`` drops the grams no model knows: every row is a non-empty tuple), which
+        matters on every reply graded.
+        """
+        columns = list(map(sum, zip(*filter(None, map(self._table.get, found)))))
+        if not columns:
             return dict(zip(self.names, self.priors))
-        return {name: prior + column for name, prior, column in zip(self.names, self.priors, map(sum, zip(*rows)))}
+        return {name: prior + column for name, prior, column in zip(self.names, self.priors, columns)}
 
 
 def _fit(data: list[tuple[list[int], bool]], size: int, training: Training) -> tuple[list[float], float]:
