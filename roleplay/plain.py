@@ -77,6 +77,8 @@ class PlainPlayer:
             self.say(f"  · 优惠：{promotion}")
         self.say(f"  · 发货：{product.shipping}")
         self.say(f"  · 退换：{product.returns}")
+        for entry in product.faq:
+            self.say(f"  · 问：{entry.question}  答：{entry.answer}")
         self.say("输入回复后回车发送；输入 /quit 结束。")
         self.say("-" * 60)
 

@@ -13,6 +13,7 @@ from roleplay.content.library import load_library
 from roleplay.content.loader import load_model
 from roleplay.engine.session import Session
 from roleplay.tui.screens.chat import ChatScreen
+from roleplay.tui.widgets.panels import product_text
 
 LIBRARY = load_library(env="")
 PAIRS = [(card, persona) for card in sorted(LIBRARY.products) for persona in sorted(LIBRARY.personas)]
@@ -71,6 +72,31 @@ def test_a_price_the_card_contradicts_costs_her_trust_and_she_says_so(persona):
     said = [m.text for m in wrong.turns[-1].customer]
     card = LIBRARY.product("air_fryer_5l")
     assert any(card.fill(line) in said for line in lines), said
+
+
+def test_she_asks_a_question_of_the_cards_faq_and_a_reply_that_misses_it_makes_her_ask_again():
+    card = LIBRARY.product("robot_vacuum_x7")
+    asked = {}
+    for persona in ("decisive", "cold"):
+        session = session_of(card.id, persona)
+        session.start()
+        session.reply(session.node.model_answer, 6)  # the pitch: now the FAQ question
+        assert session.node_id == "ask_faq"
+        question = session.node.say[0]
+        asked[persona] = question
+        entry = next(e for e in card.faq if e.question == question)
+        assert question in [m.text for m in session.turns[-1].customer]
+        session.reply("亲，这款用的人很多，口碑不错的～", 6)  # no answer to her question
+        assert session.node_id == "ask_faq"
+        session.reply(f"亲，{entry.answer}", 6)
+        assert session.node_id == "ask_price"
+    assert asked["decisive"] != asked["cold"]  # each persona asks another of the card's questions
+
+
+def test_the_card_the_trainee_reads_shows_its_faq():
+    card = LIBRARY.product("robot_vacuum_x7")
+    shown = product_text(card).plain
+    assert all(e.question in shown and e.answer in shown for e in card.faq)
 
 
 def test_a_cart_abandoner_who_is_not_reminded_leaves_the_order_unpaid():

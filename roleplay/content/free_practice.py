@@ -3,7 +3,9 @@
 A training department has a few scenarios and hundreds of products. From a card and a persona
 this builds an ordinary scenario graph, so the session, the rubric, the records and the reports
 treat it like any other: the customer asks, in her persona's wording (``Persona.asks``), what one
-of the card's features is good for (a FAB pitch moves her on), then about the price (a buying
+of the card's features is good for (a FAB pitch moves her on), then, when the card has a FAQ, one
+of its questions (each persona a different one; the card's answer is the model answer, and a reply
+that misses it makes her ask again), then about the price (a buying
 signal: a close is due; a close she accepts once interested enough ends in 成交), shipping and
 returns; a rude reply loses her. A cart-abandoner places the order and pays only when reminded
 (催付), else the session ends 拍下未付. Every line is filled from the card, every model answer
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from roleplay.content.models import Persona, ProductCard, Scenario
+from roleplay.content.models import Faq, Persona, ProductCard, Scenario
 
 #: Interest at which a close at the price question is accepted at once.
 CLOSE_AT = 70
@@ -22,6 +24,10 @@ CLOSE_AT = 70
 RIVAL_SHARE = 0.85
 #: Facts of the shipping and returns terms a reply names: 48小时, 3-5天, 7天, 无理由.
 TERMS = re.compile(r"\d+(?:[-~到]\d+)?\s*(?:小时|天|日)|无理由|包邮|顺丰|京东|中通|圆通|韵达|申通")
+#: Figures with their unit in a FAQ answer (2cm, 60天, 6个): what a right answer must name.
+FIGURES = re.compile(r"\d+(?:\.\d+)?\s*(?:[a-zA-Z]{1,3}|[\u4e00-\u9fff])")
+#: Which of a card's FAQ each archetype asks (the card lists its questions most asked first).
+FAQ_ORDER = ("decisive", "cold", "lively", "bargainer", "cart_abandoner")
 
 
 def free_scenario(card: ProductCard, persona: Persona, rubric: str = "default") -> Scenario:
@@ -38,12 +44,14 @@ def free_scenario(card: ProductCard, persona: Persona, rubric: str = "default") 
     placing = persona.archetype == "cart_abandoner"
     closed = "placed" if placing else "ordered"
     gone = {"signal": "forbidden", "to": "gone"}
+    faq = _faq_of(card, persona)
+    after_feature = "ask_faq" if faq else "ask_price"
     nodes: dict = {
         "ask_feature": {
             "say": ["@greeting", lines(asks.feature, features=True)],
             "expects": ["fab"],
             "model_answer": _pitch(card, greet=True),
-            "transitions": [{"signal": "fab_pitch", "to": "ask_price"}, {"intent": "feature", "to": "ask_price"}, gone],
+            "transitions": [{"signal": "fab_pitch", "to": after_feature}, {"intent": "feature", "to": after_feature}, gone],
         },
         "ask_price": {
             "say": [lines(asks.price)],
@@ -81,6 +89,12 @@ def free_scenario(card: ProductCard, persona: Persona, rubric: str = "default") 
         "ordered": {"outcome": "converted", "say": ["@ordered"]},
         "gone": {"outcome": "lost", "say": ["@leaving"]},
     }
+    if faq:
+        nodes["ask_faq"] = {
+            "say": [faq.question],
+            "model_answer": f"亲，{faq.answer}",
+            "transitions": [{"intent": "faq", "to": "ask_price"}, gone],
+        }
     if placing:
         nodes["placed"] = {
             "say": ["@ordered"],
@@ -104,7 +118,7 @@ def free_scenario(card: ProductCard, persona: Persona, rubric: str = "default") 
             "description": f"{persona.name}来问{card.name}：讲清卖点，答准价格、发货和退换，抓住时机促成下单。",
             "product": card,
             "max_turns": 10,
-            "intents": _intents(card),
+            "intents": _intents(card, faq),
             "start": "ask_feature",
             "nodes": nodes,
         }
@@ -138,12 +152,24 @@ def _price(card: ProductCard) -> str:
     return f"现在活动价{card.price:g}元{offer}"
 
 
-def _intents(card: ProductCard) -> dict:
-    """What replies mean, from the card's own words: its features, its price, its terms."""
+def _faq_of(card: ProductCard, persona: Persona) -> Faq | None:
+    """The card's FAQ entry this persona asks (none when the card has no FAQ)."""
+    if not card.faq:
+        return None
+    rank = FAQ_ORDER.index(persona.archetype) if persona.archetype in FAQ_ORDER else 0
+    return card.faq[rank % len(card.faq)]
+
+
+def _intents(card: ProductCard, faq: Faq | None) -> dict:
+    """What replies mean, from the card's own words: its features, its price, its terms, the
+    answer to its FAQ question (its figures, and the answer itself as an example)."""
     features = [w for f in card.features for w in (f.name, *f.keywords)] or [s.name for s in card.specs] or [card.name]
-    return {
+    intents = {
         "feature": {"label": "介绍卖点", "keywords": features},
         "price": {"label": "回答价格", "keywords": [f"{card.price:g}", *(f"{p:g}" for p in card.quotable_prices if p != card.price)]},
         "shipping": {"label": "回答发货", "keywords": TERMS.findall(card.shipping) or ["发货"]},
         "returns": {"label": "回答退换", "keywords": TERMS.findall(card.returns) or ["退换"]},
     }
+    if faq:
+        intents["faq"] = {"label": "回答常见问题", "keywords": FIGURES.findall(faq.answer), "examples": [faq.answer]}
+    return intents

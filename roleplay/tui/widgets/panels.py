@@ -40,6 +40,11 @@ def product_text(product: Product) -> Text:
     out.append(f"{product.shipping}\n")
     out.append("退换 ", "bold")
     out.append(product.returns)
+    for entry in product.faq:
+        out.append("\n问 ", "bold")
+        out.append(f"{entry.question}\n")
+        out.append("答 ", "bold")
+        out.append(entry.answer, "dim")
     return out
 
 
