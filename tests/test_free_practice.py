@@ -77,7 +77,7 @@ def test_a_price_the_card_contradicts_costs_her_trust_and_she_says_so(persona):
 def test_she_asks_a_question_of_the_cards_faq_and_a_reply_that_misses_it_makes_her_ask_again():
     card = LIBRARY.product("robot_vacuum_x7")
     asked = {}
-    for persona in ("decisive", "cold"):
+    for persona in ("decisive", "cart_abandoner"):
         session = session_of(card.id, persona)
         session.start()
         session.reply(session.node.model_answer, 6)  # the pitch: now the FAQ question
@@ -90,7 +90,21 @@ def test_she_asks_a_question_of_the_cards_faq_and_a_reply_that_misses_it_makes_h
         assert session.node_id == "ask_faq"
         session.reply(f"亲，{entry.answer}", 6)
         assert session.node_id == "ask_price"
-    assert asked["decisive"] != asked["cold"]  # each persona asks another of the card's questions
+    assert asked["decisive"] != asked["cart_abandoner"]  # each persona asks another of the card's questions
+
+
+@pytest.mark.parametrize("persona", ["lively", "cold"])
+def test_the_lively_one_drifts_and_the_cold_one_goes_flat_until_a_question_draws_her_back(persona):
+    session = session_of("air_fryer_5l", persona)
+    session.start()
+    session.reply(session.node.model_answer, 6)  # a good pitch: now small talk, or a flat 一般吧。
+    assert session.node_id == "drift"
+    said = [m.text for m in session.turns[-1].customer]
+    assert set(said) & set(LIBRARY.persona(persona).phrasebook[{"lively": "small_talk", "cold": "objection"}[persona]])
+    session.reply("哈哈是的呢～", 6)  # chatting along, or nodding along, leads nowhere
+    assert session.node_id == "drift"
+    session.reply("说回空气炸锅，您平时主要是自己用，还是买来送人呢？", 6)  # a question about her needs
+    assert session.node_id == "ask_price"
 
 
 def test_the_card_the_trainee_reads_shows_its_faq():
@@ -159,6 +173,8 @@ async def test_the_app_opens_free_practice_from_the_command_line(tmp_path):
         await settle(pilot)
         chat = app.screen
         assert isinstance(chat, ChatScreen) and chat.scenario.id == "free_carry_on_20_lively"
+        await reply(pilot, clock, chat.session.node.model_answer, 5)
+        assert chat.session.node_id == "drift"  # the lively one's small talk
         await reply(pilot, clock, chat.session.node.model_answer, 5)
         assert chat.session.node_id == "ask_price"
 

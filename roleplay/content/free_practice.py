@@ -5,7 +5,9 @@ this builds an ordinary scenario graph, so the session, the rubric, the records 
 treat it like any other: the customer asks, in her persona's wording (``Persona.asks``), what one
 of the card's features is good for (a FAB pitch moves her on), then, when the card has a FAQ, one
 of its questions (each persona a different one; the card's answer is the model answer, and a reply
-that misses it makes her ask again), then about the price (a buying
+that misses it makes her ask again); the lively one drifts into small talk and the cold one answers
+a pitch with a flat 一般吧。, and either moves on only when a question about her needs or a choice
+draws her back (as seed 002 teaches for them); then she asks about the price (a buying
 signal: a close is due; a close she accepts once interested enough ends in 成交), shipping and
 returns; a rude reply loses her. A cart-abandoner places the order and pays only when reminded
 (催付), else the session ends 拍下未付. Every line is filled from the card, every model answer
@@ -28,6 +30,9 @@ TERMS = re.compile(r"\d+(?:[-~到]\d+)?\s*(?:小时|天|日)|无理由|包邮|�
 FIGURES = re.compile(r"\d+(?:\.\d+)?\s*(?:[a-zA-Z]{1,3}|[\u4e00-\u9fff])")
 #: Which of a card's FAQ each archetype asks (the card lists its questions most asked first).
 FAQ_ORDER = ("decisive", "cold", "lively", "bargainer", "cart_abandoner")
+#: After the pitch, the archetypes that must be drawn back with a question or a choice, and the
+#: situation of their phrasebook they say then (a persona without it skips the step).
+DRIFTS = {"lively": "small_talk", "cold": "objection"}
 
 
 def free_scenario(card: ProductCard, persona: Persona, rubric: str = "default") -> Scenario:
@@ -45,7 +50,11 @@ def free_scenario(card: ProductCard, persona: Persona, rubric: str = "default") 
     closed = "placed" if placing else "ordered"
     gone = {"signal": "forbidden", "to": "gone"}
     faq = _faq_of(card, persona)
-    after_feature = "ask_faq" if faq else "ask_price"
+    after_drift = "ask_faq" if faq else "ask_price"
+    drift = DRIFTS.get(persona.archetype)
+    if drift not in persona.phrasebook:
+        drift = None
+    after_feature = "drift" if drift else after_drift
     nodes: dict = {
         "ask_feature": {
             "say": ["@greeting", lines(asks.feature, features=True)],
@@ -89,6 +98,16 @@ def free_scenario(card: ProductCard, persona: Persona, rubric: str = "default") 
         "ordered": {"outcome": "converted", "say": ["@ordered"]},
         "gone": {"outcome": "lost", "say": ["@leaving"]},
     }
+    if drift:
+        nodes["drift"] = {
+            "say": [f"@{drift}"],
+            "model_answer": f"哈哈明白～说回{card.name}，您平时主要是自己用，还是买来送人呢？",
+            "transitions": [
+                {"signal": "needs_question", "to": after_drift},
+                {"signal": "closing:alternative", "to": after_drift},
+                gone,
+            ],
+        }
     if faq:
         nodes["ask_faq"] = {
             "say": [faq.question],
