@@ -39,6 +39,13 @@ def test_a_node_that_expects_the_order_confirmed_tells_a_reply_that_skips_it(sco
     assert scorer.score_text("好的亲，马上给您安排发货～").results["confirm_order"].score is None
 
 
+def test_what_the_shopper_did_well_is_no_advantage_and_her_last_purchase_is_a_needs_question(scorer):
+    praised = scorer.score_text("您对比得很细～", expects=["fab"]).results["fab"]
+    assert "A" not in praised.detail["components"]
+    assert "A" in scorer.score_text("这款磨得很细", expects=["fab"]).results["fab"].detail["components"]
+    assert scorer.score_text("亲，欢迎回来～上次的豆子喝着怎么样呀？").results["needs"].score == 100
+
+
 def test_normalisation_keeps_length_and_unifies_forms():
     for text in ["這款淨水器雖然貴", "ＡＢＣ１２３，！", "Hello 世界"]:
         assert len(normalize(text)) == len(text)
