@@ -283,6 +283,7 @@ def test_a_customer_short_of_patience_answers_shorter_and_leaves_sooner(library)
         ("1万1397元", "11397元"),  # digits and 万 mixed, as agents type them
         ("1万2", "12000"),  # the spoken 一万二
         ("1.5万", "15000"),
+        ("12.34567万", "123456.7"),
         ("3999一台", "3999 1台"),  # not 39991台
         ("三十六千克", "36千克"),  # a kilogram is no thousand
         ("一千九百九十九", "1999"),

@@ -34,7 +34,7 @@ def _mixed_wan(match: re.Match[str]) -> str:
     """1万1397 → 11397, 1万2 → 12000 (the spoken 一万二), 1.5万 → 15000."""
     tens_of_thousands, rest = float(match.group(1)), match.group(2) or ""
     value = tens_of_thousands * 10000 + (int(rest) * 1000 if len(rest) == 1 else int(rest or 0))
-    return f"{value:g}" if value != int(value) else str(int(value))
+    return f"{value:.12g}"  # no exponent and no ".0": 15000, 123456.7
 
 
 def _replace(match: re.Match[str]) -> str:
