@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from roleplay.text.ngram_model import END, GAP, START, NgramModel, grams
+from roleplay.text.ngram_model import END, GAP, START, ModelStack, NgramModel, grams
 
 RUDE = ["你自己看吧", "你烦不烦啊", "你自己不会看吗", "你爱买不买吧", "你问那么多干嘛", "你自己不会查吗"]
 CLEAN = ["您好，这款有货哦", "亲，今天下单明天发", "这款是纯棉的哦", "您看看这款呢", "好的亲，马上安排", "亲，这款有货的哦"]
@@ -46,6 +46,21 @@ def test_the_likeliest_label_overrules_a_default_only_by_a_clear_margin():
     # a word the examples never held says nothing: the default stands against the likelier prior
     assert fitted.likeliest(grams("嗯"), default="contempt", margin=1.0) == "contempt"
     assert fitted.likeliest(grams("嗯")) == "impatience"
+
+
+def test_a_stack_judges_every_model_as_each_would_alone():
+    """One table lookup per gram for every model: each model's log-odds, signs and all, are what
+    the model alone gives (to the stack's fixed-point precision)."""
+    rude, clean = model(), NgramModel([(t, "clean") for t in RUDE] + [(t, "rude") for t in CLEAN], "clean")
+    stack = ModelStack({"tone": {"rude": rude}, "other": {"a": clean, "b": rude}, "none": {}})
+    for text in [*RUDE, *CLEAN, "", "完全没见过的字"]:
+        leans = stack.leans(grams(text))
+        alone = {"tone": {"rude": rude.log_odds(grams(text))},
+                 "other": {"a": clean.log_odds(grams(text)), "b": rude.log_odds(grams(text))}}
+        assert leans.keys() == alone.keys()
+        for group, labels in alone.items():
+            assert leans[group] == pytest.approx(labels, abs=1e-8)
+    assert stack.leans(grams("你自己看吧"))["tone"]["rude"] > 0 > stack.leans(grams("您好，这款有货哦"))["tone"]["rude"]
 
 
 def test_only_grams_kept_and_seen_often_enough_are_weighed():

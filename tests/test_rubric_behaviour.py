@@ -117,8 +117,9 @@ def test_a_learned_model_sure_a_part_is_absent_drops_the_rules_hits_but_never_th
     from roleplay.rubric.scorer import Scorer
 
     scorer = Scorer(library.rubric("default"))
-    fab = scorer.criteria["fab"]
-    monkeypatch.setattr(fab._stack, "leans", lambda grams: {"F": -50.0, "A": -50.0, "B": -50.0})
+    sure_absent = {"F": -50.0, "A": -50.0, "B": -50.0}
+    judged = scorer.models.leans
+    monkeypatch.setattr(scorer.models, "leans", lambda grams: {**judged(grams), "fab": sure_absent})
     product = library.scenario("air_fryer_fab").product
     text = "有可视窗口，不开锅也能看到火候，新手也不会炸糊"
     assert scorer.score_text(text, expects=["fab"]).results["fab"].detail["components"] == []

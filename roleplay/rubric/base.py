@@ -10,6 +10,7 @@ from roleplay.content.models import Criterion, Lexicon
 from roleplay.rubric.context import ReplyContext
 from roleplay.rubric.result import CriterionResult, Evidence
 from roleplay.text.match import Hit, PhraseMatcher
+from roleplay.text.ngram_model import NgramModel
 
 C = TypeVar("C", bound=Criterion)
 T = TypeVar("T")
@@ -48,6 +49,11 @@ class CriterionScorer(Generic[C]):
 
     def reply(self, ctx: ReplyContext) -> CriterionResult:
         raise NotImplementedError
+
+    def models(self) -> dict[str, NgramModel]:
+        """The models this criterion learned from labelled replies, by label; the scorer judges
+        every criterion's at once and gives each its own (``ReplyContext.leans``)."""
+        return {}
 
     def events(self, result: CriterionResult, ctx: ReplyContext) -> list[str]:
         """The rubric events (``models.EVENTS``, or a cue's own) this reply's result emits."""

@@ -13,7 +13,7 @@ from roleplay.rubric.context import ReplyContext
 from roleplay.rubric.learned import technique_models, weightiest_clause
 from roleplay.rubric.result import CriterionResult
 from roleplay.text.match import Hit, PhraseMatcher, drop_overlaps
-from roleplay.text.ngram_model import ModelStack
+from roleplay.text.ngram_model import NgramModel
 
 
 class Closing(CriterionScorer[ClosingCriterion]):
@@ -32,7 +32,9 @@ class Closing(CriterionScorer[ClosingCriterion]):
         self.buying_signals = matcher(config.buying_signals)
         #: Per technique, a model learned from labelled replies of whether a reply uses it (none: cues only).
         self.learned = technique_models(config.learned, list(config.techniques)) if config.learned else {}
-        self._stack = ModelStack(self.learned)
+
+    def models(self) -> dict[str, NgramModel]:
+        return self.learned
 
     def buying_signal(self, ctx: ReplyContext) -> bool:
         """The scenario says so, or the shopper's last words contain a buying signal."""
@@ -71,7 +73,7 @@ class Closing(CriterionScorer[ClosingCriterion]):
         the trainer's list says so, and a model that reads 还是…呢 as a choice does not overrule it)."""
         learned = self.config.learned
         checked = dict(found)
-        for tid, lean in self._stack.leans(ctx.reply.grams).items():
+        for tid, lean in ctx.leans(self.name).items():
             if tid in checked and lean < -learned.drop_margin:
                 del checked[tid]
             elif (

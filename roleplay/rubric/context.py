@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from roleplay.content.models import Product
 from roleplay.text.analysed import Analysed
 from roleplay.text.match import PhraseMatcher
+from roleplay.text.ngram_model import ModelStack
 from roleplay.text.normalize import normalize
 
 @dataclass(slots=True)
@@ -31,6 +32,16 @@ class ReplyContext:
     questions: PhraseMatcher | None = None
     #: Clauses holding forbidden language that offends the shopper (set by the scorer first).
     insulting_clauses: frozenset[int] = frozenset()
+    #: The rubric's learned models, judged together (the scorer sets them, like ``questions``).
+    models: ModelStack | None = None
+    _leans: dict[str, dict[str, float]] | None = None
+
+    def leans(self, criterion: str) -> dict[str, float]:
+        """How far the reply leans towards each of ``criterion``'s learned models (log-odds),
+        summed for every criterion's models at once on first use."""
+        if self._leans is None:
+            self._leans = self.models.leans(self.reply.grams) if self.models else {}
+        return self._leans.get(criterion, {})
 
     @property
     def is_first(self) -> bool:

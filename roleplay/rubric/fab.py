@@ -16,7 +16,7 @@ from roleplay.rubric.learned import part_models, weightiest_clause
 from roleplay.rubric.result import CriterionResult
 from roleplay.text.analysed import Analysed, clause_spans
 from roleplay.text.match import Hit, PhraseMatcher, TaggedPhrases, drop_overlaps, trie_pattern
-from roleplay.text.ngram_model import ModelStack
+from roleplay.text.ngram_model import NgramModel
 from roleplay.text.normalize import normalize
 
 
@@ -55,7 +55,9 @@ class Fab(CriterionScorer[FabCriterion]):
         self._cards: dict[int, tuple[Product, tuple[TaggedPhrases, TaggedPhrases]]] = {}
         #: Per part, a model learned from labelled replies of whether a reply holds it (none: rules only).
         self.learned = part_models(config.learned) if config.learned else {}
-        self._stack = ModelStack(self.learned)
+
+    def models(self) -> dict[str, NgramModel]:
+        return self.learned
 
     def _card(self, product: Product | None) -> tuple[TaggedPhrases, TaggedPhrases] | None:
         """The product card's own words, compiled once per product.
@@ -91,7 +93,7 @@ class Fab(CriterionScorer[FabCriterion]):
         if not self.learned:
             return parts
         learned = self.config.learned
-        leans = self._stack.leans(ctx.reply.grams)
+        leans = ctx.leans(self.name)
         bridge = _linked(parts) and all(leans.get(p, 0.0) > 0 for p in "FB" if p in leans)
         for part, lean in leans.items():
             if part == "A" and bridge:
@@ -106,7 +108,7 @@ class Fab(CriterionScorer[FabCriterion]):
     def _words_doubt(self, part: str, lean: float) -> bool:
         """Whether a model's doubt of ``part`` may drop it: for the parts dropped on the reply's
         words only, the words must lean against it beyond the model's prior."""
-        return part not in self.config.learned.drop_on_words_only or lean < self._stack.prior(part)
+        return part not in self.config.learned.drop_on_words_only or lean < self.learned[part].prior
 
     def _rule_components(self, ctx: ReplyContext) -> dict[str, list[Hit]]:
         """The F, A and B hits the rules find.

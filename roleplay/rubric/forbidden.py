@@ -15,6 +15,7 @@ from roleplay.rubric.context import ReplyContext
 from roleplay.rubric.learned import LEARNED, tone_model, weightiest_clause
 from roleplay.rubric.result import CriterionResult, Evidence
 from roleplay.text.match import NON_WORD, FuzzyPhrases, Hit, PhraseMatcher, drop_overlaps, squeeze
+from roleplay.text.ngram_model import NgramModel
 
 #: Letters spaced out for emphasis (催 什 么 催) or an emoji inside a phrase (爱用😒不用); an
 #: ordinary space between phrases (亲 这款…) breaks nothing the patterns' gaps do not allow.
@@ -62,6 +63,10 @@ class _Whole:
     patterns: tuple[re.Pattern[str], ...]
 
 
+#: The learned model of the rude categories' tone, among the rubric's models.
+TONE = "tone"
+
+
 class Forbidden(CriterionScorer[ForbiddenCriterion]):
 
     def __init__(self, config: ForbiddenCriterion, name: str) -> None:
@@ -96,6 +101,9 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
             config.fuzzy_min_chars,
         )
 
+    def models(self) -> dict[str, NgramModel]:
+        return {TONE: self.learned} if self.learned is not None and self.learned.trained else {}
+
     def hits(self, ctx: ReplyContext) -> list[tuple[str, Hit]]:
         """(category, hit) pairs in text order, allow-listed words removed.
 
@@ -115,7 +123,7 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         learned, settings = self.learned, self.config.learned
         if learned is None or not learned.trained or settings is None or settings.cue_floor is None:
             return True
-        return learned.log_odds(ctx.reply.grams) >= settings.cue_floor
+        return ctx.leans(self.name)[TONE] >= settings.cue_floor
 
     def _which_fault(self, ctx: ReplyContext, hits: list[tuple[str, Hit]]) -> list[tuple[str, Hit]]:
         """A thrown-back word or a mark of tone says a reply is rude, not which fault it is (慢？
@@ -132,7 +140,7 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         """The learned model's verdict, shown on the clause that weighs most towards it."""
         if self.learned is None or not self.learned.trained:
             return []
-        verdict = self.learned.judge(ctx.reply.grams, self.config.learned.threshold)
+        verdict = self.learned.judge(ctx.reply.grams, self.config.learned.threshold, ctx.leans(self.name)[TONE])
         if verdict is None:
             return []
         return [(verdict.label, weightiest_clause(ctx.reply, self.learned))]

@@ -15,6 +15,7 @@ from roleplay.rubric.forbidden import Forbidden
 from roleplay.rubric.latency import Latency
 from roleplay.rubric.result import CriterionResult, ReplyScore, SessionScore, weighted_total
 from roleplay.text.analysed import Analysed
+from roleplay.text.ngram_model import ModelStack
 
 #: ``SessionScore.failed_outcome`` of a practice session that was left before it ended.
 UNFINISHED = "unfinished"
@@ -43,6 +44,7 @@ class Scorer:
         self.labels = {name: config.label for name, config in rubric.criteria.items()}
         self.kinds = {name: config.kind for name, config in rubric.criteria.items()}
         self.questions = matcher(rubric.questions)
+        self.models = ModelStack({name: criterion.models() for name, criterion in self.criteria.items()})
         self._forbidden: Forbidden = self.criteria[rubric.criterion_id("forbidden")]  # type: ignore[assignment]
         self._closing_id: str = rubric.criterion_id("closing")  # type: ignore[assignment]
 
@@ -51,7 +53,7 @@ class Scorer:
         return self.criteria[self.rubric.criterion_id("latency")]  # type: ignore[return-value,index]
 
     def score_reply(self, ctx: ReplyContext) -> ReplyScore:
-        ctx.questions = self.questions
+        ctx.questions, ctx.models = self.questions, self.models
         # Forbidden language first: a clause that insults the shopper is no part of a pitch.
         forbidden = self._forbidden
         first = forbidden.reply(ctx)
