@@ -51,8 +51,132 @@ def compile_patterns(patterns: Iterable[str], phrases: str = "") -> list[Scan]:
             continue
         scans.append(scan_of(pattern, parsed))
     if joined:
-        scans.insert(1 if phrases else 0, Scan(re.compile(f"(?=[{''.join(dict.fromkeys(first))}])(?:{'|'.join(joined)})")))
+        body = factored([part for pattern in joined for part in spread(pattern)])
+        scans.insert(1 if phrases else 0, Scan(re.compile(f"(?=[{''.join(dict.fromkeys(first))}])(?:{body})")))
     return scans
+
+
+# Joined patterns as a trie of their first characters.
+#
+# At every position the regex engine tries a joined scan's alternatives one by one. An alternative
+# that starts with a literal character is ruled out at a glance where the text has another; one
+# that starts with a group of alternatives (``(?:你|您)…``) or is itself a list of them (``a|b``)
+# has to be entered. So the patterns are spread into flat alternatives that start with a literal
+# character (``(?:你|您)不懂`` into ``你不懂|您不懂``), and those that share their first character
+# are factored behind it (``你(?:不懂|…)``). Whichever alternative matched first at a position
+# still matches first: the alternatives that can start with one character keep their order.
+
+
+def spread(pattern: str) -> list[str]:
+    """A pattern without groups of its own (one of a joined scan's) as flat alternatives, in
+    order, each starting with a literal character where spreading makes it so."""
+    return [flat for part in _top_level(pattern, "|") for flat in _spread_head(part)]
+
+
+#: At most this many alternatives come of spreading one leading group (a pattern stays small).
+SPREAD_MAX = 24
+_SPECIAL = frozenset(".^$*+?{}[]|()\\")
+_QUANTIFIERS = frozenset("*+?{")
+
+
+def _spread_head(part: str, budget: int = SPREAD_MAX) -> list[str]:
+    """``(?:a|b)R`` as ``aR``, ``bR`` and ``[ab]R`` as ``aR``, ``bR`` (same order, same matches:
+    a joined pattern has no groups, so nothing refers to the group spread)."""
+    if part.startswith("(?:"):
+        end = _closing(part, 0)
+        if end > 0 and part[end + 1 : end + 2] not in _QUANTIFIERS:
+            inner, rest = _top_level(part[3:end], "|"), part[end + 1 :]
+            if len(inner) <= budget:
+                return [flat for branch in inner for flat in _spread_head(branch + rest, budget // len(inner))]
+    elif part.startswith("[") and not part.startswith(("[^", "[]")):
+        end = part.find("]")
+        chars = part[1:end]
+        if end > 0 and part[end + 1 : end + 2] not in _QUANTIFIERS and len(chars) <= budget:
+            if not any(char in _SPECIAL or char == "-" for char in chars):
+                return [char + part[end + 1 :] for char in chars]
+    return [part]
+
+
+def factored(parts: list[str]) -> str:
+    """One alternation of ``parts`` in which alternatives that start with the same literal
+    character are one branch behind it, where that keeps every alternative's order among those
+    that can match at a position (an alternative that may start with that character in between
+    closes the branch)."""
+    branches: list[tuple[str | None, list[str]]] = []
+    open_: dict[str, int] = {}  # first character -> its branch, while more may join it
+    for part in parts:
+        if part[:1] and part[0] not in _SPECIAL and part[1:2] not in _QUANTIFIERS:
+            char, rest = part[0], part[1:]
+            if char in open_:
+                branches[open_[char]][1].append(rest)
+            else:
+                open_[char] = len(branches)
+                branches.append((char, [rest]))
+            continue
+        items = _first(_parser.parse(part))
+        starts = re.compile(f"[{''.join(items)}]") if items else None
+        for char in [char for char in open_ if starts is None or starts.fullmatch(char)]:
+            del open_[char]
+        branches.append((None, [part]))
+    return "|".join(
+        re.escape(char) + f"(?:{'|'.join(rests)})" if char is not None and len(rests) > 1
+        else (char or "") + rests[0]  # a branch of one: the alternative as it was
+        for char, rests in branches
+    )
+
+
+def _top_level(pattern: str, separator: str) -> list[str]:
+    """``pattern`` split at the ``separator`` characters outside groups, classes and escapes."""
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "[":
+            i = _class_end(pattern, i)
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == separator and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    parts.append(pattern[start:])
+    return parts
+
+
+def _class_end(pattern: str, i: int) -> int:
+    """The index of the ``]`` that closes the class opened at ``pattern[i]``."""
+    i += 1
+    if pattern[i : i + 1] == "^":
+        i += 1
+    if pattern[i : i + 1] == "]":  # a ] first in a class is literal
+        i += 1
+    while i < len(pattern) and pattern[i] != "]":
+        i += 2 if pattern[i] == "\\" else 1
+    return i
+
+
+def _closing(pattern: str, i: int) -> int:
+    """The index of the ``)`` that closes the group opened at ``pattern[i]`` (-1: none)."""
+    depth = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "[":
+            i = _class_end(pattern, i)
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return -1
 
 
 def scan_of(pattern: str, parsed=None) -> Scan:
