@@ -7,7 +7,8 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from roleplay.text.gates import compile_patterns, factored, spread
+from roleplay.text.gates import compile_patterns, factored, scan_of, spread
+from roleplay.text.match import PhraseMatcher
 
 
 def test_a_leading_group_or_small_class_is_spread_into_alternatives_that_start_with_a_character():
@@ -57,3 +58,27 @@ def test_the_joined_scan_finds_what_the_patterns_joined_plainly_find(patterns, t
     plain = re.compile("|".join(f"(?:{p})" for p in patterns))
     (scan,) = compile_patterns(patterns)
     assert [m.span() for m in scan.regex.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+#: Patterns scanned alone behind a gate: a match holds one of the gate's characters, wherever it
+#: starts (a span of any character first, bounded or not).
+GATED = st.tuples(
+    st.sampled_from(["[^,.!?]{0,3}", "[^,.!?]*", "(?<!不)[^,]{1,2}", "(?:了|啦)?"]),
+    HEAD,
+    st.lists(PIECE, max_size=2).map("".join),
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(GATED, st.text(st.sampled_from([*ATOMS, ",", "!", "好"]), max_size=30))
+def test_a_gated_scan_starts_late_and_finds_what_the_pattern_finds(pattern, text):
+    scan = scan_of(pattern)
+    start = scan.start(text)
+    plain = [m.span() for m in re.finditer(pattern, text)]
+    if start is None:
+        assert plain == []
+    else:
+        assert [m.span() for m in scan.regex.finditer(text, start)] == plain
+    assert PhraseMatcher(patterns=[pattern]).find(text) == [
+        (s, e, text[s:e], text[s:e]) for s, e in plain if e > s
+    ]

@@ -23,10 +23,24 @@ Items = list[str]  # character-class items: "耐", "a-z", "\d"
 
 @dataclass(frozen=True, slots=True)
 class Scan:
-    """A regex, and a cheap test that must pass before it can match (None: always scan)."""
+    """A regex, and a cheap test that must pass before it can match (None: always scan).
+
+    Every match holds a character the gate finds, so none starts more than ``reach`` characters
+    before the first such character: the scan starts there (None: a match may be of any length).
+    """
 
     regex: re.Pattern[str]
     gate: re.Pattern[str] | None = None
+    reach: int | None = None
+
+    def start(self, text: str) -> int | None:
+        """Where in ``text`` a match may start first (None: nowhere, the gate fails)."""
+        if self.gate is None:
+            return 0
+        seen = self.gate.search(text)
+        if seen is None:
+            return None
+        return 0 if self.reach is None else max(seen.start() - self.reach, 0)
 
 
 def compile_patterns(patterns: Iterable[str], phrases: str = "") -> list[Scan]:
@@ -182,8 +196,17 @@ def _closing(pattern: str, i: int) -> int:
 def scan_of(pattern: str, parsed=None) -> Scan:
     """One pattern behind a test for a character it cannot match without (when it has one): a
     pattern scanned alone, with its own groups (a back-reference, a number to read)."""
-    needed = _needed(parsed if parsed is not None else _parser.parse(pattern))
-    return Scan(re.compile(pattern), re.compile(f"[{''.join(dict.fromkeys(needed))}]") if needed else None)
+    parsed = parsed if parsed is not None else _parser.parse(pattern)
+    needed = _needed(parsed)
+    if not needed:
+        return Scan(re.compile(pattern))
+    longest = parsed.getwidth()[1]
+    reach = longest - 1 if longest < REACH_MAX else None
+    return Scan(re.compile(pattern), re.compile(f"[{''.join(dict.fromkeys(needed))}]"), reach)
+
+
+#: A match longer than this may start anywhere before its gate's character (scan the whole text).
+REACH_MAX = 1000
 
 
 def _first(seq) -> Items | None:

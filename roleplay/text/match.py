@@ -54,7 +54,7 @@ class PhraseMatcher:
         self._scans = compile_patterns(patterns, trie_pattern(phrases))
         # the scans' bound methods, looked up once: find() runs a few dozen times per reply
         self._calls = [
-            (scan.gate.search if scan.gate is not None else None, scan.regex.search, scan.regex.finditer)
+            (scan.gate.search if scan.gate is not None else None, scan.reach, scan.regex.search, scan.regex.finditer)
             for scan in self._scans
         ]
         alternatives = [p for p in (trie_pattern(exceptions), *except_patterns) if p]
@@ -69,11 +69,16 @@ class PhraseMatcher:
         hits: list[Hit] = []
         scanned = 0
         # The hottest loop of grading: the gate test and the scan are inlined.
-        for gate, search, finditer in self._calls:
-            if gate is not None and gate(norm) is None:
-                continue
+        for gate, reach, search, finditer in self._calls:
+            start = 0
+            if gate is not None:
+                seen = gate(norm)
+                if seen is None:
+                    continue
+                if reach is not None and seen.start() > reach:  # no match starts before (gates.Scan)
+                    start = seen.start() - reach
             # Most scans find nothing: one search says so for a fraction of an iterator's cost.
-            first = search(norm)
+            first = search(norm, start)
             if first is None:
                 continue
             found = [Hit(m.start(), m.end(), g, g) for m in finditer(norm, first.start()) if (g := m.group())]
@@ -91,8 +96,9 @@ class PhraseMatcher:
         """Whether anything matches (cheaper than :meth:`find` when nothing is excepted)."""
         if self._exceptions is not None:
             return bool(self.find(norm))
-        for gate, search, _ in self._calls:
-            if (gate is None or gate(norm) is not None) and search(norm) is not None:
+        for scan in self._scans:
+            start = scan.start(norm)
+            if start is not None and scan.regex.search(norm, start) is not None:
                 return True
         return False
 
