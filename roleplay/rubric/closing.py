@@ -7,7 +7,9 @@ drives shoppers away).
 
 from __future__ import annotations
 
-from roleplay.content.models import ClosingCriterion
+from dataclasses import dataclass
+
+from roleplay.content.models import ClosingCriterion, Lexicon
 from roleplay.rubric.base import CriterionScorer, evidence, matcher
 from roleplay.rubric.context import ReplyContext
 from roleplay.rubric.learned import technique_models, weightiest_clause
@@ -16,14 +18,39 @@ from roleplay.text.match import Hit, PhraseMatcher, drop_overlaps
 from roleplay.text.ngram_model import NgramModel
 
 
+@dataclass(frozen=True, slots=True)
+class _Technique:
+    """A closing technique's word lists, compiled once (grading reads each on every reply that
+    holds a cue: one lookup of the technique, not one per list)."""
+
+    tid: str
+    label: str
+    cues: PhraseMatcher
+    #: Cues that close only when the shopper did not ask about them (none: every cue closes).
+    unasked: PhraseMatcher | None
+    #: What the shopper asks that the technique answers.
+    answers: PhraseMatcher
+    #: Cues of a clause that is no close (none: no such clause).
+    unless: PhraseMatcher | None
+
+    def asked(self, ctx: ReplyContext) -> bool:
+        """Whether the shopper asked what this technique answers: telling her answers, it does not push."""
+        return self.answers.search(ctx.customer_norm)
+
+
+def _optional(lexicon: Lexicon) -> PhraseMatcher | None:
+    """A word list compiled, or None when it is empty (most techniques have no such list)."""
+    return matcher(lexicon) if lexicon.phrases or lexicon.patterns else None
+
+
 class Closing(CriterionScorer[ClosingCriterion]):
 
     def __init__(self, config: ClosingCriterion, name: str) -> None:
         super().__init__(config, name)
-        self.techniques = {tid: matcher(t) for tid, t in config.techniques.items()}
-        self.unless = {tid: matcher(t.unless) for tid, t in config.techniques.items() if t.unless.phrases or t.unless.patterns}
-        self.answers = {tid: matcher(t.answers) for tid, t in config.techniques.items()}
-        self.unasked = {tid: matcher(t.unasked) for tid, t in config.techniques.items() if t.unasked.phrases or t.unasked.patterns}
+        self.techniques = {
+            tid: _Technique(tid, t.label, matcher(t), _optional(t.unasked), matcher(t.answers), _optional(t.unless))
+            for tid, t in config.techniques.items()
+        }
         # Most replies close nothing: one scan over every technique's words rules that out.
         every = [*config.techniques.values(), *(t.unasked for t in config.techniques.values())]
         self.any_technique = PhraseMatcher(
@@ -40,7 +67,8 @@ class Closing(CriterionScorer[ClosingCriterion]):
         """The scenario says so, or the shopper's last words contain a buying signal."""
         return ctx.buying_signal or self.buying_signals.search(ctx.customer_norm)
 
-    def _hits(self, technique: str, ctx: ReplyContext) -> tuple[list[Hit], bool]:
+    @staticmethod
+    def _hits(technique: _Technique, ctx: ReplyContext) -> tuple[list[Hit], bool]:
         """The technique's cues, except in clauses holding one of its ``unless`` cues, and whether
         an ``unless`` cue ruled any out.
 
@@ -48,12 +76,15 @@ class Closing(CriterionScorer[ClosingCriterion]):
         about them (几点发货？): then they answer.
         """
         reply = ctx.reply
-        hits = self.techniques[technique].find(reply.norm)
-        unasked = self.unasked.get(technique)
-        if unasked and not self.answers[technique].search(ctx.customer_norm):
-            hits = drop_overlaps(hits + unasked.find(reply.norm))
+        hits = technique.cues.find(reply.norm)
+        if technique.unasked and not technique.asked(ctx):
+            unasked = technique.unasked.find(reply.norm)
+            if unasked:  # a matcher's own hits are in order and apart already
+                hits = drop_overlaps(hits + unasked)
+        if not hits:  # most techniques of a reply that holds some cue
+            return hits, False
         hits = reply.plausible(hits)
-        unless = self.unless.get(technique)
+        unless = technique.unless
         if not (hits and unless):
             return hits, False
         # a cue across a comma (平时主要是写作业，还是画画) holds every clause it spans
@@ -80,7 +111,7 @@ class Closing(CriterionScorer[ClosingCriterion]):
                 tid not in checked
                 and tid not in ruled_out
                 and lean > learned.add_margin
-                and not self.answers[tid].search(ctx.customer_norm)
+                and not self.techniques[tid].asked(ctx)
             ):
                 checked[tid] = [weightiest_clause(ctx.reply, self.learned[tid])]
         return checked
@@ -90,8 +121,8 @@ class Closing(CriterionScorer[ClosingCriterion]):
         found: dict[str, list[Hit]] = {}
         ruled_out: set[str] = set()
         if self.any_technique.search(norm):
-            for tid in self.techniques:
-                hits, vetoed = self._hits(tid, ctx)
+            for tid, technique in self.techniques.items():
+                hits, vetoed = self._hits(technique, ctx)
                 if hits:
                     found[tid] = hits
                 if vetoed:
@@ -101,7 +132,7 @@ class Closing(CriterionScorer[ClosingCriterion]):
         techniques = [tid for tid in self.techniques if tid in found]
         signal = self.buying_signal(ctx)
         # A gift named because the shopper asked 有送什么吗 answers them; only the rest pushes.
-        pushes = any(not self.answers[tid].search(ctx.customer_norm) for tid in techniques)
+        pushes = any(not self.techniques[tid].asked(ctx) for tid in techniques)
         streak = 0
         for pushed_before in reversed(ctx.prior_pushes):
             if not pushed_before:
@@ -121,8 +152,7 @@ class Closing(CriterionScorer[ClosingCriterion]):
                 None,
                 detail={"techniques": [], "buying_signal": False, "over_pushing": False, "pushes": False},
             )
-        labels = {tid: t.label for tid, t in self.config.techniques.items()}
-        ev = [e for tid, hits in found.items() for e in evidence(hits, text, labels[tid])]
+        ev = [e for tid, hits in found.items() for e in evidence(hits, text, self.techniques[tid].label)]
         ev.sort(key=lambda e: e.start)
         detail = {"techniques": techniques, "buying_signal": signal, "over_pushing": over_pushing, "pushes": pushes}
         return CriterionResult(self.name, float(self.config.scores[key]), self.advice(key), ev, detail)

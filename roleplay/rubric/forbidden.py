@@ -163,17 +163,20 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         # Each category scans the reply on its own: a category's patterns start with fewer
         # characters than all of them together, so the regex engine skips more of the text.
         by_category = {c.name: hits for c in self.listed if (hits := self._find(c, norm, ctx.customer_norm))}
-        listed = [h for hits in by_category.values() for h in hits]
-        allowed = self.allow.find(norm) if listed else []
-        if all(_within(h, allowed) for h in listed):
-            by_category = {}
-        self._add_broken_up(norm, {h.text for h in listed}, by_category)
+        seen = {h.text for hits in by_category.values() for h in hits}
+        allowed = None  # the allow-list is read only for a reply with hits (most have none)
+        if by_category:
+            allowed = self.allow.find(norm)
+            if all(_within(h, allowed) for hits in by_category.values() for h in hits):
+                by_category = {}
+        self._add_broken_up(norm, seen, by_category)
         exact = {h.source for hits in by_category.values() for h in hits}
         for name, hit in self.fuzzy.find(norm, skip=exact):
             by_category.setdefault(name, []).append(hit)
         if not by_category:
             return found
-        allowed = allowed or self.allow.find(norm)
+        if allowed is None:
+            allowed = self.allow.find(norm)
         softened = {c.name for c in self.listed if c.name in by_category and c.softened(norm, by_category[c.name])}
         for name, hits in by_category.items():
             kept = [] if name in softened else [h for h in hits if not _within(h, allowed)]
@@ -238,6 +241,8 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
 
     def reply(self, ctx: ReplyContext) -> CriterionResult:
         found = self.hits(ctx)
+        if not found:  # most replies
+            return CriterionResult(self.name, 100.0, self.advice("clean"), [], {"hits": [], "fatal": [], "offends": False})
         text = ctx.reply.text
         hits = [
             {"category": cat, "phrase": text[h.start : h.end], "span": [h.start, h.end], "matched": h.source}
@@ -247,9 +252,8 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         fatal = sorted({cat for cat, _ in found if categories[cat].fatal})
         offends = any(categories[cat].offends_shopper for cat, _ in found)
         score = max(0.0, 100.0 - self.config.penalty_per_hit * len(found))
-        advice = self.advice(found[0][0]) if found else self.advice("clean")
         ev = [Evidence(h.start, h.end, text[h.start : h.end], self._label(cat, h)) for cat, h in found]
-        return CriterionResult(self.name, score, advice, ev, {"hits": hits, "fatal": fatal, "offends": offends})
+        return CriterionResult(self.name, score, self.advice(found[0][0]), ev, {"hits": hits, "fatal": fatal, "offends": offends})
 
     def _label(self, category: str, hit: Hit) -> str:
         """The category's label; a learned verdict says so (蔑视语（语气判断）): no listed word was
@@ -271,6 +275,8 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
 
     def insulting_clauses(self, ctx: ReplyContext, result: CriterionResult) -> frozenset[int]:
         """The clauses of the reply that hold a phrase the shopper takes offence at."""
+        if not result.detail.get("offends"):  # no hit, or none she takes offence at
+            return frozenset()
         categories = self.config.categories
         return frozenset(
             ctx.reply.clause_of(hit["span"][0])
