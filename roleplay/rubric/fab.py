@@ -297,9 +297,9 @@ def _linked(parts: dict[str, list[Hit]]) -> bool:
     return any(h.start > first.start or (h.start == first.start and h.end > first.end) for h in parts["B"])
 
 
-#: A number, or a range of numbers (3-5, 24到26), before its unit.
 #: The source of a hit on the product card's own words (which a learned model never drops).
 CARD = "product card"
+#: A number, or a range of numbers (3-5, 24到26), before its unit.
 NUMBER = r"(?<![a-z\d])(?<!\d\.)\d+(?:\.\d+)?(?:\s*[-~到至]\s*\d+(?:\.\d+)?)?\s*"
 
 
@@ -321,3 +321,4 @@ def _clauses(texts: Iterable[str]) -> list[str]:
         for start, end in clause_spans(norm)
         if end - start >= CARD_CLAUSE_MIN
     ]
+
