@@ -44,7 +44,7 @@ class Scorer:
         self.labels = {name: config.label for name, config in rubric.criteria.items()}
         self.kinds = {name: config.kind for name, config in rubric.criteria.items()}
         self.questions = matcher(rubric.questions)
-        self.models = ModelStack({name: criterion.models() for name, criterion in self.criteria.items()})
+        self.models = ModelStack.of({name: criterion.models() for name, criterion in self.criteria.items()})
         self._forbidden: Forbidden = self.criteria[rubric.criterion_id("forbidden")]  # type: ignore[assignment]
         self._closing_id: str = rubric.criterion_id("closing")  # type: ignore[assignment]
 

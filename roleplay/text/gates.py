@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from re import _constants as c, _parser
 from typing import Iterable
 
@@ -44,9 +45,14 @@ class Scan:
 
 
 def compile_patterns(patterns: Iterable[str], phrases: str = "") -> list[Scan]:
-    """A trie of ``phrases`` and the patterns as few scans.
+    """A trie of ``phrases`` and the patterns as few scans (compiled once per process for the same
+    lists: a rubric loaded again, as every test and every reload of the content does, costs nothing)."""
+    return list(_compiled(tuple(patterns), phrases))
 
-    The patterns whose first characters are known are joined into one regex behind a lookahead
+
+@lru_cache(maxsize=256)
+def _compiled(patterns: tuple[str, ...], phrases: str) -> tuple[Scan, ...]:
+    """The patterns whose first characters are known are joined into one regex behind a lookahead
     of those characters; each other pattern is scanned alone, behind a test for a character it
     cannot match without, when it has one; a pattern with groups of its own (爱(.)不\\1) is always
     alone, so that its back-references keep their numbers.
@@ -67,7 +73,7 @@ def compile_patterns(patterns: Iterable[str], phrases: str = "") -> list[Scan]:
     if joined:
         body = factored([part for pattern in joined for part in spread(pattern)])
         scans.insert(1 if phrases else 0, Scan(re.compile(f"(?=[{''.join(dict.fromkeys(first))}])(?:{body})")))
-    return scans
+    return tuple(scans)
 
 
 # Joined patterns as a trie of their first characters.
@@ -128,7 +134,7 @@ def factored(parts: list[str]) -> str:
                 branches.append((char, [rest]))
             continue
         items = _first(_parser.parse(part))
-        starts = re.compile(f"[{''.join(items)}]") if items else None
+        starts = _class("".join(items)) if items else None
         for char in [char for char in open_ if starts is None or starts.fullmatch(char)]:
             del open_[char]
         branches.append((None, [part]))
@@ -137,6 +143,12 @@ def factored(parts: list[str]) -> str:
         else (char or "") + rests[0]  # a branch of one: the alternative as it was
         for char, rests in branches
     )
+
+
+@lru_cache(maxsize=1024)
+def _class(items: str) -> re.Pattern[str]:
+    """A character class of ``items`` (the same few classes come up again and again)."""
+    return re.compile(f"[{items}]")
 
 
 def _top_level(pattern: str, separator: str) -> list[str]:

@@ -17,6 +17,7 @@ import random
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import chain, repeat
 from operator import add
 
@@ -190,6 +191,13 @@ class ModelStack:
                 packed[gram] = packed.get(gram, 0) + (round(weight * self.SCALE) << (self.FIELD * i))
         self._packed = {gram: value for gram, value in packed.items() if value}
 
+    @staticmethod
+    def of(groups: dict[str, dict[str, NgramModel]]) -> ModelStack:
+        """The stack of ``groups``' models, packed once per process for the same fitted models
+        (packing a few hundred thousand weights takes a fraction of a second; the fitted models
+        themselves are kept per process, see roleplay.rubric.learned)."""
+        return _stacked(tuple((group, label, model) for group, models in groups.items() for label, model in models.items()))
+
     def leans(self, found: dict[str, None]) -> dict[str, dict[str, float]]:
         """Per group, each model's log-odds for a text whose ``grams`` are given.
 
@@ -206,6 +214,14 @@ class ModelStack:
             total = (total - field) >> width
             out.setdefault(group, {})[label] = prior + field / self.SCALE
         return out
+
+
+@lru_cache(maxsize=8)
+def _stacked(fields: tuple[tuple[str, str, NgramModel], ...]) -> ModelStack:
+    groups: dict[str, dict[str, NgramModel]] = {}
+    for group, label, model in fields:
+        groups.setdefault(group, {})[label] = model
+    return ModelStack(groups)
 
 
 def _fit(data: list[tuple[list[int], bool]], size: int, training: Training) -> tuple[list[float], float]:
