@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from re import _constants as c, _parser
-from typing import Iterable
+from typing import Iterable, Iterator
 
 #: A character range wider than this (all Chinese characters) makes a test pointless.
 GATE_RANGE_MAX = 256
@@ -103,7 +103,7 @@ def _spread_head(part: str, budget: int = SPREAD_MAX) -> list[str]:
     """``(?:a|b)R`` as ``aR``, ``bR`` and ``[ab]R`` as ``aR``, ``bR`` (same order, same matches:
     a joined pattern has no groups, so nothing refers to the group spread)."""
     if part.startswith("(?:"):
-        end = _closing(part, 0)
+        end = _closing(part)
         if end > 0 and part[end + 1 : end + 2] not in _QUANTIFIERS:
             inner, rest = _top_level(part[3:end], "|"), part[end + 1 :]
             if len(inner) <= budget:
@@ -153,24 +153,36 @@ def _class(items: str) -> re.Pattern[str]:
 
 def _top_level(pattern: str, separator: str) -> list[str]:
     """``pattern`` split at the ``separator`` characters outside groups, classes and escapes."""
-    parts, depth, start, i = [], 0, 0, 0
+    parts, start = [], 0
+    for i, char, depth in _structure(pattern):
+        if char == separator and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+    parts.append(pattern[start:])
+    return parts
+
+
+def _closing(pattern: str) -> int:
+    """The index of the ``)`` that closes the group ``pattern`` starts with (-1: none)."""
+    return next((i for i, char, depth in _structure(pattern) if char == ")" and depth == 1), -1)
+
+
+def _structure(pattern: str) -> Iterator[tuple[int, str, int]]:
+    """Each character of ``pattern`` outside escapes and classes, with how many groups it is in
+    (a group's ``(`` and ``)`` count as in it)."""
+    depth, i = 0, 0
     while i < len(pattern):
         char = pattern[i]
         if char == "\\":
             i += 2
             continue
         if char == "[":
-            i = _class_end(pattern, i)
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == separator and depth == 0:
-            parts.append(pattern[start:i])
-            start = i + 1
+            i = _class_end(pattern, i) + 1
+            continue
+        depth += char == "("
+        yield i, char, depth
+        depth -= char == ")"
         i += 1
-    parts.append(pattern[start:])
-    return parts
 
 
 def _class_end(pattern: str, i: int) -> int:
@@ -183,26 +195,6 @@ def _class_end(pattern: str, i: int) -> int:
     while i < len(pattern) and pattern[i] != "]":
         i += 2 if pattern[i] == "\\" else 1
     return i
-
-
-def _closing(pattern: str, i: int) -> int:
-    """The index of the ``)`` that closes the group opened at ``pattern[i]`` (-1: none)."""
-    depth = 0
-    while i < len(pattern):
-        char = pattern[i]
-        if char == "\\":
-            i += 2
-            continue
-        if char == "[":
-            i = _class_end(pattern, i)
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    return -1
 
 
 def scan_of(pattern: str, parsed=None) -> Scan:
