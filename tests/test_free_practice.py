@@ -12,11 +12,16 @@ from tui_helpers import FakeClock, make_app, reply, settle
 from roleplay.content.library import load_library
 from roleplay.content.loader import load_model
 from roleplay.engine.session import Session
+from roleplay.text.segment import cache_dir
 from roleplay.tui.screens.chat import ChatScreen
 from roleplay.tui.widgets.panels import product_text
 
 LIBRARY = load_library(env="")
 PAIRS = [(card, persona) for card in sorted(LIBRARY.products) for persona in sorted(LIBRARY.personas)]
+
+#: This process's cache, where the rubric's models are already fitted (a command with an empty
+#: cache would fit them again: many seconds).
+WARM_CACHE = str(cache_dir())
 
 
 def session_of(card: str, persona: str, seed: int = 1) -> Session:
@@ -157,12 +162,12 @@ def test_play_free_practice_in_line_mode_and_its_record(tmp_path):
         [sys.executable, "-m", "roleplay", "play", "--plain", "--product", "air_fryer_5l", "--persona", "decisive",
          "--seed", "1", "--db", str(db)],
         input=replies, capture_output=True, text=True, env={"ROLEPLAY_PATH": "", "PATH": "", "NO_COLOR": "1",
-                                                             "HOME": str(tmp_path), "ROLEPLAY_CACHE_DIR": str(tmp_path)},
+                                                             "HOME": str(tmp_path), "ROLEPLAY_CACHE_DIR": WARM_CACHE},
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "自由对练：小熊空气炸锅5L" in result.stdout and "结果：成交" in result.stdout
     report = subprocess.run([sys.executable, "-m", "roleplay", "history", "--db", str(db)], capture_output=True,
-                            text=True, env={"PATH": "", "HOME": str(tmp_path), "ROLEPLAY_CACHE_DIR": str(tmp_path)})
+                            text=True, env={"PATH": "", "HOME": str(tmp_path), "ROLEPLAY_CACHE_DIR": WARM_CACHE})
     assert "自由对练" in report.stdout
 
 
@@ -182,7 +187,7 @@ async def test_the_app_opens_free_practice_from_the_command_line(tmp_path):
 def test_an_unknown_card_for_free_practice_is_a_clear_error(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "roleplay", "play", "--plain", "--product", "nope", "--db", str(tmp_path / "r.db")],
-        input="", capture_output=True, text=True, env={"PATH": "", "HOME": str(tmp_path), "ROLEPLAY_CACHE_DIR": str(tmp_path)},
+        input="", capture_output=True, text=True, env={"PATH": "", "HOME": str(tmp_path), "ROLEPLAY_CACHE_DIR": WARM_CACHE},
     )  # fmt: skip
     assert result.returncode != 0 and "unknown product 'nope'" in result.stderr and "Traceback" not in result.stderr
 

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from roleplay.content.loader import load_model
 from roleplay.grade import grade_text
 from roleplay.records.schema import MIGRATIONS
+from roleplay.text.segment import cache_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 CHINESE = st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF)
@@ -79,13 +80,17 @@ def test_any_chat_log_line_is_graded_or_reported(library, lines):
 
 
 def rp(*args: str, cwd: Path, stdin: str | bytes = "", timeout: float = 60, **env: str) -> subprocess.CompletedProcess:
-    """``python -m roleplay ARGS`` in ``cwd`` with its own records database and config folder."""
+    """``python -m roleplay ARGS`` in ``cwd`` with its own records database and config folder.
+
+    The cache is this test process's (the rubric's models fitted once, not in every command: a
+    fitting takes many seconds); ``ROLEPLAY_CACHE_DIR=""`` gives the command its own in ``cwd``."""
     environment = {
         "PATH": os.environ.get("PATH", ""),
         "NO_COLOR": "1",
         "ROLEPLAY_PATH": "",
         "ROLEPLAY_DB": str(cwd / "records.db"),
         "ROLEPLAY_CONFIG_DIR": str(cwd / "config"),
+        "ROLEPLAY_CACHE_DIR": str(cache_dir()),
         "XDG_CACHE_HOME": str(cwd / "cache"),
         **env,
     }
@@ -446,7 +451,10 @@ PITCH = "亲，您好！这款采用360°热风循环技术，受热均匀不用
 def test_jiebas_cache_lives_in_the_users_cache_folder_not_in_shared_tmp(tmp_path):
     shared_tmp = tmp_path / "tmp"
     shared_tmp.mkdir()
-    result = rp("play", "--plain", "--scenario", "air_fryer_fab", cwd=tmp_path, stdin=PITCH, TMPDIR=str(shared_tmp))
+    result = rp(
+        "play", "--plain", "--scenario", "air_fryer_fab", cwd=tmp_path, stdin=PITCH, TMPDIR=str(shared_tmp),
+        ROLEPLAY_CACHE_DIR="",
+    )
     assert result.returncode == 0 and "【F:采用360°热风循环技术】" in out(result)
     assert err(result) == ""
     assert list(shared_tmp.iterdir()) == []
@@ -462,7 +470,7 @@ def test_an_unwritable_cache_is_silent_and_segmentation_still_works(tmp_path):
     cache = tmp_path / "cache"
     cache.mkdir()
     with read_only(cache):
-        result = rp("play", "--plain", "--scenario", "air_fryer_fab", cwd=tmp_path, stdin=PITCH)
+        result = rp("play", "--plain", "--scenario", "air_fryer_fab", cwd=tmp_path, stdin=PITCH, ROLEPLAY_CACHE_DIR="")
     assert result.returncode == 0 and "【F:采用360°热风循环技术】" in out(result)
     assert err(result) == ""
     assert list(cache.iterdir()) == []
