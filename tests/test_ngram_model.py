@@ -63,6 +63,19 @@ def test_a_stack_judges_every_model_as_each_would_alone():
     assert stack.leans(grams("你自己看吧"))["tone"]["rude"] > 0 > stack.leans(grams("您好，这款有货哦"))["tone"]["rude"]
 
 
+def test_a_stack_widens_its_fields_for_weights_too_large_for_64_bits():
+    """However large a trainer's settings make the weights, no field spills into the next."""
+    state = {"baseline": "clean", "labels": ["rude"], "trained": True, "prior": -1.0,
+             "weights": {"你": 4.0e9, "烦": -3.0e9, "你烦": 3.25}, "by_label": {"rude": [{}, 0.0, 0.0]}}
+    big, small = NgramModel.from_state(state), model()
+    stack = ModelStack({"a": {"big": big, "small": small}})
+    assert stack.field > 64
+    for text in ["你烦不烦", "烦", "你", "您好，这款有货哦"]:
+        leans = stack.leans(grams(text))["a"]
+        assert leans["big"] == pytest.approx(big.log_odds(grams(text)), abs=1e-6)
+        assert leans["small"] == pytest.approx(small.log_odds(grams(text)), abs=1e-8)
+
+
 def test_only_grams_kept_and_seen_often_enough_are_weighed():
     kept = model(keep=lambda gram: "你" in gram).weights
     assert kept and all("你" in gram for gram in kept)

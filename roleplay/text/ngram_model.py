@@ -177,18 +177,22 @@ class ModelStack:
     to 2**-32 (about 2e-10), far below any margin the rubric compares log-odds with.
     """
 
-    #: Fixed-point scale and field width: a field holds any sum of up to 2**20 grams of weights
-    #: below 2**11 in size (a 100,000-character reply holds about 300,000 grams).
+    #: Fixed-point scale of a weight.
     SCALE = 1 << 32
-    FIELD = 64
 
     def __init__(self, groups: dict[str, dict[str, NgramModel]]) -> None:
         #: (group, label, prior) of each field, lowest first.
         self._fields = [(group, label, model.prior) for group, models in groups.items() for label, model in models.items()]
+        models = [groups[group][label] for group, label, _ in self._fields]
+        # A text's distinct grams are summed, and only those the table knows: no field can hold
+        # more than every weight of its model, so it is sized for that sum (64 bits at least).
+        grams = set().union(*(m.weights for m in models))
+        largest = max((abs(w) for m in models for w in m.weights.values()), default=0.0)
+        self.field = max(64, (round(largest * self.SCALE) * max(len(grams), 1)).bit_length() + 2)
         packed: dict[str, int] = {}
-        for i, (group, label, _) in enumerate(self._fields):
-            for gram, weight in groups[group][label].weights.items():
-                packed[gram] = packed.get(gram, 0) + (round(weight * self.SCALE) << (self.FIELD * i))
+        for i, model in enumerate(models):
+            for gram, weight in model.weights.items():
+                packed[gram] = packed.get(gram, 0) + (round(weight * self.SCALE) << (self.field * i))
         self._packed = {gram: value for gram, value in packed.items() if value}
 
     @staticmethod
@@ -205,7 +209,8 @@ class ModelStack:
         are then read lowest first, each as a signed number that the fields above carry.
         """
         total = sum(filter(None, map(self._packed.get, found)))
-        mask, half, width = (1 << self.FIELD) - 1, 1 << (self.FIELD - 1), self.FIELD
+        width = self.field
+        mask, half = (1 << width) - 1, 1 << (width - 1)
         out: dict[str, dict[str, float]] = {}
         for group, label, prior in self._fields:
             field = total & mask
