@@ -171,9 +171,10 @@ class Accuracy(CriterionScorer[AccuracyCriterion]):
         """(start, end, value) of each promise of ``kind`` in ``text`` (normalised)."""
         found = []
         for scan, each, value in self.promises.get(kind, []):
-            if scan.gate is not None and scan.gate.search(text) is None:
+            start = scan.start(text)
+            if start is None:  # the gate rules it out (most replies promise nothing)
                 continue
-            for m in scan.regex.finditer(text):
+            for m in scan.regex.finditer(text, start):
                 number = _number(m.group("n")) if each is not None else value
                 if number is not None:
                     found.append((m.start(), m.end(), number * each if each is not None else number))

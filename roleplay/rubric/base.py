@@ -29,6 +29,11 @@ def matcher(lexicon: Lexicon) -> PhraseMatcher:
     return PhraseMatcher(lexicon.phrases, lexicon.patterns, lexicon.exceptions, lexicon.except_patterns)
 
 
+def optional_matcher(lexicon: Lexicon) -> PhraseMatcher | None:
+    """A word list compiled, or None when it lists nothing (most optional lists are empty)."""
+    return matcher(lexicon) if lexicon.phrases or lexicon.patterns else None
+
+
 def evidence(hits: list[Hit], text: str, label: str) -> list[Evidence]:
     """Evidence in the trainee's own characters (normalisation keeps spans aligned)."""
     return [Evidence(h.start, h.end, text[h.start : h.end], label) for h in hits]

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from roleplay.content.models import ClosingCriterion, Lexicon
-from roleplay.rubric.base import CriterionScorer, evidence, matcher
+from roleplay.content.models import ClosingCriterion
+from roleplay.rubric.base import CriterionScorer, evidence, matcher, optional_matcher
 from roleplay.rubric.context import ReplyContext
 from roleplay.rubric.learned import technique_models, weightiest_clause
 from roleplay.rubric.result import CriterionResult
@@ -23,7 +23,6 @@ class _Technique:
     """A closing technique's word lists, compiled once (grading reads each on every reply that
     holds a cue: one lookup of the technique, not one per list)."""
 
-    tid: str
     label: str
     cues: PhraseMatcher
     #: Cues that close only when the shopper did not ask about them (none: every cue closes).
@@ -38,17 +37,12 @@ class _Technique:
         return self.answers.search(ctx.customer_norm)
 
 
-def _optional(lexicon: Lexicon) -> PhraseMatcher | None:
-    """A word list compiled, or None when it is empty (most techniques have no such list)."""
-    return matcher(lexicon) if lexicon.phrases or lexicon.patterns else None
-
-
 class Closing(CriterionScorer[ClosingCriterion]):
 
     def __init__(self, config: ClosingCriterion, name: str) -> None:
         super().__init__(config, name)
         self.techniques = {
-            tid: _Technique(tid, t.label, matcher(t), _optional(t.unasked), matcher(t.answers), _optional(t.unless))
+            tid: _Technique(t.label, matcher(t), optional_matcher(t.unasked), matcher(t.answers), optional_matcher(t.unless))
             for tid, t in config.techniques.items()
         }
         # Most replies close nothing: one scan over every technique's words rules that out.

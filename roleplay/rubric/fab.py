@@ -321,4 +321,3 @@ def _clauses(texts: Iterable[str]) -> list[str]:
         for start, end in clause_spans(norm)
         if end - start >= CARD_CLAUSE_MIN
     ]
-

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from roleplay.content.models import ForbiddenCriterion
-from roleplay.rubric.base import CriterionScorer, matcher
+from roleplay.rubric.base import CriterionScorer, matcher, optional_matcher
 from roleplay.rubric.context import ReplyContext
 from roleplay.rubric.learned import LEARNED, tone_model, weightiest_clause
 from roleplay.rubric.result import CriterionResult, Evidence
@@ -83,7 +83,7 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         #: The category of a reply that throws the shopper's words back as a question, if any.
         self.echo = next((name for name, c in categories if c.echoes_shopper), None)
         #: Each category's marks of tone, tried in order when nothing else names a fault.
-        self.tones = [(name, matcher(c.tone)) for name, c in categories if c.tone.phrases or c.tone.patterns]
+        self.tones = [(name, tone) for name, c in categories if (tone := optional_matcher(c.tone))]
         # Most replies show no mark of tone: one scan of them all rules that out.
         tones = [c.tone for _, c in categories]
         self.any_tone = PhraseMatcher([p for t in tones for p in t.phrases], [p for t in tones for p in t.patterns])
