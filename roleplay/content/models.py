@@ -372,6 +372,11 @@ class FabCriterion(Criterion):
         description="Service talk (price, shipping, returns, stock, ordering): a clause holding one of "
         "these is no part of a pitch, so 48小时 in 48小时内发货 is no feature.",
     )
+    offers: Lexicon = Field(
+        default_factory=Lexicon,
+        description="Marks of the sizes on offer or ordered (您要41的还是46的, 要哪个高度, 给您备注上了, 暂时断货): "
+        "a sentence holding one names options, so its measures (41mm, 2.1米) are no feature; its materials still are.",
+    )
     asks: Lexicon = Field(
         default_factory=Lexicon,
         description="Shopper questions that call for a FAB answer (好在哪, 什么材质…), for chat logs.",

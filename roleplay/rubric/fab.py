@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from roleplay.content.models import FabCriterion, Product
-from roleplay.rubric.base import CriterionScorer, evidence, matcher, per_object
+from roleplay.rubric.base import CriterionScorer, evidence, matcher, optional_matcher, per_object
 from roleplay.rubric.context import ReplyContext
 from roleplay.rubric.learned import part_models, weightiest_clause
 from roleplay.rubric.result import CriterionResult
@@ -52,6 +52,7 @@ class Fab(CriterionScorer[FabCriterion]):
         self.not_pitch = matcher(config.not_pitch)
         self.instructions = matcher(config.instructions)
         self.asks = matcher(config.asks)
+        self.offers = optional_matcher(config.offers)
         self._cards: dict[int, tuple[Product, tuple[TaggedPhrases, TaggedPhrases]]] = {}
         #: Per part, a model learned from labelled replies of whether a reply holds it (none: rules only).
         self.learned = part_models(config.learned) if config.learned else {}
@@ -135,7 +136,7 @@ class Fab(CriterionScorer[FabCriterion]):
         def kept(hits: list[Hit]) -> list[Hit]:
             return [h for h in reply.plausible(hits) if reply.clause_of(h.start) not in skipped]
 
-        features = kept(raw_features)
+        features = self._not_offered(reply, kept(raw_features))
         if features:  # generic words (采用, 技术) join a concrete feature in its clause
             named = {reply.clause_of(h.start) for h in features}
             features += [h for h in kept(self.feature_weak.find(norm)) if reply.clause_of(h.start) in named]
@@ -150,6 +151,14 @@ class Fab(CriterionScorer[FabCriterion]):
         # Parts may overlap (不用 is an advantage inside the benefit 不用再弯腰): each counts; the
         # views mark every character once (roleplay.marks).
         return {"F": drop_overlaps(features), "A": drop_overlaps(advantages), "B": drop_overlaps(benefits)}
+
+    def _not_offered(self, reply: Analysed, features: list[Hit]) -> list[Hit]:
+        """The features less the measures of sentences that name options or an order (您要41的还是46的,
+        白色2000W一台给您备注上了): the sizes on offer are a choice, not what the product is."""
+        if not (features and self.offers) or not any(h.text[:1].isdigit() for h in features):
+            return features
+        offered = _whole_sentences(reply, {reply.clause_of(h.start) for h in self.offers.find(reply.norm)})
+        return [h for h in features if not (h.text[:1].isdigit() and reply.clause_of(h.start) in offered)]
 
     def _code_or_listed(self, hit: Hit, text: str) -> bool:
         """Whether a feature hit is more than a chat word in Latin letters.
