@@ -9,14 +9,20 @@ from roleplay.text.normalize import normalize
 
 @pytest.mark.parametrize(
     "text",
-    ["最近比较忙", "只剩最后3台了", "第一次买的话可以先试试", "最多3天就到", "最后一件了"],
+    [
+        "最近比较忙", "只剩最后3台了", "第一次买的话可以先试试", "最多3天就到", "最后一件了",
+        # how long is best, when to buy is best, what is hardest for her: advice and feelings
+        "下锅前焯两分钟最好", "今天下单最划算", "挑款式是最纠结的",
+    ],
 )
 def test_allow_list_is_not_flagged(scorer, text):
     hits = scorer.score_text(text).results["forbidden"].detail["hits"]
     assert not [h for h in hits if h["category"] == "absolute_claim"]
 
 
-@pytest.mark.parametrize("text", ["最好的牙刷", "全网第一", "唯一的选择", "国家级品质", "绝对正品"])
+@pytest.mark.parametrize(
+    "text", ["最好的牙刷", "全网第一", "唯一的选择", "国家级品质", "绝对正品", "保证一点都不起球", "销量排头一名"]
+)
 def test_absolute_claims_are_flagged(scorer, text):
     hits = scorer.score_text(text).results["forbidden"].detail["hits"]
     assert [h["category"] for h in hits] and {h["category"] for h in hits} == {"absolute_claim"}
@@ -337,6 +343,24 @@ def test_invoices_sales_figures_and_promises_to_come_back_are_no_pitch(scorer, t
     assert scorer.score_text(text, customer_text="这个怎么样").results["fab"].detail["components"] == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "细手腕选38mm的，42mm会压腕～您要38的还是42的？",
+        "1.2米和1.5米两款都行，看您阳台宽度",
+        "好的，白色1.5米一台，给您备注上了",
+        "冬天最好温到40℃再喝",
+    ],
+)
+def test_sizes_on_offer_or_ordered_and_advice_hold_no_feature(scorer, text):
+    assert "F" not in scorer.score_text(text, customer_text="这个怎么样").results["fab"].detail["components"]
+
+
+def test_a_material_in_a_choice_is_still_a_feature(scorer):
+    reply = "两款都是铝合金杆，您要1.2米的还是1.5米的？"
+    assert "F" in scorer.score_text(reply, customer_text="这个怎么样").results["fab"].detail["components"]
+
+
 def test_a_comparison_without_geng_is_an_advantage(scorer):
     assert "A" in scorer.score_text("吃起来比普通款的清爽些", customer_text="有啥区别").results["fab"].detail["components"]
 
@@ -426,6 +450,15 @@ def test_closing_edge_cases(scorer, text, techniques):
         ("能便宜点吗", "价格动不了，两盒一起拍我给你塞个小勺子", ["gift"]),
         ("拍了 晚点付", "好嘞，记得今晚付款哈", ["payment_reminder"]),
         ("今天几点前拍能发", "下午5点前拍的今天发", []),
+        # how many are left, asked; a few boxes left, told; a countdown; when she can have it, asked
+        ("还有多少件", "仓库里还有80件左右，够的", []),
+        ("再等等", "这批没几箱了", ["scarcity"]),
+        ("等会再买", "福利只到主播讲完这款，大概还有5分钟", ["urgency"]),
+        ("今天拍明天能用上吗", "今天下午三点前拍当天就发", []),
+        # the order asked for or hurried; the shopper's use asked before recommending
+        ("我考虑下", "要拍就抓紧，这价撑不了几天", ["direct_ask"]),
+        ("能便宜点吗", "价格动不了 您今天拍不？", ["direct_ask"]),
+        ("有宿舍用的吗", "有的，宿舍里是想放桌上用还是挂门后呀？我帮您挑尺寸", []),
     ],
 )
 def test_closing_cues_judged_in_context(scorer, customer, text, techniques):
@@ -537,6 +570,13 @@ def _forbidden(scorer, text: str, customer: str = "") -> list[str]:
         ("能换个颜色吗", "发了就换不到了，莫问我", "denial"),
         ("能刻字吗", "我们不搞嘞个", "denial"),
         ("是正品吗", "嗯哼", "curt"),
+        # sums the shopper cannot do, her hope mocked, pasted answers counted, blame refused in dialect
+        ("大号为啥贵这么多", "料多了一倍价钱能一样么，这账都算不过来", "contempt"),
+        ("能直接打印照片吗", "您可真是想得挺美，它只认模型文件", "contempt"),
+        ("到底有几档", "这都第三次复制粘贴了：两档", "impatience"),
+        ("上次的漏了", "那是你自己没拧紧，可赖不着俺们", "confrontation"),
+        # an absolute claim that says what others cannot do is the claim, not a refusal
+        ("稳不稳", "绝对是行业第一，别家根本做不到", "absolute_claim"),
     ],
 )
 def test_forbidden_structures_in_new_words(scorer, customer, text, category):
