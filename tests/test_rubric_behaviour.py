@@ -13,6 +13,8 @@ from roleplay.text.normalize import normalize
         "最近比较忙", "只剩最后3台了", "第一次买的话可以先试试", "最多3天就到", "最后一件了",
         # how long is best, when to buy is best, what is hardest for her: advice and feelings
         "下锅前焯两分钟最好", "今天下单最划算", "挑款式是最纠结的",
+        # the only colour on offer, what is best under a condition
+        "这款唯一的配色就是奶白", "水温25度的时候发芽最快",
     ],
 )
 def test_allow_list_is_not_flagged(scorer, text):
@@ -459,6 +461,13 @@ def test_closing_edge_cases(scorer, text, techniques):
         ("我考虑下", "要拍就抓紧，这价撑不了几天", ["direct_ask"]),
         ("能便宜点吗", "价格动不了 您今天拍不？", ["direct_ask"]),
         ("有宿舍用的吗", "有的，宿舍里是想放桌上用还是挂门后呀？我帮您挑尺寸", []),
+        # paying makes it ship (the payment reminder's); a gift for ordering today; a one-day offer
+        ("拍了晚点付", "订单还在待付款哈，您付了今天就能发出", ["payment_reminder"]),
+        ("有赠品吗", "今天下单还送一副耳塞", ["gift"]),
+        ("我再看看", "活动就今天一天哦", ["urgency"]),
+        # an exchange asked about is answered; a small pack offered to try
+        ("能换颜色吗", "能换的，质量问题来回运费都由我们承担", []),
+        ("怕不好吃", "不信的话拍个50g小包回去尝尝", ["trial"]),
     ],
 )
 def test_closing_cues_judged_in_context(scorer, customer, text, techniques):
@@ -577,6 +586,11 @@ def _forbidden(scorer, text: str, customer: str = "") -> list[str]:
         ("上次的漏了", "那是你自己没拧紧，可赖不着俺们", "confrontation"),
         # an absolute claim that says what others cannot do is the claim, not a refusal
         ("稳不稳", "绝对是行业第一，别家根本做不到", "absolute_claim"),
+        # help refused offers nothing; refusals in net speech; the blame thrown back; a boast
+        ("能帮我装好再发吗", "这个弄不了，不会帮你拆开装", "denial"),
+        ("能先寄来试穿吗", "木有这种操作", "denial"),
+        ("戴着头晕", "头晕赖镜片？度数是照单子配的", "confrontation"),
+        ("正宗吗", "我家这茶独一份，哪家都比不上", "absolute_claim"),
     ],
 )
 def test_forbidden_structures_in_new_words(scorer, customer, text, category):
