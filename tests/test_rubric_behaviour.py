@@ -468,6 +468,10 @@ def test_closing_edge_cases(scorer, text, techniques):
         # an exchange asked about is answered; a small pack offered to try
         ("能换颜色吗", "能换的，质量问题来回运费都由我们承担", []),
         ("怕不好吃", "不信的话拍个50g小包回去尝尝", ["trial"]),
+        # try it at home first is the trial's offer; a note for the courier asked about answers; a shape comes back
+        ("怕不好用", "您先拍回去用几天，不顺手7天无理由退", ["trial"]),
+        ("能发顺丰吗", "顺丰要补8元差价，需要的话我帮您备注一下", []),
+        ("能折叠吗", "能，拿出来一抖就恢复原形", []),
     ],
 )
 def test_closing_cues_judged_in_context(scorer, customer, text, techniques):
