@@ -5,6 +5,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from roleplay.cli import main
 from roleplay.content.library import builtin_dir, load_library
 from roleplay.content.loader import load_model
@@ -260,3 +262,49 @@ def test_a_quick_reply_slot_the_card_cannot_fill_is_located(tmp_path):
     (message,) = messages(path)
     assert message.startswith(f"{path}:7:11: phrases[1].text: ")
     assert "unknown slot {warranty}" in message and "{shipping}" in message
+
+
+def _graph(node, out: list) -> list:
+    """A YAML node graph as (kind, tag, line, column, scalar) in document order."""
+    import yaml
+
+    out.append((type(node).__name__, node.tag, node.start_mark.line, node.start_mark.column,
+                node.value if isinstance(node, yaml.ScalarNode) else None))
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            _graph(key, out)
+            _graph(value, out)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _graph(item, out)
+    return out
+
+
+def test_libyaml_reads_every_shipped_file_as_the_python_loader_does():
+    """Content is read by libyaml (ten times faster); its graph, marks and data must be the same
+    as PyYAML's own loader's, or a located error would point at the wrong place."""
+    from roleplay.content import yamlmarks
+
+    if yamlmarks._FastLoader is None:
+        pytest.skip("PyYAML was built without libyaml: every file is read by the Python loader")
+    files = sorted(builtin_dir().glob("*/*.yaml"))
+    assert len(files) > 20
+    for path in files:
+        source = path.read_text(encoding="utf-8")
+        fast = yamlmarks._compose_and_construct(yamlmarks._FastLoader(source))
+        slow = yamlmarks._compose_and_construct(yamlmarks.ContentLoader(source))
+        assert fast[1] == slow[1], path
+        assert _graph(fast[0], []) == _graph(slow[0], []), path
+
+
+def test_a_value_inside_itself_is_refused_on_the_fast_path_too(tmp_path):
+    """libyaml composes `&a [*a]` without complaint; the loader must still refuse it, located."""
+    path = write(tmp_path, "personas/loop.yaml", "id: loop\nlines: &a\n  - *a\n")
+    from roleplay.content.yamlmarks import load_marked
+
+    document, problems = load_marked(path)
+    assert document is None
+    assert [str(p) for p in problems] == [
+        f"{path}:3:5: YAML error: recursive alias *a: it refers to the value &a it is inside, so the value "
+        "would contain itself; write the value out instead"
+    ]
