@@ -15,6 +15,8 @@ from roleplay.text.normalize import normalize
         "下锅前焯两分钟最好", "今天下单最划算", "挑款式是最纠结的",
         # the only colour on offer, what is best under a condition
         "这款唯一的配色就是奶白", "水温25度的时候发芽最快",
+        # the only difference in a classical register; an offer asked as a question; a refusal with another product
+        "唯一之别在于颜色", "帮您换成同款蓝色的好不好呀", "连不了哦 要连手机得看智能那款 链接发你",
     ],
 )
 def test_allow_list_is_not_flagged(scorer, text):
@@ -352,6 +354,10 @@ def test_invoices_sales_figures_and_promises_to_come_back_are_no_pitch(scorer, t
         "1.2米和1.5米两款都行，看您阳台宽度",
         "好的，白色1.5米一台，给您备注上了",
         "冬天最好温到40℃再喝",
+        # a size's price, stock counted, a warranty's term, a measure's height
+        "有的，两个规格：高20公分的88，30公分的138，都有现货",
+        "米色的还有6个，灰色的没了",
+        "整机保两年，坏了直接换新",
     ],
 )
 def test_sizes_on_offer_or_ordered_and_advice_hold_no_feature(scorer, text):
@@ -468,6 +474,16 @@ def test_closing_edge_cases(scorer, text, techniques):
         # an exchange asked about is answered; a small pack offered to try
         ("能换颜色吗", "能换的，质量问题来回运费都由我们承担", []),
         ("怕不好吃", "不信的话拍个50g小包回去尝尝", ["trial"]),
+        # a question about her habits is no choice; a share the maker allots, a remnant in classical words;
+        # a group order's deadline, a coupon's last hour; a superior asked, a group-buy list, a place kept
+        ("买哪个好", "您一般夜里钓还是白天钓？", []),
+        ("我再想想", "这批厂家只给我留了30件", ["scarcity"]),
+        ("我考虑下", "库里仅余十余件了", ["scarcity"]),
+        ("邻居也要", "明晚8点前接龙的周五统一到货", ["urgency"]),
+        ("我考虑下", "店铺券只到今晚12点哦", ["urgency"]),
+        ("便宜点", "我去跟掌柜申请一下", ["direct_ask"]),
+        ("我在考虑", "要的话群里接个龙就行", ["direct_ask"]),
+        ("有大号吗", "有的，我先帮你登记一个？", ["direct_ask"]),
         # try it at home first is the trial's offer; a note for the courier asked about answers; a shape comes back
         ("怕不好用", "您先拍回去用几天，不顺手7天无理由退", ["trial"]),
         ("能发顺丰吗", "顺丰要补8元差价，需要的话我帮您备注一下", []),
@@ -595,6 +611,18 @@ def _forbidden(scorer, text: str, customer: str = "") -> list[str]:
         ("能先寄来试穿吗", "木有这种操作", "denial"),
         ("戴着头晕", "头晕赖镜片？度数是照单子配的", "confrontation"),
         ("正宗吗", "我家这茶独一份，哪家都比不上", "absolute_claim"),
+        # blame for a crooked fitting, a guessed misuse, the fault disowned in dialect, an argument offered
+        ("收到是歪的", "那是你自己钉歪了", "confrontation"),
+        ("漏水了", "估计是你加水加过头了", "confrontation"),
+        ("坏了", "这跟俺们可没啥关系", "confrontation"),
+        ("你们骗人", "那咱们今天就好好理论理论", "confrontation"),
+        # talking to a wall, goods kept for better shoppers, the fish embarrassed for him
+        ("太贵了", "跟您讲这些也是对牛弹琴", "contempt"),
+        ("别家便宜", "那您去别家呗 好东西留给识货的人", "contempt"),
+        ("怎么钓不到", "鱼都替你着急哈哈", "contempt"),
+        # read it yourself, in a literary register; nothing better to be found
+        ("几个一盒", "详情页写得明明白白 何不自己瞧瞧", "impatience"),
+        ("质量好吗", "全网你都找不到比它更结实的", "absolute_claim"),
     ],
 )
 def test_forbidden_structures_in_new_words(scorer, customer, text, category):
@@ -700,3 +728,9 @@ def test_an_except_pattern_is_checked_like_a_pattern():
 
     with pytest.raises(ValidationError, match="bad regular expression"):
         Lexicon.model_validate({"except_patterns": ["防(水"]})
+
+
+def test_a_measure_then_its_dimension_is_no_advantage(scorer):
+    """5公分高 says how tall, not that something is high-performing (速度高, 亮度高)."""
+    parts = scorer.score_text("最多能放5公分高的面包", customer_text="能放多厚的").results["fab"].detail["components"]
+    assert "A" not in parts and "F" in parts
