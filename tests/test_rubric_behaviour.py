@@ -17,6 +17,9 @@ from roleplay.text.normalize import normalize
         "这款唯一的配色就是奶白", "水温25度的时候发芽最快",
         # the only difference in a classical register; an offer asked as a question; a refusal with another product
         "唯一之别在于颜色", "帮您换成同款蓝色的好不好呀", "连不了哦 要连手机得看智能那款 链接发你",
+        # a motto, what matters most in Cantonese, the agent's own ignorance then and now, a joke about it
+        "安全第一，建议选带限速的", "拍人像最紧要系显色", "我刚学那会儿也分不清生普熟普", "这个我这会儿心里没数，问下仓库",
+        "别问我怎么知道的哈哈",
     ],
 )
 def test_allow_list_is_not_flagged(scorer, text):
@@ -620,6 +623,13 @@ def _forbidden(scorer, text: str, customer: str = "") -> list[str]:
         ("太贵了", "跟您讲这些也是对牛弹琴", "contempt"),
         ("别家便宜", "那您去别家呗 好东西留给识货的人", "contempt"),
         ("怎么钓不到", "鱼都替你着急哈哈", "contempt"),
+        # what she can only afford, must learn first, is told suits her; a cheap gift for a boss
+        ("太贵了", "您要是只买得起几十块的也行", "contempt"),
+        ("凭啥这么贵", "建议您懂点行再来比价", "contempt"),
+        ("新手买哪个", "要不您先把咖啡喝明白再说", "contempt"),
+        ("有便宜的吗", "九块九专区更符合您的消费水平", "contempt"),
+        ("送老板的 便宜点", "送老板还挑便宜的啊", "contempt"),
+        ("纯棉吸水吗", "这种常识幼儿园小朋友都知道", "contempt"),
         # read it yourself, in a literary register; nothing better to be found
         ("几个一盒", "详情页写得明明白白 何不自己瞧瞧", "impatience"),
         ("质量好吗", "全网你都找不到比它更结实的", "absolute_claim"),
