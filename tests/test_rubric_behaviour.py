@@ -487,6 +487,8 @@ def test_closing_edge_cases(scorer, text, techniques):
         ("便宜点", "我去跟掌柜申请一下", ["direct_ask"]),
         ("我在考虑", "要的话群里接个龙就行", ["direct_ask"]),
         ("有大号吗", "有的，我先帮你登记一个？", ["direct_ask"]),
+        ("能便宜点吗", "我去跟老板娘磨一磨，您等我五分钟", ["direct_ask"]),
+        ("能便宜点吗", "这价真压不下去了，跟老板磨过好几轮了", []),
         # try it at home first is the trial's offer; a note for the courier asked about answers; a shape comes back
         ("怕不好用", "您先拍回去用几天，不顺手7天无理由退", ["trial"]),
         ("能发顺丰吗", "顺丰要补8元差价，需要的话我帮您备注一下", []),
@@ -744,3 +746,4 @@ def test_a_measure_then_its_dimension_is_no_advantage(scorer):
     """5公分高 says how tall, not that something is high-performing (速度高, 亮度高)."""
     parts = scorer.score_text("最多能放5公分高的面包", customer_text="能放多厚的").results["fab"].detail["components"]
     assert "A" not in parts and "F" in parts
+
