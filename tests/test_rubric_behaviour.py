@@ -746,4 +746,3 @@ def test_a_measure_then_its_dimension_is_no_advantage(scorer):
     """5公分高 says how tall, not that something is high-performing (速度高, 亮度高)."""
     parts = scorer.score_text("最多能放5公分高的面包", customer_text="能放多厚的").results["fab"].detail["components"]
     assert "A" not in parts and "F" in parts
-
