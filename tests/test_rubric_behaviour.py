@@ -20,6 +20,8 @@ from roleplay.text.normalize import normalize
         # a motto, what matters most in Cantonese, the agent's own ignorance then and now, a joke about it
         "安全第一，建议选带限速的", "拍人像最紧要系显色", "我刚学那会儿也分不清生普熟普", "这个我这会儿心里没数，问下仓库",
         "别问我怎么知道的哈哈",
+        # a refusal with another way to do it: another vessel, a coupon that can still be had
+        "不能放微波炉哦 要加热换个瓷碗", "价格改不了哈 店铺券还是能领的 满200减20",
     ],
 )
 def test_allow_list_is_not_flagged(scorer, text):
@@ -361,6 +363,7 @@ def test_invoices_sales_figures_and_promises_to_come_back_are_no_pitch(scorer, t
         "有的，两个规格：高20公分的88，30公分的138，都有现货",
         "米色的还有6个，灰色的没了",
         "整机保两年，坏了直接换新",
+        "主机保修1年，电池保修6个月", "古铜色的还有十来只",
     ],
 )
 def test_sizes_on_offer_or_ordered_and_advice_hold_no_feature(scorer, text):
@@ -489,6 +492,14 @@ def test_closing_edge_cases(scorer, text, techniques):
         ("有大号吗", "有的，我先帮你登记一个？", ["direct_ask"]),
         ("能便宜点吗", "我去跟老板娘磨一磨，您等我五分钟", ["direct_ask"]),
         ("能便宜点吗", "这价真压不下去了，跟老板磨过好几轮了", []),
+        # a gift named to a shopper who asked answers her; a gift for buying today pushes even then
+        ("送胶吗", "送的亲，每3卷配一包胶粉", []),
+        ("有送东西吗", "有的，每单都送一块擦杯布", []),
+        ("有赠品吗", "有的，今天拍送两罐气", ["gift"]),
+        # posted today; a fault reported is answered by the remedy; hundreds in stock are no scarcity
+        ("还行 挺好看", "那直接拍呗，今天拍我下午就给你寄", ["urgency", "direct_ask"]),
+        ("收到少了一个", "抱歉亲，今天给您补寄，运费我们出", []),
+        ("有小瓶的吗", "有的，50ml的仓库还有200多瓶", []),
         # try it at home first is the trial's offer; a note for the courier asked about answers; a shape comes back
         ("怕不好用", "您先拍回去用几天，不顺手7天无理由退", ["trial"]),
         ("能发顺丰吗", "顺丰要补8元差价，需要的话我帮您备注一下", []),
@@ -632,6 +643,15 @@ def _forbidden(scorer, text: str, customer: str = "") -> list[str]:
         ("有便宜的吗", "九块九专区更符合您的消费水平", "contempt"),
         ("送老板的 便宜点", "送老板还挑便宜的啊", "contempt"),
         ("纯棉吸水吗", "这种常识幼儿园小朋友都知道", "contempt"),
+        # the question likened to a silly one, come back when qualified, a daring cheapskate, sarcastic thrift
+        ("为啥要买小一码", "你这问的 跟问雨伞为啥要有伞骨一样", "contempt"),
+        ("新手选哪个", "先练两个月再来问吧", "contempt"),
+        ("拼多多才十块", "十块的你也敢往嘴里放啊", "contempt"),
+        ("路边拔的不一样吗", "亲真会过日子呢", "contempt"),
+        # the shopper's logic refused; the first chair of a trade; no second one to be found
+        ("质量太差了", "您这个结论怎么来的？这逻辑我不接受", "confrontation"),
+        ("跟别家有啥不一样", "我家是这行的头把交椅", "absolute_claim"),
+        ("安全吗", "全行业找不出第二家这么放心的", "absolute_claim"),
         # read it yourself, in a literary register; nothing better to be found
         ("几个一盒", "详情页写得明明白白 何不自己瞧瞧", "impatience"),
         ("质量好吗", "全网你都找不到比它更结实的", "absolute_claim"),
