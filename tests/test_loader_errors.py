@@ -176,7 +176,14 @@ def test_offers_with_terms_are_checked_and_located(tmp_path):
     assert wrong_sum.startswith(f"{fixed}:7:3: promotions: promotions[0] takes 20 off the original_price 49, which makes 29")
     unknown = write(tmp_path, "products/mug.yaml", CARD.replace("stock: 5\n", "stock: 5\npromotions: [{kind: raffle}]\n"))
     assert messages(unknown) == [f"{unknown}:5:14: promotions[0]: a promotion is its text (限时直降100元) or an offer "
-                                 "with a kind: discount, threshold, coupon, bundle or gift"]
+                                 "with a kind: discount, threshold, coupon, bundle, gift or deposit"]
+    swollen = "promotions:\n  - {kind: deposit, deposit: 50, counts_as: 20}\n"
+    deposit = write(tmp_path, "products/mug.yaml", CARD.replace("stock: 5\n", "stock: 5\n" + swollen))
+    assert messages(deposit) == [f"{deposit}:6:5: promotions[0]: counts_as 20 is less than the deposit 50: a deposit "
+                                 "counts at least as itself; write the larger figure of 付X抵Y as counts_as"]
+    too_big = write(tmp_path, "products/mug.yaml", CARD.replace("stock: 5\n", "stock: 5\n" + swollen.replace("20", "80")))
+    [message] = messages(too_big)
+    assert message.startswith(f"{too_big}:6:3: promotions: promotions[0]: the deposit counts as 80, more than the price 39")
 
 
 def test_yes_or_no_is_no_number(tmp_path):

@@ -251,6 +251,25 @@ def test_sums_quoted_for_several_units_follow_the_cards_offers(scorer, library, 
     assert result.score == (0 if wrong else 100)
 
 
+
+@pytest.mark.parametrize(
+    ("text", "wrong"),
+    [
+        ("现在付定金50元抵100元，尾款只要128元，到手178元", []),
+        ("两盒到手一共356元", []),  # each box on its own deposit
+        ("预售价228元", []),
+        ("尾款138元", ["138元"]),  # 228 − 100 is 128
+        ("两盒到手一共346元", ["346元"]),
+    ],
+)
+def test_a_presale_deposit_is_checked_by_its_terms(scorer, library, text, wrong):
+    """The mooncake card's presale: a deposit of 50 counts as 100 against 228, so the balance is 128
+    and a box costs 178 in all; the figures come from the offer's terms, not a list of prices."""
+    card = library.product("mooncake_presale_box")
+    assert not card.other_prices
+    result = scorer.score_text(text, product=card).results["accuracy"]
+    assert [e.text for e in result.evidence] == wrong, result.detail
+
 @pytest.mark.parametrize(
     ("text", "wrong", "what"),
     [

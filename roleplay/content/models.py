@@ -1045,6 +1045,37 @@ class GiftOffer(Offer):
         return f"{self.condition or ''}送{self.gift}"
 
 
+class DepositOffer(Offer):
+    """预售定金: ``deposit`` is paid now and counts as ``counts_as`` against the price (定金膨胀: 付50抵100);
+    the rest, the balance (尾款: price − counts_as), is paid later, so one unit costs deposit + 尾款."""
+
+    kind: Literal["deposit"] = Field(description="`deposit`.")
+    deposit: float = Field(gt=0, description="The deposit paid now, in 元.")
+    counts_as: float | None = Field(
+        None, gt=0, description="What the deposit counts for against the price, in 元 (定金膨胀); none: its own value."
+    )
+    until: str | None = Field(None, description="When the deposit must be paid by, as the card says it (8月24日24点).")
+    balance_until: str | None = Field(None, description="When the balance (尾款) must be paid by, as the card says it.")
+
+    @property
+    def credit(self) -> float:
+        """What the deposit takes off the price."""
+        return self.counts_as if self.counts_as is not None else self.deposit
+
+    @model_validator(mode="after")
+    def _counts_at_least_itself(self) -> DepositOffer:
+        if self.credit < self.deposit:
+            raise ValueError(
+                f"counts_as {self.credit:g} is less than the deposit {self.deposit:g}: a deposit counts at least "
+                "as itself; write the larger figure of 付X抵Y as counts_as"
+            )
+        return self
+
+    def describe(self) -> str:
+        swell = f"抵{self.credit:g}元" if self.credit != self.deposit else ""
+        return f"付定金{self.deposit:g}元{swell}" + (f"，{self.until}前" if self.until else "")
+
+
 #: A promotion: plain text as the card shows it, or an offer with terms the rubric can check sums by.
 Promotion = Annotated[
     Annotated[str, Tag("kind=text")]
@@ -1052,12 +1083,13 @@ Promotion = Annotated[
     | Annotated[ThresholdOffer, Tag("kind=threshold")]
     | Annotated[CouponOffer, Tag("kind=coupon")]
     | Annotated[BundleOffer, Tag("kind=bundle")]
-    | Annotated[GiftOffer, Tag("kind=gift")],
+    | Annotated[GiftOffer, Tag("kind=gift")]
+    | Annotated[DepositOffer, Tag("kind=deposit")],
     Discriminator(
         lambda value: "kind=text" if isinstance(value, str) else _criterion_kind(value),
         custom_error_type="promotion_kind",
         custom_error_message="a promotion is its text (限时直降100元) or an offer with a kind: "
-        "discount, threshold, coupon, bundle or gift",
+        "discount, threshold, coupon, bundle, gift or deposit",
     ),
 ]
 
@@ -1086,7 +1118,7 @@ class Product(Strict):
     promotions: list[Promotion] = Field(
         default_factory=list,
         description="Current offers: their text as the card shows it, or offers with terms (a discount, 满减, a "
-        "coupon, a bundle price, a gift), by which the rubric checks the sums a reply quotes.",
+        "coupon, a bundle price, a gift, a presale deposit), by which the rubric checks the sums a reply quotes.",
     )
     stock: int = Field(ge=0, description="Units in stock, shown on the card.")
     shipping: str = Field(description="Shipping terms shown on the card.")
@@ -1105,6 +1137,11 @@ class Product(Strict):
     def _discounts_add_up(cls, promotions: list[Promotion], info: ValidationInfo) -> list[Promotion]:
         price, original = info.data.get("price"), info.data.get("original_price")
         for index, offer in enumerate(promotions):
+            if isinstance(offer, DepositOffer) and price is not None and offer.credit > price:
+                raise ValueError(
+                    f"promotions[{index}]: the deposit counts as {offer.credit:g}, more than the price {price:g}, "
+                    "so nothing would be left to pay; correct one of them"
+                )
             if isinstance(offer, DiscountOffer) and price is not None and original is not None:
                 if abs(original - offer.off - price) > 0.005:
                     raise ValueError(
@@ -1130,7 +1167,8 @@ class Product(Strict):
         bundles = [o.price for o in self.offers if isinstance(o, BundleOffer)]
         bundles += [round(o.price / o.quantity, 2) for o in self.offers if isinstance(o, BundleOffer)]
         thresholds = [total for n in self._units_to_reach() for total in self.totals(n)]
-        return list(dict.fromkeys([*self.totals(1), *extra, *self.other_prices, *bundles, *thresholds]))
+        presale = [figure for o in self._deposits() for figure in (o.deposit, o.credit, self.price - o.credit)]
+        return list(dict.fromkeys([*self.totals(1), *extra, *self.other_prices, *bundles, *thresholds, *presale]))
 
     def totals(self, units: int) -> list[float]:
         """What an order of ``units`` may correctly cost: at the card's price, with or without each
@@ -1148,7 +1186,12 @@ class Product(Strict):
             totals |= after_threshold
             for value in after_threshold:
                 totals |= {value - o.off for o in offers if isinstance(o, CouponOffer) and value >= o.spend}
+        # a presale: each unit costs its deposit and its balance (付定金50抵100 on 228: 50 + 128)
+        totals |= {units * (o.deposit + self.price - o.credit) for o in self._deposits()}
         return sorted(round(t, 2) for t in totals if t > 0)
+
+    def _deposits(self) -> list[DepositOffer]:
+        return [o for o in self.offers if isinstance(o, DepositOffer)]
 
     def _bundled(self, units: int, bundle: BundleOffer) -> float:
         """``units`` bought as many bundles as fit, the rest at the card's price."""
