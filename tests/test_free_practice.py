@@ -53,6 +53,15 @@ def test_the_cards_own_answers_make_the_sale_and_every_line_is_filled(card, pers
     assert any(f in " ".join(said) for f in features) or name in " ".join(said)  # she asks about this card
 
 
+def test_the_price_answer_names_each_models_price():
+    """The car seat's page sells two models: the model answer to 多少钱 quotes both, and passes the card."""
+    session = session_of("car_seat_isofix", "decisive")
+    answer = session.scenario.nodes["ask_price"].model_answer
+    assert "899元" in answer and "旋转款（0-4岁）1299元" in answer
+    results = session.scorer.score_text(answer, product=session.scenario.product).results
+    assert results["accuracy"].detail["contradictions"] == []
+
+
 @pytest.mark.parametrize("persona", sorted(LIBRARY.personas))
 def test_a_rude_reply_loses_her(persona):
     session = play(session_of("air_fryer_5l", persona), lambda node: "爱买不买")

@@ -255,6 +255,22 @@ def test_sums_quoted_for_several_units_follow_the_cards_offers(scorer, library, 
 @pytest.mark.parametrize(
     ("text", "wrong"),
     [
+        ("旋转款活动价1299元", []),
+        ("成长款活动价899元", []),  # the card's own model
+        ("两台旋转款一共2598元", []),
+        ("旋转款活动价899元", ["899元"]),  # the other model's price
+        ("两台旋转款一共1798元", ["1798元"]),
+    ],
+)
+def test_a_price_is_held_to_the_model_its_clause_names(scorer, library, text, wrong):
+    """The car seat's page sells two models: 成长款 at the card's 899元 and the 旋转款 variant at 1299元."""
+    card = library.product("car_seat_isofix")
+    assert [v.name for v in card.variants] == ["旋转款（0-4岁）"] and not card.other_prices
+    result = scorer.score_text(text, product=card).results["accuracy"]
+    assert [e.text for e in result.evidence] == wrong, result.detail
+@pytest.mark.parametrize(
+    ("text", "wrong"),
+    [
         ("现在付定金50元抵100元，尾款只要128元，到手178元", []),
         ("两盒到手一共356元", []),  # each box on its own deposit
         ("预售价228元", []),

@@ -167,8 +167,10 @@ def _pitch(card: ProductCard, greet: bool) -> str:
 
 
 def _price(card: ProductCard) -> str:
+    """The card's price, each other model's price, and its first promotion."""
+    models = "".join(f"，{v.name}{v.price:g}元" for v in card.variants)
     offer = f"，{card.promotion_texts[0]}" if card.promotions else ""
-    return f"现在活动价{card.price:g}元{offer}"
+    return f"现在活动价{card.price:g}元{models}{offer}"
 
 
 def _faq_of(card: ProductCard, persona: Persona) -> Faq | None:

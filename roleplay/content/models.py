@@ -1097,6 +1097,22 @@ Promotion = Annotated[
 ORDER_UNITS_MAX = 10
 
 
+class Variant(Strict):
+    """One more model sold on the card's page (型号, 款式, 规格) with a price of its own."""
+
+    name: str = Field(min_length=1, description="The model as the page names it, e.g. 旋转款（0-4岁）.")
+    keywords: list[str] = Field(
+        default_factory=list, description="Words that name it in a reply (旋转款, 0-4岁): a price in a clause "
+        "naming it is held to its price."
+    )
+    price: float = Field(gt=0, description="Its current price in 元.")
+    original_price: float | None = Field(None, gt=0, description="Its price before the discount, in 元.")
+
+    def named_in(self, clause: str) -> bool:
+        """Whether a (normalised) clause names this model."""
+        return any(word and word.lower() in clause for word in (self.name, *self.keywords))
+
+
 class Faq(Strict):
     """A question shoppers ask about the product, and the shop's answer."""
 
@@ -1112,6 +1128,11 @@ class Product(Strict):
     original_price: float | None = Field(None, gt=0, description="Price before the discount, in 元.")
     other_prices: list[float] = Field(
         default_factory=list, description="Other prices one may correctly quote (after coupons…)."
+    )
+    variants: list[Variant] = Field(
+        default_factory=list,
+        description="Other models on the same page with prices of their own (旋转款 1299元 beside the card's 899元): "
+        "a price quoted in a clause that names one is checked against its price, with the card's 满减 and coupons.",
     )
     features: list[Feature] = Field(default_factory=list, description="Selling points (the F of FAB).")
     specs: list[Spec] = Field(default_factory=list, description="Numeric facts replies are checked against.")
@@ -1168,14 +1189,24 @@ class Product(Strict):
         bundles += [round(o.price / o.quantity, 2) for o in self.offers if isinstance(o, BundleOffer)]
         thresholds = [total for n in self._units_to_reach() for total in self.totals(n)]
         presale = [figure for o in self._deposits() for figure in (o.deposit, o.credit, self.price - o.credit)]
-        return list(dict.fromkeys([*self.totals(1), *extra, *self.other_prices, *bundles, *thresholds, *presale]))
+        models = [price for v in self.variants for price in self.variant_prices(v)]
+        return list(dict.fromkeys([*self.totals(1), *extra, *self.other_prices, *bundles, *thresholds, *presale, *models]))
 
-    def totals(self, units: int) -> list[float]:
+    def variant_prices(self, variant: Variant) -> list[float]:
+        """Every price an agent may state for one unit of ``variant``: its price, its original price,
+        and its price after each 满减 or coupon one unit reaches."""
+        extra = [variant.original_price] if variant.original_price else []
+        return list(dict.fromkeys([*self.totals(1, variant.price), *extra]))
+
+    def totals(self, units: int, price: float | None = None) -> list[float]:
         """What an order of ``units`` may correctly cost: at the card's price, with or without each
-        offer that applies (a bundle, 满减, a coupon), smallest first."""
+        offer that applies (a bundle, 满减, a coupon, a presale deposit), smallest first. At another
+        ``price`` (a variant's), only 满减 and coupons apply: bundles and deposits are the card's."""
         offers = self.offers
-        bundles = [o for o in offers if isinstance(o, BundleOffer) and o.quantity <= units]
-        subtotals = {units * self.price, *(self._bundled(units, b) for b in bundles)}
+        own = price is None
+        price = self.price if price is None else price
+        bundles = [o for o in offers if isinstance(o, BundleOffer) and o.quantity <= units] if own else []
+        subtotals = {units * price, *(self._bundled(units, b) for b in bundles)}
         totals = set(subtotals)
         for subtotal in subtotals:
             after_threshold = {subtotal}
@@ -1187,7 +1218,7 @@ class Product(Strict):
             for value in after_threshold:
                 totals |= {value - o.off for o in offers if isinstance(o, CouponOffer) and value >= o.spend}
         # a presale: each unit costs its deposit and its balance (付定金50抵100 on 228: 50 + 128)
-        totals |= {units * (o.deposit + self.price - o.credit) for o in self._deposits()}
+        totals |= {units * (o.deposit + self.price - o.credit) for o in self._deposits()} if own else set()
         return sorted(round(t, 2) for t in totals if t > 0)
 
     def _deposits(self) -> list[DepositOffer]:

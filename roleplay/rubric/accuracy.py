@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from roleplay.content.models import AccuracyCriterion, Product, PromiseKind, number_regex
+from roleplay.content.models import AccuracyCriterion, Product, PromiseKind, Variant, number_regex
 from roleplay.rubric.base import CriterionScorer, matcher, per_object
 from roleplay.rubric.context import ReplyContext
 from roleplay.rubric.result import CriterionResult, Evidence
@@ -81,26 +81,32 @@ class Accuracy(CriterionScorer[AccuracyCriterion]):
         return checked, wrong
 
     def _prices(self, clause: str, product: Product) -> tuple[int, list[Wrong]]:
-        """Prices in a clause about the price, for one unit or for the units the clause names."""
+        """Prices in a clause about the price, for one unit or for the units the clause names, of
+        the model it names (a variant with a price of its own) or of the card."""
         if not self.price_cues.search(clause):
             return 0, []
+        variant = next((v for v in product.variants if v.named_in(clause)), None)
         checked, wrong = 0, []
         for hit in self.currency.find(clause):
             if self._difference(clause, hit.start):
                 continue
             checked += 1
             value = float(AMOUNT.search(hit.text).group(1))  # type: ignore[union-attr]
-            units = self._units(clause[: hit.start])
-            if units > 1:
-                totals = product.totals(units)
-                allowed = totals + [t / units for t in totals] + product.quotable_prices
-                message = self.config.messages["total"].format(units=units, prices=_listed(totals))
-            else:
-                allowed = product.quotable_prices
-                message = self.config.messages["price"].format(prices=_listed(allowed))
+            allowed, message = self._allowed(product, variant, self._units(clause[: hit.start]))
             if not any(self._same(value, p) for p in allowed):
                 wrong.append(Wrong(hit.start, hit.end, message))
         return checked, wrong
+
+    def _allowed(self, product: Product, variant: Variant | None, units: int) -> tuple[list[float], str]:
+        """The prices a reply may quote for ``units`` of ``variant`` (None: the card's own), and
+        what to say when it quotes another."""
+        one = product.variant_prices(variant) if variant else product.quotable_prices
+        if units > 1:
+            totals = product.totals(units, variant.price if variant else None)
+            return totals + [t / units for t in totals] + one, self.config.messages["total"].format(
+                units=units, prices=_listed(totals)
+            )
+        return one, self.config.messages["price"].format(prices=_listed(one))
 
     def _units(self, before: str) -> int:
         """The units of the order a price is given for: the last quantity before it (1: none named)."""
