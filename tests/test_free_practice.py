@@ -53,6 +53,23 @@ def test_the_cards_own_answers_make_the_sale_and_every_line_is_filled(card, pers
     assert any(f in " ".join(said) for f in features) or name in " ".join(said)  # she asks about this card
 
 
+@pytest.mark.parametrize(
+    ("card", "sums"),
+    [("nut_gift_box", ["到手价129元", "两件到手价238元"]), ("mooncake_presale_box", ["到手价178元"]),
+     ("coffee_beans_500g", ["到手价88元"]), ("yoga_mat_tpe", [])],
+)
+def test_the_price_answer_quotes_what_the_offers_make_it_cost(card, sums):
+    """到手价 is worked out from the card's terms (a coupon, 满减, a presale deposit), only where they
+    lower the price; the bargainer is told the price holds and the offers are how to pay less."""
+    plain = session_of(card, "decisive").scenario.nodes["ask_price"].model_answer
+    haggled = session_of(card, "bargainer")
+    answer = haggled.scenario.nodes["ask_price"].model_answer
+    assert all(s in plain for s in sums) if sums else "到手价" not in plain
+    assert answer.startswith("亲，价格是统一的") and all(s in answer for s in sums)
+    results = haggled.scorer.score_text(answer, product=haggled.scenario.product, customer_text="能便宜点不").results
+    assert results["accuracy"].detail["contradictions"] == [] and "direct_ask" in results["closing"].detail["techniques"]
+
+
 def test_the_price_answer_names_each_models_price():
     """The car seat's page sells two models: the model answer to 多少钱 quotes both, and passes the card."""
     session = session_of("car_seat_isofix", "decisive")

@@ -66,7 +66,7 @@ def free_scenario(card: ProductCard, persona: Persona, rubric: str = "default") 
             "say": [lines(asks.price)],
             "buying_signal": True,
             "expects": ["closing"],
-            "model_answer": f"{_price(card)}，{_pitch(card, greet=False)}您直接拍下，我帮您备注优先发货。",
+            "model_answer": _price_answer(card, haggling=persona.archetype == "bargainer"),
             "transitions": [
                 {"signal": "closing_attempt", "to": closed, "when": {"interest_gte": CLOSE_AT}},
                 {"intent": "price", "to": "ask_shipping"},
@@ -166,11 +166,27 @@ def _pitch(card: ProductCard, greet: bool) -> str:
     return opening + "，".join(p for p in parts if p) + "。"
 
 
+def _price_answer(card: ProductCard, haggling: bool) -> str:
+    """The answer to 多少钱 (to 能便宜点吗 for a bargainer: the price holds, the offers are the way to
+    pay less): the price, each model's, the offers with their sums, a short pitch and a close."""
+    opening = "亲，价格是统一的，不过" if haggling else ""
+    return f"{opening}{_price(card)}，{_pitch(card, greet=False)}您直接拍下，我帮您备注优先发货。"
+
+
 def _price(card: ProductCard) -> str:
-    """The card's price, each other model's price, and its first promotion."""
+    """The card's price, each other model's price, its first promotion, and what the offers make it
+    cost (到手价): the sums an agent should quote, worked out from the card's terms."""
     models = "".join(f"，{v.name}{v.price:g}元" for v in card.variants)
     offer = f"，{card.promotion_texts[0]}" if card.promotions else ""
-    return f"现在活动价{card.price:g}元{models}{offer}"
+    return f"现在活动价{card.price:g}元{models}{offer}{_sums(card)}"
+
+
+def _sums(card: ProductCard) -> str:
+    """到手价 for one unit and for two when the card's offers lower them (nothing when they do not)."""
+    one, two = min(card.totals(1)), min(card.totals(2))
+    parts = [f"到手价{one:g}元" if one < card.price else ""]
+    parts.append(f"两件到手价{two:g}元" if two < 2 * min(one, card.price) else "")
+    return "".join(f"，{part}" for part in parts if part)
 
 
 def _faq_of(card: ProductCard, persona: Persona) -> Faq | None:
