@@ -169,7 +169,7 @@ def test_xlsx_sheets_formats_and_widths(records, sheet, tmp_path, capsys):
     path = tmp_path / "scores.xlsx"
     assert export(tmp_path, capsys, "--format", "xlsx", "-o", str(path))[0] == 0
     workbook = openpyxl.load_workbook(path)
-    assert workbook.sheetnames == ["成绩明细", "学员汇总"]
+    assert workbook.sheetnames == ["成绩明细", "学员汇总", "逐句明细"]
     for table in (sheet.sessions, sheet.summary):
         ws = workbook[table.name]
         assert ws.freeze_panes == "A2"
@@ -189,6 +189,40 @@ def test_xlsx_sheets_formats_and_widths(records, sheet, tmp_path, capsys):
     summary = workbook["学员汇总"]
     rate = summary.cell(row=2, column=[c.value for c in summary[1]].index("通过率") + 1)
     assert rate.number_format == "0.0%" and rate.value == sheet.summary.rows[0]["pass_rate"]
+
+
+def test_every_reply_is_a_row_an_instructor_can_filter_by_a_finding(records, library, tmp_path, capsys):
+    """The workbook's 逐句明细: each reply with what it answered, its time, its scores, what the rubric
+    found and the model answer; filters on, so the rude replies are one filter away."""
+    path = tmp_path / "scores.xlsx"
+    assert export(tmp_path, capsys, "-o", str(path))[0] == 0
+    ws = openpyxl.load_workbook(path)["逐句明细"]
+    headers = [c.value for c in ws[1]]
+    assert headers[:8] == ["编号", "学员", "场景", "轮次", "顾客说", "回复", "用时(秒)", "本句得分"]
+    assert headers[-2:] == ["发现", "参考答案"] and "服务禁语" in headers and ws.auto_filter.ref == ws.dimensions
+    rows = [dict(zip(headers, (c.value for c in row))) for row in ws.iter_rows(min_row=2)]
+    with Store.open(records) as store:
+        assert len(rows) == sum(len(s.turns) for s in store.sessions())
+    rude = [r for r in rows if "烦躁语" in (r["发现"] or "")]  # the rude agent lost her at the first reply
+    assert [r["回复"] for r in rude] == [RUDE[0]] and rude[0]["服务禁语"] < 100
+    assert rude[0]["轮次"] == 1 and rude[0]["用时(秒)"] == 12 and rude[0]["顾客说"] and rude[0]["参考答案"]
+    pitch = next(r for r in rows if r["回复"] == SKILLED[0] and r["编号"] == 1)
+    assert "F「采用360°热风循环技术」" in pitch["发现"] and "B「全家吃得更健康」" in pitch["发现"] and pitch["本句得分"] > 80
+
+
+def test_csv_has_the_replies_with_turns_only(records, tmp_path, capsys):
+    path = tmp_path / "scores.csv"
+    assert export(tmp_path, capsys, "-o", str(path))[0] == 0
+    assert not (tmp_path / "scores.turns.csv").exists()
+    code, out, _ = export(tmp_path, capsys, "-o", str(path), "--turns")
+    turns = tmp_path / "scores.turns.csv"
+    assert code == 0 and str(turns) in out
+    rows = list(csv.DictReader(io.StringIO(turns.read_text(encoding="utf-8-sig"))))
+    assert RUDE[0] in [r["回复"] for r in rows]
+    assert "'@SUM(A1)" in [r["回复"] for r in rows]  # a reply that looks like a formula is text
+    document = tmp_path / "scores.json"
+    assert export(tmp_path, capsys, "-o", str(document), "--turns")[0] == 0
+    assert len(json.loads(document.read_text(encoding="utf-8"))["turns"]) == len(rows)
 
 
 def test_json_holds_both_views(records, sheet, tmp_path, capsys):

@@ -55,6 +55,10 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     export.add_argument("--since", metavar="DATE", help="sessions started on or after (YYYY-MM-DD or ISO time)")
     export.add_argument("--until", metavar="DATE", help="sessions started on or before (YYYY-MM-DD: the whole day)")
     export.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="file to write")
+    export.add_argument(
+        "--turns", action="store_true",
+        help="also every reply with its scores and findings (csv: NAME.turns.csv; json: turns; xlsx always has them)",
+    )
     add_db_option(export)
     export.set_defaults(handler=cmd_export)
 
@@ -220,12 +224,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"roleplay: {exc}", file=sys.stderr)
         return 2
+    turns = args.turns or fmt == "xlsx"  # the workbook always has its sheet of replies
     with Store.open_for_reading(args.db) as store:
-        sessions = store.sessions(args.trainee, args.cohort, args.scenario, since, until, with_turns=False)
+        sessions = store.sessions(args.trainee, args.cohort, args.scenario, since, until, with_turns=turns)
     if not sessions:
         print(f"roleplay: 没有符合条件的练习记录（{describe_filters(args)}），未写出文件", file=sys.stderr)
         return 1
-    sheet = build_sheet(sessions, load_library(args.content).rubrics, describe_filters(args))
+    sheet = build_sheet(sessions, load_library(args.content).rubrics, describe_filters(args), turns=turns)
     outputs = writer(fmt)(sheet, args.output)
     for path in outputs:
         if is_database_file(path, store.path):

@@ -1,7 +1,8 @@
 """The instructor's score sheet, built once from stored sessions; each format only lays it out.
 
 Two tables — a row per session and a summary per trainee — plus, per trainee, what the HTML
-charts need. Values are rounded here so every format shows the same numbers, and rows are in a
+charts need, and, when the turns are loaded, a third: a row per reply (逐句明细) with what the
+rubric found in it, so that a spreadsheet user can filter and sort every reply by a finding. Values are rounded here so every format shows the same numbers, and rows are in a
 fixed order (sessions by start time and id, trainees by name) so the same records always give
 the same file. Criterion labels come from the rubrics, never from this code.
 """
@@ -15,7 +16,7 @@ from statistics import fmean
 from typing import Any
 
 from roleplay.content.models import Rubric
-from roleplay.records.model import StoredSession
+from roleplay.records.model import StoredSession, StoredTurn
 
 TITLE = "客服情景对练成绩单"
 UNNAMED = "（未署名）"
@@ -81,10 +82,14 @@ class ScoreSheet:
     charts: list[TraineeChart]
     pass_mark: float | None  # the pass mark shared by every session, if they share one
     latest: datetime  # the newest session's start: the file's own date, for reproducible output
+    turns: Table | None = None  # a row per reply, when the sessions were loaded with their turns
 
 
-def build_sheet(sessions: list[StoredSession], rubrics: Mapping[str, Rubric], filters: str = "") -> ScoreSheet:
-    """The score sheet of ``sessions`` (not empty), labelled by the rubrics they were scored with."""
+def build_sheet(
+    sessions: list[StoredSession], rubrics: Mapping[str, Rubric], filters: str = "", turns: bool = False
+) -> ScoreSheet:
+    """The score sheet of ``sessions`` (not empty), labelled by the rubrics they were scored with;
+    with ``turns``, the replies of the sessions (loaded with their turns) as a table of their own."""
     if not sessions:
         raise ValueError("a score sheet needs at least one session")
     criteria = criteria_of(sessions, rubrics)
@@ -107,6 +112,7 @@ def build_sheet(sessions: list[StoredSession], rubrics: Mapping[str, Rubric], fi
         charts=[chart(name, group, criteria) for name, group in groups],
         pass_mark=pass_marks.pop() if len(pass_marks) == 1 else None,
         latest=ordered[-1].started_at,
+        turns=table("逐句明细", turn_fields(criteria), ((s, t) for s in ordered for t in s.turns)) if turns else None,
     )
 
 
@@ -150,6 +156,39 @@ def session_fields(criteria: list[Criterion]) -> list[Field]:
         (Column("forbidden_count", "禁语次数", "int"), lambda s: s.forbidden_count),
         (Column("closing_attempts", "促成次数", "int"), lambda s: s.closing_attempts),
     ]
+
+
+def turn_fields(criteria: list[Criterion]) -> list[Field]:
+    """The 逐句明细 table, declared once: each reply (a session and one of its turns) with what it
+    answered, how long it took, its scores, the rubric's findings and the model answer."""
+    return [
+        (Column("session", "编号", "int"), lambda st: st[0].id),
+        (Column("trainee", "学员"), lambda st: st[0].trainee or UNNAMED),
+        (Column("scenario", "场景"), lambda st: st[0].scenario_title or st[0].scenario_id or "—"),
+        (Column("turn", "轮次", "int"), lambda st: st[1].index + 1),
+        (Column("customer", "顾客说"), lambda st: " / ".join(m.text for m in st[1].answered)),
+        (Column("reply", "回复"), lambda st: st[1].text),
+        (Column("latency_s", "用时(秒)", "seconds"), lambda st: _round(st[1].latency_s)),
+        (Column("score", "本句得分", "score"), lambda st: _round(st[1].result.get("score"))),
+        *(
+            (Column(f"criteria.{c.id}", c.label, "score"), lambda st, c=c: _round(_result(st[1], c.id).get("score")))
+            for c in criteria
+        ),
+        (Column("findings", "发现"), lambda st: findings(st[1], criteria)),
+        (Column("model_answer", "参考答案"), lambda st: st[1].model_answer),
+    ]
+
+
+def findings(turn: StoredTurn, criteria: list[Criterion]) -> str:
+    """What the rubric found in a reply, criterion by criterion: 蔑视语「爱买不买」；F「纯棉」…"""
+    return "；".join(
+        f"{e['label']}「{e['text']}」" for c in criteria for e in _result(turn, c.id).get("evidence", [])
+    )
+
+
+def _result(turn: StoredTurn, criterion: str) -> dict[str, Any]:
+    value = turn.result.get(criterion)
+    return value if isinstance(value, dict) else {}
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,5 @@
-"""CSV: the sessions at the given path, the per-trainee summary next to it (``NAME.summary.csv``).
+"""CSV: the sessions at the given path, the per-trainee summary next to it (``NAME.summary.csv``)
+and, with ``--turns``, every reply (``NAME.turns.csv``).
 
 UTF-8 with a byte-order mark, so Excel opens the Chinese text correctly; every cell is made
 harmless text (roleplay.text.safe.cell_text: no control characters, formulas neutralised).
@@ -15,11 +16,15 @@ from roleplay.text.safe import cell_text
 
 
 def files(sheet: ScoreSheet, path: Path) -> dict[Path, bytes]:
-    return {path: table_bytes(sheet.sessions), summary_path(path): table_bytes(sheet.summary)}
+    out = {path: table_bytes(sheet.sessions), beside(path, "summary"): table_bytes(sheet.summary)}
+    if sheet.turns is not None:
+        out[beside(path, "turns")] = table_bytes(sheet.turns)
+    return out
 
 
-def summary_path(path: Path) -> Path:
-    return path.with_name(f"{path.stem}.summary{path.suffix or '.csv'}")
+def beside(path: Path, part: str) -> Path:
+    """``NAME.part.csv`` next to ``NAME.csv``."""
+    return path.with_name(f"{path.stem}.{part}{path.suffix or '.csv'}")
 
 
 def table_bytes(table: Table) -> bytes:

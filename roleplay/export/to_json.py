@@ -17,6 +17,7 @@ def files(sheet: ScoreSheet, path: Path) -> dict[Path, bytes]:
         "criteria": [{"id": c.id, "label": c.label, "weight": c.weight} for c in sheet.criteria],
         "sessions": rows(sheet.sessions),
         "summary": rows(sheet.summary),
+        **({"turns": rows(sheet.turns)} if sheet.turns is not None else {}),
     }
     return {path: (json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n").encode("utf-8")}
 

@@ -37,7 +37,7 @@ ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 def files(sheet: ScoreSheet, path: Path) -> dict[Path, bytes]:
     workbook = Workbook()
     workbook.remove(workbook.active)
-    for table in (sheet.sessions, sheet.summary):
+    for table in (sheet.sessions, sheet.summary, *([sheet.turns] if sheet.turns else [])):
         fill(workbook.create_sheet(table.name), table)
     stamp = sheet.latest.astimezone(timezone.utc).replace(tzinfo=None)
     workbook.properties.title = sheet.title
