@@ -838,6 +838,11 @@ class Rubric(Strict):
     version: str = Field(description="Bump when scoring changes; stored with every session.")
     title: str = Field(description="Chinese title shown on reports.")
     pass_mark: Percent = Field(description="A session passes with at least this total score.")
+    coaching_mark: Percent = Field(
+        80,
+        description="A criterion whose average is below this needs coaching: the score sheet's 优先辅导 "
+        "names every such criterion of a trainee, worst first.",
+    )
     fail_outcomes: list[Outcome] = Field(
         default_factory=lambda: ["lost"],
         description="A practice session ending this way fails whatever its score (the customer was lost).",

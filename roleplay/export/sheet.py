@@ -4,7 +4,8 @@ Two tables — a row per session and a summary per trainee — plus, per trainee
 charts need, and, when the turns are loaded, a third: a row per reply (逐句明细) with what the
 rubric found in it, so that a spreadsheet user can filter and sort every reply by a finding. Values are rounded here so every format shows the same numbers, and rows are in a
 fixed order (sessions by start time and id, trainees by name) so the same records always give
-the same file. Criterion labels come from the rubrics, never from this code.
+the same file. Trainees are in pinyin order (王芳 before 小李). Criterion labels come from the rubrics,
+never from this code.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 from roleplay.content.models import Rubric
 from roleplay.records.model import StoredSession, StoredTurn
+from roleplay.text.collation import name_key
 
 TITLE = "客服情景对练成绩单"
 UNNAMED = "（未署名）"
@@ -97,8 +99,9 @@ def build_sheet(
     by_trainee: dict[str, list[StoredSession]] = {}
     for stored in ordered:
         by_trainee.setdefault(stored.trainee, []).append(stored)
-    groups = sorted(by_trainee.items())
+    groups = sorted(by_trainee.items(), key=lambda group: name_key(group[0]))
     pass_marks = {s.pass_mark for s in sessions}
+    mark = coaching_mark(sessions, rubrics)
     return ScoreSheet(
         title=TITLE,
         filters=filters,
@@ -106,7 +109,7 @@ def build_sheet(
         sessions=table("成绩明细", session_fields(criteria), ordered),
         summary=table(
             "学员汇总",
-            summary_fields(criteria),
+            summary_fields(criteria, mark),
             (TraineeGroup(name, group, criterion_averages(group, criteria)) for name, group in groups),
         ),
         charts=[chart(name, group, criteria) for name, group in groups],
@@ -204,7 +207,14 @@ class TraineeGroup:
         return [s for s in self.sessions if s.kind == "practice"]
 
 
-def summary_fields(criteria: list[Criterion]) -> list[Field]:
+def coaching_mark(sessions: Iterable[StoredSession], rubrics: Mapping[str, Rubric]) -> float:
+    """The mark below which a criterion needs coaching: the sessions' rubric's (the lowest, when
+    they were scored by several), else the rubric model's default."""
+    marks = [rubrics[r].coaching_mark for r in {s.rubric_id for s in sessions} if r in rubrics]
+    return min(marks) if marks else Rubric.model_fields["coaching_mark"].default
+
+
+def summary_fields(criteria: list[Criterion], mark: float) -> list[Field]:
     """The 学员汇总 table, declared once. 询单转化率 counts practice sessions only: real logs have no outcome."""
     return [
         (Column("trainee", "学员"), lambda g: g.trainee or UNNAMED),
@@ -216,7 +226,7 @@ def summary_fields(criteria: list[Criterion]) -> list[Field]:
         (Column("first_response_s", "平均首次响应(秒)", "seconds"), lambda g: _mean(s.first_response_s for s in g.sessions)),
         (Column("average_s", "平均响应(秒)", "seconds"), lambda g: _mean(s.average_s for s in g.sessions)),
         *((Column(f"criteria.{c.id}", c.label, "score"), lambda g, c=c: g.averages[c.id]) for c in criteria),
-        (Column("weakest", "优先辅导"), lambda g: weakest(g.averages, criteria)),
+        (Column("coaching", "优先辅导"), lambda g: coaching(g.averages, criteria, mark)),
     ]
 
 
@@ -236,14 +246,15 @@ def criterion_averages(sessions: list[StoredSession], criteria: list[Criterion])
     return {c.id: _mean(s.criteria.get(c.id) for s in sessions) for c in criteria}
 
 
-def weakest(averages: dict[str, float | None], criteria: list[Criterion]) -> str:
-    """The criterion to coach next: the lowest average, the heavier weight on a tie."""
-    scored = [
-        (averages[c.id], -c.weight, index, c.label)
+def coaching(averages: dict[str, float | None], criteria: list[Criterion], mark: float) -> str:
+    """Every criterion whose average is below ``mark``, worst first (the heavier weight on a tie),
+    with its average: 促成交易 0、FAB话术 35. Not one of them is left out for another at 0."""
+    below = sorted(
+        (average, -c.weight, index, c.label)
         for index, c in enumerate(criteria)
-        if averages[c.id] is not None
-    ]
-    return min(scored)[3] if scored else ""
+        if (average := averages[c.id]) is not None and average < mark
+    )
+    return "、".join(f"{label} {average:.0f}" for average, _, _, label in below)
 
 
 def chart(trainee: str, sessions: list[StoredSession], criteria: list[Criterion]) -> TraineeChart:

@@ -8,6 +8,7 @@ charts on one page.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
 from html import escape
@@ -164,8 +165,9 @@ def trend_svg(trend: list[tuple[datetime, float]], pass_mark: float | None) -> s
         f'<text x="{px:.1f}" y="{py - 8:.1f}" text-anchor="middle">{total:.0f}</text>'
         for px, py, when, total in points
     )
+    days = Counter(when.date() for _, _, when, _ in points)
     dates = "".join(
-        f'<text x="{px:.1f}" y="{bottom + 18}" text-anchor="middle">{when:%m-%d}</text>'
+        f'<text x="{px:.1f}" y="{bottom + 18}" text-anchor="middle">{_when(when, days)}</text>'
         for px, _, when, _ in (points[i] for i in _tick_indices(len(points)))
     )
     return (
@@ -174,6 +176,12 @@ def trend_svg(trend: list[tuple[datetime, float]], pass_mark: float | None) -> s
         f'{grid}{mark}<polyline points="{line}" fill="none" stroke="#2f5d95" stroke-width="2"/>'
         f"{dots}{dates}</svg>"
     )
+
+
+def _when(when: datetime, days: Counter) -> str:
+    """A point's label: its day, and its time of day where the day has more than one session
+    (two sessions on 12-01 are 12-01 09:00 and 12-01 14:30, not 12-01 twice)."""
+    return f"{when:%m-%d %H:%M}" if days[when.date()] > 1 else f"{when:%m-%d}"
 
 
 def _tick_indices(count: int) -> list[int]:
