@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from roleplay.content.library import Library
 from roleplay.content.jsonl import LineError, RecordId, read_jsonl
 from roleplay.content.models import Product, Rubric
+from roleplay.rubric.fingerprint import fingerprint
 from roleplay.rubric.result import ReplyScore
 from roleplay.rubric.scorer import scorer_for
 
@@ -193,7 +194,7 @@ def grade_transcript(transcript: Transcript, rubric: Rubric, product: Product | 
         "id": transcript.id,
         "scenario": transcript.scenario,
         **({"product": getattr(product, "id", None)} if getattr(product, "id", None) else {}),
-        "rubric": {"id": rubric.id, "version": rubric.version},
+        "rubric": {"id": rubric.id, "version": rubric.version, "hash": fingerprint(rubric)},
         **session.to_dict(),
         "turns": turns_out,
     }

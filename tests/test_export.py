@@ -21,6 +21,7 @@ from roleplay.export import to_xlsx
 from roleplay.export.sheet import ScoreSheet, build_sheet
 from roleplay.grade import grade_text
 from roleplay.records import Store
+from roleplay.rubric.fingerprint import fingerprint
 from roleplay.text.safe import cell_text
 from roleplay.text.width import cell_width
 
@@ -74,7 +75,9 @@ def test_a_row_per_session_labelled_from_the_rubric(sheet, library):
     headers = [c.header for c in sheet.sessions.columns]
     assert headers[:10] == ["编号", "学员", "班组", "日期", "场景", "顾客", "模式", "结果", "总分", "是否通过"]
     assert headers[10 : 10 + len(labels)] == labels
-    assert headers[10 + len(labels) :] == ["首次响应(秒)", "平均响应(秒)", "禁语次数", "促成次数"]
+    assert headers[10 + len(labels) :] == ["首次响应(秒)", "平均响应(秒)", "禁语次数", "促成次数", "评分标准"]
+    rubric = library.rubric("default")
+    assert {r["rubric"] for r in sheet.sessions.rows} == {f"default {rubric.version} · {fingerprint(rubric)}"}
     rows = sheet.sessions.rows
     assert [r["id"] for r in rows] == [1, 2, 4, 3, 5, 6, 7]  # by start time
     # rows 5 and 6: replies that lead nowhere; the customer leaves at her stall_limit (one sooner

@@ -21,6 +21,7 @@ from roleplay.plain import PlainPlayer
 from roleplay.records import RecordError, Store, default_db_path
 from roleplay.records.schema import MIGRATIONS, VERSION
 from roleplay.render import report_lines, stored_report_lines
+from roleplay.rubric.fingerprint import fingerprint
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -79,6 +80,7 @@ def test_a_finished_session_holds_everything_its_report_needs(library):
     assert (stored.scenario_id, stored.scenario_title) == ("air_fryer_fab", library.scenario("air_fryer_fab").title)
     assert (stored.persona_id, stored.seed) == ("decisive", 1)
     assert (stored.rubric_id, stored.rubric_version) == ("default", library.rubric("default").version)
+    assert stored.rubric_hash == fingerprint(library.rubric("default"))  # what it was, not only its name
     assert stored.started_at == datetime(2026, 11, 1, 2, 0, tzinfo=timezone.utc) < stored.ended_at
     assert stored.finished and stored.outcome == "converted" and stored.outcome_label == "成交"
     assert stored.total == round(report.score.total, 1) and stored.passed

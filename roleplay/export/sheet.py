@@ -158,6 +158,7 @@ def session_fields(criteria: list[Criterion]) -> list[Field]:
         (Column("average_s", "平均响应(秒)", "seconds"), lambda s: _round(s.average_s)),
         (Column("forbidden_count", "禁语次数", "int"), lambda s: s.forbidden_count),
         (Column("closing_attempts", "促成次数", "int"), lambda s: s.closing_attempts),
+        (Column("rubric", "评分标准"), lambda s: s.rubric_label),
     ]
 
 

@@ -57,6 +57,7 @@ class StoredSession:
     seed: int | None
     rubric_id: str
     rubric_version: str
+    rubric_hash: str  # roleplay.rubric.fingerprint of the rubric it was scored with ('' before records kept it)
     pass_mark: float | None
     started_at: datetime
     ended_at: datetime | None
@@ -79,6 +80,11 @@ class StoredSession:
         if self.kind == "real":
             return "—"
         return OUTCOMES[self.outcome] + ("" if self.finished else INTERRUPTED)
+
+    @property
+    def rubric_label(self) -> str:
+        """Which rubric gave the scores: ``default 2.8 · 37d1ec3b65a9``."""
+        return " · ".join(part for part in (f"{self.rubric_id} {self.rubric_version}".strip(), self.rubric_hash) if part)
 
     @property
     def mode_label(self) -> str:

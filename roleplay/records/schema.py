@@ -76,7 +76,25 @@ CREATE INDEX sessions_by_trainee ON sessions (trainee, started_at);
 CREATE INDEX sessions_by_start ON sessions (started_at);
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2)
+#: Version 3: scores that stay put — the fingerprint of the rubric each session was scored with
+#: (roleplay.rubric.fingerprint; '' for sessions stored before it), and instructors' reviews: a
+#: turn's criterion score overridden with a reason, kept beside the automatic score.
+V3 = """
+ALTER TABLE sessions ADD COLUMN rubric_hash TEXT NOT NULL DEFAULT '';
+CREATE TABLE reviews (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    session_id  INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    idx         INTEGER NOT NULL,          -- the turn (0-based, as turns.idx)
+    criterion   TEXT NOT NULL,
+    score       REAL NOT NULL,
+    reason      TEXT NOT NULL,
+    reviewer    TEXT NOT NULL DEFAULT '',
+    created_at  TEXT NOT NULL              -- ISO-8601, UTC
+);
+CREATE INDEX reviews_by_session ON reviews (session_id, idx);
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3)
 VERSION = len(MIGRATIONS)
 
 

@@ -28,6 +28,7 @@ from roleplay.errors import NotFound, RoleplayError
 from roleplay.labels import MODES
 from roleplay.records.model import SOURCES, StoredSession, StoredTurn, message, message_dict, stored_kind
 from roleplay.records.schema import VERSION, migrate, refuse_newer, version
+from roleplay.rubric.fingerprint import fingerprint
 
 BUSY_TIMEOUT_MS = 5000
 RETRIES = 5
@@ -166,6 +167,7 @@ class Store:
             "seed": session.seed,
             "rubric_id": rubric.id,
             "rubric_version": rubric.version,
+            "rubric_hash": fingerprint(rubric),
             "pass_mark": rubric.pass_mark,
             "started_at": self._now(),
         }
@@ -197,6 +199,7 @@ class Store:
             "transcript_id": str(result["id"]),
             "rubric_id": result["rubric"]["id"],
             "rubric_version": result["rubric"]["version"],
+            "rubric_hash": result["rubric"].get("hash", ""),
             "pass_mark": pass_mark,
             "started_at": now,
             "ended_at": now,
@@ -467,6 +470,7 @@ def _stored_session(row: sqlite3.Row, turns: list[StoredTurn]) -> StoredSession:
         seed=row["seed"],
         rubric_id=row["rubric_id"],
         rubric_version=row["rubric_version"],
+        rubric_hash=row["rubric_hash"],
         pass_mark=row["pass_mark"],
         started_at=datetime.fromisoformat(row["started_at"]),
         ended_at=datetime.fromisoformat(row["ended_at"]) if row["ended_at"] else None,
