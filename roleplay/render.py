@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
@@ -23,7 +23,7 @@ from roleplay.text.width import pad
 
 if TYPE_CHECKING:
     from roleplay.content.models import Rubric
-    from roleplay.records.model import StoredSession
+    from roleplay.records.model import Review, StoredSession, StoredTurn
 
 #: ANSI colour per kind of mark: F green, A cyan, B magenta, forbidden red, closing yellow, accuracy blue.
 ANSI = {"F": 2, "A": 6, "B": 5, "forbidden": 1, "closing": 3, "accuracy": 4}
@@ -183,12 +183,15 @@ def review_lines(
     turns: Sequence[ReviewedTurn],
     labels: Labels,
     colour: bool,
+    notes: Callable[[Any], list[str]] = lambda turn: [],
 ) -> list[str]:
-    """A final report: header lines, the scores, then every reply reviewed."""
+    """A final report: header lines, the scores, then every reply reviewed (and ``notes`` on it:
+    an instructor's reviews of a stored one)."""
     lines = ["=" * 60, *header, *score_lines(score, labels), "-" * 60, "逐句复盘："]
     for turn in turns:
         lines.append(f"[{turn.index + 1}] 顾客：{' / '.join(m.text for m in turn.answered) or '—'}")
         lines.extend(feedback(turn, labels.criteria, labels.techniques, colour))
+        lines.extend(notes(turn))
     if parting_words(turns):
         lines.append(f"顾客最后说：{parting_words(turns)}")
     if not turns:
@@ -217,4 +220,21 @@ def stored_report_lines(stored: StoredSession, rubric: Rubric | None, colour: bo
     else:
         header += [f"场景：{title}   顾客：{stored.persona_name}", f"结果：{stored.outcome_label}"]
     labels = rubric_labels(rubric, stored.criteria)
-    return review_lines(header, stored.session_score(), stored.turns, labels, colour)
+    if stored.rubric_hash:
+        header.append(f"评分标准：{stored.rubric_label}")
+
+    def notes(turn: StoredTurn) -> list[str]:
+        return [f"  · 复核：{review_note(turn, review, rubric, numbered=False)}" for review in turn.reviews]
+
+    return review_lines(header, stored.session_score(), stored.turns, labels, colour, notes)
+
+
+def review_note(turn: StoredTurn, review: Review, rubric: Rubric | None, numbered: bool = True) -> str:
+    """An instructor's review beside the automatic score: 第2句 FAB话术 80（自动评分 35）· 张老师 · 时间 · 理由."""
+    label = rubric.criteria[review.criterion].label if rubric and review.criterion in rubric.criteria else review.criterion
+    automatic = turn.automatic(review.criterion)
+    was = "不适用" if automatic is None else f"{automatic:g}"
+    when = review.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    who = shown(review.reviewer) or "（未署名）"
+    place = f"第{turn.index + 1}句 " if numbered else ""
+    return f"{place}{label} {review.score:g}（自动评分 {was}）· {who} · {when} · 理由：{shown(review.reason)}"

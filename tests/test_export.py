@@ -203,7 +203,7 @@ def test_every_reply_is_a_row_an_instructor_can_filter_by_a_finding(records, lib
     ws = openpyxl.load_workbook(path)["逐句明细"]
     headers = [c.value for c in ws[1]]
     assert headers[:8] == ["编号", "学员", "场景", "轮次", "顾客说", "回复", "用时(秒)", "本句得分"]
-    assert headers[-2:] == ["发现", "参考答案"] and "服务禁语" in headers and ws.auto_filter.ref == ws.dimensions
+    assert headers[-3:] == ["发现", "复核", "参考答案"] and "服务禁语" in headers and ws.auto_filter.ref == ws.dimensions
     rows = [dict(zip(headers, (c.value for c in row))) for row in ws.iter_rows(min_row=2)]
     with Store.open(records) as store:
         assert len(rows) == sum(len(s.turns) for s in store.sessions())

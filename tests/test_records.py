@@ -107,6 +107,9 @@ def test_stored_report_reads_like_the_live_one(library):
     live = report_lines(session.report(), colour=False)
     kept = stored_report_lines(stored, library.rubric("default"), colour=False)
     assert kept[0] == live[0] and kept[1].startswith(f"记录 #{stored.id}   学员：小李")
+    rubric = f"评分标准：default {stored.rubric_version} · {stored.rubric_hash}"
+    assert rubric in kept  # which rubric gave these scores
+    kept.remove(rubric)
     assert kept[2:] == live[1:]  # same scores, bars, fatal phrases and per-turn review
 
 

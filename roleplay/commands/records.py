@@ -1,4 +1,4 @@
-"""Records commands: `history`, `report`, `export`, and the recording used by `play` and `grade --save`.
+"""Records commands: `history`, `report`, `review`, `export`, and the recording used by `play` and `grade --save`.
 
 As in the other command modules, the database and export code is imported inside the handlers.
 """
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import getpass
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -48,6 +49,18 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     report.add_argument("session_id", metavar="SESSION_ID", help="the number shown by `roleplay history`")
     add_db_option(report)
     report.set_defaults(handler=cmd_report)
+
+    review = commands.add_parser(
+        "review", parents=[common], help="an instructor's score for one criterion of one reply, with the reason"
+    )
+    review.add_argument("session_id", metavar="SESSION_ID", help="the number shown by `roleplay history`")
+    review.add_argument("--turn", type=int, metavar="N", help="the reply, numbered as in `roleplay report` (1, 2, …)")
+    review.add_argument("--criterion", metavar="ID", help="the criterion's id in the rubric (fab, forbidden, closing…)")
+    review.add_argument("--score", type=float, metavar="0-100", help="the score the reply deserves")
+    review.add_argument("--reason", metavar="TEXT", help="why: shown to the trainee and other instructors")
+    review.add_argument("--by", metavar="NAME", help="who reviews (default: your login name)")
+    add_db_option(review)
+    review.set_defaults(handler=cmd_review)
 
     export = commands.add_parser("export", parents=[common], help="export score sheets for instructors")
     export.add_argument("--format", choices=FORMATS, help="file format (default: from the -o file's extension)")
@@ -203,6 +216,39 @@ def cmd_report(args: argparse.Namespace) -> int:
     for line in stored_report_lines(stored, rubric, use_colour()):
         print(line)
     return 0
+
+
+@records_errors
+def cmd_review(args: argparse.Namespace) -> int:
+    """With --turn, --criterion, --score and --reason: keep the review; with none: list the session's."""
+    from roleplay.content.library import load_library
+    from roleplay.records.store import Store
+    from roleplay.render import review_note
+
+    given = [args.turn is not None, args.criterion is not None, args.score is not None, args.reason is not None]
+    if any(given) and not all(given):
+        print("roleplay: --turn、--criterion、--score 和 --reason 要一起给出（只给记录编号则列出已有复核）", file=sys.stderr)
+        return 2
+    opener = Store.open if all(given) else Store.open_for_reading
+    with opener(args.db) as store:
+        if all(given):
+            store.add_review(args.session_id, args.turn, args.criterion, args.score, args.reason, args.by or _login())
+        stored = store.session(args.session_id)
+    rubric = load_library(args.content).rubrics.get(stored.rubric_id)
+    notes = [review_note(turn, review, rubric) for turn in stored.turns for review in turn.reviews]
+    if all(given):
+        print(f"已记录复核：记录 #{stored.id} {notes[-1]}")
+    else:
+        print("\n".join(f"记录 #{stored.id} {note}" for note in notes) or f"记录 #{stored.id} 还没有复核")
+    return 0
+
+
+def _login() -> str:
+    """The reviewer's login name, when the system can tell it."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return ""
 
 
 @records_errors

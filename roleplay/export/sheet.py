@@ -179,6 +179,7 @@ def turn_fields(criteria: list[Criterion]) -> list[Field]:
             for c in criteria
         ),
         (Column("findings", "发现"), lambda st: findings(st[1], criteria)),
+        (Column("reviews", "复核"), lambda st: reviews(st[1], criteria)),
         (Column("model_answer", "参考答案"), lambda st: st[1].model_answer),
     ]
 
@@ -188,6 +189,20 @@ def findings(turn: StoredTurn, criteria: list[Criterion]) -> str:
     return "；".join(
         f"{e['label']}「{e['text']}」" for c in criteria for e in _result(turn, c.id).get("evidence", [])
     )
+
+
+def reviews(turn: StoredTurn, criteria: list[Criterion]) -> str:
+    """Instructors' scores of the reply beside the automatic ones: FAB话术 60（自动 35；张老师：理由）."""
+    labels = {c.id: c.label for c in criteria}
+    return "；".join(
+        f"{labels.get(r.criterion, r.criterion)} {r.score:g}（自动 {_shown_score(turn.automatic(r.criterion))}；"
+        f"{r.reviewer or UNNAMED}：{r.reason}）"
+        for r in turn.reviews
+    )
+
+
+def _shown_score(score: float | None) -> str:
+    return "不适用" if score is None else f"{score:g}"
 
 
 def _result(turn: StoredTurn, criterion: str) -> dict[str, Any]:

@@ -21,6 +21,19 @@ _RESULT_KEYS = ("kind", "score", "evidence", "advice")
 
 
 @dataclass(frozen=True, slots=True)
+class Review:
+    """An instructor's score for one criterion of one reply, with the reason, who gave it and when;
+    kept beside the rubric's automatic score, never in place of it."""
+
+    index: int  # the turn (0-based)
+    criterion: str
+    score: float
+    reason: str
+    reviewer: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class StoredTurn:
     """One reply as recorded: what it answered, how long it took, its rubric result, what followed."""
 
@@ -32,6 +45,12 @@ class StoredTurn:
     model_answer: str
     customer: list[Message]
     state: CustomerState | None  # None for real conversations
+    reviews: tuple[Review, ...] = ()  # instructors' scores of its criteria, oldest first
+
+    def automatic(self, criterion: str) -> float | None:
+        """The rubric's score of ``criterion`` for this reply (None: it did not apply)."""
+        result = self.result.get(criterion)
+        return result.get("score") if isinstance(result, dict) else None
 
     @property
     def score(self) -> ReplyScore:

@@ -26,7 +26,7 @@ from roleplay import environment
 from roleplay.engine.session import CustomerState, Message, Session, SessionReport, Turn
 from roleplay.errors import NotFound, RoleplayError
 from roleplay.labels import MODES
-from roleplay.records.model import SOURCES, StoredSession, StoredTurn, message, message_dict, stored_kind
+from roleplay.records.model import SOURCES, Review, StoredSession, StoredTurn, message, message_dict, stored_kind
 from roleplay.records.schema import VERSION, migrate, refuse_newer, version
 from roleplay.rubric.fingerprint import fingerprint
 
@@ -216,6 +216,26 @@ class Store:
 
         return self._write(save)
 
+    def add_review(
+        self, session_id: int | str, turn: int, criterion: str, score: float, reason: str, reviewer: str
+    ) -> Review:
+        """Keep an instructor's ``score`` of ``criterion`` for reply number ``turn`` (1-based, as
+        reports number them) of a stored session, beside the automatic score."""
+        stored = self.session(session_id)
+        if not 1 <= turn <= len(stored.turns):
+            raise RecordError(f"记录 #{stored.id} 只有 {len(stored.turns)} 句回复，没有第 {turn} 句（--turn 从 1 数起）")
+        scored = [name for name, value in stored.turns[turn - 1].result.items() if isinstance(value, dict)]
+        if criterion not in scored:
+            raise RecordError(f"第 {turn} 句没有评分项 {criterion!r}；可复核的评分项：{'、'.join(scored)}")
+        if not 0 <= score <= 100:
+            raise RecordError(f"复核分数要在 0 到 100 之间（收到 {score:g}）")
+        if not reason.strip():
+            raise RecordError("请用 --reason 写明复核理由：学员和其他老师要看得懂为什么改分")
+        row = {"session_id": stored.id, "idx": turn - 1, "criterion": criterion, "score": score,
+               "reason": reason.strip(), "reviewer": reviewer, "created_at": self._now()}  # fmt: skip
+        self._write(lambda conn: _insert(conn, "reviews", row))
+        return _review(row)
+
     def _now(self) -> str:
         return _iso(self.clock())
 
@@ -255,8 +275,13 @@ class Store:
                 "ORDER BY session_id, idx",
                 params,
             )
+            reviews: dict[tuple[int, int], list[Review]] = {}
+            for review in self._read(
+                f"SELECT * FROM reviews WHERE session_id IN (SELECT id FROM sessions WHERE {where}) ORDER BY id", params
+            ):
+                reviews.setdefault((review["session_id"], review["idx"]), []).append(_review(review))
             for row in rows:
-                turns[row["session_id"]].append(_stored_turn(row))
+                turns[row["session_id"]].append(_stored_turn(row, reviews.get((row["session_id"], row["idx"]), [])))
         return [_stored_session(row, turns[row["id"]]) for row in sessions]
 
     # -- transactions ----------------------------------------------------------------------------
@@ -439,7 +464,13 @@ def _graded_turns(turns: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], li
     return opening, encoded
 
 
-def _stored_turn(row: sqlite3.Row) -> StoredTurn:
+def _review(row: sqlite3.Row | dict[str, Any]) -> Review:
+    return Review(
+        row["idx"], row["criterion"], row["score"], row["reason"], row["reviewer"], datetime.fromisoformat(row["created_at"])
+    )
+
+
+def _stored_turn(row: sqlite3.Row, reviews: list[Review]) -> StoredTurn:
     state = _loads(row["state"]) if row["state"] else None
     return StoredTurn(
         index=row["idx"],
@@ -450,6 +481,7 @@ def _stored_turn(row: sqlite3.Row) -> StoredTurn:
         model_answer=row["model_answer"],
         customer=[message(m) for m in _loads(row["customer"])],
         state=CustomerState(**state) if state else None,
+        reviews=tuple(reviews),
     )
 
 
