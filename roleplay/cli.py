@@ -69,6 +69,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_tui(args.ui_content)
         parser.print_help()
         return 0
+    # `roleplay --content DIR grade …` means the same as `roleplay grade --content DIR …`
+    args.content = [*args.ui_content, *args.content]
     with _shown_output():
         try:
             return args.handler(args)

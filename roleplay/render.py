@@ -23,7 +23,7 @@ from roleplay.text.width import pad
 
 if TYPE_CHECKING:
     from roleplay.content.models import Rubric
-    from roleplay.records.model import Review, StoredSession, StoredTurn
+    from roleplay.records.model import PastScore, Review, StoredSession, StoredTurn
 
 #: ANSI colour per kind of mark: F green, A cyan, B magenta, forbidden red, closing yellow, accuracy blue.
 ANSI = {"F": 2, "A": 6, "B": 5, "forbidden": 1, "closing": 3, "accuracy": 4}
@@ -222,11 +222,19 @@ def stored_report_lines(stored: StoredSession, rubric: Rubric | None, colour: bo
     labels = rubric_labels(rubric, stored.criteria)
     if stored.rubric_hash:
         header.append(f"评分标准：{stored.rubric_label}")
+    header += [f"原评分：{past_score(past)}" for past in stored.history]
 
     def notes(turn: StoredTurn) -> list[str]:
         return [f"  · 复核：{review_note(turn, review, rubric, numbered=False)}" for review in turn.reviews]
 
     return review_lines(header, stored.session_score(), stored.turns, labels, colour, notes)
+
+
+def past_score(past: PastScore) -> str:
+    """Scores a re-score replaced: 83.0 通过（default 2.7 · 1a2b3c4d5e6f，2026-12-02 20:30 重评）."""
+    total = "—" if past.total is None else f"{past.total:.1f}"
+    when = past.replaced_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    return f"{total} {'通过' if past.passed else '未通过'}（{past.rubric_label}，{when} 重评）"
 
 
 def review_note(turn: StoredTurn, review: Review, rubric: Rubric | None, numbered: bool = True) -> str:

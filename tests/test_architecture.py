@@ -9,8 +9,8 @@ The layers, lowest first (a module may import its own layer and those below it, 
 2. ``content``: the pydantic models of every file format, loading, the library
 3. ``rubric``: one scorer per criterion kind and the scorer that combines them
 4. ``engine``: the simulated customer and the session
-5. ``records``, ``grade``, ``evaluate``, ``authoring``, ``marks``, ``feedback``: what is built on
-   sessions and scores
+5. ``records``, ``grade``, ``rescore``, ``evaluate``, ``authoring``, ``marks``, ``feedback``: what
+   is built on sessions and scores
 6. ``render``, ``plain``, ``tui``, ``export``: the views
 7. ``commands``, ``cli``, ``__main__``: the command line
 """
@@ -29,7 +29,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"content"}),
     frozenset({"rubric"}),
     frozenset({"engine"}),
-    frozenset({"records", "grade", "evaluate", "authoring", "marks", "feedback"}),
+    frozenset({"records", "grade", "rescore", "evaluate", "authoring", "marks", "feedback"}),
     frozenset({"render", "plain", "tui", "export"}),
     frozenset({"commands", "cli", "__main__"}),
 )

@@ -104,3 +104,15 @@ def test_list_shows_the_product_cards():
     assert result.returncode == 0
     cards = result.stdout[result.stdout.index("商品卡 products:"):]
     assert "air_fryer_5l" in cards and "小熊空气炸锅5L" in cards
+
+
+def test_a_content_folder_before_the_command_counts_for_the_command(tmp_path, capsys):
+    """`roleplay --content shop list` used to ignore the shop's own cards without a word."""
+    from roleplay.cli import main
+
+    shop = tmp_path / "shop"
+    assert main(["new", "product", "kids_cup", "--dir", str(shop)]) == 0
+    capsys.readouterr()
+    for args in (["--content", str(shop), "list"], ["list", "--content", str(shop)]):
+        assert main(args) == 0
+        assert "kids_cup" in capsys.readouterr().out, args

@@ -75,7 +75,7 @@ def test_a_row_per_session_labelled_from_the_rubric(sheet, library):
     headers = [c.header for c in sheet.sessions.columns]
     assert headers[:10] == ["编号", "学员", "班组", "日期", "场景", "顾客", "模式", "结果", "总分", "是否通过"]
     assert headers[10 : 10 + len(labels)] == labels
-    assert headers[10 + len(labels) :] == ["首次响应(秒)", "平均响应(秒)", "禁语次数", "促成次数", "评分标准"]
+    assert headers[10 + len(labels) :] == ["首次响应(秒)", "平均响应(秒)", "禁语次数", "促成次数", "评分标准", "原评分"]
     rubric = library.rubric("default")
     assert {r["rubric"] for r in sheet.sessions.rows} == {f"default {rubric.version} · {fingerprint(rubric)}"}
     rows = sheet.sessions.rows

@@ -1,4 +1,5 @@
-"""Records commands: `history`, `report`, `review`, `export`, and the recording used by `play` and `grade --save`.
+"""Records commands: `history`, `report`, `review`, `rescore`, `export`, and the recording used by `play` and
+`grade --save`.
 
 As in the other command modules, the database and export code is imported inside the handlers.
 """
@@ -61,6 +62,17 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     review.add_argument("--by", metavar="NAME", help="who reviews (default: your login name)")
     add_db_option(review)
     review.set_defaults(handler=cmd_review)
+
+    rescore = commands.add_parser(
+        "rescore", parents=[common], help="score stored sessions again by the rubric as it is now, keeping the old scores"
+    )
+    add_filters(rescore)
+    rescore.add_argument("--since", metavar="DATE", help="sessions started on or after (YYYY-MM-DD or ISO time)")
+    rescore.add_argument("--until", metavar="DATE", help="sessions started on or before (YYYY-MM-DD: the whole day)")
+    rescore.add_argument("--rubric", metavar="ID", help="score by this rubric (default: each session's own, as it is now)")
+    rescore.add_argument("--dry-run", action="store_true", help="show the new scores, store nothing")
+    add_db_option(rescore)
+    rescore.set_defaults(handler=cmd_rescore)
 
     export = commands.add_parser("export", parents=[common], help="export score sheets for instructors")
     export.add_argument("--format", choices=FORMATS, help="file format (default: from the -o file's extension)")
@@ -240,6 +252,50 @@ def cmd_review(args: argparse.Namespace) -> int:
         print(f"已记录复核：记录 #{stored.id} {notes[-1]}")
     else:
         print("\n".join(f"记录 #{stored.id} {note}" for note in notes) or f"记录 #{stored.id} 还没有复核")
+    return 0
+
+
+@records_errors
+def cmd_rescore(args: argparse.Namespace) -> int:
+    """Each selected session whose rubric has changed since it was scored, scored again; the old
+    scores stay in its history (shown on the report and the sheets)."""
+    from roleplay.content.library import load_library
+    from roleplay.records.store import Store
+    from roleplay.rescore import rescored
+    from roleplay.rubric.fingerprint import fingerprint
+
+    try:
+        since, until = parse_when(args.since, "--since"), parse_when(args.until, "--until")
+        check_range(since, until)
+    except ValueError as exc:
+        print(f"roleplay: {exc}", file=sys.stderr)
+        return 2
+    library = load_library(args.content)
+    if args.rubric and args.rubric not in library.rubrics:
+        print(f"roleplay: 没有评分标准 {args.rubric!r}；已有：{'、'.join(sorted(library.rubrics))}", file=sys.stderr)
+        return 2
+    done = current = missing = 0
+    with (Store.open_for_reading if args.dry_run else Store.open)(args.db) as store:
+        for stored in store.sessions(args.trainee, args.cohort, args.scenario, since, until):
+            rubric = library.rubrics.get(args.rubric or stored.rubric_id)
+            if rubric is None:
+                missing += 1
+                continue
+            if stored.rubric_hash == fingerprint(rubric):
+                current += 1
+                continue
+            scenario = library.scenarios.get(stored.scenario_id)
+            product = library.products.get(stored.product_id) or (scenario.product if scenario else None)
+            score, turns = rescored(stored, rubric, scenario, product)
+            if not args.dry_run:
+                store.rescore(stored.id, score, turns, rubric)
+            done += 1
+            old = "—" if stored.total is None else f"{stored.total:.1f}"
+            print(f"记录 #{stored.id}：{old}（{stored.rubric_label}）→ {score['score']:.1f}（{rubric.id} {rubric.version} · {fingerprint(rubric)}）")
+    verb = "将重评" if args.dry_run else "已重评"
+    skipped = f"；{current} 场已是当前评分标准" if current else ""
+    gone = f"；{missing} 场的评分标准已不存在（用 --rubric 指定）" if missing else ""
+    print(f"{verb} {done} 场{skipped}{gone}" + ("（预演，未写入）" if args.dry_run else "；原分数保留在记录里"))
     return 0
 
 

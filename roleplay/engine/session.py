@@ -10,7 +10,8 @@ seeded RNG, so the same seed and replies replay the same session.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from roleplay.content.models import Effects, Node, Persona, Rubric, Scenario, Transition
 from roleplay.engine.intents import IntentMatch, IntentMatcher, thesaurus_for
@@ -66,6 +67,9 @@ class Turn:
     outcome: str | None
     #: The session's scores with this reply, as the records keep them while it goes on.
     running: SessionScore
+    #: What the rubric was told besides the reply, its time and the customer's words: what the node
+    #: expected, whether a buying signal was due, the typing time (a re-score needs them).
+    judged: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -199,6 +203,10 @@ class Session:
             ended=self.ended,
             outcome=self.outcome,
             running=self._score([*(t.score for t in self.turns), score]),
+            judged={
+                "expects": list(ctx.expects), "buying_signal": ctx.buying_signal,
+                "typing_s": typing_s, "typing_measured": typing_measured,
+            },  # fmt: skip
         )
         self.turns.append(turn)
         self._last_customer = said or self._last_customer

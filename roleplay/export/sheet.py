@@ -17,7 +17,7 @@ from statistics import fmean
 from typing import Any
 
 from roleplay.content.models import Rubric
-from roleplay.records.model import StoredSession, StoredTurn
+from roleplay.records.model import PastScore, StoredSession, StoredTurn
 from roleplay.text.collation import name_key
 
 TITLE = "客服情景对练成绩单"
@@ -159,6 +159,7 @@ def session_fields(criteria: list[Criterion]) -> list[Field]:
         (Column("forbidden_count", "禁语次数", "int"), lambda s: s.forbidden_count),
         (Column("closing_attempts", "促成次数", "int"), lambda s: s.closing_attempts),
         (Column("rubric", "评分标准"), lambda s: s.rubric_label),
+        (Column("past", "原评分"), lambda s: "；".join(_past(p) for p in s.history)),
     ]
 
 
@@ -199,6 +200,11 @@ def reviews(turn: StoredTurn, criteria: list[Criterion]) -> str:
         f"{r.reviewer or UNNAMED}：{r.reason}）"
         for r in turn.reviews
     )
+
+
+def _past(past: PastScore) -> str:
+    """Scores a re-score replaced, with their rubric: 83.0（default 2.7 · 1a2b3c4d5e6f）."""
+    return f"{_shown_score(_round(past.total))}（{past.rubric_label}）"
 
 
 def _shown_score(score: float | None) -> str:

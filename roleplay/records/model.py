@@ -7,7 +7,7 @@ objects so a stored session renders through the same code as a live one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -46,6 +46,9 @@ class StoredTurn:
     customer: list[Message]
     state: CustomerState | None  # None for real conversations
     reviews: tuple[Review, ...] = ()  # instructors' scores of its criteria, oldest first
+    #: What the rubric was told besides the reply (the node's expects, a due buying signal, the
+    #: typing time); empty for real conversations and for turns stored before records kept it.
+    judged: dict[str, Any] = field(default_factory=dict)
 
     def automatic(self, criterion: str) -> float | None:
         """The rubric's score of ``criterion`` for this reply (None: it did not apply)."""
@@ -55,6 +58,28 @@ class StoredTurn:
     @property
     def score(self) -> ReplyScore:
         return reply_score(self.result)
+
+
+@dataclass(frozen=True, slots=True)
+class PastScore:
+    """A session's scores that a re-score replaced, with the rubric that gave them."""
+
+    rubric_id: str
+    rubric_version: str
+    rubric_hash: str
+    total: float | None
+    passed: bool
+    criteria: dict[str, float | None]
+    replaced_at: datetime
+
+    @property
+    def rubric_label(self) -> str:
+        return rubric_label(self.rubric_id, self.rubric_version, self.rubric_hash)
+
+
+def rubric_label(rubric_id: str, version: str, fingerprint: str) -> str:
+    """Which rubric gave a score: ``default 2.8 · 37d1ec3b65a9`` (no fingerprint before records kept it)."""
+    return " · ".join(part for part in (f"{rubric_id} {version}".strip(), fingerprint) if part)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +117,8 @@ class StoredSession:
     closing_attempts: int
     opening: list[Message]
     turns: list[StoredTurn]
+    product_id: str = ""  # the product card its replies were checked against, when it has an id
+    history: tuple[PastScore, ...] = ()  # scores re-scores replaced, oldest first
 
     @property
     def outcome_label(self) -> str:
@@ -103,7 +130,7 @@ class StoredSession:
     @property
     def rubric_label(self) -> str:
         """Which rubric gave the scores: ``default 2.8 · 37d1ec3b65a9``."""
-        return " · ".join(part for part in (f"{self.rubric_id} {self.rubric_version}".strip(), self.rubric_hash) if part)
+        return rubric_label(self.rubric_id, self.rubric_version, self.rubric_hash)
 
     @property
     def mode_label(self) -> str:

@@ -77,10 +77,28 @@ CREATE INDEX sessions_by_start ON sessions (started_at);
 """
 
 #: Version 3: scores that stay put — the fingerprint of the rubric each session was scored with
-#: (roleplay.rubric.fingerprint; '' for sessions stored before it), and instructors' reviews: a
-#: turn's criterion score overridden with a reason, kept beside the automatic score.
+#: (roleplay.rubric.fingerprint; '' for sessions stored before it) and the product card its replies
+#: were checked against; per turn, what the rubric was told besides the reply (so a re-score judges
+#: it the same way); the scores a re-score replaced; and instructors' reviews: a turn's criterion
+#: score overridden with a reason, kept beside the automatic score.
 V3 = """
 ALTER TABLE sessions ADD COLUMN rubric_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE sessions ADD COLUMN product_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE turns ADD COLUMN judged TEXT NOT NULL DEFAULT '{}';  -- {expects, buying_signal, typing_s, typing_measured}
+CREATE TABLE score_history (
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
+    session_id       INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    rubric_id        TEXT NOT NULL,
+    rubric_version   TEXT NOT NULL,
+    rubric_hash      TEXT NOT NULL,
+    total            REAL,
+    passed           INTEGER NOT NULL,
+    criteria         TEXT NOT NULL,        -- as sessions.criteria
+    score_detail     TEXT NOT NULL,        -- as sessions.score_detail
+    turn_results     TEXT NOT NULL,        -- [turns.result] in turn order
+    replaced_at      TEXT NOT NULL         -- ISO-8601, UTC: when a re-score replaced them
+);
+CREATE INDEX score_history_by_session ON score_history (session_id, id);
 CREATE TABLE reviews (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
     session_id  INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,

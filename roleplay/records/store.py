@@ -23,10 +23,20 @@ from typing import Any, TypeVar
 import platformdirs
 
 from roleplay import environment
+from roleplay.content.models import Rubric
 from roleplay.engine.session import CustomerState, Message, Session, SessionReport, Turn
 from roleplay.errors import NotFound, RoleplayError
 from roleplay.labels import MODES
-from roleplay.records.model import SOURCES, Review, StoredSession, StoredTurn, message, message_dict, stored_kind
+from roleplay.records.model import (
+    SOURCES,
+    PastScore,
+    Review,
+    StoredSession,
+    StoredTurn,
+    message,
+    message_dict,
+    stored_kind,
+)
 from roleplay.records.schema import VERSION, migrate, refuse_newer, version
 from roleplay.rubric.fingerprint import fingerprint
 
@@ -168,6 +178,7 @@ class Store:
             "rubric_id": rubric.id,
             "rubric_version": rubric.version,
             "rubric_hash": fingerprint(rubric),
+            "product_id": getattr(session.scenario.product, "id", ""),
             "pass_mark": rubric.pass_mark,
             "started_at": self._now(),
         }
@@ -200,6 +211,7 @@ class Store:
             "rubric_id": result["rubric"]["id"],
             "rubric_version": result["rubric"]["version"],
             "rubric_hash": result["rubric"].get("hash", ""),
+            "product_id": result.get("product") or "",
             "pass_mark": pass_mark,
             "started_at": now,
             "ended_at": now,
@@ -235,6 +247,35 @@ class Store:
                "reason": reason.strip(), "reviewer": reviewer, "created_at": self._now()}  # fmt: skip
         self._write(lambda conn: _insert(conn, "reviews", row))
         return _review(row)
+
+    def rescore(self, session_id: int, score: dict[str, Any], turn_results: list[dict[str, Any]], rubric: Rubric) -> None:
+        """Replace a session's scores with ``rubric``'s (``score``: ``SessionScore.to_dict()`` with its
+        failed outcome; one result per turn), keeping the replaced ones in its history."""
+        stored = self.session(session_id)
+        if len(turn_results) != len(stored.turns):
+            raise ValueError(f"session {stored.id} has {len(stored.turns)} turns, not {len(turn_results)}")
+        past = {
+            "session_id": stored.id, "rubric_id": stored.rubric_id, "rubric_version": stored.rubric_version,
+            "rubric_hash": stored.rubric_hash, "total": stored.total, "passed": int(stored.passed),
+            "criteria": _json(stored.criteria), "score_detail": _json(stored.score_detail),
+            "turn_results": _json([turn.result for turn in stored.turns]), "replaced_at": self._now(),
+        }  # fmt: skip
+        columns = {
+            **_score_columns(score),
+            "rubric_id": rubric.id, "rubric_version": rubric.version, "rubric_hash": fingerprint(rubric),
+        }  # fmt: skip
+        if stored.kind == "practice" and not stored.finished:
+            columns["passed"] = 0  # an unfinished session has not passed, whatever its score
+
+        def save(conn: sqlite3.Connection) -> None:
+            _insert(conn, "score_history", past)
+            _update(conn, stored.id, columns)
+            for turn, result in zip(stored.turns, turn_results):
+                conn.execute(
+                    "UPDATE turns SET result = ? WHERE session_id = ? AND idx = ?", [_json(result), stored.id, turn.index]
+                )
+
+        self._write(save)
 
     def _now(self) -> str:
         return _iso(self.clock())
@@ -282,7 +323,15 @@ class Store:
                 reviews.setdefault((review["session_id"], review["idx"]), []).append(_review(review))
             for row in rows:
                 turns[row["session_id"]].append(_stored_turn(row, reviews.get((row["session_id"], row["idx"]), [])))
-        return [_stored_session(row, turns[row["id"]]) for row in sessions]
+        history: dict[int, list[PastScore]] = {}
+        if sessions:
+            for past in self._read(
+                "SELECT session_id, rubric_id, rubric_version, rubric_hash, total, passed, criteria, replaced_at "
+                f"FROM score_history WHERE session_id IN (SELECT id FROM sessions WHERE {where}) ORDER BY id",
+                params,
+            ):
+                history.setdefault(past["session_id"], []).append(_past_score(past))
+        return [_stored_session(row, turns[row["id"]], history.get(row["id"], [])) for row in sessions]
 
     # -- transactions ----------------------------------------------------------------------------
 
@@ -388,6 +437,7 @@ class SessionRecorder:
             "text": turn.text,
             "latency_s": turn.latency_s,
             "result": _json(turn.score.to_dict()),
+            "judged": _json(turn.judged),
             "model_answer": turn.model_answer,
             "customer": _json([message_dict(m) for m in turn.customer]),
             "state": _json({"mood": turn.state.mood, "patience": turn.state.patience, "interest": turn.state.interest}),
@@ -470,6 +520,13 @@ def _review(row: sqlite3.Row | dict[str, Any]) -> Review:
     )
 
 
+def _past_score(row: sqlite3.Row) -> PastScore:
+    return PastScore(
+        row["rubric_id"], row["rubric_version"], row["rubric_hash"], _finite(row["total"]), bool(row["passed"]),
+        _loads(row["criteria"]), datetime.fromisoformat(row["replaced_at"]),
+    )
+
+
 def _stored_turn(row: sqlite3.Row, reviews: list[Review]) -> StoredTurn:
     state = _loads(row["state"]) if row["state"] else None
     return StoredTurn(
@@ -482,10 +539,11 @@ def _stored_turn(row: sqlite3.Row, reviews: list[Review]) -> StoredTurn:
         customer=[message(m) for m in _loads(row["customer"])],
         state=CustomerState(**state) if state else None,
         reviews=tuple(reviews),
+        judged=_loads(row["judged"]),
     )
 
 
-def _stored_session(row: sqlite3.Row, turns: list[StoredTurn]) -> StoredSession:
+def _stored_session(row: sqlite3.Row, turns: list[StoredTurn], history: list[PastScore]) -> StoredSession:
     return StoredSession(
         id=row["id"],
         kind=row["kind"],
@@ -518,6 +576,8 @@ def _stored_session(row: sqlite3.Row, turns: list[StoredTurn]) -> StoredSession:
         closing_attempts=row["closing_attempts"],
         opening=[message(m) for m in _loads(row["opening"])],
         turns=turns,
+        product_id=row["product_id"],
+        history=tuple(history),
     )
 
 

@@ -90,12 +90,16 @@ class Scorer:
         prior_pushes: Sequence[bool] = (),
         expects: Sequence[str] = (),
         buying_signal: bool = False,
+        typing_s: float | None = None,
+        typing_measured: bool = False,
     ) -> ReplyScore:
         """Score a reply given as plain text (the common entry point)."""
         ctx = ReplyContext(
             Analysed.of(text),
             index=index,
             latency_s=latency_s,
+            typing_s=typing_s,
+            typing_measured=typing_measured,
             customer_text=customer_text,
             buying_signal=buying_signal,
             expects=tuple(expects),
