@@ -253,6 +253,20 @@ def test_html_is_self_contained(records, tmp_path, capsys):
     assert "http" not in page.replace(escaped, "").replace('xmlns="http://www.w3.org/2000/svg"', "")
 
 
+def test_html_drills_down_from_trainee_to_session_to_each_marked_reply(records, tmp_path, capsys):
+    """Folded per trainee and per session, so the page stays usable with thousands of sessions;
+    unfolded, each reply with the marks the trainee saw, its score, the advice and the model answer."""
+    path = tmp_path / "scores.html"
+    assert export(tmp_path, capsys, "-o", str(path))[0] == 0
+    page = path.read_text(encoding="utf-8")
+    assert page.count('<details class="sessions">') == 3 and page.count('<details class="session">') == 7
+    assert "<details open" not in page  # everything folded
+    assert '<mark class="k-F" title="F">采用360°热风循环技术</mark>' in page
+    assert '<mark class="k-forbidden" title="烦躁语">你自己看</mark>' in page
+    assert "参考话术：" in page and "· 服务禁语：" in page and "本句得分 " in page
+    assert "<p class=\"reply\">-1+2</p>" in page and "<script" not in page  # replies as text
+
+
 def chromium() -> str | None:
     return next((shutil.which(name) for name in ("chromium", "chromium-browser") if shutil.which(name)), None)
 

@@ -326,7 +326,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"roleplay: {exc}", file=sys.stderr)
         return 2
-    turns = args.turns or fmt == "xlsx"  # the workbook always has its sheet of replies
+    turns = args.turns or fmt in ("xlsx", "html")  # the workbook's sheet of replies, the page's drill-down
     with Store.open_for_reading(args.db) as store:
         sessions = store.sessions(args.trainee, args.cohort, args.scenario, since, until, with_turns=turns)
     if not sessions:

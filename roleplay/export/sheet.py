@@ -17,6 +17,7 @@ from statistics import fmean
 from typing import Any
 
 from roleplay.content.models import Rubric
+from roleplay.export.conversations import SessionView, conversations
 from roleplay.records.model import PastScore, StoredSession, StoredTurn
 from roleplay.text.collation import name_key
 
@@ -85,6 +86,8 @@ class ScoreSheet:
     pass_mark: float | None  # the pass mark shared by every session, if they share one
     latest: datetime  # the newest session's start: the file's own date, for reproducible output
     turns: Table | None = None  # a row per reply, when the sessions were loaded with their turns
+    #: Per trainee, every session's conversation (the HTML drill-down), when loaded with their turns.
+    conversations: list[tuple[str, list[SessionView]]] | None = None
 
 
 def build_sheet(
@@ -116,6 +119,9 @@ def build_sheet(
         pass_mark=pass_marks.pop() if len(pass_marks) == 1 else None,
         latest=ordered[-1].started_at,
         turns=table("逐句明细", turn_fields(criteria), ((s, t) for s in ordered for t in s.turns)) if turns else None,
+        conversations=(
+            conversations([(n or UNNAMED, g) for n, g in groups], rubrics, lambda t: reviews(t, criteria)) if turns else None
+        ),
     )
 
 

@@ -1,8 +1,10 @@
 """HTML: one self-contained page (no scripts, fonts or images from the network) to read or print.
 
-The per-trainee summary table, then for each trainee a radar of the criterion averages and the
-trend of session totals over time (inline SVG), then every session. Print CSS keeps a trainee's
-charts on one page.
+The per-trainee summary table, then for each trainee a radar of the criterion averages, the trend
+of session totals over time (inline SVG) and, folded away, every session's conversation: each
+reply with the marks the trainee saw, its score, the advice, the model answer and any review
+(trainee → session → reply, so a sheet of ten thousand sessions opens folded). Then every session
+as a table. Print CSS keeps a trainee's charts on one page.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from datetime import datetime
 from html import escape
 from pathlib import Path
 
+from roleplay.export.conversations import ReplyView, SessionView
 from roleplay.export.sheet import ScoreSheet, Table, TraineeChart
 
 CSS = """
@@ -31,6 +34,19 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .trainee figure { margin: 0; }
 figcaption { font-size: 13px; color: #444; text-align: center; }
 svg text { font-size: 12px; fill: #333; }
+details { margin: 6px 0; }
+summary { cursor: pointer; }
+details.sessions > summary { font-weight: bold; }
+details.session { margin-left: 16px; font-size: 14px; }
+ol.replies { margin: 4px 0 12px; padding-left: 24px; }
+ol.replies li { margin: 8px 0; }
+.customer { color: #555; margin: 0; }
+.reply { margin: 2px 0; }
+.meta, .advice, .model, .review { font-size: 13px; margin: 2px 0; color: #444; }
+.review { color: #8a4b00; }
+mark { padding: 0 1px; border-radius: 2px; }
+mark.k-F { background: #d4edda; } mark.k-A { background: #d1ecf1; } mark.k-B { background: #f3d9fa; }
+mark.k-forbidden { background: #f8d7da; } mark.k-closing { background: #fff3cd; } mark.k-accuracy { background: #cfe2ff; }
 @page { size: A4 landscape; margin: 12mm; }
 @media print {
   body { margin: 0; }
@@ -51,7 +67,8 @@ def files(sheet: ScoreSheet, path: Path) -> dict[Path, bytes]:
 
 
 def page(sheet: ScoreSheet) -> str:
-    trainees = "\n".join(trainee_section(c, sheet.pass_mark) for c in sheet.charts)
+    folded = dict(sheet.conversations or [])
+    trainees = "\n".join(trainee_section(c, sheet.pass_mark, folded.get(c.trainee)) for c in sheet.charts)
     filters = f'<p class="filters">筛选条件：{escape(sheet.filters)}</p>' if sheet.filters else ""
     return f"""<!DOCTYPE html>
 <html lang="zh-CN">
@@ -86,14 +103,45 @@ def table_html(table: Table) -> str:
     return f'<div class="wide"><table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table></div>'
 
 
-def trainee_section(chart: TraineeChart, pass_mark: float | None) -> str:
+def trainee_section(chart: TraineeChart, pass_mark: float | None, sessions: list[SessionView] | None = None) -> str:
+    folded = (
+        f'<details class="sessions"><summary>逐场复盘（{len(sessions)} 场）</summary>\n'
+        + "\n".join(session_html(s) for s in sessions)
+        + "\n</details>"
+        if sessions
+        else ""
+    )
     return f"""<section>
 <h2>{escape(chart.trainee)}</h2>
 <div class="trainee">
 <figure>{radar_svg(chart.averages)}<figcaption>各项平均分（满分100）</figcaption></figure>
 <figure>{trend_svg(chart.trend, pass_mark)}<figcaption>总分趋势</figcaption></figure>
 </div>
+{folded}
 </section>"""
+
+
+def session_html(session: SessionView) -> str:
+    """One session, folded: its title, then every reply with the customer's words it answered."""
+    replies = "\n".join(reply_html(r) for r in session.replies) or "<li>（没有回复）</li>"
+    return f'<details class="session"><summary>{escape(session.title)}</summary><ol class="replies">\n{replies}\n</ol></details>'
+
+
+
+def reply_html(reply: ReplyView) -> str:
+    """A reply as the trainee saw it: marked, scored, advised, with the model answer and reviews."""
+    marked = "".join(
+        f'<mark class="k-{escape(p.kind)}" title="{escape(p.label)}">{escape(p.text)}</mark>' if p.kind else escape(p.text)
+        for p in reply.pieces
+    )
+    seconds = f" · 用时 {reply.seconds:.1f} 秒" if reply.seconds is not None else ""
+    advice = "".join(f'<p class="advice">· {escape(name)}：{escape(text)}</p>' for name, text in reply.advice)
+    model = f'<p class="model">参考话术：{escape(reply.model_answer)}</p>' if reply.model_answer else ""
+    review = f'<p class="review">复核：{escape(reply.reviews)}</p>' if reply.reviews else ""
+    return (
+        f'<li value="{reply.number}"><p class="customer">顾客：{escape(reply.customer)}</p>'
+        f'<p class="reply">{marked}</p><p class="meta">本句得分 {reply.total:.0f}{seconds}</p>{advice}{model}{review}</li>'
+    )
 
 
 def radar_svg(averages: list[tuple[str, float | None]]) -> str:
