@@ -67,8 +67,7 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         "rescore", parents=[common], help="score stored sessions again by the rubric as it is now, keeping the old scores"
     )
     add_filters(rescore)
-    rescore.add_argument("--since", metavar="DATE", help="sessions started on or after (YYYY-MM-DD or ISO time)")
-    rescore.add_argument("--until", metavar="DATE", help="sessions started on or before (YYYY-MM-DD: the whole day)")
+    add_period(rescore)
     rescore.add_argument("--rubric", metavar="ID", help="score by this rubric (default: each session's own, as it is now)")
     rescore.add_argument("--dry-run", action="store_true", help="show the new scores, store nothing")
     add_db_option(rescore)
@@ -77,8 +76,7 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     export = commands.add_parser("export", parents=[common], help="export score sheets for instructors")
     export.add_argument("--format", choices=FORMATS, help="file format (default: from the -o file's extension)")
     add_filters(export)
-    export.add_argument("--since", metavar="DATE", help="sessions started on or after (YYYY-MM-DD or ISO time)")
-    export.add_argument("--until", metavar="DATE", help="sessions started on or before (YYYY-MM-DD: the whole day)")
+    add_period(export)
     export.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="file to write")
     export.add_argument(
         "--turns", action="store_true",
@@ -264,12 +262,10 @@ def cmd_rescore(args: argparse.Namespace) -> int:
     from roleplay.rescore import rescored
     from roleplay.rubric.fingerprint import fingerprint
 
-    try:
-        since, until = parse_when(args.since, "--since"), parse_when(args.until, "--until")
-        check_range(since, until)
-    except ValueError as exc:
-        print(f"roleplay: {exc}", file=sys.stderr)
+    period = read_period(args)
+    if period is None:
         return 2
+    since, until = period
     library = load_library(args.content)
     if args.rubric and args.rubric not in library.rubrics:
         print(f"roleplay: 没有评分标准 {args.rubric!r}；已有：{'、'.join(sorted(library.rubrics))}", file=sys.stderr)
@@ -320,12 +316,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     if fmt not in FORMATS:
         print(f"roleplay: 无法从文件名判断格式，请用 --format 指定（{'、'.join(FORMATS)}）", file=sys.stderr)
         return 2
-    try:
-        since, until = parse_when(args.since, "--since"), parse_when(args.until, "--until")
-        check_range(since, until)
-    except ValueError as exc:
-        print(f"roleplay: {exc}", file=sys.stderr)
+    period = read_period(args)
+    if period is None:
         return 2
+    since, until = period
     turns = args.turns or fmt in ("xlsx", "html")  # the workbook's sheet of replies, the page's drill-down
     with Store.open_for_reading(args.db) as store:
         sessions = store.sessions(args.trainee, args.cohort, args.scenario, since, until, with_turns=turns)
@@ -355,6 +349,22 @@ def writer(fmt: str) -> Callable[[ScoreSheet, Path], dict[Path, bytes]]:
     from importlib import import_module
 
     return import_module(f"roleplay.export.to_{fmt}").files
+
+
+def add_period(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--since", metavar="DATE", help="sessions started on or after (YYYY-MM-DD or ISO time)")
+    parser.add_argument("--until", metavar="DATE", help="sessions started on or before (YYYY-MM-DD: the whole day)")
+
+
+def read_period(args: argparse.Namespace) -> tuple[date | datetime | None, date | datetime | None] | None:
+    """``--since`` and ``--until`` read and checked; None (after saying why on stderr) when they are wrong."""
+    try:
+        since, until = parse_when(args.since, "--since"), parse_when(args.until, "--until")
+        check_range(since, until)
+    except ValueError as exc:
+        print(f"roleplay: {exc}", file=sys.stderr)
+        return None
+    return since, until
 
 
 def parse_when(text: str | None, flag: str) -> date | datetime | None:
