@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from records_helpers import week_of_records
+
 from roleplay.content.library import Library, load_library
 from roleplay.rubric.scorer import Scorer, scorer_for
 
@@ -19,6 +21,12 @@ def records_db(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mon
     path = tmp_path_factory.mktemp("records") / "roleplay.db"
     monkeypatch.setenv("ROLEPLAY_DB", str(path))
     return path
+
+
+@pytest.fixture
+def records(library: Library, records_db: Path) -> Path:
+    """Three trainees over a week, recorded (see records_helpers.week_of_records)."""
+    return week_of_records(library, records_db)
 
 
 @pytest.fixture(scope="session")

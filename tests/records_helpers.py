@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 from roleplay.content.library import Library
 from roleplay.engine.session import Session
+from roleplay.grade import grade_text
 from roleplay.records.store import Store
+
+#: A trainee's "name" that a spreadsheet would run as a formula.
+EVIL = '=HYPERLINK("http://evil.example","点我")'
 
 #: Replies that convert the air-fryer customer (as in test_cli.py).
 SKILLED = [
@@ -59,3 +65,29 @@ def record(
     if finish:
         recorder.finish(session.report())
     return recorder.id
+
+
+def week_of_records(library: Library, records_db: Path) -> Path:
+    """Three trainees over a week: conversions, a lost customer, an unfinished session, a real log
+    (the ``records`` fixture of conftest.py)."""
+    clock = Ticker()
+    plan = [  # (day, hour): replies, options — in the order they are recorded (ids 1–6)
+        ((1, 9), SKILLED, {"trainee": "小李", "cohort": "一班", "latency": 6}),
+        ((2, 9), RUDE, {"trainee": "小李", "cohort": "一班", "latency": 12}),
+        ((3, 9), SKILLED, {"trainee": "小李", "cohort": "一班", "latency": 9}),
+        ((2, 10), SKILLED[:2], {"trainee": "王芳", "cohort": "二班", "finish": False}),
+        ((4, 9), SKILLED, {"trainee": "王芳", "cohort": "二班", "scenario_id": "water_purifier_bargain"}),
+        ((5, 9), ["@SUM(A1)", "-1+2"], {"trainee": EVIL, "cohort": "+1"}),
+    ]
+    with Store.open(records_db, clock=clock) as store:
+        for (day, hour), replies, options in plan:
+            clock.now = datetime(2026, 11, day, hour, tzinfo=timezone.utc)
+            record(store, library, replies, **options)
+        log = {"id": "c1", "scenario": "air_fryer_fab", "turns": [
+            {"role": "customer", "text": "在吗", "at": 0},
+            {"role": "agent", "text": "亲，在的，您好！", "at": 4},
+        ]}  # fmt: skip
+        [result], _ = grade_text(json.dumps(log, ensure_ascii=False), library)
+        clock.now = datetime(2026, 11, 6, 9, tzinfo=timezone.utc)
+        store.save_graded(result, trainee="小李", cohort="一班", source_file="logs.jsonl", pass_mark=60)
+    return records_db

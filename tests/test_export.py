@@ -14,45 +14,17 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from records_helpers import RUDE, SKILLED, Ticker, record
+from records_helpers import EVIL, RUDE, SKILLED, Ticker, record
 
 from roleplay.cli import main
 from roleplay.export import to_xlsx
 from roleplay.export.sheet import ScoreSheet, build_sheet
-from roleplay.grade import grade_text
 from roleplay.records import Store
 from roleplay.rubric.fingerprint import fingerprint
 from roleplay.text.safe import cell_text
 from roleplay.text.width import cell_width
 
-EVIL = '=HYPERLINK("http://evil.example","点我")'
 FORMULA_STARTS = ("=", "+", "-", "@")
-
-
-@pytest.fixture
-def records(library, records_db) -> Path:
-    """Three trainees over a week: conversions, a lost customer, an unfinished session, a real log."""
-    clock = Ticker()
-    plan = [  # (day, hour): replies, options — in the order they are recorded (ids 1–6)
-        ((1, 9), SKILLED, {"trainee": "小李", "cohort": "一班", "latency": 6}),
-        ((2, 9), RUDE, {"trainee": "小李", "cohort": "一班", "latency": 12}),
-        ((3, 9), SKILLED, {"trainee": "小李", "cohort": "一班", "latency": 9}),
-        ((2, 10), SKILLED[:2], {"trainee": "王芳", "cohort": "二班", "finish": False}),
-        ((4, 9), SKILLED, {"trainee": "王芳", "cohort": "二班", "scenario_id": "water_purifier_bargain"}),
-        ((5, 9), ["@SUM(A1)", "-1+2"], {"trainee": EVIL, "cohort": "+1"}),
-    ]
-    with Store.open(records_db, clock=clock) as store:
-        for (day, hour), replies, options in plan:
-            clock.now = datetime(2026, 11, day, hour, tzinfo=timezone.utc)
-            record(store, library, replies, **options)
-        log = {"id": "c1", "scenario": "air_fryer_fab", "turns": [
-            {"role": "customer", "text": "在吗", "at": 0},
-            {"role": "agent", "text": "亲，在的，您好！", "at": 4},
-        ]}  # fmt: skip
-        [result], _ = grade_text(json.dumps(log, ensure_ascii=False), library)
-        clock.now = datetime(2026, 11, 6, 9, tzinfo=timezone.utc)
-        store.save_graded(result, trainee="小李", cohort="一班", source_file="logs.jsonl", pass_mark=60)
-    return records_db
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
-"""Records commands: `history`, `report`, `review`, `rescore`, `export`, and the recording used by `play` and
-`grade --save`.
+"""Records commands: `history`, `progress`, `report`, `review`, `rescore`, `export`, and the recording used by
+`play` and `grade --save`.
 
 As in the other command modules, the database and export code is imported inside the handlers.
 """
@@ -45,6 +45,15 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     add_filters(history)
     add_db_option(history)
     history.set_defaults(handler=cmd_history)
+
+    progress = commands.add_parser(
+        "progress", parents=[common], help="each trainee's first, best and latest scores, and what to coach next"
+    )
+    add_filters(progress)
+    add_period(progress)
+    progress.add_argument("--by", choices=["name", "score"], default="name", help="order: pinyin of the name, or latest total")
+    add_db_option(progress)
+    progress.set_defaults(handler=cmd_progress)
 
     report = commands.add_parser("report", parents=[common], help="show the report of a recorded session")
     report.add_argument("session_id", metavar="SESSION_ID", help="the number shown by `roleplay history`")
@@ -211,6 +220,46 @@ def cmd_history(args: argparse.Namespace) -> int:
         # a cell is one line whatever a name holds: a line break in it cannot forge a row
         print("".join(pad(shown(c), w) for c, w in zip(cells, widths)).rstrip())
     print(f"共 {len(sessions)} 条；用 roleplay report 编号 查看报告")
+    return 0
+
+
+@records_errors
+def cmd_progress(args: argparse.Namespace) -> int:
+    from roleplay.content.library import load_library
+    from roleplay.export.progress import progress
+    from roleplay.records.store import Store
+    from roleplay.text.safe import shown
+    from roleplay.text.width import pad
+
+    period = read_period(args)
+    if period is None:
+        return 2
+    with Store.open_for_reading(args.db) as store:
+        sessions = store.sessions(args.trainee, args.cohort, args.scenario, *period)
+    if not sessions:
+        print(f"没有符合条件的练习记录（{describe_filters(args)}）。")
+        return 0
+    library = load_library(args.content)
+
+    def figure(value: float | None) -> str:
+        return "—" if value is None else f"{value:.1f}"
+
+    for p in progress(sessions, library.rubrics, library.scenarios, by_score=args.by == "score"):
+        conversion = "—" if p.conversion_rate is None else f"{p.conversion_rate:.0%}"
+        cohort = f"（{shown(p.cohort)}）" if p.cohort else ""
+        print(f"{shown(p.trainee)}{cohort} · {p.sessions} 场 · 通过率 {p.pass_rate:.0%} · 模拟询单转化率 {conversion}"
+              f" · 平均首次响应 {figure(p.first_response_s)} 秒")  # fmt: skip
+        print("  " + pad("", 12) + "".join(pad(h, 8) for h in ("首次", "最好", "最近")).rstrip())
+        for course in (p.total, *p.criteria):
+            row = "".join(pad(figure(v), 8) for v in (course.first, course.best, course.latest))
+            print("  " + pad(course.label, 12) + row.rstrip())
+        if p.focus:
+            print("  优先辅导：")
+        for f in p.focus:
+            assign = f" → 建议练「{f.scenario}」" if f.scenario else ""
+            example = f"；例：{shown(f.example)}" if f.example else ""
+            print(f"  · {f.label} {f.average:.0f}{assign}{example}")
+        print()
     return 0
 
 
