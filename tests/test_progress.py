@@ -38,10 +38,27 @@ def test_first_best_and_latest_per_criterion_and_the_focus_with_an_assignment_an
 def test_the_terminal_view_and_its_order_by_score(records, capsys):
     code, out = run(capsys, "progress", "--db", str(records))
     assert code == 0
-    blocks = [b for b in out.strip().split("\n\n") if b]
-    assert len(blocks) == 3 and blocks[1].startswith("王芳（二班） · 2 场") and blocks[2].startswith("小李（一班） · 4 场")
+    blocks = [b for b in out.strip().split("\n\n") if b]  # a block per trainee, then where customers were lost
+    assert len(blocks) == 4 and blocks[1].startswith("王芳（二班） · 2 场") and blocks[2].startswith("小李（一班） · 4 场")
+    assert blocks[3].startswith("流失环节")
     assert "首次    最好    最近" in out and "  优先辅导：" in out and "例：#" in out
     code, out = run(capsys, "progress", "--by", "score", "--cohort", "一班", "--db", str(records))
     assert code == 0 and out.startswith("小李（一班）")
     code, out = run(capsys, "progress", "--trainee", "没有这个人", "--db", str(records))
     assert code == 0 and "没有符合条件的练习记录" in out
+
+
+def test_where_customers_are_lost_and_why(records, library, capsys):
+    """流失环节: the step of the last reply before each lost customer left, and what that reply did wrong."""
+    from roleplay.export.progress import losses
+
+    with Store.open(records) as store:
+        sessions = store.sessions()
+    points = losses(sessions)
+    lost = [s for s in sessions if s.outcome == "lost"]
+    assert sum(p.lost for p in points) == len(lost) == 3
+    rude = next(p for p in points if ("服务禁语", 1) in p.reasons)
+    first_step = library.scenario("air_fryer_fab").start
+    assert rude.scenario == "空气炸锅卖点咨询" and rude.step.startswith(f"{first_step}「")
+    _, out = run(capsys, "progress", "--db", str(records))
+    assert "流失环节（3 场流失）：" in out and f"· 空气炸锅卖点咨询 · {first_step}「" in out

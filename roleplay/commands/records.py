@@ -226,7 +226,7 @@ def cmd_history(args: argparse.Namespace) -> int:
 @records_errors
 def cmd_progress(args: argparse.Namespace) -> int:
     from roleplay.content.library import load_library
-    from roleplay.export.progress import progress
+    from roleplay.export.progress import losses, progress
     from roleplay.records.store import Store
     from roleplay.text.safe import shown
     from roleplay.text.width import pad
@@ -260,6 +260,12 @@ def cmd_progress(args: argparse.Namespace) -> int:
             example = f"；例：{shown(f.example)}" if f.example else ""
             print(f"  · {f.label} {f.average:.0f}{assign}{example}")
         print()
+    points = losses(sessions)
+    if points:
+        print(f"流失环节（{sum(p.lost for p in points)} 场流失）：")
+    for point in points:
+        why = "，".join(f"{reason} {n}" for reason, n in point.reasons)
+        print(f"  · {shown(point.scenario)} · {shown(point.step)}：{point.lost} 场（{why}）")
     return 0
 
 

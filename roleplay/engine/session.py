@@ -204,7 +204,7 @@ class Session:
             outcome=self.outcome,
             running=self._score([*(t.score for t in self.turns), score]),
             judged={
-                "expects": list(ctx.expects), "buying_signal": ctx.buying_signal,
+                "node": node_id, "expects": list(ctx.expects), "buying_signal": ctx.buying_signal,
                 "typing_s": typing_s, "typing_measured": typing_measured,
             },  # fmt: skip
         )

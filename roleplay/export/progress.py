@@ -1,5 +1,6 @@
 """Each trainee's progress, for the instructor's terminal (`roleplay progress`): where they started,
-their best and where they are now, per criterion and overall, and what to coach next.
+their best and where they are now, per criterion and overall, and what to coach next; and where
+customers are lost (流失环节): at which step of which scenario, and why.
 
 The coaching focus is every criterion below the rubric's ``coaching_mark``, worst first, each with
 the scenario that trains it most (the one with the most steps that expect it) and the trainee's own
@@ -8,12 +9,13 @@ worst reply of that criterion as the example to go through together.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from roleplay.content.models import Rubric, Scenario
 from roleplay.export.sheet import UNNAMED, Criterion, coaching_mark, criteria_of, criterion_averages
-from roleplay.records.model import StoredSession
+from roleplay.records.model import StoredSession, StoredTurn
 from roleplay.text.collation import name_key
 
 
@@ -88,6 +90,49 @@ def _progress(
         criteria=[_course(c.label, (s.criteria.get(c.id) for s in sessions)) for c in criteria],
         focus=focus,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class LossPoint:
+    """A step of a scenario where customers were lost: how often, and why (reason → count)."""
+
+    scenario: str
+    step: str  # the node's id and what the customer had just said
+    lost: int
+    reasons: list[tuple[str, int]]
+
+
+def losses(sessions: list[StoredSession]) -> list[LossPoint]:
+    """Where practice customers were lost (the step of their last reply) and why, most lost first."""
+    steps: dict[tuple[str, str], Counter[str]] = {}
+    for stored in sessions:
+        if stored.kind != "practice" or stored.outcome != "lost" or not stored.turns:
+            continue
+        last = stored.turns[-1]
+        node = last.judged.get("node") or f"第{last.index + 1}句"
+        said = " / ".join(m.text for m in last.answered)
+        said = said if len(said) <= 24 else said[:23] + "…"
+        key = (stored.scenario_title or stored.scenario_id or "—", f"{node}「{said}」" if said else node)
+        steps.setdefault(key, Counter())[why_lost(last)] += 1
+    points = [LossPoint(scenario, step, sum(c.values()), c.most_common()) for (scenario, step), c in steps.items()]
+    return sorted(points, key=lambda p: (-p.lost, p.scenario, p.step))
+
+
+def why_lost(turn: StoredTurn) -> str:
+    """What the last reply before a customer left did wrong, by the rubric's findings on it."""
+    results = {value.get("kind", name): value for name, value in turn.result.items() if isinstance(value, dict)}
+    if results.get("forbidden", {}).get("offends"):
+        return "服务禁语"
+    if results.get("latency", {}).get("band") == "too_slow":
+        return "回复太慢"
+    if results.get("accuracy", {}).get("contradictions"):
+        return "信息与商品卡不符"
+    if results.get("closing", {}).get("buying_signal") and not results["closing"].get("techniques"):
+        return "错过促单时机"
+    fab = results.get("fab", {}).get("score")
+    if fab is not None and fab < 50:
+        return "卖点没讲清"
+    return "没有推进，顾客失去耐心"
 
 
 def _course(label: str, scores: Iterable[float | None]) -> Course:

@@ -84,7 +84,7 @@ CREATE INDEX sessions_by_start ON sessions (started_at);
 V3 = """
 ALTER TABLE sessions ADD COLUMN rubric_hash TEXT NOT NULL DEFAULT '';
 ALTER TABLE sessions ADD COLUMN product_id TEXT NOT NULL DEFAULT '';
-ALTER TABLE turns ADD COLUMN judged TEXT NOT NULL DEFAULT '{}';  -- {expects, buying_signal, typing_s, typing_measured}
+ALTER TABLE turns ADD COLUMN judged TEXT NOT NULL DEFAULT '{}';  -- {node, expects, buying_signal, typing_s, typing_measured}
 CREATE TABLE score_history (
     id               INTEGER PRIMARY KEY AUTOINCREMENT,
     session_id       INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
