@@ -65,6 +65,8 @@ def test_a_summary_per_trainee(sheet, library):
     assert [name for name in summary if name != EVIL] == ["王芳", "小李"]  # pinyin (wang, xiao), not code points
     li = summary["小李"]
     assert (li["cohort"], li["sessions"]) == ("一班", 4)
+    totals = [r["total"] for r in sheet.sessions.rows if r["trainee"] == "小李"]  # in time order
+    assert (li["first_total"], li["best_total"], li["latest_total"]) == (totals[0], max(totals), totals[-1])
     assert li["pass_rate"] == round(3 / 4, 4)  # two conversions and the real log passed; the lost one did not
     assert li["conversion_rate"] == round(2 / 3, 4)  # simulated: converted ÷ practice sessions
     rows = [r for r in sheet.sessions.rows if r["trainee"] == "小李"]
