@@ -270,6 +270,39 @@ async def test_history_lists_recorded_sessions_and_opens_their_report(tmp_path):
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, HistoryScreen)
+        assert not history.query_one("#history-trend").display  # one session is no trend
+
+
+async def test_history_shows_the_trainees_own_trend(tmp_path):
+    """F5 on the home screen: the trainee's session totals as bars on a 0-100 scale, first, best and latest."""
+    from roleplay.tui.screens.history import BARS, HistoryScreen
+
+    from records_helpers import RUDE, SKILLED, Ticker, record
+
+    from roleplay.content.library import load_library
+    from roleplay.records.store import Store
+
+    library = load_library(env="")
+    with Store.open(tmp_path / "records.db", clock=Ticker()) as store:
+        for replies in (RUDE, SKILLED):
+            record(store, library, replies, trainee="趋势")
+    clock = FakeClock()
+    app = make_app(tmp_path, clock, db=tmp_path / "records.db")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.click("#trainee")
+        await type_text(pilot, "趋势")
+        await pilot.press("enter")
+        await pilot.press("f5")
+        await settle(pilot)
+        history = app.screen
+        assert isinstance(history, HistoryScreen)
+        totals = [s.total for s in sorted(app.store.sessions(trainee="趋势"), key=lambda s: s.started_at)]
+        trend = history.query_one("#history-trend")
+        shown = str(trend.render())
+        assert trend.display and f"首次 {totals[0]:.0f}" in shown and f"最近 {totals[-1]:.0f}" in shown and "（2 场）" in shown
+        bars = shown.rstrip()[-2:]  # one bar per session on a 0-100 scale, oldest first
+        assert [BARS.index(b) for b in bars] == [min(7, int(t / 100 * 8)) for t in totals]
 
 
 async def test_a_fatal_reply_gets_her_reaction_on_screen_then_the_report_and_the_review(tmp_path):

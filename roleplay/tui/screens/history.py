@@ -1,4 +1,5 @@
-"""History: the trainee's recorded sessions, newest first; Enter opens a report from the records."""
+"""History: the trainee's own trend (a sparkline of session totals with the first, best and latest),
+then the recorded sessions, newest first; Enter opens a report from the records."""
 
 from __future__ import annotations
 
@@ -17,6 +18,11 @@ from roleplay.text.width import fit
 if TYPE_CHECKING:
     from roleplay.tui.app import RoleplayApp
 
+#: A session's total as a bar on a 0–100 scale (a sparkline that an 83 beside a 73 cannot exaggerate).
+BARS = "▁▂▃▄▅▆▇█"
+#: The newest sessions the trend shows.
+TREND_SESSIONS = 60
+
 #: Column widths in cells: the longest shipped title (a longer one is cut with …), and 拍下未付（中断）.
 TITLE_CELLS = 34
 OUTCOME_CELLS = 16
@@ -31,9 +37,14 @@ class HistoryScreen(Screen):
         super().__init__()
         self.trainee = trainee
 
+    DEFAULT_CSS = """
+    #history-trend { margin: 0 1; display: none; }
+    """
+
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="history-status")
+        yield Static(id="history-trend")
         yield OptionList(id="history")
         yield Footer()
 
@@ -47,11 +58,25 @@ class HistoryScreen(Screen):
             return
         sessions = sorted(store.sessions(trainee=self.trainee), key=lambda s: s.started_at, reverse=True)
         status.update(f"共 {len(sessions)} 场练习。选择一场按 Enter 查看报告。" if sessions else "还没有练习记录。")
+        self._show_trend([(s.total, s.passed) for s in reversed(sessions) if s.total is not None])
         options = self.query_one(OptionList)
         options.add_options(Option(self._row(stored), id=str(stored.id)) for stored in sessions)
         if sessions:
             options.highlighted = 0
         options.focus()
+
+    def _show_trend(self, sessions: list[tuple[float, bool]]) -> None:
+        """The trainee's session totals, oldest to newest, one bar each on a 0–100 scale (green: passed),
+        with where she started, her best and her latest."""
+        if len(sessions) < 2:
+            return  # one session is no trend
+        totals = [total for total, _ in sessions]
+        line = Text(f"总分趋势：首次 {totals[0]:.0f} · 最好 {max(totals):.0f} · 最近 {totals[-1]:.0f}（{len(totals)} 场）  ")
+        for total, passed in sessions[-TREND_SESSIONS:]:
+            line.append(BARS[min(len(BARS) - 1, int(max(total, 0) / 100 * len(BARS)))], "green" if passed else "red")
+        trend = self.query_one("#history-trend", Static)
+        trend.update(line)
+        trend.display = True
 
     @staticmethod
     def _row(stored) -> Text:
