@@ -7,8 +7,10 @@ objects so a stored session renders through the same code as a live one.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from roleplay.content.models import LEGACY_CRITERIA
@@ -82,9 +84,13 @@ def rubric_label(rubric_id: str, version: str, fingerprint: str) -> str:
     return " · ".join(part for part in (f"{rubric_id} {version}".strip(), fingerprint) if part)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class StoredSession:
-    """A practice session or a graded real conversation, with everything its report needs."""
+    """A practice session or a graded real conversation, with everything its report needs.
+
+    Its criterion scores, score detail and opening messages are kept as the JSON they are stored
+    as and read on first use: a list of ten thousand sessions (`roleplay history`) shows none of them.
+    """
 
     id: int
     kind: str  # "practice" | "real"
@@ -109,13 +115,13 @@ class StoredSession:
     outcome: str | None  # None while unfinished, when quit early, and for real conversations
     total: float | None
     passed: bool
-    criteria: dict[str, float | None]
-    score_detail: dict[str, Any]  # SessionScore.to_dict() plus failed_outcome
+    criteria_json: str  # {criterion: score or null}: read through ``criteria``
+    score_detail_json: str  # SessionScore.to_dict() plus failed_outcome: read through ``score_detail``
     first_response_s: float | None
     average_s: float | None
     forbidden_count: int
     closing_attempts: int
-    opening: list[Message]
+    opening_json: str  # the customer's opening messages: read through ``opening``
     turns: list[StoredTurn]
     product_id: str = ""  # the product card its replies were checked against, when it has an id
     history: tuple[PastScore, ...] = ()  # scores re-scores replaced, oldest first
@@ -126,6 +132,18 @@ class StoredSession:
         if self.kind == "real":
             return "—"
         return OUTCOMES[self.outcome] + ("" if self.finished else INTERRUPTED)
+
+    @cached_property
+    def criteria(self) -> dict[str, float | None]:
+        return stored_json(self.criteria_json)
+
+    @cached_property
+    def score_detail(self) -> dict[str, Any]:
+        return stored_json(self.score_detail_json)
+
+    @cached_property
+    def opening(self) -> list[Message]:
+        return [message(m) for m in stored_json(self.opening_json)]
 
     @property
     def rubric_label(self) -> str:
@@ -173,6 +191,15 @@ def reply_score(data: dict[str, Any]) -> ReplyScore:
     forbidden = score.of_kind("forbidden")
     score.fatal = list(forbidden.detail.get("fatal", [])) if forbidden else []
     return score
+
+
+def stored_json(text: str) -> Any:
+    """Stored JSON, with NaN and ±Infinity read as null.
+
+    Older versions let ``--latency nan`` through and stored such numbers; a report or an export
+    must not fail, or write invalid JSON, over them.
+    """
+    return json.loads(text, parse_constant=lambda _constant: None)
 
 
 def message_dict(message: Message) -> dict[str, Any]:

@@ -35,6 +35,7 @@ from roleplay.records.model import (
     StoredTurn,
     message,
     message_dict,
+    stored_json,
     stored_kind,
 )
 from roleplay.records.schema import VERSION, migrate, refuse_newer, version
@@ -523,23 +524,23 @@ def _review(row: sqlite3.Row | dict[str, Any]) -> Review:
 def _past_score(row: sqlite3.Row) -> PastScore:
     return PastScore(
         row["rubric_id"], row["rubric_version"], row["rubric_hash"], _finite(row["total"]), bool(row["passed"]),
-        _loads(row["criteria"]), datetime.fromisoformat(row["replaced_at"]),
+        stored_json(row["criteria"]), datetime.fromisoformat(row["replaced_at"]),
     )
 
 
 def _stored_turn(row: sqlite3.Row, reviews: list[Review]) -> StoredTurn:
-    state = _loads(row["state"]) if row["state"] else None
+    state = stored_json(row["state"]) if row["state"] else None
     return StoredTurn(
         index=row["idx"],
-        answered=[message(m) for m in _loads(row["answered"])],
+        answered=[message(m) for m in stored_json(row["answered"])],
         text=row["text"],
         latency_s=_finite(row["latency_s"]),
-        result=_loads(row["result"]),
+        result=stored_json(row["result"]),
         model_answer=row["model_answer"],
-        customer=[message(m) for m in _loads(row["customer"])],
+        customer=[message(m) for m in stored_json(row["customer"])],
         state=CustomerState(**state) if state else None,
         reviews=tuple(reviews),
-        judged=_loads(row["judged"]),
+        judged=stored_json(row["judged"]),
     )
 
 
@@ -568,13 +569,13 @@ def _stored_session(row: sqlite3.Row, turns: list[StoredTurn], history: list[Pas
         outcome=row["outcome"],
         total=_finite(row["total"]),
         passed=bool(row["passed"]),
-        criteria=_loads(row["criteria"]),
-        score_detail=_loads(row["score_detail"]),
+        criteria_json=row["criteria"],
+        score_detail_json=row["score_detail"],
         first_response_s=_finite(row["first_response_s"]),
         average_s=_finite(row["average_s"]),
         forbidden_count=row["forbidden_count"],
         closing_attempts=row["closing_attempts"],
-        opening=[message(m) for m in _loads(row["opening"])],
+        opening_json=row["opening"],
         turns=turns,
         product_id=row["product_id"],
         history=tuple(history),
@@ -658,13 +659,6 @@ def _session_id(session_id: int | str) -> int:
     return int(text)
 
 
-def _loads(text: str) -> Any:
-    """Stored JSON, with NaN and ±Infinity read as null.
-
-    Older versions let ``--latency nan`` through and stored such numbers; a report or an export
-    must not fail, or write invalid JSON, over them.
-    """
-    return json.loads(text, parse_constant=lambda _constant: None)
 
 
 def _finite(value: float | None) -> float | None:

@@ -6,6 +6,8 @@ import unicodedata
 
 
 def cell_width(text: str) -> int:
+    if text.isascii():  # every ASCII character is one cell (most of a table: dates, figures)
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
