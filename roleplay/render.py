@@ -225,7 +225,7 @@ def stored_report_lines(stored: StoredSession, rubric: Rubric | None, colour: bo
     header += [f"原评分：{past_score(past)}" for past in stored.history]
 
     def notes(turn: StoredTurn) -> list[str]:
-        return [f"  · 复核：{review_note(turn, review, rubric, numbered=False)}" for review in turn.reviews]
+        return [f"  · 复核：{review_note(turn, r, labels.criteria.get(r.criterion, r.criterion))}" for r in turn.reviews]
 
     return review_lines(header, stored.session_score(), stored.turns, labels, colour, notes)
 
@@ -237,9 +237,9 @@ def past_score(past: PastScore) -> str:
     return f"{total} {'通过' if past.passed else '未通过'}（{past.rubric_label}，{when} 重评）"
 
 
-def review_note(turn: StoredTurn, review: Review, rubric: Rubric | None, numbered: bool = True) -> str:
-    """An instructor's review beside the automatic score: 第2句 FAB话术 80（自动评分 35）· 张老师 · 时间 · 理由."""
-    label = rubric.criteria[review.criterion].label if rubric and review.criterion in rubric.criteria else review.criterion
+def review_note(turn: StoredTurn, review: Review, label: str, numbered: bool = False) -> str:
+    """An instructor's review of a criterion (``label``: its name) beside the automatic score, as the
+    report, the score sheets and `roleplay review` show it: [第2句 ]FAB话术 80（自动评分 35）· 张老师 · 时间 · 理由."""
     automatic = turn.automatic(review.criterion)
     was = "不适用" if automatic is None else f"{automatic:g}"
     when = review.created_at.astimezone().strftime("%Y-%m-%d %H:%M")

@@ -45,7 +45,8 @@ def test_a_review_is_kept_beside_the_automatic_score_and_shown(stored, records_d
     sheet = tmp_path / "s.csv"
     assert run(capsys, "export", "-o", str(sheet), "--turns", "--db", str(records_db))[0] == 0
     rows = list(csv.DictReader(io.StringIO((tmp_path / "s.turns.csv").read_text(encoding="utf-8-sig"))))
-    assert [r["复核"] for r in rows if r["复核"]] == [f"FAB话术 90（自动 {automatic:g}；张老师：顾客只问容量，答准即可）"]
+    [review] = [r["复核"] for r in rows if r["复核"]]  # as the report says it
+    assert review.startswith(f"FAB话术 90（自动评分 {automatic:g}）· 张老师 · ") and review.endswith(" · 理由：顾客只问容量，答准即可")
 
 
 @pytest.mark.parametrize(

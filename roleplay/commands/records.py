@@ -288,7 +288,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     """With --turn, --criterion, --score and --reason: keep the review; with none: list the session's."""
     from roleplay.content.library import load_library
     from roleplay.records.store import Store
-    from roleplay.render import review_note
+    from roleplay.render import review_note, rubric_labels
 
     given = [args.turn is not None, args.criterion is not None, args.score is not None, args.reason is not None]
     if any(given) and not all(given):
@@ -299,8 +299,10 @@ def cmd_review(args: argparse.Namespace) -> int:
         if all(given):
             store.add_review(args.session_id, args.turn, args.criterion, args.score, args.reason, args.by or _login())
         stored = store.session(args.session_id)
-    rubric = load_library(args.content).rubrics.get(stored.rubric_id)
-    notes = [review_note(turn, review, rubric) for turn in stored.turns for review in turn.reviews]
+    labels = rubric_labels(load_library(args.content).rubrics.get(stored.rubric_id), stored.criteria).criteria
+    notes = [
+        review_note(turn, r, labels.get(r.criterion, r.criterion), numbered=True) for turn in stored.turns for r in turn.reviews
+    ]
     if all(given):
         print(f"已记录复核：记录 #{stored.id} {notes[-1]}")
     else:
@@ -313,6 +315,7 @@ def cmd_rescore(args: argparse.Namespace) -> int:
     """Each selected session whose rubric has changed since it was scored, scored again; the old
     scores stay in its history (shown on the report and the sheets)."""
     from roleplay.content.library import load_library
+    from roleplay.records.model import rubric_label
     from roleplay.records.store import Store
     from roleplay.rescore import rescored
     from roleplay.rubric.fingerprint import fingerprint
@@ -339,10 +342,11 @@ def cmd_rescore(args: argparse.Namespace) -> int:
             product = library.products.get(stored.product_id) or (scenario.product if scenario else None)
             score, turns = rescored(stored, rubric, scenario, product)
             if not args.dry_run:
-                store.rescore(stored.id, score, turns, rubric)
+                store.rescore(stored, score, turns, rubric)
             done += 1
             old = "—" if stored.total is None else f"{stored.total:.1f}"
-            print(f"记录 #{stored.id}：{old}（{stored.rubric_label}）→ {score['score']:.1f}（{rubric.id} {rubric.version} · {fingerprint(rubric)}）")
+            new = rubric_label(rubric.id, rubric.version, fingerprint(rubric))
+            print(f"记录 #{stored.id}：{old}（{stored.rubric_label}）→ {score['score']:.1f}（{new}）")
     verb = "将重评" if args.dry_run else "已重评"
     skipped = f"；{current} 场已是当前评分标准" if current else ""
     gone = f"；{missing} 场的评分标准已不存在（用 --rubric 指定）" if missing else ""

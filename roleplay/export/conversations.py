@@ -15,6 +15,7 @@ from roleplay.content.models import Rubric
 from roleplay.feedback import feedback_of
 from roleplay.marks import reply_marks, segments
 from roleplay.records.model import StoredSession, StoredTurn
+from roleplay.render import rubric_labels
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +48,8 @@ class SessionView:
 
 def session_view(stored: StoredSession, rubric: Rubric | None, reviews: Callable[[StoredTurn], str]) -> SessionView:
     """One session as the drill-down shows it, labelled by the rubric that scored it (when loaded)."""
-    labels, techniques = _labels(rubric)
+    names = rubric_labels(rubric, stored.criteria)
+    labels, techniques = names.criteria, names.techniques
     when = stored.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
     total = "—" if stored.total is None else f"{stored.total:.1f}"
     title = " · ".join(
@@ -75,11 +77,3 @@ def conversations(
 ) -> list[tuple[str, list[SessionView]]]:
     """Per trainee (in the sheet's order), their sessions as the drill-down shows them."""
     return [(name, [session_view(s, rubrics.get(s.rubric_id), reviews) for s in sessions]) for name, sessions in groups]
-
-
-def _labels(rubric: Rubric | None) -> tuple[dict[str, str], dict[str, str]]:
-    """The rubric's names of its criteria and of its closing techniques (ids where it is gone)."""
-    if rubric is None:
-        return {}, {}
-    closing = rubric.criterion("closing")
-    return {name: c.label for name, c in rubric.criteria.items()}, {t: c.label for t, c in closing.techniques.items()}

@@ -2,7 +2,8 @@
 
 Two tables — a row per session and a summary per trainee — plus, per trainee, what the HTML
 charts need, and, when the turns are loaded, a third: a row per reply (逐句明细) with what the
-rubric found in it, so that a spreadsheet user can filter and sort every reply by a finding. Values are rounded here so every format shows the same numbers, and rows are in a
+rubric found in it, so that a spreadsheet user can filter and sort every reply by a finding.
+Values are rounded here so every format shows the same numbers, and rows are in a
 fixed order (sessions by start time and id, trainees by name) so the same records always give
 the same file. Trainees are in pinyin order (王芳 before 小李). Criterion labels come from the rubrics,
 never from this code.
@@ -18,7 +19,8 @@ from typing import Any
 
 from roleplay.content.models import Rubric
 from roleplay.export.conversations import SessionView, conversations
-from roleplay.records.model import PastScore, StoredSession, StoredTurn
+from roleplay.records.model import StoredSession, StoredTurn
+from roleplay.render import past_score, review_note
 from roleplay.text.collation import name_key
 
 TITLE = "客服情景对练成绩单"
@@ -165,7 +167,7 @@ def session_fields(criteria: list[Criterion]) -> list[Field]:
         (Column("forbidden_count", "禁语次数", "int"), lambda s: s.forbidden_count),
         (Column("closing_attempts", "促成次数", "int"), lambda s: s.closing_attempts),
         (Column("rubric", "评分标准"), lambda s: s.rubric_label),
-        (Column("past", "原评分"), lambda s: "；".join(_past(p) for p in s.history)),
+        (Column("past", "原评分"), lambda s: "；".join(past_score(p) for p in s.history)),
     ]
 
 
@@ -199,22 +201,9 @@ def findings(turn: StoredTurn, criteria: list[Criterion]) -> str:
 
 
 def reviews(turn: StoredTurn, criteria: list[Criterion]) -> str:
-    """Instructors' scores of the reply beside the automatic ones: FAB话术 60（自动 35；张老师：理由）."""
+    """Instructors' scores of the reply beside the automatic ones, as the report shows them."""
     labels = {c.id: c.label for c in criteria}
-    return "；".join(
-        f"{labels.get(r.criterion, r.criterion)} {r.score:g}（自动 {_shown_score(turn.automatic(r.criterion))}；"
-        f"{r.reviewer or UNNAMED}：{r.reason}）"
-        for r in turn.reviews
-    )
-
-
-def _past(past: PastScore) -> str:
-    """Scores a re-score replaced, with their rubric: 83.0（default 2.7 · 1a2b3c4d5e6f）."""
-    return f"{_shown_score(_round(past.total))}（{past.rubric_label}）"
-
-
-def _shown_score(score: float | None) -> str:
-    return "不适用" if score is None else f"{score:g}"
+    return "；".join(review_note(turn, r, labels.get(r.criterion, r.criterion)) for r in turn.reviews)
 
 
 def _result(turn: StoredTurn, criterion: str) -> dict[str, Any]:

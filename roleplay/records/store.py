@@ -249,10 +249,11 @@ class Store:
         self._write(lambda conn: _insert(conn, "reviews", row))
         return _review(row)
 
-    def rescore(self, session_id: int, score: dict[str, Any], turn_results: list[dict[str, Any]], rubric: Rubric) -> None:
-        """Replace a session's scores with ``rubric``'s (``score``: ``SessionScore.to_dict()`` with its
-        failed outcome; one result per turn), keeping the replaced ones in its history."""
-        stored = self.session(session_id)
+    def rescore(
+        self, stored: StoredSession, score: dict[str, Any], turn_results: list[dict[str, Any]], rubric: Rubric
+    ) -> None:
+        """Replace a stored session's scores with ``rubric``'s (``score``: ``SessionScore.to_dict()``
+        with its failed outcome; one result per turn), keeping the replaced ones in its history."""
         if len(turn_results) != len(stored.turns):
             raise ValueError(f"session {stored.id} has {len(stored.turns)} turns, not {len(turn_results)}")
         past = {
