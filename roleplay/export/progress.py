@@ -10,23 +10,13 @@ worst reply of that criterion as the example to go through together.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from roleplay.content.models import Rubric, Scenario
-from roleplay.export.sheet import UNNAMED, Criterion, coaching_mark, criteria_of, criterion_averages
+from roleplay.export.sheet import UNNAMED, Course, Criterion, coaching_mark, course, criteria_of, criterion_averages
 from roleplay.records.model import StoredSession, StoredTurn
 from roleplay.text.collation import name_key
-
-
-@dataclass(frozen=True, slots=True)
-class Course:
-    """One figure over a trainee's sessions: the first, the best and the latest (None: never applied)."""
-
-    label: str
-    first: float | None
-    best: float | None
-    latest: float | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +76,8 @@ def _progress(
         pass_rate=sum(s.passed for s in sessions) / len(sessions),
         conversion_rate=sum(s.outcome == "converted" for s in practice) / len(practice) if practice else None,
         first_response_s=round(sum(firsts) / len(firsts), 1) if firsts else None,
-        total=_course("总分", (s.total for s in sessions)),
-        criteria=[_course(c.label, (s.criteria.get(c.id) for s in sessions)) for c in criteria],
+        total=course("总分", (s.total for s in sessions)),
+        criteria=[course(c.label, (s.criteria.get(c.id) for s in sessions)) for c in criteria],
         focus=focus,
     )
 
@@ -133,11 +123,6 @@ def why_lost(turn: StoredTurn) -> str:
     if fab is not None and fab < 50:
         return "卖点没讲清"
     return "没有推进，顾客失去耐心"
-
-
-def _course(label: str, scores: Iterable[float | None]) -> Course:
-    present = [round(s, 1) for s in scores if s is not None]
-    return Course(label, present[0], max(present), present[-1]) if present else Course(label, None, None, None)
 
 
 def _assignment(criterion: str, scenarios: Mapping[str, Scenario]) -> str:

@@ -220,6 +220,10 @@ class TraineeGroup:
     averages: dict[str, float | None]
 
     @property
+    def totals(self) -> Course:
+        return course("总分", (s.total for s in self.sessions))
+
+    @property
     def practice(self) -> list[StoredSession]:
         return [s for s in self.sessions if s.kind == "practice"]
 
@@ -240,19 +244,14 @@ def summary_fields(criteria: list[Criterion], mark: float) -> list[Field]:
         (Column("pass_rate", "通过率", "rate"), lambda g: round(sum(s.passed for s in g.sessions) / len(g.sessions), 4)),
         (Column("conversion_rate", "模拟询单转化率", "rate"), _conversion_rate),
         (Column("total", "平均总分", "score"), lambda g: _mean(s.total for s in g.sessions)),
-        (Column("first_total", "首次总分", "score"), lambda g: _round(_totals(g)[0] if _totals(g) else None)),
-        (Column("best_total", "最好总分", "score"), lambda g: _round(max(_totals(g), default=None))),
-        (Column("latest_total", "最近总分", "score"), lambda g: _round(_totals(g)[-1] if _totals(g) else None)),
+        (Column("first_total", "首次总分", "score"), lambda g: g.totals.first),
+        (Column("best_total", "最好总分", "score"), lambda g: g.totals.best),
+        (Column("latest_total", "最近总分", "score"), lambda g: g.totals.latest),
         (Column("first_response_s", "平均首次响应(秒)", "seconds"), lambda g: _mean(s.first_response_s for s in g.sessions)),
         (Column("average_s", "平均响应(秒)", "seconds"), lambda g: _mean(s.average_s for s in g.sessions)),
         *((Column(f"criteria.{c.id}", c.label, "score"), lambda g, c=c: g.averages[c.id]) for c in criteria),
         (Column("coaching", "优先辅导"), lambda g: coaching(g.averages, criteria, mark)),
     ]
-
-
-def _totals(group: TraineeGroup) -> list[float]:
-    """The trainee's session totals in time order (sessions without one left out)."""
-    return [s.total for s in group.sessions if s.total is not None]
 
 
 def _conversion_rate(group: TraineeGroup) -> float | None:
@@ -289,6 +288,22 @@ def chart(trainee: str, sessions: list[StoredSession], criteria: list[Criterion]
         [(c.label, averages[c.id]) for c in criteria],
         [(s.started_at.astimezone(), round(s.total, 1)) for s in sessions if s.total is not None],
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Course:
+    """One figure over a trainee's sessions: the first, the best and the latest (None: never applied)."""
+
+    label: str
+    first: float | None
+    best: float | None
+    latest: float | None
+
+
+def course(label: str, scores: Iterable[float | None]) -> Course:
+    """A figure's first, best and latest over sessions in time order (those without one left out)."""
+    present = [round(s, 1) for s in scores if s is not None]
+    return Course(label, present[0], max(present), present[-1]) if present else Course(label, None, None, None)
 
 
 def _mean(values: Iterable[float | None]) -> float | None:
