@@ -49,8 +49,7 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     progress = commands.add_parser(
         "progress", parents=[common], help="each trainee's first, best and latest scores, and what to coach next"
     )
-    add_filters(progress)
-    add_period(progress)
+    add_selection(progress)
     progress.add_argument("--by", choices=["name", "score"], default="name", help="order: pinyin of the name, or latest total")
     add_db_option(progress)
     progress.set_defaults(handler=cmd_progress)
@@ -75,8 +74,7 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     rescore = commands.add_parser(
         "rescore", parents=[common], help="score stored sessions again by the rubric as it is now, keeping the old scores"
     )
-    add_filters(rescore)
-    add_period(rescore)
+    add_selection(rescore)
     rescore.add_argument("--rubric", metavar="ID", help="score by this rubric (default: each session's own, as it is now)")
     rescore.add_argument("--dry-run", action="store_true", help="show the new scores, store nothing")
     add_db_option(rescore)
@@ -84,8 +82,7 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
 
     export = commands.add_parser("export", parents=[common], help="export score sheets for instructors")
     export.add_argument("--format", choices=FORMATS, help="file format (default: from the -o file's extension)")
-    add_filters(export)
-    add_period(export)
+    add_selection(export)
     export.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="file to write")
     export.add_argument(
         "--turns", action="store_true",
@@ -408,6 +405,12 @@ def writer(fmt: str) -> Callable[[ScoreSheet, Path], dict[Path, bytes]]:
     from importlib import import_module
 
     return import_module(f"roleplay.export.to_{fmt}").files
+
+
+def add_selection(parser: argparse.ArgumentParser) -> None:
+    """Which sessions: a trainee, a cohort, a scenario, a period."""
+    add_filters(parser)
+    add_period(parser)
 
 
 def add_period(parser: argparse.ArgumentParser) -> None:
