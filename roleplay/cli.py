@@ -11,11 +11,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from roleplay import __version__, environment
-from roleplay.commands import authoring, core, evaluate, records
+from roleplay.commands import authoring, core, evaluate, grade, records
 from roleplay.errors import RoleplayError
 
 #: Command groups, each contributing sub-commands through ``register(commands, common)``.
-COMMAND_GROUPS = (core, records, evaluate, authoring)
+COMMAND_GROUPS = (core, grade, records, evaluate, authoring)
 
 
 def build_parser() -> argparse.ArgumentParser:

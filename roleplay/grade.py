@@ -15,23 +15,45 @@ backwards). An agent reply's latency is measured from the first customer message
 (the platforms' "round"); further agent messages in the same round have no latency of their own.
 What cannot be graded fairly — times out of order, an empty reply, no reply at all — is an
 error for its line, never a silently perfect or empty score.
+
+Any volume is graded in constant memory: lines are read, graded and handed on one batch at a
+time (:func:`grade_lines`), on every core when asked (roleplay.parallel), in input order. A line
+longer than :data:`MAX_LINE_BYTES` or a message longer than :data:`MAX_TEXT_CHARS` is an error for
+its line; the rest is graded.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import Any, Literal
+from itertools import islice
+from typing import Any, BinaryIO, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from roleplay.content.library import Library
-from roleplay.content.jsonl import LineError, RecordId, read_jsonl
+from roleplay.content.jsonl import LineError, RecordId, parse_line, read_jsonl
 from roleplay.content.models import Product, Rubric
+from roleplay.content.yamlmarks import NOT_UTF8, undecodable_position
+from roleplay.parallel import ordered_map
 from roleplay.rubric.fingerprint import fingerprint
 from roleplay.rubric.result import ReplyScore
 from roleplay.rubric.scorer import scorer_for
+from roleplay.text import segment
+
+#: The longest line (one transcript) read, in bytes: a longer one is skipped unread and reported.
+#: A day's conversation with one customer is a few kilobytes; the limit leaves room for hundreds
+#: of turns while keeping one bad line from filling the memory.
+MAX_LINE_BYTES = 1 << 20
+#: The longest message of a transcript, in characters (a chat platform's own limits are lower).
+MAX_TEXT_CHARS = 5000
+#: Transcripts graded as one piece of work by a worker process (large enough that handing work
+#: between processes costs little, small enough that output follows input closely).
+BATCH = 16
+#: Up to this many transcripts the file is graded in this process: starting workers would cost
+#: more than it saves.
+SMALL_INPUT = 2 * BATCH
 
 
 class LogTurn(BaseModel):
@@ -56,6 +78,16 @@ class LogTurn(BaseModel):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ValueError("must be seconds from the start (a number) or an ISO-8601 time (a string)")
         return _finite_seconds(value)
+
+    @field_validator("text")
+    @classmethod
+    def _not_too_long(cls, text: str) -> str:
+        if len(text) > MAX_TEXT_CHARS:
+            raise ValueError(
+                f"a message of {len(text):,} characters is over the limit of {MAX_TEXT_CHARS:,}: "
+                "a chat message is never this long; split the log or cut the pasted text"
+            )
+        return text
 
     @model_validator(mode="after")
     def _agent_said_something(self) -> LogTurn:
@@ -203,21 +235,138 @@ def grade_transcript(transcript: Transcript, rubric: Rubric, product: Product | 
 def grade_text(
     text: str, library: Library, rubric_id: str | None = None, product_id: str | None = None
 ) -> tuple[list[dict[str, Any]], list[LineError]]:
-    """Grade every transcript in a JSON Lines text; returns results and per-line errors.
+    """Grade every transcript in a JSON Lines text; returns results and per-line errors."""
+    lines = ((number, raw) for number, raw in enumerate(text.split("\n"), start=1) if raw.strip())
+    results, errors = [], []
+    for _, item in grade_lines(lines, library, rubric_id, product_id, jobs=1):
+        (errors if isinstance(item, LineError) else results).append(item)
+    return results, errors
+
+
+def grade_lines(
+    lines: Iterable[tuple[int, str | LineError]],
+    library: Library,
+    rubric_id: str | None = None,
+    product_id: str | None = None,
+    jobs: int = 1,
+) -> Iterator[tuple[int, dict[str, Any] | LineError]]:
+    """Grade numbered JSON lines as they come, in ``jobs`` processes; yields each line's result
+    (or what is wrong with it) in input order, holding only the batches in flight.
 
     The card a conversation is checked against: ``product_id`` (``--product``) for every line,
     else the line's own ``product``, else its scenario's card."""
-    results, errors = [], []
-    for number, item in read_transcripts(text):
-        if isinstance(item, LineError):
-            errors.append(item)
-            continue
-        try:
-            scenario = library.scenario(item.scenario) if item.scenario else None
-            rubric = library.rubric(rubric_id or (scenario.rubric if scenario else "default"))
-            card_id = product_id or item.product
-            product = library.product(card_id) if card_id else scenario.product if scenario else None
-            results.append(grade_transcript(item, rubric, product))
-        except (LookupError, ValueError) as exc:
-            errors.append(LineError(number, str(exc)))
-    return results, errors
+    global _GRADING
+    _GRADING = (library, rubric_id, product_id)
+    batches = _batches(iter(lines))
+    first = list(islice(batches, SMALL_INPUT // BATCH + 1))
+    if jobs > 1 and len(first) * BATCH > SMALL_INPUT:
+        # The first batch is graded here before the workers are forked: they inherit everything
+        # it loaded (jieba's dictionary, the compiled rubric, the learned models) ready to use.
+        segment.load()
+        yield from _grade_batch(first.pop(0))
+    else:
+        jobs = 1
+    for graded in ordered_map(_grade_batch, _chain(first, batches), jobs):
+        yield from graded
+
+
+#: What the workers grade with: set before they are forked, so they inherit it rather than have
+#: the library sent to them with every batch.
+_GRADING: tuple[Library, str | None, str | None] | None = None
+
+
+def _grade_batch(batch: list[tuple[int, str | LineError]]) -> list[tuple[int, dict[str, Any] | LineError]]:
+    assert _GRADING is not None
+    library, rubric_id, product_id = _GRADING
+    return [(number, grade_line(number, raw, library, rubric_id, product_id)) for number, raw in batch]
+
+
+def grade_line(
+    number: int, raw: str | LineError, library: Library, rubric_id: str | None, product_id: str | None
+) -> dict[str, Any] | LineError:
+    """One JSON line graded, or what is wrong with it."""
+    if isinstance(raw, LineError):
+        return raw
+    item = parse_line(number, raw, Transcript, "a transcript is an object with a list of turns")
+    if isinstance(item, LineError):
+        return item
+    try:
+        scenario = library.scenario(item.scenario) if item.scenario else None
+        rubric = library.rubric(rubric_id or (scenario.rubric if scenario else "default"))
+        card_id = product_id or item.product
+        product = library.product(card_id) if card_id else scenario.product if scenario else None
+        return grade_transcript(item, rubric, product)
+    except (LookupError, ValueError) as exc:
+        return LineError(number, str(exc))
+
+
+def _batches(lines: Iterator[tuple[int, str | LineError]]) -> Iterator[list[tuple[int, str | LineError]]]:
+    while batch := list(islice(lines, BATCH)):
+        yield batch
+
+
+def _chain(first: list[list[tuple[int, str | LineError]]], rest: Iterator) -> Iterator:
+    yield from first
+    yield from rest
+
+
+class NotText(ValueError):
+    """The file's first line is not UTF-8: the whole file is in another encoding (GBK, say)."""
+
+    def __init__(self, line: int, col: int) -> None:
+        super().__init__(NOT_UTF8)
+        self.line, self.col = line, col
+
+
+class LogReader:
+    """The non-blank lines of a JSON Lines stream of bytes, decoded, one at a time.
+
+    A line over :data:`MAX_LINE_BYTES` is skipped without being held and is an error for its line,
+    as is a line that is not UTF-8 (a byte gone wrong in one conversation); if the first line is
+    not UTF-8, the whole file is taken to be in another encoding and :class:`NotText` is raised.
+    A UTF-8 byte-order mark is dropped. Lines are split on "\\n" only, as JSON Lines says
+    (U+2028 may stand inside a JSON string). ``bytes_read`` says how far the reading has got.
+    """
+
+    def __init__(self, stream: BinaryIO, limit: int = MAX_LINE_BYTES) -> None:
+        self.stream, self.limit = stream, limit
+        self.bytes_read = 0
+
+    def __iter__(self) -> Iterator[tuple[int, str | LineError]]:
+        seen_text = False
+        number = 0
+        while True:
+            raw = self.stream.readline(self.limit + 1)
+            if not raw:
+                return
+            number += 1
+            self.bytes_read += len(raw)
+            if number == 1:
+                raw = raw.removeprefix(b"\xef\xbb\xbf")
+            if len(raw) > self.limit and not raw.endswith(b"\n"):
+                yield number, LineError(number, self._skip_long_line(len(raw)))
+                continue
+            if not raw.strip():
+                continue
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                col = undecodable_position(exc)[1]
+                if not seen_text:
+                    raise NotText(number, col) from None
+                yield number, LineError(number, NOT_UTF8, col)
+                continue
+            seen_text = True
+            yield number, text
+
+    def _skip_long_line(self, length: int) -> str:
+        """Read past the rest of an over-long line without keeping it; what to say about it."""
+        while chunk := self.stream.readline(1 << 16):
+            length += len(chunk)
+            self.bytes_read += len(chunk)
+            if chunk.endswith(b"\n"):
+                break
+        return (
+            f"the line is {length:,} bytes, over the limit of {self.limit:,} for one transcript: "
+            "split the conversation over several lines"
+        )

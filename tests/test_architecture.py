@@ -3,8 +3,8 @@ no module imports itself through others.
 
 The layers, lowest first (a module may import its own layer and those below it, never above):
 
-0. ``environment``, ``errors``, ``labels``: the ``ROLEPLAY_*`` variables, the error base class, the
-   Chinese words for the product's own codes
+0. ``environment``, ``errors``, ``labels``, ``parallel``: the ``ROLEPLAY_*`` variables, the error
+   base class, the Chinese words for the product's own codes, work spread over every core
 1. ``text``: normalisation, segmentation, matching, clause analysis, learned text models
 2. ``content``: the pydantic models of every file format, loading, the library
 3. ``rubric``: one scorer per criterion kind and the scorer that combines them
@@ -24,7 +24,7 @@ from pathlib import Path
 import roleplay
 
 LAYERS: tuple[frozenset[str], ...] = (
-    frozenset({"environment", "errors", "labels"}),
+    frozenset({"environment", "errors", "labels", "parallel"}),
     frozenset({"text"}),
     frozenset({"content"}),
     frozenset({"rubric"}),

@@ -1,4 +1,4 @@
-"""Core commands: `list`, `play`, `validate`, `grade`.
+"""Core commands: `list`, `play`, `validate` (and what `grade` and `eval` share with them).
 
 Imports of the engine and rubric are deferred into each handler so `roleplay --help` stays
 instant and each command only pays for what it uses.
@@ -7,7 +7,6 @@ instant and each command only pays for what it uses.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import sys
 from dataclasses import dataclass
@@ -65,22 +64,6 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     validate.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders (default: all content)")
     validate.add_argument("--strict", action="store_true", help="treat warnings as errors")
     validate.set_defaults(handler=cmd_validate)
-
-    grade = commands.add_parser("grade", parents=[common], help="score real chat logs (JSON Lines)")
-    grade.add_argument("file", metavar="FILE.jsonl", help="transcripts, one per line ('-' for stdin)")
-    grade.add_argument("--rubric", metavar="ID", help="rubric id (default: the scenario's, else default)")
-    grade.add_argument(
-        "--product", metavar="ID",
-        help="the product card (products/ID.yaml) every conversation is about: replies are checked against "
-        "it (default: each line's product, else its scenario's card)",
-    )
-    grade.add_argument("--format", choices=["json", "table"], default="json")
-    grade.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here instead of stdout")
-    grade.add_argument("--save", action="store_true", help="also store the results in the records (real conversations)")
-    grade.add_argument("--trainee", metavar="NAME", default="", help="with --save: whose conversations these are")
-    grade.add_argument("--cohort", metavar="NAME", default="", help="with --save: the trainee's cohort (班组)")
-    add_db_option(grade)
-    grade.set_defaults(handler=cmd_grade)
 
 
 #: Seeds are stored as SQLite integers: 0 … 2**63 - 1.
@@ -362,41 +345,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_grade(args: argparse.Namespace) -> int:
-    """Grade, then save, then print: a failing or closed output must not lose the saved records."""
-    from roleplay.commands.records import save_graded_results
-    from roleplay.grade import grade_text
-
-    clash = _output_clash(args)
-    if clash:
-        print(f"roleplay: {clash}", file=sys.stderr)
-        return 2
-    text = _read_logs(args.file)
-    if text is None:
-        return 1
-    if not text.strip():
-        shown = _shown_input(args.file)
-        print(f"roleplay: {shown} has no transcripts to grade (expected one JSON object per line)", file=sys.stderr)
-        return 1
-    library = _library(args, quiet=True)
-    if args.rubric:
-        library.rubric(args.rubric)  # fail early on an unknown rubric
-    if args.product:
-        library.product(args.product)  # ...and an unknown card
-    results, errors = grade_text(text, library, args.rubric, args.product)
-    for error in errors:
-        print(f"{args.file}:{error.line}: {error.message}", file=sys.stderr)
-    if args.format == "json":
-        rendered = json.dumps(results, ensure_ascii=False, indent=2, allow_nan=False)
-    else:
-        rendered = _grade_table(results, library)
-    save_failed = save_graded_results(args, results, library) if args.save else 0
-    written = _write_output(rendered, args.output)
-    if errors:
-        print(f"{len(errors)} line(s) could not be graded; {len(results)} graded", file=sys.stderr)
-    return 1 if errors or save_failed or not written else 0
-
-
 def _read_logs(file: str) -> str | None:
     """The chat logs as text (a UTF-8 byte-order mark dropped); None, after saying why, if unreadable."""
     from roleplay.content.yamlmarks import NOT_UTF8, undecodable_position
@@ -422,50 +370,3 @@ def stdin_not_text() -> str:
     if encoding.lower().replace("-", "") == "utf8":
         encoding = "UTF-8 (GBK?)"
     return f"standard input is not {encoding} text: convert it first, e.g. iconv -f GBK -t UTF-8"
-
-
-def _shown_input(file: str) -> str:
-    """``-`` named for people."""
-    return "standard input" if file == "-" else file
-
-
-def _output_clash(args: argparse.Namespace) -> str | None:
-    """Why ``-o`` must not be written (it is the chat log being graded or the records), if it must not."""
-    from roleplay.commands.records import is_database_file, records_path, same_file
-
-    if args.output is None:
-        return None
-    if args.file != "-" and same_file(args.output, Path(args.file)):
-        return f"-o {args.output} is the file being graded; writing it would replace the chat logs: choose another file"
-    if is_database_file(args.output, records_path(args)):
-        return f"-o {args.output} is the records database; writing it would destroy the records: choose another file"
-    return None
-
-
-def _write_output(text: str, output: Path | None) -> bool:
-    """Write to ``output`` (stdout when None); False, after saying why, when the file cannot be written."""
-    if output is None:
-        print(text)
-        return True
-    try:
-        output.write_text(text + "\n", encoding="utf-8")
-    except OSError as exc:
-        print(f"roleplay: cannot write {output}: {exc.strerror or exc}", file=sys.stderr)
-        return False
-    return True
-
-
-def _grade_table(results: list[dict], library: Library) -> str:
-    from roleplay.text.safe import shown
-    from roleplay.text.width import pad
-
-    names = list(results[0]["criteria"]) if results else []
-    rubric = library.rubrics.get("default")
-    labels = {n: c.label for n, c in rubric.criteria.items()} if rubric else {n: n for n in names}
-    header = pad("id", 14) + pad("总分", 8) + pad("结果", 8) + "".join(pad(labels.get(n, n), 10) for n in names)
-    rows = [header, "-" * len(header.expandtabs())]
-    for r in results:
-        cells = [pad(shown(str(r["id"])), 14), pad(f"{r['score']:.1f}", 8), pad("通过" if r["passed"] else "未通过", 8)]
-        cells += [pad("—" if r["criteria"][n] is None else f"{r['criteria'][n]:.0f}", 10) for n in names]
-        rows.append("".join(cells))
-    return "\n".join(rows)

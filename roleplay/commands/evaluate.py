@@ -62,7 +62,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     library = _library(args, quiet=True)
     evaluation = evaluate(text, library, args.rubric)
     for error in evaluation.errors:
-        print(f"{args.file}:{error.line}: {error.message}", file=sys.stderr)
+        print(error.located(args.file), file=sys.stderr)
     if not evaluation.replies:
         print(f"roleplay: {args.file} has no labelled replies to evaluate (expected one JSON object per line)",
               file=sys.stderr)

@@ -15,12 +15,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ParamSpec
+from typing import TYPE_CHECKING, ParamSpec
 
 from roleplay.export import FORMATS
 
 if TYPE_CHECKING:
-    from roleplay.content.library import Library
     from roleplay.engine.session import Session
     from roleplay.export.sheet import ScoreSheet
     from roleplay.records.store import SessionRecorder
@@ -158,32 +157,6 @@ def recording(args: argparse.Namespace, session: Session) -> Iterator[SessionRec
 
 
 @records_errors
-def save_graded_results(args: argparse.Namespace, results: list[dict[str, Any]], library: Library) -> int:
-    """Store graded transcripts as real conversations (`grade --save`); report where on stderr."""
-    from roleplay.records.store import Store
-
-    source = "（标准输入）" if args.file == "-" else args.file
-    with Store.open(args.db) as store:
-        ids = []
-        for result in results:
-            rubric = library.rubrics.get(result["rubric"]["id"])
-            scenario = library.scenarios.get(result["scenario"] or "")
-            ids.append(
-                store.save_graded(
-                    result,
-                    trainee=args.trainee,
-                    cohort=args.cohort,
-                    source_file=source,
-                    scenario_title=scenario.title if scenario else "",
-                    pass_mark=rubric.pass_mark if rubric else None,
-                )
-            )
-        where = store.path
-    numbers = f"（编号 {ids[0]}–{ids[-1]}）" if ids else ""
-    print(f"已保存 {len(ids)} 条真实对话记录{numbers}：{where}", file=sys.stderr)
-    return 0
-
-
 # -- history, report, export ---------------------------------------------------------------------
 
 

@@ -36,6 +36,12 @@ class LineError:
 
     line: int
     message: str
+    col: int | None = None
+
+    def located(self, file: str) -> str:
+        """``file:line: message``, or ``file:line:col: message`` where the column is known."""
+        where = f"{file}:{self.line}" if self.col is None else f"{file}:{self.line}:{self.col}"
+        return f"{where}: {self.message}"
 
 
 def read_jsonl(text: str, model: type[M], shape: str) -> Iterator[tuple[int, M | LineError]]:
@@ -45,10 +51,11 @@ def read_jsonl(text: str, model: type[M], shape: str) -> Iterator[tuple[int, M |
     """
     for number, raw in enumerate(text.split("\n"), start=1):
         if raw.strip():
-            yield number, _record(number, raw, model, shape)
+            yield number, parse_line(number, raw, model, shape)
 
 
-def _record(number: int, raw: str, model: type[M], shape: str) -> M | LineError:
+def parse_line(number: int, raw: str, model: type[M], shape: str) -> M | LineError:
+    """Line ``number`` as ``model``, or what is wrong with it; ``shape`` says what a line should be."""
     try:
         return model.model_validate(json.loads(raw))
     except json.JSONDecodeError as exc:

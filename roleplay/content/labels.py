@@ -59,4 +59,4 @@ def labelled_file_problems(path: Path) -> list[str]:
     except (OSError, UnicodeDecodeError) as exc:
         return [f"cannot read {path}: {exc.strerror if isinstance(exc, OSError) else exc}"]
     rows = read_jsonl(text, LabelledReply, "a labelled reply")
-    return [f"{path}:{row.line}: {row.message}" for _, row in rows if isinstance(row, LineError)]
+    return [row.located(str(path)) for _, row in rows if isinstance(row, LineError)]

@@ -197,35 +197,57 @@ class Store:
         pass_mark: float | None = None,
     ) -> int:
         """Store one `roleplay grade` result as a real conversation; returns its session id."""
-        now = self._now()
-        opening, turns = _graded_turns(result["turns"])
-        row = {
-            "kind": "real",
-            "trainee": trainee,
-            "cohort": cohort,
-            "scenario_id": result.get("scenario") or "",
-            "scenario_title": scenario_title,
-            "mode": "",
-            "source": "grade",
-            "source_file": source_file,
-            "transcript_id": str(result["id"]),
-            "rubric_id": result["rubric"]["id"],
-            "rubric_version": result["rubric"]["version"],
-            "rubric_hash": result["rubric"].get("hash", ""),
-            "product_id": result.get("product") or "",
-            "pass_mark": pass_mark,
-            "started_at": now,
-            "ended_at": now,
-            "finished": 1,
-            "opening": _json(opening),
-            **_score_columns(result),
-        }
+        return self.save_graded_batch(
+            [(result, scenario_title, pass_mark)], trainee=trainee, source_file=source_file, cohort=cohort
+        )[0]
 
-        def save(conn: sqlite3.Connection) -> int:
-            session_id = _insert(conn, "sessions", row)
-            for turn in turns:
-                _insert(conn, "turns", {"session_id": session_id, **turn})
-            return session_id
+    def save_graded_batch(
+        self,
+        graded: list[tuple[dict[str, Any], str, float | None]],
+        *,
+        trainee: str = "",
+        source_file: str = "",
+        cohort: str = "",
+    ) -> list[int]:
+        """Store `roleplay grade` results — each with its scenario's title and pass mark — as real
+        conversations in one transaction (all or none: a crash loses at most this batch, and one
+        commit per batch rather than per conversation is what makes saving a month of logs fast);
+        returns their session ids."""
+        now = self._now()
+        rows = []
+        for result, scenario_title, pass_mark in graded:
+            opening, turns = _graded_turns(result["turns"])
+            row = {
+                "kind": "real",
+                "trainee": trainee,
+                "cohort": cohort,
+                "scenario_id": result.get("scenario") or "",
+                "scenario_title": scenario_title,
+                "mode": "",
+                "source": "grade",
+                "source_file": source_file,
+                "transcript_id": str(result["id"]),
+                "rubric_id": result["rubric"]["id"],
+                "rubric_version": result["rubric"]["version"],
+                "rubric_hash": result["rubric"].get("hash", ""),
+                "product_id": result.get("product") or "",
+                "pass_mark": pass_mark,
+                "started_at": now,
+                "ended_at": now,
+                "finished": 1,
+                "opening": _json(opening),
+                **_score_columns(result),
+            }
+            rows.append((row, turns))
+
+        def save(conn: sqlite3.Connection) -> list[int]:
+            ids = []
+            for row, turns in rows:
+                session_id = _insert(conn, "sessions", row)
+                for turn in turns:
+                    _insert(conn, "turns", {"session_id": session_id, **turn})
+                ids.append(session_id)
+            return ids
 
         return self._write(save)
 
