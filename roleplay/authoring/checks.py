@@ -18,8 +18,13 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import get_args
 
+from pydantic import ValidationError
+
 from roleplay.content.library import Library
+from roleplay.content.loader import validation_problems
 from roleplay.content.models import (
+    REFUSE_BACKTRACKING,
+    TYPING_MAX_S,
     ClosingTechnique,
     Condition,
     Line,
@@ -45,6 +50,10 @@ def check_library(library: Library) -> list[Problem]:
     """Problems of every loaded persona and scenario, in file order."""
     problems: list[Problem] = []
     events = sorted({event for rubric in library.rubrics.values() for event in rubric.events})
+    for rubric in library.rubrics.values():
+        doc = _document(library.sources[("rubric", rubric.id)])
+        if doc is not None:
+            problems += check_rubric(doc)
     for persona in library.personas.values():
         doc = _document(library.sources[("persona", persona.id)])
         if doc is not None:
@@ -72,6 +81,25 @@ def _key(doc: MarkedDocument, loc: Loc, message: str, severity: str) -> Problem:
     """A problem at the key that ends ``loc`` (for things named by their key: nodes, intents)."""
     line, col = doc.key_mark(loc)
     return Problem(doc.path, line, col, message, severity)
+
+
+# ---------------------------------------------------------------------------------------------
+# Rubrics
+# ---------------------------------------------------------------------------------------------
+
+
+def check_rubric(doc: MarkedDocument) -> list[Problem]:
+    """Regular expressions that could backtrack catastrophically, each at the pattern.
+
+    Loading leaves such a pattern out quietly (it matches nothing), so that one pattern neither
+    freezes scoring nor takes the rest of the rubric with it; validating the file again with the
+    refusing context names each of them.
+    """
+    try:
+        Rubric.model_validate(doc.data, context={REFUSE_BACKTRACKING: True})
+    except ValidationError as exc:
+        return validation_problems(doc, exc)
+    return []
 
 
 # ---------------------------------------------------------------------------------------------
@@ -103,7 +131,25 @@ def check_persona(persona: Persona, doc: MarkedDocument, events: Iterable[str] =
         elif reaction.on != "closing_attempt":
             message = f"technique only applies to on: closing_attempt; with on: {reaction.on} it is never met"
             problems.append(doc.problem((*loc, "technique"), message, WARNING))
+    problems.extend(_slow_typing(persona, doc))
     return problems
+
+
+def _slow_typing(persona: Persona, doc: MarkedDocument) -> Iterator[Problem]:
+    """Phrasebook lines she would take longer to type than a customer ever types: the engine cuts
+    her 'typing…' to TYPING_MAX_S, so she would seem to type faster than her typing_cpm says."""
+    traits = persona.traits
+    slow = [line for lines in persona.phrasebook.values() for line in lines if traits.typing_needed_s(line) > TYPING_MAX_S]
+    if slow:
+        longest = max(slow, key=len)
+        yield doc.problem(
+            ("traits", "typing_cpm"),
+            f"at {traits.typing_cpm} characters a minute, {len(slow)} of her lines take longer to type than the "
+            f"{TYPING_MAX_S:g} s a customer types at most (the longest, {len(longest)} characters, "
+            f"{traits.typing_needed_s(longest):.0f} s): raise typing_cpm (people type about 60–300 characters a "
+            "minute) or shorten those lines",
+            WARNING,
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -124,6 +170,7 @@ def check_scenario(
         *_intent_use(scenario, doc, rubric),
         *_authoring_gaps(scenario, doc),
         *_model_answers(scenario, doc, persona, rubric),
+        *_long_lines(scenario, doc, persona),
     ]
 
 
@@ -182,6 +229,25 @@ def _phrasebook_lines(scenario: Scenario, doc: MarkedDocument, persona: Persona 
                     loc,
                     f"persona {persona.id!r} has no {situation!r} lines, so the customer would say "
                     f"nothing here: add phrasebook.{situation} to the persona or change this line",
+                )
+
+
+def _long_lines(scenario: Scenario, doc: MarkedDocument, persona: Persona | None) -> Iterator[Problem]:
+    """Lines the persona would take longer to type than a customer ever types (TYPING_MAX_S): the
+    line would appear sooner than she could type it."""
+    if persona is None:
+        return
+    traits = persona.traits
+    for node_id, node in scenario.nodes.items():
+        for at, text in _variants(node.say):
+            needed = traits.typing_needed_s(text)
+            if not text.startswith("@") and needed > TYPING_MAX_S:
+                yield doc.problem(
+                    ("nodes", node_id, "say", *at),
+                    f"at persona {persona.id!r}'s {traits.typing_cpm} characters a minute this line of {len(text)} "
+                    f"characters takes {needed:.0f} s to type, more than the {TYPING_MAX_S:g} s a customer types "
+                    "at most, so it would appear sooner: split it into shorter lines",
+                    WARNING,
                 )
 
 

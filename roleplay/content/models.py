@@ -8,10 +8,21 @@ typo in a YAML file is reported instead of silently ignored.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
+from roleplay.text.backtracking import Backtracking, check_pattern
 from roleplay.text.safe import control_in
 
 Identifier = Annotated[
@@ -31,9 +42,16 @@ class Strict(BaseModel):
     @field_validator("*", mode="before")
     @classmethod
     def _no_booleans_for_numbers(cls, value: Any, info: ValidationInfo) -> Any:
-        """``price: true`` is no price of 1元: YAML's true and false are only ever yes/no settings."""
-        if isinstance(value, bool) and info.field_name and not _admits_bool(cls.model_fields[info.field_name].annotation):
-            raise ValueError(f"expects no yes/no value here, got {str(value).lower()}: write the value itself")
+        """``price: true`` is no price of 1元, nor ``other_prices: [true]`` one of 1元 or ``scores: {met:
+        true}`` a score of 1: YAML's true and false are only ever yes/no settings."""
+        if info.field_name:
+            found = _stray_bool((cls.model_fields[info.field_name].annotation,), value)
+            if found is not None:
+                where, bad = found
+                raise ValueError(
+                    f"expects no yes/no value {f'at {where}' if where else 'here'}, got {str(bad).lower()}: "
+                    "write the value itself"
+                )
         return value
 
     @field_validator("*")
@@ -45,6 +63,36 @@ class Strict(BaseModel):
         if bad is not None:
             raise ValueError(f"holds the control character {bad!r}, which is no text a terminal can show; remove it")
         return value
+
+
+def _stray_bool(annotations: tuple[Any, ...], value: Any, where: str = "") -> tuple[str, bool] | None:
+    """Where in ``value`` a yes/no value stands that none of ``annotations`` takes ("" for the value
+    itself, "[2]" for a list's item, "[F]" for a mapping's), and that value; None if nowhere. The
+    items of a mapping that is a model's are that model's to check."""
+    if isinstance(value, bool):
+        return None if any(_admits_bool(a) for a in annotations) else (where, value)
+    if not isinstance(value, list | tuple | dict):
+        return None
+    inner = tuple(item for a in annotations for item in _item_types(a))
+    if not inner:
+        return None
+    pairs = value.items() if isinstance(value, dict) else enumerate(value)
+    return next((found for key, item in pairs if (found := _stray_bool(inner, item, f"{where}[{key}]"))), None)
+
+
+def _item_types(annotation: Any) -> tuple[Any, ...]:
+    """The types of the items of a list or the values of a mapping ``annotation`` stands for
+    (none for a model or any other type)."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _item_types(get_args(annotation)[0])
+    if origin is Union or isinstance(annotation, type(int | str)):
+        return tuple(item for member in get_args(annotation) for item in _item_types(member))
+    if origin in (list, tuple, set, frozenset):
+        return tuple(a for a in get_args(annotation) if a is not Ellipsis)
+    if origin is dict:
+        return get_args(annotation)[1:]
+    return ()
 
 
 def _admits_bool(annotation: Any) -> bool:
@@ -77,6 +125,9 @@ Difficulty = Literal["easy", "medium", "hard"]
 ExpectedOutcome = Literal["converted", "lost", "unpaid", "unfinished"]
 #: Seconds a reply takes when none is given (self-tests; piped replies in `play` use the same).
 DEFAULT_LATENCY = 8.0
+#: The longest a simulated customer 'types' one message, in seconds, however long it is and however
+#: slowly she types (a trainee waits on her meanwhile; `roleplay validate` warns of lines cut short).
+TYPING_MAX_S = 15.0
 
 #: The rubric events every rubric's criteria kinds emit (each reply's result says which happened);
 #: a cue criterion adds its own (its ``event``), and ``roleplay validate`` checks the names.
@@ -144,7 +195,11 @@ class Traits(Strict):
     mood: Percent = Field(50, description="Starting mood (0 angry … 100 delighted).")
     price_sensitivity: Percent = Field(50, description="How much price objections matter to them.")
     typing_cpm: int = Field(
-        180, ge=10, le=1000, description="Typing speed in characters per minute, for 'typing…' delays."
+        180,
+        ge=10,
+        le=1000,
+        description="Typing speed in characters per minute, for 'typing…' delays: a message appears after a "
+        f"second plus its characters at this speed, {TYPING_MAX_S:g} seconds at most however long it is.",
     )
     stall_limit: int = Field(
         3,
@@ -165,6 +220,15 @@ class Traits(Strict):
         description="Below this patience she is short with the trainee: she picks the shortest wording of "
         "each line and leaves one stalled reply sooner (`stall_limit` − 1).",
     )
+
+    def typing_needed_s(self, text: str) -> float:
+        """Seconds she would take to type ``text``: a second to start, then her typing speed."""
+        return 1.0 + len(text) * 60 / self.typing_cpm
+
+    def typing_s(self, text: str) -> float:
+        """Seconds she 'types' ``text`` before it appears, at most :data:`TYPING_MAX_S`: the trainee's
+        reply clock runs while she types, so a long line or a slow typist must not keep them waiting."""
+        return round(min(self.typing_needed_s(text), TYPING_MAX_S), 1)
 
 
 class Effects(Strict):
@@ -271,6 +335,39 @@ class Persona(Strict):
 # Rubric
 # ---------------------------------------------------------------------------------------------
 
+#: Validation context key: with it true, a pattern that could backtrack catastrophically is an error
+#: (``roleplay validate``); without it (loading content to play or grade) it is refused quietly.
+REFUSE_BACKTRACKING = "refuse_backtracking"
+#: What a refused pattern becomes: one that matches nothing, so the rest of the rubric still scores
+#: while ``roleplay validate`` names the pattern.
+NEVER = "(?!)"
+#: A longer pattern is shown cut short in an error message (the location points at all of it).
+SHOWN_PATTERN_MAX = 80
+
+
+def vetted(pattern: str, info: ValidationInfo, regex: str | None = None) -> str:
+    """``pattern`` if its regular expression (``regex``, the pattern itself by default) compiles and
+    cannot backtrack catastrophically (roleplay.text.backtracking); a located error if it does not
+    compile; if it could backtrack, an error when validating for ``roleplay validate``, otherwise
+    :data:`NEVER` (with the pattern's ``{n}``): one such pattern must not freeze scoring, nor take
+    the rubric's other criteria with it."""
+    regex = pattern if regex is None else regex
+    shown = repr(pattern if len(pattern) <= SHOWN_PATTERN_MAX else pattern[:SHOWN_PATTERN_MAX] + "…")
+    try:
+        re.compile(regex)
+        check_pattern(regex)
+    except Backtracking as exc:
+        if info.context and info.context.get(REFUSE_BACKTRACKING):
+            raise ValueError(f"refused regular expression {shown}: {exc}") from None
+        return NEVER + (NUMBER_SLOT if NUMBER_SLOT in pattern else "")
+    except (re.error, OverflowError, RecursionError) as exc:
+        raise ValueError(f"bad regular expression {shown}: {exc}") from None
+    return pattern
+
+
+#: A trainer's regular expression, vetted (see :func:`vetted`).
+Regex = Annotated[str, AfterValidator(vetted)]
+
 
 class Lexicon(Strict):
     """A word list: literal phrases (normalised before matching) and regular expressions.
@@ -282,27 +379,17 @@ class Lexicon(Strict):
     model_config = ConfigDict(populate_by_name=True)
 
     phrases: list[str] = Field(default_factory=list, description="Literal phrases.")
-    patterns: list[str] = Field(default_factory=list, description="Python regular expressions.")
+    patterns: list[Regex] = Field(default_factory=list, description="Python regular expressions.")
     exceptions: list[str] = Field(
         default_factory=list,
         alias="except",
         description="Look-alike words: a hit overlapping one of these does not count (除了 for the pattern 除X).",
     )
-    except_patterns: list[str] = Field(
+    except_patterns: list[Regex] = Field(
         default_factory=list,
         description="Look-alikes as regular expressions: 防水膜, 防滑脚 — a word-formation that names a part "
         "(a feature), not what the product does.",
     )
-
-    @field_validator("patterns", "except_patterns")
-    @classmethod
-    def _patterns_compile(cls, patterns: list[str]) -> list[str]:
-        for pattern in patterns:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"bad regular expression {pattern!r}: {exc}") from None
-        return patterns
 
 
 class Criterion(Strict):
@@ -673,15 +760,11 @@ NUMBER_SLOT = "{n}"
 _NUMBER = r"(?P<n>\d+(?:\.\d+)?|[零一二两三四五六七八九十百千]+)"
 
 
-def _number_pattern(pattern: str) -> str:
-    """``pattern`` with ``{n}`` checked and the whole compiled once, so a bad one is a located error."""
+def _number_pattern(pattern: str, info: ValidationInfo) -> str:
+    """``pattern`` with ``{n}`` checked and the whole vetted, so a bad one is a located error."""
     if NUMBER_SLOT not in pattern:
         raise ValueError(f"pattern {pattern!r} has no {NUMBER_SLOT} for the number it reads")
-    try:
-        re.compile(number_regex(pattern))
-    except re.error as exc:
-        raise ValueError(f"bad regular expression {pattern!r}: {exc}") from None
-    return pattern
+    return vetted(pattern, info, number_regex(pattern))
 
 
 def number_regex(pattern: str) -> str:
@@ -712,15 +795,16 @@ class PromiseRule(Strict):
     each: float | None = Field(None, gt=0, description="What one of the number is worth (a day: 24 hours).")
     value: float | None = Field(None, ge=0, description="What a pattern without a number promises (当天发: 24).")
 
+    @field_validator("pattern")
+    @classmethod
+    def _vetted(cls, pattern: str, info: ValidationInfo) -> str:
+        return vetted(pattern, info, number_regex(pattern))
+
     @model_validator(mode="after")
     def _one_measure(self) -> PromiseRule:
         has_number = NUMBER_SLOT in self.pattern
         if has_number == (self.each is None) or has_number == (self.value is not None):
             raise ValueError("a pattern with {n} needs `each`; one without it needs `value`")
-        try:
-            re.compile(number_regex(self.pattern))
-        except re.error as exc:
-            raise ValueError(f"bad regular expression {self.pattern!r}: {exc}") from None
         return self
 
 
@@ -768,8 +852,8 @@ class AccuracyCriterion(Criterion):
 
     @field_validator("quantity", "stock")
     @classmethod
-    def _number_patterns_compile(cls, pattern: str | None) -> str | None:
-        return None if pattern is None else _number_pattern(pattern)
+    def _number_patterns_vetted(cls, pattern: str | None, info: ValidationInfo) -> str | None:
+        return None if pattern is None else _number_pattern(pattern, info)
 
     @field_validator("messages")
     @classmethod

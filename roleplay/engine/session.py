@@ -348,7 +348,6 @@ class Session:
     def _say(self, lines: list[str | list[str]]) -> list[Message]:
         """Render lines: variants chosen with the RNG, '@situation' from the phrasebook."""
         messages = []
-        cpm = self.persona.traits.typing_cpm
         product = self.scenario.product
         for line in lines:
             text = self._pick(self._unsaid(line) or line) if isinstance(line, list) else line
@@ -360,7 +359,7 @@ class Session:
                 # a line she has not said yet in this session, while the phrasebook has one
                 text = self._pick(self._unsaid(options) or options)
             text = product.fill(text)
-            message = Message("customer", text, round(1.0 + len(text) * 60 / cpm, 1))
+            message = Message("customer", text, self.persona.traits.typing_s(text))
             messages.append(message)
             self.transcript.append(message)
             self._said.add(text)

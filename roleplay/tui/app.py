@@ -67,7 +67,8 @@ class RoleplayApp(App):
     def __init__(self, options: AppOptions | None = None) -> None:
         super().__init__()
         self.options = options or AppOptions()
-        self.settings = Settings.load(self.options.settings_path)
+        # a corrupt settings file is ignored, and the trainee told so once the app shows
+        self.settings, self.settings_warning = Settings.load(self.options.settings_path)
         self.library: Library | None = None
         self.quick_replies: list[QuickReply] = []
         self.load_problems: list[str] = []  # content files with errors
@@ -80,6 +81,8 @@ class RoleplayApp(App):
         from roleplay.tui.screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
+        if self.settings_warning:
+            self.notify(self.settings_warning, severity="warning", timeout=10, markup=False)
         self.load_content()
 
     @work(thread=True, exclusive=True, group="load")

@@ -29,23 +29,27 @@ class Settings:
     time_limit_min: int = 0
 
     @classmethod
-    def load(cls, path: Path | None = None) -> Settings:
-        """Saved settings, or defaults when the file is missing or unreadable (never fatal)."""
+    def load(cls, path: Path | None = None) -> tuple[Settings, str | None]:
+        """Saved settings, or defaults where the file or a value is unusable (never fatal), and a
+        warning saying what was ignored (None: nothing, or there is no file yet)."""
         path = path or config_dir() / "settings.json"
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return cls()
+        except FileNotFoundError:
+            return cls(), None
+        except OSError as exc:
+            return cls(), f"设置文件 {path} 无法读取（{exc.strerror or exc}），已改用默认设置"
+        except ValueError:
+            return cls(), f"设置文件 {path} 已损坏（不是有效的 JSON），已改用默认设置"
         if not isinstance(data, dict):
-            return cls()  # [1, 2] or null: not ours
+            return cls(), f"设置文件 {path} 已损坏（不是设置项），已改用默认设置"  # [1, 2] or null
         defaults = cls()
         # a value of the wrong type ({"trainee": 123}, {"time_limit_min": true}) keeps its default
-        kept = {
-            key: value
-            for key, value in data.items()
-            if key in cls.__dataclass_fields__ and type(value) is type(getattr(defaults, key))
-        }
-        return cls(**kept)
+        known = {key: value for key, value in data.items() if key in cls.__dataclass_fields__}
+        kept = {key: value for key, value in known.items() if type(value) is type(getattr(defaults, key))}
+        wrong = [key for key in known if key not in kept]
+        warning = f"设置文件 {path} 中 {'、'.join(wrong)} 的值无效，已改用默认值" if wrong else None
+        return cls(**kept), warning
 
     def save(self, path: Path | None = None) -> bool:
         """Write the settings; False (and nothing else) if the directory is not writable."""
