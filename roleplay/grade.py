@@ -25,7 +25,7 @@ its line; the rest is graded.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from itertools import islice
 from typing import Any, BinaryIO, Literal
@@ -249,14 +249,17 @@ def grade_lines(
     rubric_id: str | None = None,
     product_id: str | None = None,
     jobs: int = 1,
-) -> Iterator[tuple[int, dict[str, Any] | LineError]]:
+    finish: Callable[[dict[str, Any]], Any] | None = None,
+) -> Iterator[tuple[int, Any]]:
     """Grade numbered JSON lines as they come, in ``jobs`` processes; yields each line's result
-    (or what is wrong with it) in input order, holding only the batches in flight.
+    (or what is wrong with it, a LineError) in input order, holding only the batches in flight.
 
     The card a conversation is checked against: ``product_id`` (``--product``) for every line,
-    else the line's own ``product``, else its scenario's card."""
+    else the line's own ``product``, else its scenario's card. ``finish`` turns a result into what
+    is yielded, in the worker: a result written as JSON is best serialised where it was graded,
+    since handing a string between processes costs a fraction of handing its dictionary."""
     global _GRADING
-    _GRADING = (library, rubric_id, product_id)
+    _GRADING = (library, rubric_id, product_id, finish)
     batches = _batches(iter(lines))
     first = list(islice(batches, SMALL_INPUT // BATCH + 1))
     if jobs > 1 and len(first) * BATCH > SMALL_INPUT:
@@ -272,13 +275,17 @@ def grade_lines(
 
 #: What the workers grade with: set before they are forked, so they inherit it rather than have
 #: the library sent to them with every batch.
-_GRADING: tuple[Library, str | None, str | None] | None = None
+_GRADING: tuple[Library, str | None, str | None, Callable[[dict[str, Any]], Any] | None] | None = None
 
 
-def _grade_batch(batch: list[tuple[int, str | LineError]]) -> list[tuple[int, dict[str, Any] | LineError]]:
+def _grade_batch(batch: list[tuple[int, str | LineError]]) -> list[tuple[int, Any]]:
     assert _GRADING is not None
-    library, rubric_id, product_id = _GRADING
-    return [(number, grade_line(number, raw, library, rubric_id, product_id)) for number, raw in batch]
+    library, rubric_id, product_id, finish = _GRADING
+    graded = []
+    for number, raw in batch:
+        result = grade_line(number, raw, library, rubric_id, product_id)
+        graded.append((number, finish(result) if finish and not isinstance(result, LineError) else result))
+    return graded
 
 
 def grade_line(

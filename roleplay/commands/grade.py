@@ -13,6 +13,7 @@ import json
 import sys
 import time
 from contextlib import ExitStack
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
@@ -101,7 +102,11 @@ def cmd_grade(args: argparse.Namespace) -> int:
         output = Output(args.output, args.format, args.pretty, library)
         saver = Saver(args, library, stack) if args.save else None
         progress = stack.enter_context(Progress(_size(args.file), lambda: reader.bytes_read))
-        graded = grade_lines(reader, library, args.rubric, args.product, jobs=args.jobs or available_cores())
+        # Written JSON is serialised by the workers; what is saved or tabled comes back whole.
+        finish = None if args.save or args.format == "table" else partial(as_json, pretty=args.pretty)
+        graded = grade_lines(
+            reader, library, args.rubric, args.product, jobs=args.jobs or available_cores(), finish=finish
+        )
         run = Run(output, saver, progress.say, args.file)
         try:
             for _, item in graded:
@@ -127,15 +132,16 @@ class Run:
         self.output, self.saver, self.say, self.file = output, saver, say, file
         self.graded = self.errors = 0
         self.refused = False  # the whole input is not text: said once, nothing else to say
-        self._waiting: list[dict[str, Any]] = []  # graded, not yet saved and written
+        self._waiting: list[dict[str, Any] | str] = []  # graded, not yet saved and written
 
     @property
     def stopped(self) -> bool:
         """Nothing more can come of grading: the output is gone and nothing is being saved."""
         return self.output.failed and self.saver is None
 
-    def take(self, item: dict[str, Any] | LineError) -> None:
-        if not isinstance(item, dict):
+    def take(self, item: dict[str, Any] | str | LineError) -> None:
+        """A result (or its JSON, serialised by a worker), or what is wrong with a line."""
+        if not isinstance(item, (dict, str)):
             self.errors += 1
             self.say(item.located(self.file))
             return
@@ -186,18 +192,19 @@ class Output:
         self._stream: TextIO | None = None
         self._count = 0
 
-    def write(self, result: dict[str, Any]) -> None:
+    def write(self, result: dict[str, Any] | str) -> None:
+        """Write a result, or its JSON already made by :func:`as_json`."""
         if self.failed:
             return
-        if self.format == "jsonl":
-            text = json.dumps(result, ensure_ascii=False, allow_nan=False) + "\n"
-        elif self.format == "json":
-            item = json.dumps(result, ensure_ascii=False, allow_nan=False, indent=2 if self.pretty else None)
-            if self.pretty:
-                item = item.replace("\n", "\n  ")
-            text = ("[\n  " if self.pretty else "[\n") if not self._count else (",\n  " if self.pretty else ",\n")
-            text += item
+        if self.format != "table":
+            item = result if isinstance(result, str) else as_json(result, self.pretty)
+            if self.format == "jsonl":
+                text = item + "\n"
+            else:
+                text = ("[\n  " if self.pretty else "[\n") if not self._count else (",\n  " if self.pretty else ",\n")
+                text += item
         else:
+            assert isinstance(result, dict)
             text = (self._table_header(result) if not self._count else "") + _table_row(result) + "\n"
         self._count += 1
         self._emit(text)
@@ -239,6 +246,12 @@ class Output:
         labels = {n: c.label for n, c in rubric.criteria.items()} if rubric else {}
         header = pad("id", 14) + pad("总分", 8) + pad("结果", 8) + "".join(pad(labels.get(n, n), 10) for n in names)
         return header + "\n" + "-" * len(header.expandtabs()) + "\n"
+
+
+def as_json(result: dict[str, Any], pretty: bool = False) -> str:
+    """One result as JSON; ``pretty``: indented as an item of the indented array."""
+    text = json.dumps(result, ensure_ascii=False, allow_nan=False, indent=2 if pretty else None)
+    return text.replace("\n", "\n  ") if pretty else text
 
 
 def _table_row(result: dict[str, Any]) -> str:
