@@ -11,6 +11,7 @@ given it as an argument. Where the platform cannot fork, the work runs in this p
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -45,6 +46,9 @@ def ordered_map(function: Callable[[T], R], items: Iterable[T], jobs: int, windo
         yield from map(function, items)
         return
     window = window or jobs * 4
+    # What the parent loaded moves out of the collector's sight before the fork: a collection in
+    # a worker would otherwise touch every object, copying the pages the processes could share.
+    gc.freeze()
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_ignore_interrupts) as pool:
         pending: deque[Future[R]] = deque()
