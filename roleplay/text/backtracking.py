@@ -9,12 +9,17 @@ alternative, one more round of an inner repetition or not) must be decided by th
 Where two choices can go on with the same character, the engine may try both on the same text,
 and with a repetition around them the tries multiply with the length of the text.
 
-The check is a sufficient condition read off the pattern with the ``re`` module's own parser: a
-pattern that passes it cannot backtrack exponentially (a repetition's choices are unambiguous); a
-pattern it refuses may in fact be harmless (``(?:x|[xy]z)*`` is refused though only one of its
-alternatives can go on after an x), and the message says what to rewrite. Characters shared by two classes are
-found by testing the characters both name plus a sample of every kind of character, so an
-overlap only between two wide ranges' inner characters may go unnoticed.
+The check is read off the pattern with the ``re`` module's own parser. It is strict: a pattern it
+refuses may in fact be harmless (``(?:x|[xy]z)*`` is refused though only one of its alternatives can
+go on after an x), and the message says what to rewrite. Characters two classes share are found by
+trying the characters either names and a sample of every kind of character, so an overlap only
+between the inner characters of two wide ranges may go unnoticed.
+
+Without a repetition around them, repetitions in a row multiply too, by the length of the text
+rather than exponentially: ``.*a.*b.*c`` tries every way of placing a, b and c in a reply that
+holds no match, 19 s on 1,200 characters. :data:`CHAIN_MAX` such repetitions of one character in
+a row are refused; two (``.*a.*b``) are allowed, a second or so on a reply of 2,000 characters,
+and so are chains this simple reading does not see (through alternatives).
 
 Repetition counts are bounded too (``a{4294967296}``): a count above :data:`REPEAT_MAX` is no
 pattern a reply needs.
@@ -27,6 +32,10 @@ from re import _constants as c, _parser
 
 #: The largest count a repetition may give ({0,1000}): longer ones are no pattern a reply needs.
 REPEAT_MAX = 1000
+#: Unbounded repetitions of one character in a row that may share the text (.*a.*b.*c) refused.
+CHAIN_MAX = 3
+#: How far back (in items: characters, groups) a repetition looks for one it may share the text with.
+CHAIN_REACH = 16
 
 #: A character of each kind, tried with the characters two classes name to find one both match.
 _SAMPLE = "aZz09_ \t\n中文。，！？!?.,-é٣０\u3000😀"
@@ -59,6 +68,11 @@ def check_pattern(pattern: str) -> None:
 def _check(seq: list, follow: Starts | None) -> None:
     """Check a parsed sequence; ``follow`` is what may come after it inside the innermost
     repetition around it (None: it is in no repetition, so its choices are not multiplied)."""
+    if _long_chain(_flat(seq)):
+        raise Backtracking(
+            f"{CHAIN_MAX} repetitions without a bound in a row can share the same text (as in .*a.*b.*c), so "
+            "matching a long reply could take minutes; give them a bound (.{0,20}, [^,.!?]{0,10})"
+        )
     for index, (op, av) in enumerate(seq):
         after = _after(seq, index + 1, follow)
         if op in _REPEATS:
@@ -78,6 +92,44 @@ def _check(seq: list, follow: Starts | None) -> None:
             _check(av[1], after)
             if av[2] is not None:
                 _check(av[2], after)
+
+
+def _flat(seq) -> list:
+    """The items of a sequence, with those of its groups (neither repeated nor alternatives) in place."""
+    return [item for op, av in seq for item in (_flat(av[3]) if op is c.SUBPATTERN else [(op, av)])]
+
+
+def _long_chain(seq: list) -> bool:
+    """Whether :data:`CHAIN_MAX` unbounded repetitions of one character stand in ``seq`` in a row,
+    each of which may take the previous one's characters and what stands between them (.*a.*: the
+    second .* takes an a as well as the first; in \\d+\\s*\\d+, \\s* may match nothing and the
+    second \\d+ takes digits of the first)."""
+    loops: dict[int, tuple[Starts, int]] = {}  # index -> the repetition's character, its chain's length
+    for index, item in enumerate(seq):
+        body = _single(item[1][2]) if item[0] in _REPEATS and item[1][1] == c.MAXREPEAT else None
+        if body is None:
+            continue
+        length, between = 1, []
+        for before in range(index - 1, max(index - CHAIN_REACH, 0) - 1, -1):
+            if before in loops:
+                other, chained = loops[before]
+                if _shared([other, body]) and all(_shared([other, part]) for part in between):
+                    length = max(length, chained + 1)
+            if _starts([seq[before]])[1]:
+                continue  # it may match nothing: the repetitions around it meet
+            single = loops[before][0] if before in loops else _single([seq[before]])
+            if single is None or not _shared([body, single]):
+                break  # this repetition cannot take what stands there: no earlier one meets it
+            between.append(single)
+        if length >= CHAIN_MAX:
+            return True
+        loops[index] = (body, length)
+    return False
+
+
+def _single(seq) -> Starts | None:
+    """What the sequence matches if it is one character (a literal, a class, any), else None."""
+    return _starts(seq)[0] if len(seq) == 1 and seq[0][0] in (c.LITERAL, c.NOT_LITERAL, c.IN, c.ANY) else None
 
 
 def _after(seq: list, index: int, follow: Starts | None) -> Starts | None:
