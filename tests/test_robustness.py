@@ -626,3 +626,11 @@ def test_an_escape_code_in_content_is_a_located_error(tmp_path):
         f"{path}:{line}:7: name: holds the control character '\\x1b', which is no text a terminal can show; "
         "remove it (got '冷淡\\x1b[2J型')"
     ]
+
+
+@pytest.mark.parametrize("args", [["play", "--plain", "--scenario", ""], ["play", "--plain", "--product", " "],
+                                  ["grade", "logs.jsonl", "--rubric", ""]])  # fmt: skip
+def test_an_empty_id_is_refused_not_read_as_the_default(tmp_path, args):
+    chat_logs(tmp_path)
+    result = rp(*args, cwd=tmp_path, stdin="亲\n")
+    assert result.returncode == 2 and "an empty id" in err(result) and out(result) == ""

@@ -33,12 +33,12 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
 
     play = commands.add_parser("play", parents=[common], help="practise a scenario")
     play.add_argument("--plain", action="store_true", help="line mode for any terminal (or piped replies)")
-    play.add_argument("--scenario", metavar="ID", help="scenario id (default: the first, by difficulty)")
+    play.add_argument("--scenario", type=content_id, metavar="ID", help="scenario id (default: the first, by difficulty)")
     play.add_argument(
-        "--product", metavar="ID",
+        "--product", type=content_id, metavar="ID",
         help="free practice (自由对练): a conversation about this product card, no scenario needed",
     )
-    play.add_argument("--persona", metavar="ID", default="decisive", help="with --product: the customer (default: decisive)")
+    play.add_argument("--persona", type=content_id, metavar="ID", default="decisive", help="with --product: the customer (default: decisive)")
     play.add_argument(
         "--seed", type=seed, help="random seed: the same seed replays the same customer (default 0; the UI picks one)"
     )
@@ -64,6 +64,13 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     validate.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders (default: all content)")
     validate.add_argument("--strict", action="store_true", help="treat warnings as errors")
     validate.set_defaults(handler=cmd_validate)
+
+
+def content_id(text: str) -> str:
+    """An id given on the command line: an empty one would silently mean "the default"."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty id: give one (roleplay list shows them) or leave the option out")
+    return text
 
 
 #: Seeds are stored as SQLite integers: 0 … 2**63 - 1.

@@ -17,7 +17,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
-from roleplay.commands.core import _library, stdin_not_text
+from roleplay.commands.core import _library, content_id, stdin_not_text
 from roleplay.commands.records import add_db_option
 
 if TYPE_CHECKING:
@@ -42,9 +42,9 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         f"{MAX_TEXT_CHARS:,} characters (longer ones are errors for their line, the rest is graded).",
     )  # fmt: skip
     grade.add_argument("file", metavar="FILE.jsonl", help="transcripts, one per line ('-' for stdin)")
-    grade.add_argument("--rubric", metavar="ID", help="rubric id (default: the scenario's, else default)")
+    grade.add_argument("--rubric", type=content_id, metavar="ID", help="rubric id (default: the scenario's, else default)")
     grade.add_argument(
-        "--product", metavar="ID",
+        "--product", type=content_id, metavar="ID",
         help="the product card (products/ID.yaml) every conversation is about: replies are checked against "
         "it (default: each line's product, else its scenario's card)",
     )  # fmt: skip
