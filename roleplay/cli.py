@@ -59,7 +59,12 @@ def content_folder(text: str) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    with _shown_output():  # argparse's errors quote what was given: shown, not obeyed
+        args = parser.parse_args(argv)
+        refused = _not_utf8(parser, args)
+        if refused:
+            print(f"roleplay: {refused}", file=sys.stderr)
+            return 2
     _strict_stdin()
     _warn_about_env_dirs()
     if args.command is None:
@@ -96,6 +101,48 @@ def _shown_output() -> Iterator[None]:
         yield
     finally:
         sys.stdout, sys.stderr = out, err
+
+
+def _not_utf8(parser: argparse.ArgumentParser, args: argparse.Namespace) -> str | None:
+    """Why an argument cannot be used, if one is not UTF-8 text (else None), naming the option.
+
+    Python reads bytes that are not UTF-8 (GBK from an old terminal) as lone surrogates, which
+    fail only where the text is printed or stored, after the work is done (``grade --save`` lost
+    its graded output). So they are refused here, before anything is read or written.
+    """
+    for action in _arguments(parser, args):
+        for value in _texts(getattr(args, action.dest, None)):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                name = max(action.option_strings, key=len, default=action.metavar or action.dest.upper())
+                given = repr(os.fsencode(value))[2:-1]
+                return (
+                    f"{name} 不是 UTF-8 文本（收到 {given}，可能来自 GBK 等编码的终端），"
+                    "未做任何处理；请改用 UTF-8：文字可先用 iconv -f GBK -t UTF-8 转换，文件名可用 convmv 改名"
+                )
+    return None
+
+
+def _arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Iterator[argparse.Action]:
+    """The parser's arguments and those of the command chosen in ``args`` (argparse lists them
+    only in ``_actions``)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            chosen = action.choices.get(getattr(args, action.dest, None) or "")
+            if chosen is not None:
+                yield from _arguments(chosen, args)
+        else:
+            yield action
+
+
+def _texts(value: object) -> Iterator[str]:
+    """The text in an argument's value: a string or path, or each of a list of them."""
+    if isinstance(value, list | tuple):
+        for item in value:
+            yield from _texts(item)
+    elif isinstance(value, str | os.PathLike):
+        yield os.fspath(value)
 
 
 def _warn_about_env_dirs() -> None:

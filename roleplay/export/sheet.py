@@ -22,6 +22,7 @@ from roleplay.export.conversations import SessionView, conversations
 from roleplay.records.model import StoredSession, StoredTurn
 from roleplay.render import past_score, review_note
 from roleplay.text.collation import name_key
+from roleplay.text.safe import cell_text
 
 TITLE = "客服情景对练成绩单"
 UNNAMED = "（未署名）"
@@ -52,6 +53,11 @@ class Column:
         if self.kind == "passed":
             return "通过" if value else "未通过"
         return str(value)
+
+    def cell(self, value: Any) -> str:
+        """The value as a CSV or HTML cell: figures as they are, text made harmless (no control
+        characters; a formula-like start marked with ', see roleplay.text.safe.cell_text)."""
+        return cell_text(self.text(value)) if self.kind == "text" else self.text(value)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,9 @@
 """CSV: the sessions at the given path, the per-trainee summary next to it (``NAME.summary.csv``)
 and, with ``--turns``, every reply (``NAME.turns.csv``).
 
-UTF-8 with a byte-order mark, so Excel opens the Chinese text correctly; every cell is made
-harmless text (roleplay.text.safe.cell_text: no control characters, formulas neutralised).
+UTF-8 with a byte-order mark, so Excel opens the Chinese text correctly; every text cell is made
+harmless (roleplay.text.safe.cell_text: no control characters, formulas neutralised), figures
+stay figures.
 """
 
 from __future__ import annotations
@@ -32,5 +33,5 @@ def table_bytes(table: Table) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([cell_text(c.header) for c in table.columns])
     for row in table.rows:
-        writer.writerow([cell_text(c.text(row[c.key])) for c in table.columns])
+        writer.writerow([c.cell(row[c.key]) for c in table.columns])
     return buffer.getvalue().encode("utf-8-sig")

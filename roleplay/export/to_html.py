@@ -5,6 +5,10 @@ of session totals over time (inline SVG) and, folded away, every session's conve
 reply with the marks the trainee saw, its score, the advice, the model answer and any review
 (trainee → session → reply, so a sheet of ten thousand sessions opens folded). Then every session
 as a table. Print CSS keeps a trainee's charts on one page.
+
+Text from records and content is escaped and shown without control characters; the tables' cells
+are text as in the CSV (a cell that starts like a formula prefixed with '), so a table pasted or
+opened in a spreadsheet runs nothing.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from pathlib import Path
 
 from roleplay.export.conversations import ReplyView, SessionView
 from roleplay.export.sheet import ScoreSheet, Table, TraineeChart
+from roleplay.text.safe import cell_text, without_controls
 
 CSS = """
 body { font-family: "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "Source Han Sans SC", sans-serif;
@@ -69,16 +74,16 @@ def files(sheet: ScoreSheet, path: Path) -> dict[Path, bytes]:
 def page(sheet: ScoreSheet) -> str:
     folded = dict(sheet.conversations or [])
     trainees = "\n".join(trainee_section(c, sheet.pass_mark, folded.get(c.trainee)) for c in sheet.charts)
-    filters = f'<p class="filters">筛选条件：{escape(sheet.filters)}</p>' if sheet.filters else ""
+    filters = f'<p class="filters">筛选条件：{html_text(sheet.filters)}</p>' if sheet.filters else ""
     return f"""<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
 <meta charset="utf-8">
-<title>{escape(sheet.title)}</title>
+<title>{html_text(sheet.title)}</title>
 <style>{CSS}</style>
 </head>
 <body>
-<h1>{escape(sheet.title)}</h1>
+<h1>{html_text(sheet.title)}</h1>
 {filters}
 <h2>学员汇总</h2>
 {table_html(sheet.summary)}
@@ -90,12 +95,19 @@ def page(sheet: ScoreSheet) -> str:
 """
 
 
+def html_text(value: str) -> str:
+    """Text from records or content as the page shows it: escaped, without control characters."""
+    return escape(without_controls(value))
+
+
 def table_html(table: Table) -> str:
-    head = "".join(f"<th>{escape(c.header)}</th>" for c in table.columns)
+    """A table whose cells are harmless text (figures as they are): pasted or opened in a
+    spreadsheet, no cell is a formula."""
+    head = "".join(f"<th>{escape(cell_text(c.header))}</th>" for c in table.columns)
     body = "\n".join(
         "<tr>"
         + "".join(
-            f'<td{" class=num" if c.kind in NUMERIC else ""}>{escape(c.text(row[c.key]))}</td>' for c in table.columns
+            f'<td{" class=num" if c.kind in NUMERIC else ""}>{escape(c.cell(row[c.key]))}</td>' for c in table.columns
         )
         + "</tr>"
         for row in table.rows
@@ -112,7 +124,7 @@ def trainee_section(chart: TraineeChart, pass_mark: float | None, sessions: list
         else ""
     )
     return f"""<section>
-<h2>{escape(chart.trainee)}</h2>
+<h2>{html_text(chart.trainee)}</h2>
 <div class="trainee">
 <figure>{radar_svg(chart.averages)}<figcaption>各项平均分（满分100）</figcaption></figure>
 <figure>{trend_svg(chart.trend, pass_mark)}<figcaption>总分趋势</figcaption></figure>
@@ -124,22 +136,24 @@ def trainee_section(chart: TraineeChart, pass_mark: float | None, sessions: list
 def session_html(session: SessionView) -> str:
     """One session, folded: its title, then every reply with the customer's words it answered."""
     replies = "\n".join(reply_html(r) for r in session.replies) or "<li>（没有回复）</li>"
-    return f'<details class="session"><summary>{escape(session.title)}</summary><ol class="replies">\n{replies}\n</ol></details>'
+    return f'<details class="session"><summary>{html_text(session.title)}</summary><ol class="replies">\n{replies}\n</ol></details>'
 
 
 
 def reply_html(reply: ReplyView) -> str:
     """A reply as the trainee saw it: marked, scored, advised, with the model answer and reviews."""
     marked = "".join(
-        f'<mark class="k-{escape(p.kind)}" title="{escape(p.label)}">{escape(p.text)}</mark>' if p.kind else escape(p.text)
+        f'<mark class="k-{escape(p.kind)}" title="{html_text(p.label)}">{html_text(p.text)}</mark>'
+        if p.kind
+        else html_text(p.text)
         for p in reply.pieces
     )
     seconds = f" · 用时 {reply.seconds:.1f} 秒" if reply.seconds is not None else ""
-    advice = "".join(f'<p class="advice">· {escape(name)}：{escape(text)}</p>' for name, text in reply.advice)
-    model = f'<p class="model">参考话术：{escape(reply.model_answer)}</p>' if reply.model_answer else ""
-    review = f'<p class="review">复核：{escape(reply.reviews)}</p>' if reply.reviews else ""
+    advice = "".join(f'<p class="advice">· {html_text(name)}：{html_text(said)}</p>' for name, said in reply.advice)
+    model = f'<p class="model">参考话术：{html_text(reply.model_answer)}</p>' if reply.model_answer else ""
+    review = f'<p class="review">复核：{html_text(reply.reviews)}</p>' if reply.reviews else ""
     return (
-        f'<li value="{reply.number}"><p class="customer">顾客：{escape(reply.customer)}</p>'
+        f'<li value="{reply.number}"><p class="customer">顾客：{html_text(reply.customer)}</p>'
         f'<p class="reply">{marked}</p><p class="meta">本句得分 {reply.total:.0f}{seconds}</p>{advice}{model}{review}</li>'
     )
 
@@ -168,7 +182,7 @@ def radar_svg(averages: list[tuple[str, float | None]]) -> str:
         anchor = "middle" if abs(lx - cx) < 8 else ("start" if lx > cx else "end")
         shown = "—" if average is None else f"{average:.0f}"
         labels.append(
-            f'<text x="{lx:.1f}" y="{ly + 4:.1f}" text-anchor="{anchor}">{escape(label)} {shown}</text>'
+            f'<text x="{lx:.1f}" y="{ly + 4:.1f}" text-anchor="{anchor}">{html_text(label)} {shown}</text>'
         )
     # A criterion that never applied (—) has no vertex, rather than a misleading 0.
     shape = points((i, v) for i, (_, v) in enumerate(averages) if v is not None)

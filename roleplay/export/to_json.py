@@ -1,4 +1,8 @@
-"""JSON: the score sheet for other tools; criterion scores nested under ``criteria``."""
+"""JSON: the score sheet for other tools; criterion scores nested under ``criteria``.
+
+Text is kept exactly as recorded: JSON writes a control character as an escape (\\u001b), harmless
+in the file, and no spreadsheet evaluates a JSON string, so nothing is dropped or prefixed here.
+"""
 
 from __future__ import annotations
 

@@ -4,8 +4,9 @@ spreadsheet.
 A trainee name, a persona's line or a chat log may hold control characters (an escape sequence
 that retitles or blanks the terminal, a newline that forges a table row) or start like a formula.
 Where such text reaches a terminal it is shown, not obeyed: each control character becomes its
-visible picture (ESC as ␛); where it reaches a spreadsheet cell, control characters are dropped
-and a formula prefix is neutralised.
+visible picture (ESC as ␛); where it reaches a cell of an exported sheet (CSV, workbook, HTML),
+control characters are dropped and a formula prefix is neutralised (``sheet_cell``: one rule for
+every format).
 """
 
 from __future__ import annotations
@@ -25,6 +26,11 @@ _CONTROL_OUT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u206
 #: U+E001…U+E007 a bold colour (ANSI 31…37), U+E000 the reset. No text can smuggle an escape
 #: sequence in through them: each stands for one fixed colour.
 _COLOURS = {0xE000: "\x1b[0m", **{0xE000 + n: f"\x1b[1;3{n}m" for n in range(1, 8)}}
+#: What no exported document (sheet, page) holds: the controls above (line breaks and tabs stay), and
+#: what an XML document cannot hold at all (a lone surrogate, U+FFFE, U+FFFF).
+_NOT_IN_DOCUMENT = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ue000-\ue007\ud800-\udfff\ufffe\uffff]"
+)
 #: What a spreadsheet would evaluate at the start of a cell (after blanks), half- or full-width.
 _FORMULA_START = re.compile(r"^[\s\u3000]*[=+\-@＝＋－＠]")
 
@@ -60,16 +66,29 @@ def control_in(text: str) -> str | None:
 
 
 def without_controls(text: str) -> str:
-    """``text`` without control characters other than line breaks and tabs (a workbook cannot
-    hold them at all)."""
-    return _CONTROL_IN_LINES.sub("", text)
+    """``text`` as an exported document (workbook, page) holds it: without control characters
+    other than line breaks and tabs, nor what XML cannot hold. A workbook cannot hold them at
+    all, so one in a trainee's name would otherwise block a whole class's sheet."""
+    return _NOT_IN_DOCUMENT.sub("", text) if _NOT_IN_DOCUMENT.search(text) else text
+
+
+def sheet_cell(text: str) -> tuple[str, bool]:
+    """``text`` as a cell of any exported sheet holds it (``without_controls``), and whether the
+    cell must be marked as text because a spreadsheet would take it for a formula (=, +, -, @,
+    half- or full-width, even after blanks or line breaks).
+
+    Each format marks a formula-like cell its own way: a leading ' in CSV and HTML (``cell_text``),
+    the quote-prefix style in a workbook (what Excel keeps when one types the ').
+    """
+    text = without_controls(text)
+    return text, _FORMULA_START.match(text) is not None
 
 
 def cell_text(text: str) -> str:
-    """``text`` as a CSV cell: no control characters but line breaks and tabs, and a cell that
-    would start a formula, even after blanks, prefixed with ' (OWASP's advice)."""
-    text = without_controls(text)
-    return "'" + text if _FORMULA_START.match(text) else text
+    """``text`` as a CSV or HTML cell (``sheet_cell``): a cell that would start a formula is
+    prefixed with ' (OWASP's advice)."""
+    text, formula = sheet_cell(text)
+    return "'" + text if formula else text
 
 
 class ShownStream:

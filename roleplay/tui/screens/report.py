@@ -83,7 +83,7 @@ class ReportScreen(Screen):
                 yield Static(self._turn(turn), classes="review")
             parting = parting_words(self.report.turns)
             if parting:
-                yield Static(Text.assemble(("顾客最后说：", "bold cyan"), parting), classes="review")
+                yield Static(Text.assemble(("顾客最后说：", "bold cyan"), shown(parting, lines=True)), classes="review")
             if not self.report.turns:
                 yield Static(Text(NO_REPLIES, "dim"), classes="review")
         yield Footer()
@@ -91,7 +91,7 @@ class ReportScreen(Screen):
     def on_mount(self) -> None:
         view = self.report
         record = f"   记录 #{view.record_id}" if view.record_id is not None else ""
-        self.title = f"成绩报告 · {view.scenario_title}"
+        self.title = shown(f"成绩报告 · {view.scenario_title}")
         self.sub_title = shown(f"学员：{view.trainee}   种子：{view.seed}{record}")
 
     def _headline(self) -> Text:
@@ -132,7 +132,7 @@ class ReportScreen(Screen):
         out.append_text(feedback_text(turn.text, turn.score, self.labels, self.techniques, ""))
         if turn.model_answer and turn.model_answer.strip() != turn.text.strip():
             out.append("\n参考话术：", "bold green")
-            out.append(turn.model_answer)
+            out.append(shown(turn.model_answer, lines=True))
         return out
 
     def action_home(self) -> None:
