@@ -265,3 +265,11 @@ async def test_the_app_starts_and_says_the_settings_were_ignored(tmp_path):
         assert isinstance(app.screen, HomeScreen)
         assert app.screen.query_one("#trainee", Input).value == ""
         assert any("设置文件" in str(n.message) and "已改用默认设置" in str(n.message) for n in app._notifications)
+
+
+def test_a_long_goodbye_holds_the_report_back_for_a_bounded_time():
+    from roleplay.tui.screens.chat import END_PAUSE_MAX_S, END_PAUSE_S, reading_pause
+
+    assert reading_pause([]) == END_PAUSE_S
+    assert reading_pause(["好的，再见"]) == END_PAUSE_S + 5 / 6
+    assert reading_pause(["再见" * 1500]) == END_PAUSE_MAX_S

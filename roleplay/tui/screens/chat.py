@@ -28,9 +28,16 @@ if TYPE_CHECKING:
     from roleplay.tui.app import RoleplayApp
 
 #: Pause before the report opens, so the customer's last words can be read: this long, plus
-#: her last messages at a reading pace (characters per second). Enter opens the report at once.
+#: her last messages at a reading pace (characters per second), at most ``END_PAUSE_MAX_S`` in
+#: all (however long a content file's last line). Enter opens the report at once.
 END_PAUSE_S = 3.0
 READING_CPS = 6.0
+END_PAUSE_MAX_S = 20.0
+
+
+def reading_pause(last_words: list[str]) -> float:
+    """Seconds the customer's last words stay in view before the report opens."""
+    return min(END_PAUSE_MAX_S, END_PAUSE_S + sum(map(len, last_words)) / READING_CPS)
 
 
 class Bubble(Static):
@@ -244,8 +251,7 @@ class ChatScreen(Screen):
         self._append(Static(ended, classes="system"))
         self.query_one("#reply", ReplyBox).disabled = True
         last = self.session.turns[-1].customer if self.session.turns else []
-        reading = END_PAUSE_S + sum(len(m.text) for m in last) / READING_CPS
-        await asyncio.sleep(reading * self.app.options.typing_factor)
+        await asyncio.sleep(reading_pause([m.text for m in last]) * self.app.options.typing_factor)
         self.action_finish()
 
     def on_key(self, event: events.Key) -> None:
