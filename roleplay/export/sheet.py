@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from statistics import fmean
 from typing import Any
 
@@ -94,8 +95,9 @@ class ScoreSheet:
     pass_mark: float | None  # the pass mark shared by every session, if they share one
     latest: datetime  # the newest session's start: the file's own date, for reproducible output
     turns: Table | None = None  # a row per reply, when the sessions were loaded with their turns
-    #: Per trainee, every session's conversation (the HTML drill-down), when loaded with their turns.
-    conversations: list[tuple[str, list[SessionView]]] | None = None
+    #: Per trainee, every session's conversation (the HTML drill-down), when loaded with their turns;
+    #: built on demand, as only the page shows them (half the sheet's cost at 10k sessions).
+    conversations: Callable[[], list[tuple[str, list[SessionView]]]] | None = None
 
 
 def build_sheet(
@@ -128,7 +130,9 @@ def build_sheet(
         latest=ordered[-1].started_at,
         turns=table("逐句明细", turn_fields(criteria), ((s, t) for s in ordered for t in s.turns)) if turns else None,
         conversations=(
-            conversations([(n or UNNAMED, g) for n, g in groups], rubrics, lambda t: reviews(t, criteria)) if turns else None
+            partial(conversations, [(n or UNNAMED, g) for n, g in groups], rubrics, lambda t: reviews(t, criteria))
+            if turns
+            else None
         ),
     )
 

@@ -72,7 +72,7 @@ def files(sheet: ScoreSheet, path: Path) -> dict[Path, bytes]:
 
 
 def page(sheet: ScoreSheet) -> str:
-    folded = dict(sheet.conversations or [])
+    folded = dict(sheet.conversations() if sheet.conversations else [])
     trainees = "\n".join(trainee_section(c, sheet.pass_mark, folded.get(c.trainee)) for c in sheet.charts)
     filters = f'<p class="filters">筛选条件：{html_text(sheet.filters)}</p>' if sheet.filters else ""
     return f"""<!DOCTYPE html>
