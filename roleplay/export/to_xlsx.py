@@ -15,11 +15,12 @@ newest session's start, and every zip entry carries a fixed date.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import timezone
 from html import escape
+from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 from openpyxl import Workbook
@@ -27,13 +28,15 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.writer.excel import ExcelWriter
 
 from roleplay.export.sheet import Column, ScoreSheet, Table
 from roleplay.text.safe import sheet_cell
 from roleplay.text.width import cell_width
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 NUMBER_FORMATS = {
     "int": "0",
@@ -135,11 +138,11 @@ def width(column: Column, rows: list[dict[str, Any]]) -> float:
 
 class _Archive(ZipFile):
     """The workbook's zip: every entry carries the same date, so the same workbook gives the same
-    bytes, and each sheet gets its rows as it is stored."""
+    bytes, and each sheet gets its rows as it is stored (``rows``: those still to write)."""
 
     def __init__(self, file: io.BytesIO, rows: dict[WriteOnlyWorksheet, Iterator[str]]) -> None:
         super().__init__(file, "w", ZIP_DEFLATED, allowZip64=True)
-        self.rows = rows
+        self.rows = dict(rows)
 
     def writestr(self, name: str | ZipInfo, data: Any, *args: Any, **kwargs: Any) -> None:
         super().writestr(entry(name) if isinstance(name, str) else name, data, *args, **kwargs)
@@ -149,16 +152,17 @@ class _Archive(ZipFile):
         with open(filename, "rb") as handle:
             data = handle.read()
         arcname = arcname or Path(filename).name
-        rows = next((rows for ws, rows in self.rows.items() if ws.path == f"/{arcname}"), None)
-        if rows is None:
+        sheet = next((ws for ws in self.rows if ws.path == f"/{arcname}"), None)
+        if sheet is None:
             self.writestr(arcname, data)
             return
         head, end, tail = data.partition(b"</sheetData>")
         if not end:
             raise ValueError(f"openpyxl wrote {arcname} without the sheet's data")
+        rows = self.rows.pop(sheet)
         with self.open(entry(arcname), "w", force_zip64=True) as out:
             out.write(head)
-            for chunk in batched(rows, ROWS_PER_WRITE):
+            while chunk := list(islice(rows, ROWS_PER_WRITE)):
                 out.write("".join(chunk).encode("utf-8"))
             out.write(end + tail)
 
@@ -170,20 +174,11 @@ def entry(name: str) -> ZipInfo:
     return info
 
 
-def batched(items: Iterable[str], size: int) -> Iterator[list[str]]:
-    batch: list[str] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def save(workbook: Workbook, rows: dict[WriteOnlyWorksheet, Iterator[str]]) -> bytes:
     """The workbook's bytes; like ``Workbook.save`` but keeping the dates we set, with the rows."""
     buffer = io.BytesIO()
     with _Archive(buffer, rows) as archive:
         ExcelWriter(workbook, archive).save()
+    if archive.rows:  # never a workbook that silently lacks a sheet's rows
+        raise ValueError(f"the rows of {', '.join(ws.title for ws in archive.rows)} found no sheet to go in")
     return buffer.getvalue()
