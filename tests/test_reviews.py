@@ -55,7 +55,7 @@ def test_a_review_is_kept_beside_the_automatic_score_and_shown(stored, records_d
         (["--turn", "9", "--criterion", "fab", "--score", "80", "--reason", "x"], "没有第 9 句"),
         (["--turn", "1", "--criterion", "fob", "--score", "80", "--reason", "x"], "没有评分项 'fob'"),
         (["--turn", "1", "--criterion", "fab", "--score", "180", "--reason", "x"], "0 到 100"),
-        (["--turn", "1", "--criterion", "fab", "--score", "80", "--reason", "  "], "--reason"),
+        (["--turn", "1", "--criterion", "fab", "--score", "80", "--reason", "  "], "请写明复核理由"),
         (["--turn", "1", "--criterion", "fab"], "要一起给出"),
     ],
 )
@@ -64,3 +64,51 @@ def test_a_review_that_names_nothing_real_is_refused_in_one_line(stored, records
     assert code != 0 and message in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
     with Store.open(records_db) as store:
         assert not [r for t in store.session(stored).turns for r in t.reviews]
+
+
+async def test_an_instructor_reviews_a_reply_from_the_apps_report(stored, records_db, tmp_path):
+    """F5, the session, v: the dialog says what the records refuse and stays open; a kept review
+    shows on the report beside the automatic score."""
+    from tui_helpers import make_app, settle, type_text
+
+    from roleplay.tui.screens.report import ReportScreen
+    from roleplay.tui.screens.review import ReviewScreen
+
+    app = make_app(tmp_path, db=records_db)
+    async with app.run_test(size=(120, 45)) as pilot:
+        await settle(pilot)
+        await pilot.click("#trainee")
+        await type_text(pilot, "小李")
+        await pilot.press("enter", "f5")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ReportScreen) and "复核：" not in _report_text(app.screen)
+        await pilot.press("v")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ReviewScreen)
+        for field, text in (("#review-turn", "99"), ("#review-score", "80"), ("#review-reason", "卖点讲到了顾客的场景")):
+            await pilot.click(field)
+            await type_text(pilot, text)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "请选择要复核的评分项" in str(dialog.query_one("#review-error").render())
+        dialog.query_one("#review-criterion").value = "fab"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is dialog and "没有第 99 句" in str(dialog.query_one("#review-error").render())
+        dialog.query_one("#review-turn").value = "1"
+        dialog.query_one("#review-by").value = "张老师"
+        await pilot.click("#review-save")
+        await settle(pilot)
+        report = app.screen
+        assert isinstance(report, ReportScreen) and "已保存复核" in _report_text(report)
+        assert "复核：FAB话术 80（自动评分" in _report_text(report) and "张老师" in _report_text(report)
+    with Store.open(records_db) as store:
+        [review] = store.session(stored).turns[0].reviews
+    assert (review.criterion, review.score, review.reviewer) == ("fab", 80, "张老师")
+
+
+def _report_text(screen) -> str:
+    return "\n".join(str(static.render()) for static in screen.query("Static"))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import getpass
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -257,6 +256,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_review(args: argparse.Namespace) -> int:
     """With --turn, --criterion, --score and --reason: keep the review; with none: list the session's."""
     from roleplay.content.library import load_library
+    from roleplay.records.model import login_name
     from roleplay.records.store import Store
     from roleplay.render import review_note, rubric_labels
 
@@ -267,7 +267,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     opener = Store.open if all(given) else Store.open_for_reading
     with opener(args.db) as store:
         if all(given):
-            store.add_review(args.session_id, args.turn, args.criterion, args.score, args.reason, args.by or _login())
+            store.add_review(args.session_id, args.turn, args.criterion, args.score, args.reason, args.by or login_name())
         stored = store.session(args.session_id)
     labels = rubric_labels(load_library(args.content).rubrics.get(stored.rubric_id), stored.criteria).criteria
     notes = [
@@ -322,14 +322,6 @@ def cmd_rescore(args: argparse.Namespace) -> int:
     gone = f"；{missing} 场的评分标准已不存在（用 --rubric 指定）" if missing else ""
     print(f"{verb} {done} 场{skipped}{gone}" + ("（预演，未写入）" if args.dry_run else "；原分数保留在记录里"))
     return 0
-
-
-def _login() -> str:
-    """The reviewer's login name, when the system can tell it."""
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):
-        return ""
 
 
 @records_errors

@@ -7,6 +7,7 @@ objects so a stored session renders through the same code as a live one.
 
 from __future__ import annotations
 
+import getpass
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -33,6 +34,14 @@ class Review:
     reason: str
     reviewer: str
     created_at: datetime
+
+
+def login_name() -> str:
+    """Who is reviewing, by default: the login name, when the system can tell it."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return ""
 
 
 @dataclass(frozen=True, slots=True)

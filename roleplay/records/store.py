@@ -258,14 +258,14 @@ class Store:
         reports number them) of a stored session, beside the automatic score."""
         stored = self.session(session_id)
         if not 1 <= turn <= len(stored.turns):
-            raise RecordError(f"记录 #{stored.id} 只有 {len(stored.turns)} 句回复，没有第 {turn} 句（--turn 从 1 数起）")
+            raise RecordError(f"记录 #{stored.id} 只有 {len(stored.turns)} 句回复，没有第 {turn} 句（从 1 数起）")
         scored = [name for name, value in stored.turns[turn - 1].result.items() if isinstance(value, dict)]
         if criterion not in scored:
             raise RecordError(f"第 {turn} 句没有评分项 {criterion!r}；可复核的评分项：{'、'.join(scored)}")
         if not 0 <= score <= 100:
             raise RecordError(f"复核分数要在 0 到 100 之间（收到 {score:g}）")
         if not reason.strip():
-            raise RecordError("请用 --reason 写明复核理由：学员和其他老师要看得懂为什么改分")
+            raise RecordError("请写明复核理由：学员和其他老师要看得懂为什么改分")
         row = {"session_id": stored.id, "idx": turn - 1, "criterion": criterion, "score": score,
                "reason": reason.strip(), "reviewer": reviewer, "created_at": self._now()}  # fmt: skip
         self._write(lambda conn: _insert(conn, "reviews", row))

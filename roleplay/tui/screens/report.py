@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from roleplay.labels import failure_reason
-from roleplay.render import NO_REPLIES, latency_detail, parting_words, typing_speed
+from roleplay.render import NO_REPLIES, latency_detail, parting_words, review_note, typing_speed
 from roleplay.text.safe import shown
 from roleplay.text.width import pad
 from roleplay.tui.widgets.feedback import feedback_text
@@ -43,6 +43,7 @@ class ReportScreen(Screen):
 
     BINDINGS = [
         Binding("r", "retry", "再练一次"),
+        Binding("v", "review", "复核评分"),
         Binding("h,escape", "home", "返回首页"),
         Binding("h,escape", "back_to_history", "返回记录"),
     ]
@@ -62,6 +63,9 @@ class ReportScreen(Screen):
         """Only the keys that work here: no retry without a scenario, "back" named for where it goes."""
         if action == "retry":
             return self.retry is not None
+        if action == "review":  # an instructor's, of a stored session opened from the records (not
+            # the trainee's own report just after practising)
+            return not self.back_home and self.report.record_id is not None and self.app.store is not None
         if action in ("home", "back_to_history"):
             return (action == "home") == self.back_home
         return True
@@ -133,6 +137,9 @@ class ReportScreen(Screen):
         if turn.model_answer and turn.model_answer.strip() != turn.text.strip():
             out.append("\n参考话术：", "bold green")
             out.append(shown(turn.model_answer, lines=True))
+        for review in getattr(turn, "reviews", ()):  # a stored session's instructor reviews
+            out.append("\n复核：", "bold magenta")
+            out.append(review_note(turn, review, self.labels.get(review.criterion, review.criterion)))
         return out
 
     def action_home(self) -> None:
@@ -141,6 +148,22 @@ class ReportScreen(Screen):
 
     def action_back_to_history(self) -> None:
         self.app.pop_screen()
+
+    def action_review(self) -> None:
+        from roleplay.tui.screens.review import ReviewScreen
+
+        self.app.push_screen(ReviewScreen(self.report), self._reviewed)
+
+    def _reviewed(self, saved: bool | None) -> None:
+        """A kept review: the report again, from the records, with the review beside its score."""
+        if not saved:
+            return
+        from roleplay.tui.report_view import view_of_stored
+
+        stored = self.app.store.session(self.report.record_id)
+        rubric = self.app.library.rubrics.get(stored.rubric_id) if self.app.library else None
+        notice = "已保存复核：它与自动评分并列显示，重新评分也不会丢失。"
+        self.app.switch_screen(ReportScreen(view_of_stored(stored, rubric), retry=self.retry, back_home=self.back_home, notice=notice))
 
     def action_retry(self) -> None:
         if not self.retry:
