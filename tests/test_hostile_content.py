@@ -273,3 +273,15 @@ def test_a_long_goodbye_holds_the_report_back_for_a_bounded_time():
     assert reading_pause([]) == END_PAUSE_S
     assert reading_pause(["好的，再见"]) == END_PAUSE_S + 5 / 6
     assert reading_pause(["再见" * 1500]) == END_PAUSE_MAX_S
+
+
+def test_a_line_break_in_a_name_or_title_is_a_located_error_and_a_folded_one_is_fine(tmp_path, capsys):
+    """A name shown as a table row or a header cannot hold a line break (it would forge a row)."""
+    path = tmp_path / "products" / "mug.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text(CARD.replace("name: 马克杯", 'name: "马克杯\\n| 伪造的一行"'), encoding="utf-8")
+    assert main(["validate", str(path)]) == 1
+    assert f"{path}:2:7: name: holds a line break, but it is shown on one line" in capsys.readouterr().out
+    path.write_text(CARD.replace("name: 马克杯", "name: >\n  马克杯\n"), encoding="utf-8")
+    assert main(["validate", str(path)]) == 0, capsys.readouterr().out
+    assert load_library(files=[path]).product("mug").name == "马克杯"

@@ -114,6 +114,19 @@ def _first_control(value: Any) -> str | None:
     return None
 
 
+def _one_line(text: str) -> str:
+    """A name, title or label is shown on one line (a table row, a header, a card): a line break in
+    it would break the line or forge another. Blanks around it, as a YAML block leaves, are dropped."""
+    text = text.strip()
+    if "\n" in text or "\r" in text:
+        raise ValueError("holds a line break, but it is shown on one line (a table row, a header): write it on one line")
+    return text
+
+
+#: Text shown on one line: names, titles, labels.
+OneLine = Annotated[str, AfterValidator(_one_line)]
+
+
 # ---------------------------------------------------------------------------------------------
 # Shared vocabulary
 # ---------------------------------------------------------------------------------------------
@@ -301,7 +314,7 @@ class Persona(Strict):
     """A simulated shopper: temperament, phrasebook and reaction rules."""
 
     id: Identifier = Field(description="Unique persona id; name the file after it (personas/<id>.yaml).")
-    name: str = Field(description="Display name shown to the trainee, e.g. 干脆型·王先生.")
+    name: OneLine = Field(description="Display name shown to the trainee, e.g. 干脆型·王先生.")
     archetype: Archetype = Field(description="Shopper type from the training material.")
     description: str = Field("", description="One or two sentences for the trainee and the trainer.")
     traits: Traits = Field(description="Starting state and temperament.")
@@ -396,7 +409,7 @@ class Criterion(Strict):
     """Common settings of one rubric criterion; ``kind`` says which scorer judges it."""
 
     kind: str = Field(description="Which scorer judges the criterion (fab, latency, forbidden, closing, cue, accuracy).")
-    label: str = Field(description="Chinese name shown on reports, e.g. FAB话术.")
+    label: OneLine = Field(description="Chinese name shown on reports, e.g. FAB话术.")
     weight: float = Field(ge=0, le=100, description="Share of the total score; all weights sum to 100.")
     advice: dict[str, str] = Field(default_factory=dict, description="Advice texts by key.")
 
@@ -508,7 +521,7 @@ ForbiddenCategory = Literal[
 class ForbiddenList(Lexicon):
     """One category of forbidden phrases (服务禁语)."""
 
-    label: str = Field(description="Chinese name of the category, e.g. 蔑视语.")
+    label: OneLine = Field(description="Chinese name of the category, e.g. 蔑视语.")
     unless: Lexicon = Field(
         default_factory=Lexicon,
         description="The category's hits do not count in a reply that also holds one of these: a refusal "
@@ -606,7 +619,7 @@ class LearnedTone(Learned):
         "far towards rude (log-odds; None: the cue alone does). 太小了？您莫急… takes the shopper's words up "
         "kindly; 太小了？嫌小别买 throws them back.",
     )
-    label: str = Field(
+    label: OneLine = Field(
         "语气判断",
         description="Shown after the category on the clause the model flagged (斗气语（语气判断）), so a "
         "trainee knows its tone was judged, not a listed phrase found.",
@@ -701,7 +714,7 @@ class ClosingList(Lexicon):
         description="The technique does not count in a clause that also holds one of these "
         "(家用还是办公室用 asks about needs, it is not a 二选一 close).",
     )
-    label: str = Field(description="Chinese name of the technique, e.g. 二选一.")
+    label: OneLine = Field(description="Chinese name of the technique, e.g. 二选一.")
     answers: Lexicon = Field(
         default_factory=Lexicon,
         description="Shopper questions this technique answers (有送什么吗 for a gift): using it then "
@@ -920,7 +933,7 @@ class Rubric(Strict):
 
     id: Identifier = Field(description="Unique rubric id; scenarios refer to it (default: default).")
     version: str = Field(description="Bump when scoring changes; stored with every session.")
-    title: str = Field(description="Chinese title shown on reports.")
+    title: OneLine = Field(description="Chinese title shown on reports.")
     pass_mark: Percent = Field(description="A session passes with at least this total score.")
     coaching_mark: Percent = Field(
         80,
@@ -1019,7 +1032,7 @@ CARD_SLOTS = ("product", "price", "shipping", "returns")
 class QuickReply(Strict):
     """One canned phrase (快捷短语) an agent inserts with a key instead of typing it."""
 
-    label: str = Field(description="Short name shown next to its key, e.g. 发货.")
+    label: OneLine = Field(description="Short name shown next to its key, e.g. 发货.")
     text: str = Field(
         min_length=1,
         description="The text inserted into the reply box. {product}, {price}, {shipping} and {returns} are "
@@ -1038,7 +1051,7 @@ class QuickReplySet(Strict):
     one key each, up to F9."""
 
     id: Identifier
-    title: str = Field(description="What the set is for, e.g. 通用快捷短语.")
+    title: OneLine = Field(description="What the set is for, e.g. 通用快捷短语.")
     phrases: list[QuickReply] = Field(min_length=1, description="In key order: the first is F2.")
 
 
@@ -1050,7 +1063,7 @@ class QuickReplySet(Strict):
 class Feature(Strict):
     """A selling point on the product card; its keywords make a mention count as F."""
 
-    name: str = Field(description="The feature as shown on the card, e.g. 360°热风循环.")
+    name: OneLine = Field(description="The feature as shown on the card, e.g. 360°热风循环.")
     keywords: list[str] = Field(default_factory=list, description="Words that mention it.")
     advantage: str = Field("", description="What it does (A), shown on the card.")
     benefit: str = Field("", description="What it means to the shopper (B), shown on the card.")
@@ -1059,7 +1072,7 @@ class Feature(Strict):
 class Spec(Strict):
     """A numeric fact; a reply stating another number for it contradicts the card."""
 
-    name: str = Field(description="e.g. 容量.")
+    name: OneLine = Field(description="e.g. 容量.")
     value: float = Field(description="The true value, e.g. 5.")
     unit: str = Field(description="Unit as written after the number, e.g. L, 元, 台, 天.")
     keywords: list[str] = Field(default_factory=list, description="Words that refer to this spec.")
@@ -1189,7 +1202,7 @@ ORDER_UNITS_MAX = 10
 class Variant(Strict):
     """One more model sold on the card's page (型号, 款式, 规格) with a price of its own."""
 
-    name: str = Field(min_length=1, description="The model as the page names it, e.g. 旋转款（0-4岁）.")
+    name: OneLine = Field(min_length=1, description="The model as the page names it, e.g. 旋转款（0-4岁）.")
     keywords: list[str] = Field(
         default_factory=list, description="Words that name it in a reply (旋转款, 0-4岁): a price in a clause "
         "naming it is held to its price."
@@ -1212,7 +1225,7 @@ class Faq(Strict):
 class Product(Strict):
     """The product card shown to the trainee and used to recognise features and claims."""
 
-    name: str = Field(description="Product name; fills {product} in the customer's lines.")
+    name: OneLine = Field(description="Product name; fills {product} in the customer's lines.")
     price: float = Field(gt=0, description="Current price in 元; fills {price}.")
     original_price: float | None = Field(None, gt=0, description="Price before the discount, in 元.")
     other_prices: list[float] = Field(
@@ -1352,7 +1365,7 @@ ProductRef = Annotated[
 class Intent(Strict):
     """What a trainee's reply means, recognised with keywords and example phrases."""
 
-    label: str = Field(description="Chinese name shown in feedback, e.g. 价值拆分.")
+    label: OneLine = Field(description="Chinese name shown in feedback, e.g. 价值拆分.")
     keywords: list[str] = Field(default_factory=list, description="Words or short phrases.")
     examples: list[str] = Field(default_factory=list, description="Whole example replies.")
     threshold: Percent = Field(
@@ -1461,7 +1474,7 @@ class ScenarioTest(Strict):
     give the same session, so a test fails exactly when an edit changes the scenario's behaviour.
     """
 
-    name: str = Field(description="What the test shows, e.g. 熟练客服：FAB介绍后快速成交.")
+    name: OneLine = Field(description="What the test shows, e.g. 熟练客服：FAB介绍后快速成交.")
     seed: int = Field(0, description="Random seed of the session (line variants, reaction chances).")
     replies: list[str | ScriptedReply] = Field(
         min_length=1,
@@ -1486,7 +1499,7 @@ class Scenario(Strict):
     """A branching conversation with one simulated customer about one product."""
 
     id: Identifier = Field(description="Unique scenario id; name the file after it (scenarios/<id>.yaml).")
-    title: str = Field(description="Chinese title shown to the trainee.")
+    title: OneLine = Field(description="Chinese title shown to the trainee.")
     difficulty: Difficulty = Field(description="easy (入门), medium (进阶) or hard (困难).")
     persona: Identifier = Field(description="Persona id.")
     rubric: Identifier = Field("default", description="Rubric id used to score this scenario.")
