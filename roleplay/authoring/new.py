@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import TypeAdapter, ValidationError
 
+from roleplay.content.loader import link_fault
 from roleplay.content.models import Identifier
 from roleplay.content.schema import FOLDER
 from roleplay.errors import RoleplayError
@@ -60,7 +61,7 @@ def write_new(kind: NewKind, item_id: str, folder: Path, persona: str = DEFAULT_
     except FileExistsError:
         if path.is_file():
             raise CannotWrite(f"{path} already exists: choose another id or edit that file") from None
-        raise CannotWrite(f"cannot write {path}: {path.parent} is not a folder") from None
+        raise CannotWrite(f"cannot write {path}: {path.parent} is {link_fault(path.parent) or 'not a folder'}") from None
     except OSError as exc:
         raise CannotWrite(f"cannot write {path}: {exc.strerror or exc}") from None
     return path

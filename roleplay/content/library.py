@@ -11,7 +11,7 @@ from typing import TypeVar
 from roleplay import environment
 from roleplay.content.free_practice import free_scenario
 from roleplay.content.labels import labelled_file_problems
-from roleplay.content.loader import FOLDERS, MODELS, load_model, yaml_files
+from roleplay.content.loader import FOLDERS, MODELS, link_fault, load_model, resolved, yaml_files
 from roleplay.content.models import Persona, ProductCard, QuickReply, QuickReplySet, Rubric, Scenario
 from roleplay.content.yamlmarks import Problem, load_marked
 from roleplay.environment import VARIABLES
@@ -39,7 +39,7 @@ def content_dirs(extra: Sequence[Path | str] = (), env: str | None = None) -> li
     dirs = [builtin_dir(), *from_env, *(Path(p) for p in extra)]
     unique: list[Path] = []
     for d in dirs:
-        if d.resolve() not in {u.resolve() for u in unique}:
+        if resolved(d) not in {resolved(u) for u in unique}:
             unique.append(d)
     return unique
 
@@ -48,14 +48,21 @@ def content_dir_problem(path: Path) -> str | None:
     """Why ``path`` cannot be a content folder, or None; a mistyped folder must not be ignored silently.
 
     A content folder holds at least one of personas/, scenarios/, rubrics/ and quick_replies/;
-    naming one of those subfolders instead of the folder itself is the usual slip.
+    naming one of those subfolders instead of the folder itself is the usual slip. A link that
+    leads nowhere is said to be one, with where it points (not "no such folder").
     """
+    fault = link_fault(path)
+    if fault:
+        return f"{path} is {fault}"
     if not path.exists():
         return f"no such folder: {path}"
     if not path.is_dir():
         return f"not a folder: {path} (a content folder holds personas/, scenarios/, rubrics/, quick_replies/)"
     if any((path / name).is_dir() for name in FOLDERS):
         return None
+    broken = next(((path / name, fault) for name in FOLDERS if (fault := link_fault(path / name))), None)
+    if broken:
+        return f"{path} is not a content folder: its {broken[0].name} is {broken[1]}"
     parent = os.path.normpath(os.path.join(path, os.pardir))
     hint = f"; did you mean the parent folder `{parent}`?" if path.resolve().name in FOLDERS else ""
     return f"{path} is not a content folder: it has none of personas/, scenarios/, rubrics/, quick_replies/{hint}"
@@ -206,13 +213,13 @@ KIND_NAMES = {"quick_replies": "quick-reply set"}
 
 def _replaces(path: Path, earlier: Path) -> bool:
     """Whether ``path`` may take the place of the item loaded from ``earlier``: a built-in one (or itself)."""
-    return path.resolve() == earlier.resolve() or (is_builtin(earlier) and not is_builtin(path))
+    return resolved(path) == resolved(earlier) or (is_builtin(earlier) and not is_builtin(path))
 
 
 def is_builtin(path: Path) -> bool:
     """Whether a content file is one of the shipped ones."""
     root = builtin_dir().resolve()
-    return any(path.resolve().is_relative_to(root / folder) for folder in FOLDERS)
+    return any(resolved(path).is_relative_to(root / folder) for folder in FOLDERS)
 
 
 def _duplicate_id(kind: str, item_id: str, path: Path, earlier: Path) -> Problem:
@@ -245,11 +252,19 @@ def _lookup(table: dict[str, T], kind: str, item_id: str) -> T:
 
 
 def content_files(dirs: Iterable[Path]) -> list[Path]:
-    """The YAML files of each content folder's personas/, scenarios/ and rubrics/ subfolders."""
+    """The YAML files of each content folder's personas/, scenarios/, rubrics/… subfolders.
+
+    A subfolder that is a link is listed, not walked, so that loading names it and says why it is
+    skipped (a link out of the content folder is never followed silently).
+    """
     files: list[Path] = []
     for directory in dirs:
-        subfolders = [directory / name for name in FOLDERS if (directory / name).is_dir()]
-        files.extend(yaml_files(subfolders))
+        for name in FOLDERS:
+            subfolder = directory / name
+            if subfolder.is_symlink():
+                files.append(subfolder)
+            elif subfolder.is_dir():
+                files.extend(yaml_files([subfolder]))
     return files
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -27,6 +28,8 @@ FOLDERS: dict[str, Kind] = {
     "rubrics": "rubric",
     "quick_replies": "quick_replies",
 }
+#: What content files end in.
+YAML_SUFFIXES = frozenset({".yaml", ".yml"})
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -103,7 +106,22 @@ def _describe(err: dict[str, Any]) -> str:
 
 
 def load_model(path: Path, kind: Kind | None = None) -> tuple[BaseModel | None, list[Problem]]:
-    """Load and validate one content file; on failure the model is None and problems say why."""
+    """Load and validate one content file; on failure the model is None and problems say why.
+
+    Whatever goes wrong inside is a problem of this file: one bad file must cost only itself, never
+    the rest of the library (the command line and the app go on with the files that load).
+    """
+    skipped = link_problem(path)
+    if skipped is not None:
+        return None, [skipped]
+    try:
+        return _load_model(path, kind)
+    except Exception as exc:  # a check that fails on a value it did not foresee: report, go on
+        message = f"cannot be checked ({type(exc).__name__}: {exc}); the file is skipped"
+        return None, [Problem(str(path), 1, 1, message)]
+
+
+def _load_model(path: Path, kind: Kind | None) -> tuple[BaseModel | None, list[Problem]]:
     doc, problems = load_marked(path)
     if doc is None:
         return None, problems
@@ -149,11 +167,106 @@ def _reference_problems(doc: MarkedDocument, model: BaseModel) -> list[Problem]:
 
 
 def yaml_files(paths: Iterable[Path]) -> list[Path]:
-    """Every .yaml/.yml file in the given files and folders, in a stable order."""
+    """Every .yaml/.yml file in the given files and folders, in a stable order.
+
+    Links inside a folder are listed, not walked: a link to a folder (``shared -> /usr``) would walk
+    wherever it points, so it is listed for :func:`load_model` to name and skip. A folder given
+    here is walked even if it is itself a link: it was named on purpose.
+    """
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix in {".yaml", ".yml"}))
+            found.extend(sorted(_walk(path)))
         else:
             found.append(path)
     return found
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    """The YAML files under ``folder`` and the links to folders, without following any link (a
+    folder that cannot be listed is passed over, as ``Path.rglob`` does)."""
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        try:
+            with os.scandir(current) as listing:
+                entries = list(listing)
+        except OSError:
+            continue
+        for entry in entries:
+            path = current / entry.name
+            if entry.is_dir(follow_symlinks=False):
+                pending.append(path)
+            elif path.suffix in YAML_SUFFIXES or (entry.is_symlink() and _leads_to_folder(path)):
+                yield path
+
+
+def _leads_to_folder(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:  # a loop of links (Python before 3.12 answers False itself)
+        return False
+
+
+def resolved(path: Path) -> Path:
+    """``path.resolve()``; the absolute path where links loop (Python before 3.13 raises RuntimeError)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()
+
+
+def link_fault(path: Path) -> str | None:
+    """What is wrong with ``path`` if it is a link that leads nowhere, else None.
+
+    ``is not a folder`` or ``no such file`` would hide that the name exists as a link; the trainer
+    needs to know where the link points to mend it.
+    """
+    if not path.is_symlink():
+        return None
+    try:
+        path.resolve(strict=True)
+    except FileNotFoundError:
+        target = os.path.normpath(os.path.join(path.absolute().parent, os.readlink(path)))
+        return f"a broken link to {target}, which does not exist"
+    except RuntimeError:  # Python before 3.13 on a loop
+        return "a link that loops back to itself"
+    except OSError as exc:
+        return f"a link that cannot be followed: {exc.strerror or exc}"
+    return None
+
+
+def content_root(path: Path) -> Path:
+    """The content folder a file belongs to: the one holding its personas/, scenarios/… folder, else
+    the file's own folder."""
+    for parent in path.parents:
+        if parent.name in FOLDERS:
+            return parent.parent
+    return path.parent
+
+
+def link_problem(path: Path) -> Problem | None:
+    """Why a link among the content files is not read (a warning), or None to read ``path``.
+
+    A link may point to a file inside its content folder. One that leads out of it (to
+    ``/dev/zero``, another project) or to a folder (walking ``/usr`` takes half a minute) is
+    named and skipped, never followed silently.
+    """
+    if not path.is_symlink():
+        return None
+    fault = link_fault(path)
+    if fault is None:
+        target, root = path.resolve(), resolved(content_root(path))
+        if target.is_dir():
+            fault = (
+                f"a link to the folder {target}: links to folders are not followed; copy its files into the "
+                "content folder, or add the content folder it belongs to with --content or ROLEPLAY_PATH"
+            )
+        elif not target.is_relative_to(root):
+            fault = (
+                f"a link to {target}, outside the content folder {root}: links are followed only inside it; "
+                "copy the file into the content folder"
+            )
+        else:
+            return None
+    return Problem(str(path), 1, 1, f"skipped: {fault}", "warning")

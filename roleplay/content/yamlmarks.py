@@ -7,7 +7,9 @@ build plain Python data from it and keep the graph so any location can be mapped
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,17 +18,62 @@ from typing import Any
 import yaml
 
 
-#: How many values a document may hold once its aliases are expanded. The largest shipped file
-#: has about a thousand; a "billion laughs" file (aliases of aliases) has millions and would keep
-#: validation busy for minutes.
+#: How many values a document's aliases may add to the values written in it. A file without
+#: aliases adds none, however large (its size is bounded by ``MAX_FILE_BYTES``); a "billion laughs"
+#: file (aliases of aliases) adds millions and would keep validation busy for minutes.
 MAX_EXPANDED_VALUES = 100_000
+#: The largest content file that is read, in bytes (1 MB): about nine times the largest shipped file
+#: (the default rubric). A file is parsed whole in memory and a megabyte of YAML already takes a
+#: second or two to check, so a larger one is refused with a message instead of read.
+MAX_FILE_BYTES = 1_000_000
+#: The most digits a number in a content file may have. No price, count or limit needs more; Python
+#: refuses to convert a number of over 4,300 digits (a traceback, before this limit).
+MAX_NUMBER_DIGITS = 100
+#: What a scalar of each tag is called when it cannot be read as one.
+_SCALAR_KINDS = {
+    "tag:yaml.org,2002:int": "a number",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:timestamp": "a date",
+}
 
 
 class AliasError(yaml.MarkedYAMLError):
     """An alias that would make the document contain itself or expand without bound."""
 
 
-class ContentLoader(yaml.SafeLoader):
+class ExpansionError(AliasError):
+    """Aliases that add too many values; found after reading, so both readers find it alike."""
+
+
+class BadValue(yaml.constructor.ConstructorError):
+    """A scalar that cannot become the value its form says (``2024-13-01``, a 5,000-digit number)."""
+
+
+class _CheckedValues:
+    """Constructs values as PyYAML's safe constructor does, but a scalar Python cannot turn into its
+    value is a located YAML error, not a traceback: the 13th month of a date, a number too long."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        kind = _SCALAR_KINDS.get(node.tag) if isinstance(node, yaml.ScalarNode) else None
+        if kind == "a number":
+            digits = sum(char.isdigit() for char in node.value)
+            if digits > MAX_NUMBER_DIGITS:
+                message = (
+                    f"a number of {digits:,} digits is longer than any content needs (at most "
+                    f"{MAX_NUMBER_DIGITS}); if it is text, put it in quotes"
+                )
+                raise BadValue(None, None, message, node.start_mark)
+        try:
+            return super().construct_object(node, deep)  # type: ignore[misc]
+        except yaml.YAMLError:
+            raise
+        except (ValueError, OverflowError) as exc:
+            shown = node.value if len(node.value) <= 40 else node.value[:40] + "…"
+            message = f"cannot read {shown!r} as {kind or 'a value'}: {exc}; if it is text, put it in quotes"
+            raise BadValue(None, None, message, node.start_mark) from None
+
+
+class ContentLoader(_CheckedValues, yaml.SafeLoader):
     """PyYAML's safe loader with YAML 1.2 booleans (only true/false are booleans) and safe aliases.
 
     Under YAML 1.1 rules ``on``, ``off``, ``yes`` and ``no`` become booleans, so a reaction's
@@ -69,7 +116,7 @@ ContentLoader.add_implicit_resolver(
 )
 
 
-class _FastContentLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+class _FastContentLoader(_CheckedValues, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """libyaml's safe loader with the same booleans; it composes in C, so it cannot refuse a
     recursive alias while composing: :func:`_check_expansion` finds the cycle instead."""
 
@@ -174,14 +221,16 @@ def _nodes(root: yaml.Node | None) -> list[yaml.Node]:
 
 
 def _check_expansion(root: yaml.Node | None) -> None:
-    """Raise AliasError at the first value whose aliases expand past ``MAX_EXPANDED_VALUES``, and
-    _Cycle at a value that contains itself.
+    """Raise ExpansionError at the first value whose aliases add more than ``MAX_EXPANDED_VALUES``
+    values to those written in the file, and _Cycle at a value that contains itself.
 
     Sizes are computed once per node (children before parents), so this is linear in the file
     however the aliases nest. A node met again while its own children are still being sized is
-    inside itself (PyYAML's composer refuses that while composing; libyaml's does not).
+    inside itself (PyYAML's composer refuses that while composing; libyaml's does not). A large
+    file without aliases expands to exactly the values it writes, so it is never refused here.
     """
     sizes: dict[int, int] = {}
+    sized: list[yaml.Node] = []  # children before parents
     open_: set[int] = set()
     stack: list[tuple[yaml.Node, bool]] = [(root, False)] if root is not None else []
     while stack:
@@ -196,17 +245,19 @@ def _check_expansion(root: yaml.Node | None) -> None:
             stack.append((node, True))
             stack.extend((child, False) for child in children if id(child) not in sizes)
             continue
-        size = 1 + sum(sizes[id(child)] for child in children)
-        if size > MAX_EXPANDED_VALUES:
-            raise AliasError(
-                None,
-                None,
-                f"this value expands to more than {MAX_EXPANDED_VALUES:,} values through its aliases "
-                "(aliases of aliases multiply); write the values out or use fewer aliases",
-                node.start_mark,
-            )
-        sizes[id(node)] = size
+        sizes[id(node)] = 1 + sum(sizes[id(child)] for child in children)
+        sized.append(node)
         open_.discard(id(node))
+    limit = len(sizes) + MAX_EXPANDED_VALUES
+    node = next((node for node in sized if sizes[id(node)] > limit), None)
+    if node is not None:
+        raise ExpansionError(
+            None,
+            None,
+            f"this value expands to more than {MAX_EXPANDED_VALUES:,} values through its aliases "
+            "(aliases of aliases multiply); write the values out or use fewer aliases",
+            node.start_mark,
+        )
 
 
 def _duplicate_keys(root: yaml.Node | None, path: str) -> list[Problem]:
@@ -253,6 +304,8 @@ def _parse(source: str) -> tuple[yaml.Node | None, Any]:
     if _FastLoader is not None:
         try:
             return _compose_and_construct(_FastLoader(source))
+        except (ExpansionError, BadValue):
+            raise  # found after reading: the Python reader would say the same, only slower
         except (yaml.YAMLError, RecursionError, UnicodeError, _Cycle):
             pass
     return _compose_and_construct(ContentLoader(source))
@@ -273,14 +326,69 @@ def _compose_and_construct(loader: yaml.SafeLoader) -> tuple[yaml.Node | None, A
         loader.dispose()
 
 
+class Unreadable(Exception):
+    """A content file that is not read, and why (a warning where it is merely skipped)."""
+
+    def __init__(self, message: str, severity: str = "error") -> None:
+        super().__init__(message)
+        self.message = message
+        self.severity = severity
+
+
+#: What each kind of file that is not a regular file is called.
+_SPECIAL_FILES = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def read_content(path: Path) -> str:
+    """The text of a content file (universal newlines, as ``Path.read_text``), read only if it is a
+    regular file of at most ``MAX_FILE_BYTES``.
+
+    Reading a named pipe waits for a writer forever and ``/dev/zero`` never ends, so other kinds of
+    file are skipped (Unreadable, a warning) without being read. The file is opened without waiting
+    and checked again once open, in case it was replaced in between.
+    """
+    _check_regular(os.stat(path))
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    with os.fdopen(os.open(path, flags), "rb") as handle:
+        _check_regular(os.fstat(handle.fileno()))
+        data = handle.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:  # grew since it was measured
+        raise Unreadable(_too_large(len(data)))
+    return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _check_regular(status: os.stat_result) -> None:
+    """Raise Unreadable for anything but a regular file of at most ``MAX_FILE_BYTES``."""
+    if not stat.S_ISREG(status.st_mode):
+        kind = next((name for test, name in _SPECIAL_FILES if test(status.st_mode)), "not a regular file")
+        raise Unreadable(f"skipped: this is {kind}, not a file; content is read from ordinary files only", "warning")
+    if status.st_size > MAX_FILE_BYTES:
+        raise Unreadable(_too_large(status.st_size))
+
+
+def _too_large(size: int) -> str:
+    return (
+        f"file too large: {size:,} bytes, and a content file may have at most {MAX_FILE_BYTES:,} (1 MB); "
+        "split it into smaller files"
+    )
+
+
 def load_marked(path: Path | str, text: str | None = None) -> tuple[MarkedDocument | None, list[Problem]]:
     """Parse one YAML file safely. Returns the document (None if unreadable) and its problems."""
     shown = str(path)
     try:
-        source = Path(path).read_text(encoding="utf-8") if text is None else text
+        source = read_content(Path(path)) if text is None else text
     except UnicodeDecodeError as exc:
         line, col = undecodable_position(exc)
         return None, [Problem(shown, line, col, NOT_UTF8)]
+    except Unreadable as exc:
+        return None, [Problem(shown, 1, 1, exc.message, exc.severity)]
     except OSError as exc:
         return None, [Problem(shown, 1, 1, f"cannot read file: {exc.strerror or exc}")]
     try:
@@ -291,7 +399,7 @@ def load_marked(path: Path | str, text: str | None = None) -> tuple[MarkedDocume
         what = exc.problem or str(exc)
         if "'\\t'" in what:
             what += " (indent with spaces, not tabs)"
-        kind = "YAML error" if isinstance(exc, AliasError) else "YAML syntax error"
+        kind = "YAML error" if isinstance(exc, (AliasError, BadValue)) else "YAML syntax error"
         return None, [Problem(shown, line, col, f"{kind}: {what}")]
     except yaml.YAMLError as exc:
         return None, [Problem(shown, 1, 1, f"YAML error: {exc}")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -127,8 +128,8 @@ class HomeScreen(Screen):
         if not scenarios:
             message = "没有可练习的场景：检查内容文件夹（--content / ROLEPLAY_PATH），运行 roleplay validate 查看问题。"
         if self.app.load_problems:
-            message += f"（{len(self.app.load_problems)} 个内容文件有问题，运行 roleplay validate 查看）"
-        status.update(message)
+            message += f"（{len(self.app.load_problems)} 个内容文件有问题：{_file_names(self.app.load_problems)}，运行 roleplay validate 查看）"
+        status.update(Text(message))  # file names are not markup
         if self.query_one("#trainee", Input).value and not self.query_one("#trainee", Input).has_focus:
             cards.focus()
         if found is not None and self.app.options.trainee and not self.app.started_named:
@@ -196,3 +197,9 @@ class HomeScreen(Screen):
         self.app.remember(trainee=trainee, mode=mode, time_limit_min=chosen)
         limit = chosen if mode == "exam" else 0
         self.app.open_chat(scenario=scenario, trainee=trainee, mode=mode, time_limit_min=limit)
+
+
+def _file_names(paths: list[str], shown: int = 3) -> str:
+    """The names of the first few content files with problems, so the trainer knows which to mend."""
+    names = "、".join(Path(path).name for path in paths[:shown])
+    return names + (" 等" if len(paths) > shown else "")
