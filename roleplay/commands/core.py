@@ -311,7 +311,7 @@ def load_targets(args: argparse.Namespace) -> Targets | None:
     way. None, after saying which, if a path does not exist or is a folder without YAML files.
     """
     from roleplay.content.library import content_dirs, content_files, load_library
-    from roleplay.content.loader import yaml_files
+    from roleplay.content.loader import resolved, yaml_files
 
     every = content_files(content_dirs(args.content))
     if not args.paths:
@@ -325,8 +325,8 @@ def load_targets(args: argparse.Namespace) -> Targets | None:
     if missing or empty:
         return None
     files = yaml_files(args.paths)
-    chosen = {f.resolve() for f in files}
-    return Targets(load_library(files=[*(f for f in every if f.resolve() not in chosen), *files]), files)
+    chosen = {resolved(f) for f in files}  # a link that loops is reported when loaded, not a RuntimeError here
+    return Targets(load_library(files=[*(f for f in every if resolved(f) not in chosen), *files]), files)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
