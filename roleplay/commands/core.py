@@ -77,15 +77,26 @@ def content_id(text: str) -> str:
 MAX_SEED = 2**63 - 1
 
 
-def seed(text: str) -> int:
-    """``--seed``: a whole number SQLite can store with the session."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if not 0 <= value <= MAX_SEED:
-        raise argparse.ArgumentTypeError(f"must be from 0 to {MAX_SEED} (got {text})")
-    return value
+def number_in(kind: type[int] | type[float], low: float, high: float | None = None) -> Callable[[str], float]:
+    """An argparse type: a whole number (``int``) or a finite number (``float``) from ``low`` to
+    ``high`` (no upper bound when None), with what is wrong said in one line."""
+    noun = "a whole number" if kind is int else "a number"
+
+    def convert(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not {noun}: {text!r}") from None
+        if not math.isfinite(value) or value < low or (high is not None and value > high):
+            bound = f"from {low} to {high}" if high is not None else f"at least {low}"
+            raise argparse.ArgumentTypeError(f"must be {bound} (got {text})")
+        return value
+
+    return convert
+
+
+#: ``--seed``: a whole number SQLite can store with the session.
+seed = number_in(int, 0, MAX_SEED)
 
 
 def seconds(text: str) -> float:

@@ -7,6 +7,8 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
+from roleplay.commands.core import number_in
+
 if TYPE_CHECKING:
     from roleplay.evaluate import Evaluation
 
@@ -33,23 +35,12 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     evaluate.add_argument("--rubric", metavar="ID", help="rubric id (default: default)")
     evaluate.add_argument("--format", choices=["table", "json"], default="table")
     evaluate.add_argument(
-        "--min-f1", type=fraction, metavar="X", help="exit with status 1 when a criterion's F1 is below X (0–1)"
+        "--min-f1", type=number_in(float, 0, 1), metavar="X", help="exit with status 1 when a criterion's F1 is below X (0–1)"
     )
     evaluate.add_argument(
         "--quiet", action="store_true", help="table format: the figures only, not every disagreement"
     )
     evaluate.set_defaults(handler=cmd_eval)
-
-
-def fraction(text: str) -> float:
-    """``--min-f1``: a number from 0 to 1."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not 0 <= value <= 1:
-        raise argparse.ArgumentTypeError(f"must be from 0 to 1 (got {text})")
-    return value
 
 
 def cmd_eval(args: argparse.Namespace) -> int:

@@ -17,7 +17,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
-from roleplay.commands.core import _library, content_id, stdin_not_text
+from roleplay.commands.core import _library, content_id, number_in, stdin_not_text
 from roleplay.commands.records import add_db_option
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     )  # fmt: skip
     grade.add_argument("--pretty", action="store_true", help="with --format json: indented for reading")
     grade.add_argument(
-        "--jobs", type=jobs, metavar="N", default=None,
+        "--jobs", type=number_in(int, 1), metavar="N", default=None,
         help="processes grading at once (default: every core); the output is the same for any N",
     )  # fmt: skip
     grade.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here instead of stdout")
@@ -67,17 +67,6 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     grade.add_argument("--cohort", metavar="NAME", default="", help="with --save: the trainee's cohort (班组)")
     add_db_option(grade)
     grade.set_defaults(handler=cmd_grade)
-
-
-def jobs(text: str) -> int:
-    """``--jobs``: a whole number of processes, at least 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1 (got {value})")
-    return value
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
