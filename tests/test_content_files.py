@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_helpers import err, out, rp
 from test_loader_errors import SCENARIO
 from tui_helpers import make_app, settle
 
@@ -19,7 +18,6 @@ from roleplay.content.library import builtin_dir, load_library
 from roleplay.content.loader import load_model
 from roleplay.content.models import Rubric
 from roleplay.content.yamlmarks import MAX_FILE_BYTES
-from roleplay.text.segment import cache_dir
 
 BUILTIN_SCENARIO = "air_fryer_fab"
 PRODUCT = "id: {id}\nname: 杯子\nprice: {price}\nstock: 5\nshipping: 48小时内发货\nreturns: 7天无理由\n"
@@ -41,26 +39,6 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
     out, err = capsys.readouterr()
     assert "Traceback" not in err
     return code, out, err
-
-
-def rp(*args: str, cwd: Path, timeout: float = 60, **env: str) -> subprocess.CompletedProcess:
-    """``roleplay ARGS`` in a process of its own: a hang fails the test at ``timeout`` instead of
-    stopping the suite."""
-    environment = {
-        "PATH": os.environ.get("PATH", ""),
-        "NO_COLOR": "1",
-        "ROLEPLAY_PATH": "",
-        "ROLEPLAY_DB": str(cwd / "records.db"),
-        "ROLEPLAY_CONFIG_DIR": str(cwd / "config"),
-        "ROLEPLAY_CACHE_DIR": str(cache_dir()),
-        **env,
-    }
-    result = subprocess.run(
-        [sys.executable, "-m", "roleplay", *args], capture_output=True, timeout=timeout, cwd=cwd, env=environment,
-        stdin=subprocess.DEVNULL,
-    )  # fmt: skip
-    assert b"Traceback" not in result.stderr, result.stderr.decode("utf-8")
-    return result
 
 
 # --- one bad file breaks nothing else -------------------------------------------------------------
@@ -133,13 +111,13 @@ def test_a_fifo_named_yaml_is_skipped_with_a_warning_not_waited_for(tmp_path):
     fifo.parent.mkdir(parents=True)
     os.mkfifo(fifo)
     result = rp("--content", "c", "list", cwd=tmp_path)
-    assert result.returncode == 0 and BUILTIN_SCENARIO in result.stdout.decode("utf-8")
+    assert result.returncode == 0 and BUILTIN_SCENARIO in out(result)
     expected = "c/scenarios/x.yaml:1:1: warning: skipped: this is a named pipe (FIFO), not a file"
-    assert expected in result.stderr.decode("utf-8")
+    assert expected in err(result)
     logs = write(tmp_path / "logs.jsonl", '{"id": "1", "scenario": "air_fryer_fab", "turns": '
                  '[{"role": "customer", "text": "在吗"}, {"role": "agent", "text": "亲，在的"}]}\n')  # fmt: skip
     result = rp("--content", "c", "grade", str(logs), cwd=tmp_path)
-    assert result.returncode == 0 and '"id": "1"' in result.stdout.decode("utf-8").replace('":"', '": "')
+    assert result.returncode == 0 and '"id": "1"' in out(result).replace('":"', '": "')
 
 
 def test_a_link_to_dev_zero_is_skipped_not_read(tmp_path):
@@ -148,9 +126,7 @@ def test_a_link_to_dev_zero_is_skipped_not_read(tmp_path):
     link.symlink_to("/dev/zero")
     result = rp("--content", "c", "validate", cwd=tmp_path)
     assert result.returncode == 0
-    assert "c/scenarios/zero.yaml:1:1: warning: skipped: a link to /dev/zero, outside the content folder" in (
-        result.stdout.decode("utf-8")
-    )
+    assert "c/scenarios/zero.yaml:1:1: warning: skipped: a link to /dev/zero, outside the content folder" in out(result)
 
 
 def test_a_device_named_on_the_command_line_is_not_read(tmp_path):
@@ -158,7 +134,7 @@ def test_a_device_named_on_the_command_line_is_not_read(tmp_path):
     result = rp("validate", "/dev/zero", cwd=tmp_path)
     assert result.returncode == 0
     expected = "/dev/zero:1:1: warning: skipped: this is a device, not a file; content is read from ordinary files only"
-    assert expected in result.stdout.decode("utf-8")
+    assert expected in out(result)
 
 
 def test_links_that_loop_are_warnings_not_runtime_errors(tmp_path, capsys, monkeypatch):

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_robustness import LOG, chat_logs, err, out, rp
+from cli_helpers import LOG, chat_logs, err, out, rp
 
 from roleplay import grade as grading
 from roleplay.cli import main

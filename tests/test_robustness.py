@@ -15,13 +15,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from cli_helpers import LOG, chat_logs, err, out, rp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from roleplay.content.loader import load_model
 from roleplay.grade import grade_text
 from roleplay.records.schema import MIGRATIONS
-from roleplay.text.segment import cache_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 CHINESE = st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF)
@@ -79,37 +79,7 @@ def test_any_chat_log_line_is_graded_or_reported(library, lines):
 # -- hostile and mistaken input, as a user meets it on the command line ----------------------------
 
 
-def rp(*args: str, cwd: Path, stdin: str | bytes = "", timeout: float = 60, **env: str) -> subprocess.CompletedProcess:
-    """``python -m roleplay ARGS`` in ``cwd`` with its own records database and config folder.
 
-    The cache is this test process's (the rubric's models fitted once, not in every command: a
-    fitting takes many seconds); ``ROLEPLAY_CACHE_DIR=""`` gives the command its own in ``cwd``."""
-    environment = {
-        "PATH": os.environ.get("PATH", ""),
-        "NO_COLOR": "1",
-        "ROLEPLAY_PATH": "",
-        "ROLEPLAY_DB": str(cwd / "records.db"),
-        "ROLEPLAY_CONFIG_DIR": str(cwd / "config"),
-        "ROLEPLAY_CACHE_DIR": str(cache_dir()),
-        "XDG_CACHE_HOME": str(cwd / "cache"),
-        **env,
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "roleplay", *args],
-        input=stdin.encode("utf-8") if isinstance(stdin, str) else stdin,
-        capture_output=True, timeout=timeout, cwd=cwd, env=environment,
-    )  # fmt: skip
-
-
-def out(result: subprocess.CompletedProcess) -> str:
-    return result.stdout.decode("utf-8")
-
-
-def err(result: subprocess.CompletedProcess) -> str:
-    """stderr, which must never hold a Python traceback."""
-    text = result.stderr.decode("utf-8")
-    assert "Traceback" not in text, text
-    return text
 
 
 def persona_file(cwd: Path, text: str, name: str = "rec.yaml") -> Path:
@@ -146,19 +116,6 @@ def test_shared_aliases_are_fine_and_deep_nesting_is_an_error(tmp_path):
     deep = persona_file(tmp_path, "id: x\nname: " + "[" * 3000 + "]" * 3000 + "\n")
     [problem] = load_model(deep)[1]
     assert problem.line == 2 and "nested too deeply" in problem.message
-
-
-LOG = {"id": "c1", "scenario": "air_fryer_fab", "turns": [
-    {"role": "customer", "text": "在吗?这个炸锅好在哪?", "at": 0},
-    {"role": "agent", "text": "亲,您好!这款采用360°热风循环技术,不用翻面,您全家吃得更健康。", "at": 6},
-]}  # fmt: skip
-
-
-def chat_logs(cwd: Path, count: int = 1, name: str = "logs.jsonl") -> Path:
-    path = cwd / name
-    lines = [json.dumps({**LOG, "id": f"c{n}"}, ensure_ascii=False) for n in range(count)]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
 
 
 def saved_sessions(db: Path) -> int:
