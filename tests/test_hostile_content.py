@@ -149,11 +149,17 @@ returns: 7天无理由
 """
 
 
+def card(tmp_path: Path, text: str) -> Path:
+    """``text`` as the product card products/mug.yaml of a trainer's folder."""
+    path = tmp_path / "products" / "mug.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def test_a_yes_or_no_inside_a_list_of_numbers_is_a_located_error(tmp_path, capsys):
     """``other_prices: [true]`` passed as a price of 1元."""
-    path = tmp_path / "products" / "mug.yaml"
-    path.parent.mkdir(parents=True)
-    path.write_text(CARD.replace("[29]", "[29, true]"), encoding="utf-8")
+    path = card(tmp_path, CARD.replace("[29]", "[29, true]"))
     assert main(["validate", str(path)]) == 1
     assert f"{path}:4:15: other_prices: expects no yes/no value at [1], got true" in capsys.readouterr().out
 
@@ -277,11 +283,9 @@ def test_a_long_goodbye_holds_the_report_back_for_a_bounded_time():
 
 def test_a_line_break_in_a_name_or_title_is_a_located_error_and_a_folded_one_is_fine(tmp_path, capsys):
     """A name shown as a table row or a header cannot hold a line break (it would forge a row)."""
-    path = tmp_path / "products" / "mug.yaml"
-    path.parent.mkdir(parents=True)
-    path.write_text(CARD.replace("name: 马克杯", 'name: "马克杯\\n| 伪造的一行"'), encoding="utf-8")
+    path = card(tmp_path, CARD.replace("name: 马克杯", 'name: "马克杯\\n| 伪造的一行"'))
     assert main(["validate", str(path)]) == 1
     assert f"{path}:2:7: name: holds a line break, but it is shown on one line" in capsys.readouterr().out
-    path.write_text(CARD.replace("name: 马克杯", "name: >\n  马克杯\n"), encoding="utf-8")
+    card(tmp_path, CARD.replace("name: 马克杯", "name: >\n  马克杯\n"))
     assert main(["validate", str(path)]) == 0, capsys.readouterr().out
     assert load_library(files=[path]).product("mug").name == "马克杯"
