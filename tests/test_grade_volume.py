@@ -165,3 +165,17 @@ def test_nothing_to_grade_writes_nothing(tmp_path, output):
     assert result.returncode == 1 and out(result) == ""
     assert "has no transcripts to grade" in err(result)
     assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_json_output_escapes_what_a_terminal_could_obey_and_keeps_the_text(tmp_path):
+    hostile = "亲\x1b]0;TITLE\x07在的\x9b2J\u202e反向\u2028"
+    log = {**LOG, "turns": [LOG["turns"][0], {"role": "agent", "text": hostile, "at": 3}]}
+    (tmp_path / "logs.jsonl").write_text(json.dumps(log) + "\n", encoding="utf-8")
+    for format in ("json", "jsonl"):
+        result = rp("grade", "logs.jsonl", "--format", format, cwd=tmp_path)
+        assert result.returncode == 0, err(result)
+        assert not any(0x7F <= byte <= 0x9F or byte < 0x20 and byte != 0x0A for byte in out(result).encode("latin-1", "ignore"))
+        assert "\u202e" not in out(result) and "\\u202e" in out(result) and "\\u009b" in out(result)
+        graded = json.loads(out(result))
+        agent = (graded[0] if format == "json" else graded)["turns"][1]
+        assert agent["text"] == hostile

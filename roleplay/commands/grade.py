@@ -15,7 +15,7 @@ import time
 from contextlib import ExitStack
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from roleplay.commands.core import _library, content_id, number_in, stdin_not_text
 from roleplay.commands.records import add_db_option
@@ -92,7 +92,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
         saver = Saver(args, library, stack) if args.save else None
         progress = stack.enter_context(Progress(_size(args.file), lambda: reader.bytes_read))
         # Written JSON is serialised by the workers; what is saved or tabled comes back whole.
-        finish = None if args.save or args.format == "table" else partial(as_json, pretty=args.pretty)
+        finish = None if args.save or args.format == "table" else partial(json_bytes, pretty=args.pretty)
         graded = grade_lines(
             reader, library, args.rubric, args.product, jobs=args.jobs or available_cores(), finish=finish
         )
@@ -121,16 +121,16 @@ class Run:
         self.output, self.saver, self.say, self.file = output, saver, say, file
         self.graded = self.errors = 0
         self.refused = False  # the whole input is not text: said once, nothing else to say
-        self._waiting: list[dict[str, Any] | str] = []  # graded, not yet saved and written
+        self._waiting: list[dict[str, Any] | bytes] = []  # graded, not yet saved and written
 
     @property
     def stopped(self) -> bool:
         """Nothing more can come of grading: the output is gone and nothing is being saved."""
         return self.output.failed and self.saver is None
 
-    def take(self, item: dict[str, Any] | str | LineError) -> None:
+    def take(self, item: dict[str, Any] | bytes | LineError) -> None:
         """A result (or its JSON, serialised by a worker), or what is wrong with a line."""
-        if not isinstance(item, (dict, str)):
+        if not isinstance(item, (dict, bytes)):
             self.errors += 1
             self.say(item.located(self.file))
             return
@@ -173,59 +173,63 @@ class Run:
 class Output:
     """Where graded results go, in their format, written as they come: a JSON array opened at the
     first result and closed at the end, JSON Lines, or a table. The file is opened at the first
-    write, so a run that grades nothing leaves no empty file behind."""
+    write, so a run that grades nothing leaves no empty file behind. Bytes are written straight to
+    the file or to stdout's buffer: JSON carries every control character escaped
+    (:func:`json_bytes`), so nothing is left for a shown stream to check."""
 
     def __init__(self, path: Path | None, format: str, pretty: bool, library: Library) -> None:
         self.path, self.format, self.pretty, self.library = path, format, pretty, library
         self.failed = self.reader_gone = False
-        self._stream: TextIO | None = None
+        self._stream: BinaryIO | None = None
         self._count = 0
 
-    def write(self, result: dict[str, Any] | str) -> None:
-        """Write a result, or its JSON already made by :func:`as_json`."""
+    def write(self, result: dict[str, Any] | bytes) -> None:
+        """Write a result, or its JSON already made by :func:`json_bytes`."""
         if self.failed:
             return
-        if self.format != "table":
-            item = result if isinstance(result, str) else as_json(result, self.pretty)
-            if self.format == "jsonl":
-                text = item + "\n"
-            else:
-                text = ("[\n  " if self.pretty else "[\n") if not self._count else (",\n  " if self.pretty else ",\n")
-                text += item
-        else:
+        if self.format == "table":
             assert isinstance(result, dict)
-            text = (self._table_header(result) if not self._count else "") + _table_row(result) + "\n"
+            data = ((self._table_header(result) if not self._count else "") + _table_row(result) + "\n").encode()
+        else:
+            item = result if isinstance(result, bytes) else json_bytes(result, self.pretty)
+            if self.format == "jsonl":
+                data = item + b"\n"
+            elif self.pretty:
+                data = (b",\n  " if self._count else b"[\n  ") + item
+            else:
+                data = (b",\n" if self._count else b"[\n") + item
         self._count += 1
-        self._emit(text)
+        self._emit(data)
 
     def close(self) -> None:
         if self.failed:
             return
         if self.format == "json":
-            self._emit("[]\n" if not self._count else "\n]\n")
+            self._emit(b"\n]\n" if self._count else b"[]\n")
         elif self.format == "table" and not self._count:
-            self._emit(self._table_header(None))
-        if self._stream is not None and self.path is not None:
-            self._stream.close()
-        elif self._stream is not None:
-            self._emit_flush()
+            self._emit(self._table_header(None).encode())
+        try:
+            if self._stream is not None:
+                self._stream.close() if self.path is not None else self._stream.flush()
+        except BrokenPipeError:
+            self.failed = self.reader_gone = True
 
-    def _emit(self, text: str) -> None:
+    def _emit(self, data: bytes) -> None:
         try:
             if self._stream is None:
-                self._stream = sys.stdout if self.path is None else self.path.open("w", encoding="utf-8")
-            self._stream.write(text)
+                self._stream = self._opened()
+            self._stream.write(data)
         except BrokenPipeError:
             self.failed = self.reader_gone = True
         except OSError as exc:
             self.failed = True
             print(f"roleplay: cannot write {self.path}: {exc.strerror or exc}", file=sys.stderr)
 
-    def _emit_flush(self) -> None:
-        try:
-            sys.stdout.flush()
-        except BrokenPipeError:
-            self.failed = self.reader_gone = True
+    def _opened(self) -> BinaryIO:
+        if self.path is not None:
+            return self.path.open("wb")
+        sys.stdout.flush()  # anything printed before comes first
+        return sys.stdout.buffer
 
     def _table_header(self, result: dict[str, Any] | None) -> str:
         from roleplay.text.width import pad
@@ -237,10 +241,13 @@ class Output:
         return header + "\n" + "-" * len(header.expandtabs()) + "\n"
 
 
-def as_json(result: dict[str, Any], pretty: bool = False) -> str:
-    """One result as JSON; ``pretty``: indented as an item of the indented array."""
+def json_bytes(result: dict[str, Any], pretty: bool = False) -> bytes:
+    """One result as UTF-8 JSON, control characters escaped; ``pretty``: indented as an item of
+    the indented array."""
+    from roleplay.text.safe import json_escaped
+
     text = json.dumps(result, ensure_ascii=False, allow_nan=False, indent=2 if pretty else None)
-    return text.replace("\n", "\n  ") if pretty else text
+    return json_escaped(text.replace("\n", "\n  ") if pretty else text).encode()
 
 
 def _table_row(result: dict[str, Any]) -> str:

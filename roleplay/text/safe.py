@@ -53,6 +53,17 @@ def shown(text: str, *, lines: bool = False) -> str:
     return pattern.sub(_picture, text) if pattern.search(text) else text
 
 
+#: What JSON may hold raw but a terminal could obey or reorder: DEL, C1 controls, bidirectional
+#: overrides (json.dumps escapes C0 controls itself), and the line separators some readers split on.
+_RAW_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def json_escaped(text: str) -> str:
+    """JSON text with every character a terminal could obey written as a \\uXXXX escape: the
+    same data for any JSON reader, harmless on a screen (no picture replaces a character)."""
+    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text) if _RAW_IN_JSON.search(text) else text
+
+
 def coloured(text: str, colour: int) -> str:
     """``text`` in a bold ANSI colour (1 red … 7 white) once a ``ShownStream`` writes it (as is, a
     private-use character each side, which other streams do not draw)."""
