@@ -1,5 +1,9 @@
 """HTML: one self-contained page (no scripts, fonts or images from the network) to read or print.
 
+Its tables sort by a click on a column's header (again: the other way): trainees by name in
+pinyin order, by a score or by a rate, side by side; one small inline script does it, and
+without it the page reads the same (the rows come in pinyin order, newest sessions first).
+
 The per-trainee summary table, then for each trainee a radar of the criterion averages, the trend
 of session totals over time (inline SVG) and, folded away, every session's conversation: each
 reply with the marks the trainee saw, its score, the advice, the model answer and any review
@@ -35,6 +39,9 @@ table { border-collapse: collapse; font-size: 13px; margin: 8px 0; }
 th, td { border: 1px solid #ccd; padding: 4px 8px; text-align: left; white-space: nowrap; }
 th { background: #ddebf7; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
+table.sortable th { cursor: pointer; user-select: none; }
+table.sortable th[aria-sort=ascending]::after { content: " ▲"; }
+table.sortable th[aria-sort=descending]::after { content: " ▼"; }
 .trainee { display: flex; flex-wrap: wrap; gap: 24px; align-items: flex-start; }
 .trainee figure { margin: 0; }
 figcaption { font-size: 13px; color: #444; text-align: center; }
@@ -67,6 +74,33 @@ TREND_WIDTH, TREND_HEIGHT, TREND_PAD = 520, 240, 40
 NUMERIC = ("int", "score", "seconds", "rate")
 
 
+#: Sorting a table by a click on a header (again: the other way). Figures by their data-v value,
+#: empty ones last; text in pinyin order (the browser's Chinese collation). A stable sort, so rows
+#: that tie keep the order they had.
+SORT_SCRIPT = """
+document.addEventListener("DOMContentLoaded", () => {
+  const pinyin = new Intl.Collator("zh-CN-u-co-pinyin", {numeric: true});
+  const value = cell => cell.classList.contains("num")
+    ? (cell.dataset.v === undefined ? -Infinity : parseFloat(cell.dataset.v)) : cell.textContent;
+  for (const table of document.querySelectorAll("table.sortable")) {
+    const heads = Array.from(table.tHead.rows[0].cells);
+    heads.forEach((head, column) => head.addEventListener("click", () => {
+      const down = head.getAttribute("aria-sort") === "ascending";
+      heads.forEach(other => other.removeAttribute("aria-sort"));
+      head.setAttribute("aria-sort", down ? "descending" : "ascending");
+      const rows = Array.from(table.tBodies[0].rows);
+      rows.sort((a, b) => {
+        const x = value(a.cells[column]), y = value(b.cells[column]);
+        const order = typeof x === "number" ? (x > y) - (x < y) : pinyin.compare(x, y);
+        return down ? -order : order;
+      });
+      table.tBodies[0].append(...rows);
+    }));
+  }
+});
+"""
+
+
 def files(sheet: ScoreSheet, path: Path) -> dict[Path, bytes]:
     return {path: page(sheet).encode("utf-8")}
 
@@ -81,15 +115,16 @@ def page(sheet: ScoreSheet) -> str:
 <meta charset="utf-8">
 <title>{html_text(sheet.title)}</title>
 <style>{CSS}</style>
+<script>{SORT_SCRIPT}</script>
 </head>
 <body>
 <h1>{html_text(sheet.title)}</h1>
 {filters}
 <h2>学员汇总</h2>
-{table_html(sheet.summary)}
+{table_html(sheet.summary, sortable=True)}
 {trainees}
 <h2>成绩明细</h2>
-{table_html(sheet.sessions)}
+{table_html(sheet.sessions, sortable=True)}
 </body>
 </html>
 """
@@ -100,19 +135,24 @@ def html_text(value: str) -> str:
     return escape(without_controls(value))
 
 
-def table_html(table: Table) -> str:
+def table_html(table: Table, sortable: bool = False) -> str:
     """A table whose cells are harmless text (figures as they are): pasted or opened in a
-    spreadsheet, no cell is a formula."""
+    spreadsheet, no cell is a formula. ``sortable``: a click on a header sorts by that column (a
+    figure's cell carries its value, so 9.5 sorts before 10 and an empty cell last)."""
     head = "".join(f"<th>{escape(cell_text(c.header))}</th>" for c in table.columns)
     body = "\n".join(
-        "<tr>"
-        + "".join(
-            f'<td{" class=num" if c.kind in NUMERIC else ""}>{escape(c.cell(row[c.key]))}</td>' for c in table.columns
-        )
-        + "</tr>"
+        "<tr>" + "".join(_cell_html(c.kind, row[c.key], c.cell(row[c.key]), sortable) for c in table.columns) + "</tr>"
         for row in table.rows
     )
-    return f'<div class="wide"><table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table></div>'
+    classes = ' class="sortable"' if sortable else ""
+    return f'<div class="wide"><table{classes}>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table></div>'
+
+
+def _cell_html(kind: str, value: object, text: str, sortable: bool) -> str:
+    if kind not in NUMERIC:
+        return f"<td>{escape(text)}</td>"
+    number = f' data-v="{value}"' if sortable and isinstance(value, int | float) and not isinstance(value, bool) else ""
+    return f"<td class=num{number}>{escape(text)}</td>"
 
 
 def trainee_section(chart: TraineeChart, pass_mark: float | None, sessions: list[SessionView] | None = None) -> str:
