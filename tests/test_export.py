@@ -372,3 +372,39 @@ def test_sessions_on_one_day_are_told_apart_by_their_time_on_the_trend():
     day = datetime(2026, 12, 1, 9, 0)
     svg = trend_svg([(day, 50.0), (day.replace(hour=14, minute=30), 70.0), (datetime(2026, 12, 2, 9), 80.0)], 60)
     assert ">12-01 09:00<" in svg and ">12-01 14:30<" in svg and ">12-02<" in svg
+
+
+#: The size the README promises for the HTML sheet: about 2.5 KB per session of three replies.
+HTML_BYTES_PER_SESSION = 3000
+
+
+@pytest.mark.skipif(chromium() is None, reason="no chromium binary found: cannot render the HTML score sheet")
+def test_an_html_sheet_of_ten_thousand_sessions_opens_folded_and_stays_small(library, tmp_path, capsys):
+    from roleplay.grade import grade_text
+
+    log = {"id": "c", "scenario": "air_fryer_fab", "turns": [
+        {"role": "customer", "text": "这个好在哪?", "at": 0},
+        {"role": "agent", "text": "亲，这款采用360°热风循环技术，不用翻面，您全家吃得更健康。", "at": 6},
+        {"role": "customer", "text": "多大容量?", "at": 20},
+        {"role": "agent", "text": "5L的，一家三四口够用，今天下单还送硅胶垫哦", "at": 31},
+        {"role": "customer", "text": "能便宜点吗", "at": 40},
+        {"role": "agent", "text": "爱买不买", "at": 90},
+    ]}  # fmt: skip
+    [result], _ = grade_text(json.dumps(log, ensure_ascii=False), library)
+    db = tmp_path / "records.db"
+    with Store.open(db) as store:
+        for trainee in range(5):
+            graded = [({**result, "id": f"c{n}"}, "空气炸锅卖点咨询", 60.0) for n in range(2000)]
+            store.save_graded_batch(graded, trainee=f"学员{trainee}", cohort="一班")
+    path = tmp_path / "scores.html"
+    assert export(tmp_path, capsys, "--db", str(db), "-o", str(path))[0] == 0
+    page = path.read_text(encoding="utf-8")
+    assert page.count('<details class="session">') == 10_000 and "<details open" not in page
+    assert path.stat().st_size < 10_000 * HTML_BYTES_PER_SESSION
+    png = tmp_path / "scores.png"
+    subprocess.run(
+        [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+         f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={png}", "--window-size=1200,1600", path.as_uri()],
+        capture_output=True, timeout=120, check=True,
+    )  # fmt: skip
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 30_000  # drawn, not blank
