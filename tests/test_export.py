@@ -244,6 +244,18 @@ def test_html_drills_down_from_trainee_to_session_to_each_marked_reply(records, 
     assert "<p class=\"reply\">-1+2</p>" in page and page.count("<script") == 1  # replies as text
 
 
+def test_html_says_what_each_trainee_should_practise_next_and_where_customers_were_lost(records, tmp_path, capsys):
+    """The HTML sheet alone answers it: per trainee, each criterion below the coaching mark with the
+    scenario to assign and their own worst reply; the steps where customers left, and why."""
+    path = tmp_path / "scores.html"
+    assert export(tmp_path, capsys, "-o", str(path))[0] == 0
+    page = path.read_text(encoding="utf-8")
+    assert page.count("<h3>下一步练习（优先辅导）</h3>") == 3
+    assert "<li><b>促成交易 12</b> → 建议练「月饼预售：讲清定金尾款再议价」<br><span class=example>例：#4 第2句「容量是5L" in page
+    assert "<h2>流失环节（3 场流失）</h2>" in page
+    assert "<tr><td>空气炸锅卖点咨询</td><td>opening「在吗？ / 这个炸锅和普通的有什么区别？」</td><td class=num>1</td><td>服务禁语 1</td></tr>" in page
+
+
 def chromium() -> str | None:
     return next((shutil.which(name) for name in ("chromium", "chromium-browser") if shutil.which(name)), None)
 
@@ -288,7 +300,7 @@ def test_html_tables_sort_by_a_click_on_a_header(records, tmp_path, capsys):
          f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=2000", "--dump-dom", clicked.as_uri()],
         capture_output=True, timeout=60, check=True, text=True,
     ).stdout  # fmt: skip
-    tables = re.findall(r"<tbody>(.*?)</tbody>", dom, re.S)
+    tables = re.findall(r'<table class="sortable">.*?<tbody>(.*?)</tbody>', dom, re.S)
     names = [unescape(re.findall(r"<td>(.*?)</td>", row)[0]) for row in re.findall(r"<tr>(.*?)</tr>", tables[0], re.S)]
     first = unescape(re.search(r"data-first=\"([^\"]*)\"", dom).group(1)).split("|")
     by_average = {name: _figure(row, summary) for name, row in zip(names, re.findall(r"<tr>(.*?)</tr>", tables[0], re.S))}
@@ -299,7 +311,7 @@ def test_html_tables_sort_by_a_click_on_a_header(records, tmp_path, capsys):
 
 
 def _column_of(page: str, table: int, header: str) -> int:
-    heads = re.findall(r"<thead><tr>(.*?)</tr></thead>", page)[table]
+    heads = re.findall(r'<table class="sortable">\n<thead><tr>(.*?)</tr></thead>', page)[table]
     return re.findall(r"<th>(.*?)</th>", heads).index(header)
 
 

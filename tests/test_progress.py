@@ -50,7 +50,7 @@ def test_the_terminal_view_and_its_order_by_score(records, capsys):
 
 def test_where_customers_are_lost_and_why(records, library, capsys):
     """流失环节: the step of the last reply before each lost customer left, and what that reply did wrong."""
-    from roleplay.export.progress import losses
+    from roleplay.export.coaching import losses
 
     with Store.open(records) as store:
         sessions = store.sessions()

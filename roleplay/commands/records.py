@@ -195,7 +195,8 @@ def cmd_history(args: argparse.Namespace) -> int:
 @records_errors
 def cmd_progress(args: argparse.Namespace) -> int:
     from roleplay.content.library import load_library
-    from roleplay.export.progress import losses, progress
+    from roleplay.export.coaching import losses
+    from roleplay.export.progress import progress
     from roleplay.records.store import Store
     from roleplay.text.safe import shown
     from roleplay.text.width import pad
@@ -347,7 +348,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     if not sessions:
         print(f"roleplay: 没有符合条件的练习记录（{describe_filters(args)}），未写出文件", file=sys.stderr)
         return 1
-    sheet = build_sheet(sessions, load_library(args.content).rubrics, describe_filters(args), turns=turns)
+    library = load_library(args.content)
+    sheet = build_sheet(sessions, library.rubrics, describe_filters(args), turns=turns, scenarios=library.scenarios)
     outputs = writer(fmt)(sheet, args.output)
     for path in outputs:
         if is_database_file(path, store.path):

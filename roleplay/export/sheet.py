@@ -18,7 +18,8 @@ from functools import partial
 from statistics import fmean
 from typing import Any
 
-from roleplay.content.models import Rubric
+from roleplay.content.models import Rubric, Scenario
+from roleplay.export.coaching import Criterion, Focus, LossPoint, focus, losses
 from roleplay.export.conversations import SessionView, conversations
 from roleplay.records.model import StoredSession, StoredTurn
 from roleplay.render import past_score, review_note
@@ -69,13 +70,6 @@ class Table:
 
 
 @dataclass(frozen=True, slots=True)
-class Criterion:
-    id: str
-    label: str
-    weight: float
-
-
-@dataclass(frozen=True, slots=True)
 class TraineeChart:
     """One trainee's criterion averages (radar) and totals over time (trend)."""
 
@@ -98,13 +92,24 @@ class ScoreSheet:
     #: Per trainee, every session's conversation (the HTML drill-down), when loaded with their turns;
     #: built on demand, as only the page shows them (half the sheet's cost at 10k sessions).
     conversations: Callable[[], list[tuple[str, list[SessionView]]]] | None = None
+    #: Per trainee (as named on the sheet), what to coach next: every criterion below the coaching
+    #: mark with the scenario to assign and the trainee's worst reply of it.
+    focus: Mapping[str, list[Focus]] | None = None
+    #: Where practice customers were lost, and why, most lost first.
+    losses: list[LossPoint] | None = None
 
 
 def build_sheet(
-    sessions: list[StoredSession], rubrics: Mapping[str, Rubric], filters: str = "", turns: bool = False
+    sessions: list[StoredSession],
+    rubrics: Mapping[str, Rubric],
+    filters: str = "",
+    turns: bool = False,
+    scenarios: Mapping[str, Scenario] | None = None,
 ) -> ScoreSheet:
     """The score sheet of ``sessions`` (not empty), labelled by the rubrics they were scored with;
-    with ``turns``, the replies of the sessions (loaded with their turns) as a table of their own."""
+    with ``turns``, the replies of the sessions (loaded with their turns) as a table of their own,
+    and (when the ``scenarios`` to assign are given) what each trainee should practise next, with
+    their own worst reply as the example, and where customers were lost."""
     if not sessions:
         raise ValueError("a score sheet needs at least one session")
     criteria = criteria_of(sessions, rubrics)
@@ -115,6 +120,7 @@ def build_sheet(
     groups = sorted(by_trainee.items(), key=lambda group: name_key(group[0]))
     pass_marks = {s.pass_mark for s in sessions}
     mark = coaching_mark(sessions, rubrics)
+    averages = {name: criterion_averages(group, criteria) for name, group in groups}
     return ScoreSheet(
         title=TITLE,
         filters=filters,
@@ -123,7 +129,7 @@ def build_sheet(
         summary=table(
             "学员汇总",
             summary_fields(criteria, mark),
-            (TraineeGroup(name, group, criterion_averages(group, criteria)) for name, group in groups),
+            (TraineeGroup(name, group, averages[name]) for name, group in groups),
         ),
         charts=[chart(name, group, criteria) for name, group in groups],
         pass_mark=pass_marks.pop() if len(pass_marks) == 1 else None,
@@ -134,6 +140,12 @@ def build_sheet(
             if turns
             else None
         ),
+        focus=(
+            {name or UNNAMED: focus(group, criteria, averages[name], mark, scenarios) for name, group in groups}
+            if turns and scenarios is not None
+            else None
+        ),
+        losses=losses(sessions) if turns else None,
     )
 
 

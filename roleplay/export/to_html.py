@@ -4,8 +4,10 @@ Its tables sort by a click on a column's header (again: the other way): trainees
 pinyin order, by a score or by a rate, side by side; one small inline script does it, and
 without it the page reads the same (the rows come in pinyin order, newest sessions first).
 
-The per-trainee summary table, then for each trainee a radar of the criterion averages, the trend
-of session totals over time (inline SVG) and, folded away, every session's conversation: each
+The per-trainee summary table and where customers were lost (流失环节), then for each trainee a
+radar of the criterion averages, the trend of session totals over time (inline SVG), what to
+practise next (each criterion below the coaching mark with the scenario to assign and the
+trainee's worst reply of it) and, folded away, every session's conversation: each
 reply with the marks the trainee saw, its score, the advice, the model answer and any review
 (trainee → session → reply, so a sheet of ten thousand sessions opens folded). Then every session
 as a table. Print CSS keeps a trainee's charts on one page.
@@ -24,6 +26,7 @@ from datetime import datetime
 from html import escape
 from pathlib import Path
 
+from roleplay.export.coaching import Focus, LossPoint
 from roleplay.export.conversations import ReplyView, SessionView
 from roleplay.export.sheet import ScoreSheet, Table, TraineeChart
 from roleplay.text.safe import cell_text, without_controls
@@ -40,6 +43,9 @@ th, td { border: 1px solid #ccd; padding: 4px 8px; text-align: left; white-space
 th { background: #ddebf7; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 table.sortable th { cursor: pointer; user-select: none; }
+.focus h3 { font-size: 15px; margin: 8px 0 4px; }
+.focus ol { margin: 0; padding-left: 22px; font-size: 14px; }
+.focus .example { color: #555; }
 table.sortable th[aria-sort=ascending]::after { content: " ▲"; }
 table.sortable th[aria-sort=descending]::after { content: " ▼"; }
 .trainee { display: flex; flex-wrap: wrap; gap: 24px; align-items: flex-start; }
@@ -107,7 +113,10 @@ def files(sheet: ScoreSheet, path: Path) -> dict[Path, bytes]:
 
 def page(sheet: ScoreSheet) -> str:
     folded = dict(sheet.conversations() if sheet.conversations else [])
-    trainees = "\n".join(trainee_section(c, sheet.pass_mark, folded.get(c.trainee)) for c in sheet.charts)
+    focus = sheet.focus or {}
+    trainees = "\n".join(
+        trainee_section(c, sheet.pass_mark, folded.get(c.trainee), focus.get(c.trainee)) for c in sheet.charts
+    )
     filters = f'<p class="filters">筛选条件：{html_text(sheet.filters)}</p>' if sheet.filters else ""
     return f"""<!DOCTYPE html>
 <html lang="zh-CN">
@@ -122,6 +131,7 @@ def page(sheet: ScoreSheet) -> str:
 {filters}
 <h2>学员汇总</h2>
 {table_html(sheet.summary, sortable=True)}
+{losses_html(sheet.losses)}
 {trainees}
 <h2>成绩明细</h2>
 {table_html(sheet.sessions, sortable=True)}
@@ -155,7 +165,12 @@ def _cell_html(kind: str, value: object, text: str, sortable: bool) -> str:
     return f"<td class=num{number}>{escape(text)}</td>"
 
 
-def trainee_section(chart: TraineeChart, pass_mark: float | None, sessions: list[SessionView] | None = None) -> str:
+def trainee_section(
+    chart: TraineeChart,
+    pass_mark: float | None,
+    sessions: list[SessionView] | None = None,
+    focus: list[Focus] | None = None,
+) -> str:
     folded = (
         f'<details class="sessions"><summary>逐场复盘（{len(sessions)} 场）</summary>\n'
         + "\n".join(session_html(s) for s in sessions)
@@ -169,8 +184,43 @@ def trainee_section(chart: TraineeChart, pass_mark: float | None, sessions: list
 <figure>{radar_svg(chart.averages)}<figcaption>各项平均分（满分100）</figcaption></figure>
 <figure>{trend_svg(chart.trend, pass_mark)}<figcaption>总分趋势</figcaption></figure>
 </div>
+{focus_html(focus)}
 {folded}
 </section>"""
+
+
+def focus_html(focus: list[Focus] | None) -> str:
+    """What the trainee should practise next: each criterion below the coaching mark, worst first,
+    with the scenario to assign and the trainee's own worst reply of it."""
+    if focus is None:
+        return ""
+    if not focus:
+        return '<p class="focus">下一步：各项都已达到辅导线，保持练习。</p>'
+    items = "\n".join(
+        f"<li><b>{html_text(f.label)} {f.average:.0f}</b>"
+        + (f" → 建议练「{html_text(f.scenario)}」" if f.scenario else "")
+        + (f"<br><span class=example>例：{html_text(f.example)}</span>" if f.example else "")
+        + "</li>"
+        for f in focus
+    )
+    return f'<div class="focus"><h3>下一步练习（优先辅导）</h3>\n<ol>\n{items}\n</ol></div>'
+
+
+def losses_html(points: list[LossPoint] | None) -> str:
+    """流失环节: where practice customers left, and why, most lost first."""
+    if not points:
+        return ""
+    rows = "\n".join(
+        f"<tr><td>{escape(cell_text(p.scenario))}</td><td>{escape(cell_text(p.step))}</td><td class=num>{p.lost}</td>"
+        f"<td>{escape('，'.join(f'{reason} {n}' for reason, n in p.reasons))}</td></tr>"
+        for p in points
+    )
+    lost = sum(p.lost for p in points)
+    return (
+        f"<h2>流失环节（{lost} 场流失）</h2>\n"
+        '<div class="wide"><table>\n<thead><tr><th>场景</th><th>环节（顾客刚说）</th><th>流失场次</th><th>原因</th></tr></thead>\n'
+        f"<tbody>\n{rows}\n</tbody>\n</table></div>"
+    )
 
 
 def session_html(session: SessionView) -> str:
