@@ -11,11 +11,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from roleplay import __version__, environment
-from roleplay.commands import authoring, core, evaluate, grade, records
+from roleplay.commands import authoring, core, evaluate, grade, records, serve
 from roleplay.errors import RoleplayError
 
 #: Command groups, each contributing sub-commands through ``register(commands, common)``.
-COMMAND_GROUPS = (core, grade, records, evaluate, authoring)
+COMMAND_GROUPS = (core, grade, records, evaluate, authoring, serve)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,6 +41,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="extra content folder for the UI started without a command (repeatable)",
     )
+    parser.add_argument(
+        "--room", action="store_true",
+        help="the UI as one tab of a training room (roleplay serve): no trainee's name is remembered for the next",
+    )  # fmt: skip
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for group in COMMAND_GROUPS:
         group.register(commands, common)
@@ -71,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from roleplay.tui.run import run_tui, wants_ui
 
         if wants_ui():
-            return run_tui(args.ui_content)
+            return run_tui(args.ui_content, remember=not args.room)
         parser.print_help()
         return 0
     # `roleplay --content DIR grade …` means the same as `roleplay grade --content DIR …`

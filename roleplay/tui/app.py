@@ -46,6 +46,7 @@ class AppOptions:
     trainee: str = ""  # the trainee's name (else the one remembered); with scenario, the chat opens at once
     cohort: str = ""  # the trainee's cohort (班组), recorded with every session
     free: tuple[str, str] | None = None  # free practice: (product card id, persona id), opened like scenario
+    remember: bool = True  # False in a training room (roleplay serve): tabs share no settings
 
 
 class RoleplayApp(App):
@@ -68,7 +69,9 @@ class RoleplayApp(App):
         super().__init__()
         self.options = options or AppOptions()
         # a corrupt settings file is ignored, and the trainee told so once the app shows
-        self.settings, self.settings_warning = Settings.load(self.options.settings_path)
+        self.settings, self.settings_warning = (
+            Settings.load(self.options.settings_path) if self.options.remember else (Settings(), None)
+        )
         self.library: Library | None = None
         self.quick_replies: list[QuickReply] = []
         self.load_problems: list[str] = []  # content files with errors
@@ -183,10 +186,12 @@ class RoleplayApp(App):
             self.push_screen(screen)
 
     def remember(self, **changes: object) -> None:
-        """Update and save the settings (the trainee's name is remembered between runs)."""
+        """Update and save the settings (the trainee's name is remembered between runs; in a
+        training room, where the next tab is another trainee, only for this tab)."""
         for key, value in changes.items():
             setattr(self.settings, key, value)
-        self.settings.save(self.options.settings_path)
+        if self.options.remember:
+            self.settings.save(self.options.settings_path)
 
 
 def create_app(options: AppOptions | None = None) -> RoleplayApp:

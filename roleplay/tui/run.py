@@ -22,12 +22,14 @@ def run_tui(
     cohort: str = "",
     db: Path | None = None,
     free: tuple[str, str] | None = None,
+    remember: bool = True,
 ) -> int:
     """The app with every option `roleplay play` was given, as line mode honours them."""
     from roleplay.tui.app import AppOptions, create_app
 
     options = AppOptions(
-        content=list(content), scenario=scenario, seed=seed, trainee=trainee, cohort=cohort, db=db, free=free
+        content=list(content), scenario=scenario, seed=seed, trainee=trainee, cohort=cohort, db=db, free=free,
+        remember=remember,
     )
     app = create_app(options)
     app.run()
