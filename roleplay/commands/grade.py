@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from contextlib import ExitStack
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
 
 #: Conversations saved per transaction with ``--save``: a crash loses at most this many.
 SAVE_BATCH = 200
+#: Bytes of output gathered before they are written.
+WRITE_BUFFER = 1 << 16
 #: A run that has taken this long on a terminal gets a progress bar (short runs stay quiet).
 PROGRESS_AFTER_S = 1.0
 
@@ -181,6 +184,7 @@ class Output:
         self.path, self.format, self.pretty, self.library = path, format, pretty, library
         self.failed = self.reader_gone = False
         self._stream: BinaryIO | None = None
+        self._owned = True  # the stream is ours to close (not stdout's own buffer)
         self._count = 0
 
     def write(self, result: dict[str, Any] | bytes) -> None:
@@ -210,7 +214,7 @@ class Output:
             self._emit(self._table_header(None).encode())
         try:
             if self._stream is not None:
-                self._stream.close() if self.path is not None else self._stream.flush()
+                self._stream.close() if self._owned else self._stream.flush()
         except BrokenPipeError:
             self.failed = self.reader_gone = True
 
@@ -226,10 +230,16 @@ class Output:
             print(f"roleplay: cannot write {self.path}: {exc.strerror or exc}", file=sys.stderr)
 
     def _opened(self) -> BinaryIO:
+        """The file, or stdout (a duplicate of its descriptor, ours to close), with a large buffer:
+        one system call per many results rather than one per result."""
         if self.path is not None:
-            return self.path.open("wb")
+            return self.path.open("wb", buffering=WRITE_BUFFER)
         sys.stdout.flush()  # anything printed before comes first
-        return sys.stdout.buffer
+        try:
+            return open(os.dup(sys.stdout.fileno()), "wb", buffering=WRITE_BUFFER)
+        except (AttributeError, OSError, ValueError):  # a stdout without a descriptor (a test's capture)
+            self._owned = False
+            return sys.stdout.buffer
 
     def _table_header(self, result: dict[str, Any] | None) -> str:
         from roleplay.text.width import pad
