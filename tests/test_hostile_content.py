@@ -84,6 +84,21 @@ def test_grading_with_such_a_rubric_finishes_at_once_and_the_rest_of_it_scores(t
     assert "forbidden" in done.stdout  # 爱买不买 is still a 服务禁语: the rest of the rubric works
 
 
+def test_every_command_that_loads_such_a_rubric_names_the_pattern_and_plays_the_rest(tmp_path, capsys, monkeypatch):
+    """Not only validate: list (and the app, which shows the files with problems) say which pattern
+    is left out, while the rubric and every scenario still load."""
+    monkeypatch.setenv("ROLEPLAY_PATH", "")
+    path = rubric_with(tmp_path, "(a|a)*$")
+    assert main(["--content", str(tmp_path), "list"]) == 1
+    captured = capsys.readouterr()
+    at = position(path, "'(a|a)*$'")
+    assert f"{path}:{at}: questions.patterns[0]: refused regular expression" in captured.err
+    assert "air_fryer_fab" in captured.out and "default" in captured.out
+    library = load_library([str(tmp_path)], env="")
+    assert library.rubric("default").questions.patterns[0] == NEVER
+    assert [p.path for p in library.problems] == [str(path)]
+
+
 def test_a_huge_repeat_count_is_a_located_error_not_a_traceback(tmp_path, capsys):
     path = rubric_with(tmp_path, "a{4294967296}")
     assert main(["validate", str(path)]) == 1

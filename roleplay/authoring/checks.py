@@ -18,12 +18,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import get_args
 
-from pydantic import ValidationError
 
 from roleplay.content.library import Library
-from roleplay.content.loader import validation_problems
 from roleplay.content.models import (
-    REFUSE_BACKTRACKING,
     TYPING_MAX_S,
     ClosingTechnique,
     Condition,
@@ -50,10 +47,6 @@ def check_library(library: Library) -> list[Problem]:
     """Problems of every loaded persona and scenario, in file order."""
     problems: list[Problem] = []
     events = sorted({event for rubric in library.rubrics.values() for event in rubric.events})
-    for rubric in library.rubrics.values():
-        doc = _document(library.sources[("rubric", rubric.id)])
-        if doc is not None:
-            problems += check_rubric(doc)
     for persona in library.personas.values():
         doc = _document(library.sources[("persona", persona.id)])
         if doc is not None:
@@ -81,25 +74,6 @@ def _key(doc: MarkedDocument, loc: Loc, message: str, severity: str) -> Problem:
     """A problem at the key that ends ``loc`` (for things named by their key: nodes, intents)."""
     line, col = doc.key_mark(loc)
     return Problem(doc.path, line, col, message, severity)
-
-
-# ---------------------------------------------------------------------------------------------
-# Rubrics
-# ---------------------------------------------------------------------------------------------
-
-
-def check_rubric(doc: MarkedDocument) -> list[Problem]:
-    """Regular expressions that could backtrack catastrophically, each at the pattern.
-
-    Loading leaves such a pattern out quietly (it matches nothing), so that one pattern neither
-    freezes scoring nor takes the rest of the rubric with it; validating the file again with the
-    refusing context names each of them.
-    """
-    try:
-        Rubric.model_validate(doc.data, context={REFUSE_BACKTRACKING: True})
-    except ValidationError as exc:
-        return validation_problems(doc, exc)
-    return []
 
 
 # ---------------------------------------------------------------------------------------------

@@ -9,7 +9,15 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from roleplay.content.models import Persona, ProductCard, QuickReplySet, Rubric, Scenario
+from roleplay.content.models import (
+    REFUSE_BACKTRACKING,
+    REFUSED_PATTERNS,
+    Persona,
+    ProductCard,
+    QuickReplySet,
+    Rubric,
+    Scenario,
+)
 from roleplay.content.yamlmarks import MarkedDocument, Problem, load_marked
 
 Kind = Literal["persona", "scenario", "product", "rubric", "quick_replies"]
@@ -133,12 +141,28 @@ def _load_model(path: Path, kind: Kind | None) -> tuple[BaseModel | None, list[P
         return None, [*problems, Problem(doc.path, 1, 1, message)]
     if not isinstance(doc.data, dict):
         return None, [*problems, doc.problem((), f"a {kind} file must be a mapping of keys to values")]
+    refused: list[str] = []
     try:
-        model = MODELS[kind].model_validate(doc.data)
+        model = MODELS[kind].model_validate(doc.data, context={REFUSED_PATTERNS: refused})
     except ValidationError as exc:
         return None, [*problems, *validation_problems(doc, exc)]
     problems.extend(_reference_problems(doc, model))
-    return (None if any(p.severity == "error" for p in problems) else model), problems
+    usable = not any(p.severity == "error" for p in problems)
+    if refused:
+        problems.extend(_refused_patterns(doc, kind))
+    return (model if usable else None), problems
+
+
+def _refused_patterns(doc: MarkedDocument, kind: Kind) -> list[Problem]:
+    """Each pattern that could backtrack catastrophically, at the pattern, as an error of the file:
+    the file still loads with the pattern left out (it matches nothing), so that one pattern
+    neither freezes scoring nor takes the rest of the rubric with it, but every command that
+    loads it says which pattern to rewrite."""
+    try:
+        MODELS[kind].model_validate(doc.data, context={REFUSE_BACKTRACKING: True})
+    except ValidationError as exc:
+        return validation_problems(doc, exc)
+    return []
 
 
 def _reference_problems(doc: MarkedDocument, model: BaseModel) -> list[Problem]:

@@ -348,9 +348,11 @@ class Persona(Strict):
 # Rubric
 # ---------------------------------------------------------------------------------------------
 
-#: Validation context key: with it true, a pattern that could backtrack catastrophically is an error
-#: (``roleplay validate``); without it (loading content to play or grade) it is refused quietly.
+#: Validation context key: with it true, a pattern that could backtrack catastrophically is an error;
+#: without it, it is left out (see :data:`NEVER`) and, where the context holds a list under
+#: :data:`REFUSED_PATTERNS`, listed there, so the loader can name it and still load the rest.
 REFUSE_BACKTRACKING = "refuse_backtracking"
+REFUSED_PATTERNS = "refused_patterns"
 #: What a refused pattern becomes: one that matches nothing, so the rest of the rubric still scores
 #: while ``roleplay validate`` names the pattern.
 NEVER = "(?!)"
@@ -361,9 +363,9 @@ SHOWN_PATTERN_MAX = 80
 def vetted(pattern: str, info: ValidationInfo, regex: str | None = None) -> str:
     """``pattern`` if its regular expression (``regex``, the pattern itself by default) compiles and
     cannot backtrack catastrophically (roleplay.text.backtracking); a located error if it does not
-    compile; if it could backtrack, an error when validating for ``roleplay validate``, otherwise
-    :data:`NEVER` (with the pattern's ``{n}``): one such pattern must not freeze scoring, nor take
-    the rubric's other criteria with it."""
+    compile; if it could backtrack, an error in the refusing context, otherwise :data:`NEVER`
+    (with the pattern's ``{n}``): one such pattern must not freeze scoring, nor take the rubric's
+    other criteria with it (the loader still names it, roleplay.content.loader)."""
     regex = pattern if regex is None else regex
     shown = repr(pattern if len(pattern) <= SHOWN_PATTERN_MAX else pattern[:SHOWN_PATTERN_MAX] + "…")
     try:
@@ -372,6 +374,8 @@ def vetted(pattern: str, info: ValidationInfo, regex: str | None = None) -> str:
     except Backtracking as exc:
         if info.context and info.context.get(REFUSE_BACKTRACKING):
             raise ValueError(f"refused regular expression {shown}: {exc}") from None
+        if info.context and REFUSED_PATTERNS in info.context:
+            info.context[REFUSED_PATTERNS].append(pattern)
         return NEVER + (NUMBER_SLOT if NUMBER_SLOT in pattern else "")
     except (re.error, OverflowError, RecursionError) as exc:
         raise ValueError(f"bad regular expression {shown}: {exc}") from None
