@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
-from itertools import islice
+from itertools import chain, islice
 from typing import Any, BinaryIO, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -269,7 +269,7 @@ def grade_lines(
         yield from _grade_batch(first.pop(0))
     else:
         jobs = 1
-    for graded in ordered_map(_grade_batch, _chain(first, batches), jobs):
+    for graded in ordered_map(_grade_batch, chain(first, batches), jobs):
         yield from graded
 
 
@@ -310,11 +310,6 @@ def grade_line(
 def _batches(lines: Iterator[tuple[int, str | LineError]]) -> Iterator[list[tuple[int, str | LineError]]]:
     while batch := list(islice(lines, BATCH)):
         yield batch
-
-
-def _chain(first: list[list[tuple[int, str | LineError]]], rest: Iterator) -> Iterator:
-    yield from first
-    yield from rest
 
 
 class NotText(ValueError):

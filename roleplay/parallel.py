@@ -62,6 +62,7 @@ def ordered_map(function: Callable[[T], R], items: Iterable[T], jobs: int, windo
         finally:
             for future in pending:  # stopped early (an error, Ctrl-C, the reader gone): drop the rest
                 future.cancel()
+            gc.unfreeze()
 
 
 def _ignore_interrupts() -> None:

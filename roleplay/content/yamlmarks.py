@@ -49,12 +49,12 @@ class BadValue(yaml.constructor.ConstructorError):
     """A scalar that cannot become the value its form says (``2024-13-01``, a 5,000-digit number)."""
 
 
-class _CheckedValues:
-    """Constructs values as PyYAML's safe constructor does, but a scalar Python cannot turn into its
-    value is a located YAML error, not a traceback: the 13th month of a date, a number too long."""
+def _checked(construct: Any, kind: str) -> Any:
+    """``construct`` (PyYAML's constructor of numbers or dates) made to turn a scalar Python cannot
+    read into a located YAML error, not a traceback: the 13th month of a date, a number too long.
+    Registered for those tags only, so every other value is constructed at PyYAML's own speed."""
 
-    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
-        kind = _SCALAR_KINDS.get(node.tag) if isinstance(node, yaml.ScalarNode) else None
+    def checked(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
         if kind == "a number":
             digits = sum(char.isdigit() for char in node.value)
             if digits > MAX_NUMBER_DIGITS:
@@ -64,16 +64,16 @@ class _CheckedValues:
                 )
                 raise BadValue(None, None, message, node.start_mark)
         try:
-            return super().construct_object(node, deep)  # type: ignore[misc]
-        except yaml.YAMLError:
-            raise
+            return construct(loader, node)
         except (ValueError, OverflowError) as exc:
             shown = node.value if len(node.value) <= 40 else node.value[:40] + "…"
-            message = f"cannot read {shown!r} as {kind or 'a value'}: {exc}; if it is text, put it in quotes"
+            message = f"cannot read {shown!r} as {kind}: {exc}; if it is text, put it in quotes"
             raise BadValue(None, None, message, node.start_mark) from None
 
+    return checked
 
-class ContentLoader(_CheckedValues, yaml.SafeLoader):
+
+class ContentLoader(yaml.SafeLoader):
     """PyYAML's safe loader with YAML 1.2 booleans (only true/false are booleans) and safe aliases.
 
     Under YAML 1.1 rules ``on``, ``off``, ``yes`` and ``no`` become booleans, so a reaction's
@@ -116,12 +116,15 @@ ContentLoader.add_implicit_resolver(
 )
 
 
-class _FastContentLoader(_CheckedValues, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+class _FastContentLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """libyaml's safe loader with the same booleans; it composes in C, so it cannot refuse a
     recursive alias while composing: :func:`_check_expansion` finds the cycle instead."""
 
 
 _FastContentLoader.yaml_implicit_resolvers = ContentLoader.yaml_implicit_resolvers
+for loader_class in (ContentLoader, _FastContentLoader):
+    for tag, kind in _SCALAR_KINDS.items():
+        loader_class.add_constructor(tag, _checked(loader_class.yaml_constructors[tag], kind))
 #: None where PyYAML was built without libyaml (every document is read in Python then).
 _FastLoader: type[yaml.SafeLoader] | None = _FastContentLoader if yaml.__with_libyaml__ else None
 

@@ -28,6 +28,7 @@ pattern a reply needs.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from re import _constants as c, _parser
 
 #: The largest count a repetition may give ({0,1000}): longer ones are no pattern a reply needs.
@@ -59,6 +60,7 @@ class Backtracking(ValueError):
     """A pattern the engine could take exponential time (or huge memory) to match; the message says why."""
 
 
+@lru_cache(maxsize=4096)
 def check_pattern(pattern: str) -> None:
     """Raise :class:`Backtracking` if ``pattern`` could backtrack catastrophically or repeats too
     often; ``re.error`` or ``OverflowError`` if it is no regular expression at all."""
