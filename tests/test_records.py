@@ -196,8 +196,8 @@ def test_default_path_is_in_the_user_data_folder(monkeypatch, tmp_path):
 def test_open_creates_folders_in_wal_mode(tmp_path):
     path = tmp_path / "a" / "b" / "records.db"
     with Store.open(path) as store:
-        assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == VERSION
+        assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == VERSION
     assert path.exists()
 
 
@@ -243,7 +243,7 @@ def test_migrates_a_version_1_database_with_its_data(tmp_path, library):
     conn.close()
 
     with Store.open(path) as store:
-        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == VERSION
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == VERSION
         old, unfinished = store.sessions()
         # new rows get ids after the old ones
         new_id = record(store, library, SKILLED, trainee="小李")
@@ -364,7 +364,7 @@ def test_two_writers_at_once(tmp_path, records_db):
     assert [w.returncode for w in writers] == [0, 0], [err for _, err in outputs]
     written = {name: int(out) for name, (out, _) in zip(("甲", "乙"), outputs)}
     with Store.open() as store:
-        assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         for name, turns in written.items():
             sessions = store.sessions(trainee=name)
             assert len(sessions) == 25 and all(s.finished for s in sessions)

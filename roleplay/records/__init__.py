@@ -1,4 +1,5 @@
-"""Session records: every practice session and graded chat log, kept in an SQLite database.
+"""Session records: every practice session and graded chat log, kept in an SQLite file or a PostgreSQL
+database.
 
 ``Store`` opens the database and writes; ``SessionRecorder`` writes one session turn by turn;
 ``StoredSession`` is what comes back, for reports and score sheets.

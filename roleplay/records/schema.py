@@ -1,13 +1,16 @@
-"""The records database schema, versioned with ``PRAGMA user_version`` and migrated forward.
+"""The records database schema, versioned (SQLite's ``user_version``, a table on PostgreSQL) and
+migrated forward.
 
 Each entry of ``MIGRATIONS`` takes a database from version ``n`` to ``n + 1``; a database is
 brought up to date by running, in order, the steps after its current version. Steps are never
 edited once released (a database in the field may sit at any version): a change is a new step.
+The scripts are SQLite's; ``Database.statements`` translates them for PostgreSQL.
 """
 
 from __future__ import annotations
 
-import sqlite3
+from roleplay.records.backend import Database
+from roleplay.records.errors import RecordError
 
 #: Version 1: the first release — sessions with their scores, and every turn as it happened.
 V1 = """
@@ -116,36 +119,34 @@ MIGRATIONS: tuple[str, ...] = (V1, V2, V3)
 VERSION = len(MIGRATIONS)
 
 
-def version(conn: sqlite3.Connection) -> int:
-    return conn.execute("PRAGMA user_version").fetchone()[0]
-
-
-def migrate(conn: sqlite3.Connection) -> None:
+def migrate(db: Database) -> None:
     """Bring the database to ``VERSION``; the caller holds a write transaction.
 
     The version is read inside that transaction, so when two processes open a new database at
-    once, the second one waits for the first and then finds nothing left to do.
+    once, the second one waits for the first and then finds nothing left to do. A database created
+    now (version 0) skips the steps' ``UPDATE`` backfills: they fill new columns from rows written
+    by older versions, and it has none — which is also why V2's SQLite-only JSON backfill never has
+    to run on PostgreSQL (every PostgreSQL database starts at version 0 with this release). Steps
+    from V4 on are written in SQL both engines read.
     """
-    current = version(conn)
-    refuse_newer(current)
+    db.claim_schema()
+    current = db.version()
+    refuse_newer(db, current)
     for step in MIGRATIONS[current:]:
-        for statement in _statements(step):
-            conn.execute(statement)
-    conn.execute(f"PRAGMA user_version = {VERSION}")
+        for statement in db.statements(step):
+            if current == 0 and _is_backfill(statement):
+                continue
+            db.execute(statement)
+    if current != VERSION:
+        db.set_version(VERSION)
 
 
-def refuse_newer(current: int) -> None:
+def refuse_newer(db: Database, current: int) -> None:
     """A database written by a newer roleplay is not read or written: its meaning may have changed."""
     if current > VERSION:
-        raise sqlite3.DatabaseError(f"数据库版本 {current} 比本程序支持的 {VERSION} 新，请升级 roleplay")
+        raise RecordError(f"记录数据库 {db.where} 的版本 {current} 比本程序支持的 {VERSION} 新，请升级 roleplay")
 
 
-def _statements(script: str) -> list[str]:
-    """A script split into statements (``executescript`` would commit the caller's transaction)."""
-    statements, pending = [], ""
-    for line in script.splitlines(keepends=True):
-        pending += line
-        if sqlite3.complete_statement(pending):
-            statements.append(pending.strip())
-            pending = ""
-    return statements
+def _is_backfill(statement: str) -> bool:
+    code = "\n".join(line for line in statement.splitlines() if not line.lstrip().startswith("--"))
+    return code.lstrip().upper().startswith("UPDATE")

@@ -1,20 +1,21 @@
 """The records database: every practice session and graded chat log, written as it happens.
 
-SQLite in WAL mode, one connection per ``Store``. Every write is a short ``BEGIN IMMEDIATE``
-transaction committed at once, so a killed app loses nothing already sent, and several app
-instances (two trainees on one machine, the browser server) can write side by side: a writer
-that finds the database busy waits (``busy_timeout``) and, failing that, retries.
+An SQLite file in WAL mode (the default) or a PostgreSQL database (``ROLEPLAY_DB`` / ``--db`` a
+``postgresql://`` URL), one connection per ``Store``; ``backend`` holds what differs between the
+two, and all the SQL is here and in ``schema``. Every write is a short transaction committed at
+once, so a killed app loses nothing already sent, and many app instances (trainees on one
+machine or a whole department, the browser room) can write side by side: a writer that finds the
+database busy waits and retries. A PostgreSQL server that goes away is connected to again on the
+next write; a session's recorder keeps what it could not write meanwhile (``SessionRecorder``).
 """
 
 from __future__ import annotations
 
 import json
 import math
-import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from datetime import MAXYEAR, date, datetime, timedelta, timezone
 from datetime import time as clock_time
 from pathlib import Path
@@ -25,7 +26,7 @@ import platformdirs
 from roleplay import environment
 from roleplay.content.models import Rubric
 from roleplay.engine.session import CustomerState, Message, Session, SessionReport, Turn
-from roleplay.errors import NotFound, RoleplayError
+from roleplay.errors import NotFound
 from roleplay.labels import MODES
 from roleplay.records.model import (
     SOURCES,
@@ -38,32 +39,31 @@ from roleplay.records.model import (
     stored_json,
     stored_kind,
 )
-from roleplay.records.schema import VERSION, migrate, refuse_newer, version
+from roleplay.records.backend import Database, location, open_database
+from roleplay.records.errors import RecordDeferred, RecordError, RecordKeptLocally, RecordUnavailable
+from roleplay.records.schema import VERSION, migrate, refuse_newer
 from roleplay.rubric.fingerprint import fingerprint
 
-BUSY_TIMEOUT_MS = 5000
 RETRIES = 5
 T = TypeVar("T")
 Clock = Callable[[], datetime]
+#: A row as read: a mapping from column name to value (sqlite3.Row, or psycopg's dict row).
+Row = Mapping[str, Any]
+__all__ = ["RecordError", "SessionRecorder", "Store", "bound", "default_db_path", "local_db_path"]
 
 
-class RecordError(RoleplayError):
-    """The records database cannot be opened or written; the message says which file and why."""
-
-    def warning(self) -> str:
-        """What practice prints, once, when it goes on without recording."""
-        return f"roleplay: 警告：{self}；本次练习不再记录，练习照常进行。"
+def default_db_path() -> Path | str:
+    """``ROLEPLAY_DB`` if set (a file path, or a PostgreSQL URL kept as text), else the local file."""
+    env = environment.read().db
+    return location(env) if env else local_db_path()
 
 
-def default_db_path() -> Path:
-    """``ROLEPLAY_DB`` if set, else ``roleplay/roleplay.db`` in the user's data folder.
+def local_db_path() -> Path:
+    """``roleplay/roleplay.db`` in the user's data folder: the records of a plain install.
 
     That folder is ``$XDG_DATA_HOME`` or ``~/.local/share`` on Linux, ``~/Library/Application
     Support`` on macOS and ``%APPDATA%`` on Windows.
     """
-    env = environment.read().db
-    if env:
-        return Path(env).expanduser()
     return platformdirs.user_data_path("roleplay", appauthor=False, roaming=True) / "roleplay.db"
 
 
@@ -74,52 +74,43 @@ def _utc_now() -> datetime:
 class Store:
     """The records database. Open with ``Store.open()``; use as a context manager or ``close()``."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, clock: Clock) -> None:
-        self.conn = conn
-        self.path = path
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        #: The file (SQLite), or the URL with its password masked (PostgreSQL): what messages name.
+        self.path: Path | str = db.path or db.where
         self.clock = clock
         # One connection may serve a UI thread and a worker thread: serialise its use.
         self._lock = threading.RLock()
 
     @classmethod
-    def open(cls, path: Path | str | None = None, *, clock: Clock = _utc_now) -> Store:
-        """Open (creating folders and file as needed) and migrate the database to the current schema."""
-        path = Path(path) if path else default_db_path()
+    def open(cls, where: Path | str | None = None, *, clock: Clock = _utc_now) -> Store:
+        """Open (creating folders and file as needed) and migrate the database to the current schema.
+
+        ``where`` is a file path or a PostgreSQL URL; by default ``ROLEPLAY_DB``, else the local file.
+        """
+        store = cls(open_database(where or default_db_path()), clock)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        except (OSError, sqlite3.Error) as exc:
-            raise RecordError(f"无法打开记录数据库 {path}：{exc}") from exc
-        store = cls(conn, path, clock)
-        try:
-            store._prepare()
+            store._run(store.db.prepare)
+            store._write(migrate)
         except RecordError:
-            conn.close()
+            store.close()
             raise
         return store
 
     @classmethod
-    def open_for_reading(cls, path: Path | str | None = None, *, clock: Clock = _utc_now) -> Store:
+    def open_for_reading(cls, where: Path | str | None = None, *, clock: Clock = _utc_now) -> Store:
         """Open an existing database without writing to it (`history`, `report`, `export`).
 
         Nothing is created — a mistyped ``--db`` must not leave folders and an empty database
         behind — and a read-only file or folder will do. A database from an older version is
         migrated if it can be written; if not, the message says so.
         """
-        path = Path(path) if path else default_db_path()
-        if not path.exists():
-            raise RecordError(
-                f"没有这个记录数据库：{path}（no such database；还没有记录，或 --db / ROLEPLAY_DB 写错了）"
-            )
-        if path.is_dir():
-            raise RecordError(f"{path} 是文件夹，不是记录数据库：--db / ROLEPLAY_DB 应指向一个 .db 文件")
-        store = cls(_connect_read_only(path), path, clock)
+        where = where or default_db_path()
+        store = cls(open_database(where, read_only=True), clock)
         try:
-            store.conn.row_factory = sqlite3.Row
-            with store._errors():
-                store.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-                current = version(store.conn)
-                refuse_newer(current)
+            store._run(store.db.prepare)
+            current = store._run(store.db.version)
+            refuse_newer(store.db, current)
         except RecordError:
             store.close()
             raise
@@ -127,28 +118,18 @@ class Store:
             return store
         store.close()
         if current == 0:  # an empty file (or another program's database): nothing to read, nothing to create
-            raise RecordError(f"{path} 不是记录数据库：里面没有练习记录（请检查 --db / ROLEPLAY_DB）")
+            raise RecordError(f"{store.path} 不是记录数据库：里面没有练习记录（请检查 --db / ROLEPLAY_DB）")
         try:
-            return cls.open(path, clock=clock)
+            return cls.open(where, clock=clock)
         except RecordError as exc:
             raise RecordError(
-                f"记录数据库 {path} 是旧版本（{current}），需要升级后才能读取，但现在无法写入（{exc}）；"
+                f"记录数据库 {store.path} 是旧版本（{current}），需要升级后才能读取，但现在无法写入（{exc}）；"
                 "请用能写入它的账户运行一次 roleplay play 或 roleplay grade --save"
             ) from exc
 
-    def _prepare(self) -> None:
-        conn = self.conn
-        conn.row_factory = sqlite3.Row
-        with self._errors():
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            conn.execute("PRAGMA foreign_keys = ON")
-            self._retry(lambda: conn.execute("PRAGMA journal_mode = WAL"))
-            conn.execute("PRAGMA synchronous = NORMAL")  # WAL: durable across an app crash
-        self._write(migrate)
-
     def close(self) -> None:
         with self._lock:
-            self.conn.close()
+            self.db.close()
 
     def __enter__(self) -> Store:
         return self
@@ -183,8 +164,9 @@ class Store:
             "pass_mark": rubric.pass_mark,
             "started_at": self._now(),
         }
-        session_id = self._write(lambda conn: _insert(conn, "sessions", row))
-        return SessionRecorder(self, session_id)
+        recorder = SessionRecorder(self, row)
+        recorder.flush(quiet=True)
+        return recorder
 
     def save_graded(
         self,
@@ -240,12 +222,12 @@ class Store:
             }
             rows.append((row, turns))
 
-        def save(conn: sqlite3.Connection) -> list[int]:
+        def save(db: Database) -> list[int]:
             ids = []
             for row, turns in rows:
-                session_id = _insert(conn, "sessions", row)
+                session_id = _insert(db, "sessions", row)
                 for turn in turns:
-                    _insert(conn, "turns", {"session_id": session_id, **turn})
+                    _insert(db, "turns", {"session_id": session_id, **turn}, keyed=False)
                 ids.append(session_id)
             return ids
 
@@ -268,7 +250,7 @@ class Store:
             raise RecordError("请写明复核理由：学员和其他老师要看得懂为什么改分")
         row = {"session_id": stored.id, "idx": turn - 1, "criterion": criterion, "score": score,
                "reason": reason.strip(), "reviewer": reviewer, "created_at": self._now()}  # fmt: skip
-        self._write(lambda conn: _insert(conn, "reviews", row))
+        self._write(lambda db: _insert(db, "reviews", row))
         return _review(row)
 
     def rescore(
@@ -291,11 +273,11 @@ class Store:
         if stored.kind == "practice" and not stored.finished:
             columns["passed"] = 0  # an unfinished session has not passed, whatever its score
 
-        def save(conn: sqlite3.Connection) -> None:
-            _insert(conn, "score_history", past)
-            _update(conn, stored.id, columns)
+        def save(db: Database) -> None:
+            _insert(db, "score_history", past)
+            _update(db, stored.id, columns)
             for turn, result in zip(stored.turns, turn_results):
-                conn.execute(
+                db.execute(
                     "UPDATE turns SET result = ? WHERE session_id = ? AND idx = ?", [_json(result), stored.id, turn.index]
                 )
 
@@ -332,121 +314,112 @@ class Store:
         return found[0]
 
     def _load(self, where: str, params: list[Any], with_turns: bool) -> list[StoredSession]:
-        sessions = self._read(f"SELECT * FROM sessions WHERE {where} ORDER BY started_at, id", params)
-        turns: dict[int, list[StoredTurn]] = {row["id"]: [] for row in sessions}
-        if with_turns and sessions:
-            rows = self._read(
-                f"SELECT * FROM turns WHERE session_id IN (SELECT id FROM sessions WHERE {where}) "
-                "ORDER BY session_id, idx",
-                params,
-            )
-            reviews: dict[tuple[int, int], list[Review]] = {}
-            for review in self._read(
-                f"SELECT * FROM reviews WHERE session_id IN (SELECT id FROM sessions WHERE {where}) ORDER BY id", params
-            ):
-                reviews.setdefault((review["session_id"], review["idx"]), []).append(_review(review))
-            for row in rows:
-                turns[row["session_id"]].append(_stored_turn(row, reviews.get((row["session_id"], row["idx"]), [])))
-        history: dict[int, list[PastScore]] = {}
-        if sessions:
-            for past in self._read(
+        """The sessions, their turns, reviews and past scores, read in one transaction: a session a
+        trainee starts meanwhile is either wholly in or wholly out."""
+        of_sessions = f"WHERE session_id IN (SELECT id FROM sessions WHERE {where})"
+
+        def read(db: Database) -> tuple[list[Any], ...]:
+            sessions = db.execute(f"SELECT * FROM sessions WHERE {where} ORDER BY started_at, id", params).fetchall()
+            if not sessions:
+                return sessions, [], [], []
+            history = db.execute(
                 "SELECT session_id, rubric_id, rubric_version, rubric_hash, total, passed, criteria, replaced_at "
-                f"FROM score_history WHERE session_id IN (SELECT id FROM sessions WHERE {where}) ORDER BY id",
+                f"FROM score_history {of_sessions} ORDER BY id",
                 params,
-            ):
-                history.setdefault(past["session_id"], []).append(_past_score(past))
+            ).fetchall()
+            if not with_turns:
+                return sessions, [], [], history
+            turns = db.execute(f"SELECT * FROM turns {of_sessions} ORDER BY session_id, idx", params).fetchall()
+            reviews = db.execute(f"SELECT * FROM reviews {of_sessions} ORDER BY id", params).fetchall()
+            return sessions, turns, reviews, history
+
+        sessions, turn_rows, review_rows, history_rows = self._read(read)
+        by_turn: dict[tuple[int, int], list[Review]] = {}
+        for review in review_rows:
+            by_turn.setdefault((review["session_id"], review["idx"]), []).append(_review(review))
+        turns: dict[int, list[StoredTurn]] = {row["id"]: [] for row in sessions}
+        for row in turn_rows:
+            turns[row["session_id"]].append(_stored_turn(row, by_turn.get((row["session_id"], row["idx"]), [])))
+        history: dict[int, list[PastScore]] = {}
+        for past in history_rows:
+            history.setdefault(past["session_id"], []).append(_past_score(past))
         return [_stored_session(row, turns[row["id"]], history.get(row["id"], [])) for row in sessions]
 
     # -- transactions ----------------------------------------------------------------------------
 
-    def _write(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        """Run ``work`` in one short write transaction, retried while another writer holds the lock."""
+    def _write(self, work: Callable[[Database], T]) -> T:
+        """Run ``work`` in one short write transaction, retried while another writer is in the way."""
 
         def attempt() -> T:
             with self._lock:
-                self.conn.execute("BEGIN IMMEDIATE")
-                try:
-                    result = work(self.conn)
-                    self.conn.execute("COMMIT")
-                except BaseException:
-                    if self.conn.in_transaction:
-                        self.conn.execute("ROLLBACK")
-                    raise
-                return result
+                self.db.ensure_connected()
+                with self.db.writing():
+                    return work(self.db)
 
-        with self._errors():
-            return self._retry(attempt)
+        return self._run(attempt)
 
-    def _read(self, sql: str, params: list[Any]) -> list[sqlite3.Row]:
-        def attempt() -> list[sqlite3.Row]:
+    def _read(self, work: Callable[[Database], T]) -> T:
+        """Run ``work`` in one read transaction (one consistent view of the records)."""
+
+        def attempt() -> T:
             with self._lock:
-                return self.conn.execute(sql, params).fetchall()
+                self.db.ensure_connected()
+                with self.db.reading():
+                    return work(self.db)
 
-        with self._errors():
-            return self._retry(attempt)
+        return self._run(attempt)
 
-    @staticmethod
-    def _retry(attempt: Callable[[], T]) -> T:
-        """``attempt()``, again after a growing pause while SQLite reports the database busy."""
-        for number in range(RETRIES - 1):
+    def _run(self, attempt: Callable[[], T]) -> T:
+        """``attempt()``, again after a growing pause while the database is busy, and once more at
+        once after a lost connection (the server may be back: the attempt connects again). Driver
+        errors come out as RecordError naming the database (never a bare driver error)."""
+        db = self.db
+        pauses, reconnected = 0, False
+        while True:
             try:
                 return attempt()
-            except sqlite3.OperationalError as exc:
-                if not _busy(exc):
-                    raise
-                time.sleep(0.05 * 2**number)
-        return attempt()
-
-    @contextmanager
-    def _errors(self) -> Iterator[None]:
-        """Database failures surface as RecordError naming the file (never a bare sqlite3 error)."""
-        try:
-            yield
-        except (sqlite3.Error, OverflowError) as exc:  # OverflowError: a number too large for SQLite
-            raise RecordError(f"记录数据库 {self.path} 出错：{exc}") from exc
-
-
-def _connect_read_only(path: Path) -> sqlite3.Connection:
-    """A read-only connection (SQLite's ``mode=ro``), which never creates or changes the file.
-
-    A WAL database also needs its ``-shm`` file; in a folder nobody may write to, SQLite cannot
-    create it (SQLITE_CANTOPEN), and nobody can be writing the database there either: then it is
-    read as it is (``immutable=1``).
-    """
-    uri = path.resolve().as_uri() + "?mode=ro"
-    try:
-        try:
-            return _first_read(sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False))
-        except sqlite3.OperationalError as exc:
-            if getattr(exc, "sqlite_errorcode", 0) & 0xFF != sqlite3.SQLITE_CANTOPEN:
+            except RecordError:
                 raise
-            immutable = uri + "&immutable=1"
-            return _first_read(sqlite3.connect(immutable, uri=True, isolation_level=None, check_same_thread=False))
-    except sqlite3.Error as exc:
-        raise RecordError(f"无法打开记录数据库 {path}：{exc}") from exc
+            except db.errors as exc:
+                if db.lost(exc) and not reconnected:
+                    reconnected = True
+                elif db.busy(exc) and pauses < RETRIES - 1:
+                    time.sleep(0.05 * 2**pauses)
+                    pauses += 1
+                elif db.lost(exc):
+                    raise RecordUnavailable(f"记录数据库 {db.where} 连接中断：{db.message(exc)}") from exc
+                else:
+                    raise RecordError(f"记录数据库 {db.where} 出错：{db.message(exc)}") from exc
 
 
-def _first_read(conn: sqlite3.Connection) -> sqlite3.Connection:
-    """The connection, once it has read something: a WAL database that cannot be read fails only then."""
-    try:
-        conn.execute("PRAGMA user_version").fetchone()
-    except sqlite3.Error:
-        conn.close()
-        raise
-    return conn
+#: One write of a recorded session, given the database and the session's id.
+Write = Callable[[Database, int], None]
 
 
 class SessionRecorder:
-    """Writes one practice session as it happens: each call is committed before it returns."""
+    """Writes one practice session as it happens: each call is committed before it returns.
 
-    def __init__(self, store: Store, session_id: int) -> None:
+    When the database server cannot be reached, the writes wait here, in order: the first call
+    that finds it away raises RecordDeferred (practice tells the trainee and goes on), and the next
+    call that reaches it writes them all in one transaction. If it is still away when the session
+    ends, ``finish`` writes the whole session to the local SQLite records and raises
+    RecordKeptLocally, which says where. (A file database never goes away: its errors stop the
+    recording, as before.)
+    """
+
+    def __init__(self, store: Store, row: dict[str, Any]) -> None:
         self.store = store
-        self.id = session_id
+        #: The session's id in the database; None until its row is written.
+        self.id: int | None = None
+        self._row = row
+        self._writes: list[Write] = []  # every write of the session, in order
+        self._written = 0  # how many of them the database holds
+        self._deferred = False  # the trainee has been told the writes are waiting
 
     def customer(self, messages: list[Message]) -> None:
         """The customer's opening lines."""
         opening = _json([message_dict(m) for m in messages])
-        self.store._write(lambda conn: _update(conn, self.id, {"opening": opening}))
+        self._save(lambda db, session_id: _update(db, session_id, {"opening": opening}))
 
     def turn(self, turn: Turn) -> None:
         """One reply and what followed; the session's scores so far (the turn's running score) are
@@ -455,7 +428,6 @@ class SessionRecorder:
         # Until finish() the session has not passed, whatever its running score.
         columns = {**_score_columns({**so_far.to_dict(), "failed_outcome": so_far.failed_outcome}), "passed": 0}
         row = {
-            "session_id": self.id,
             "idx": turn.index,
             "answered": _json([message_dict(m) for m in turn.answered]),
             "text": turn.text,
@@ -467,11 +439,11 @@ class SessionRecorder:
             "state": _json({"mood": turn.state.mood, "patience": turn.state.patience, "interest": turn.state.interest}),
         }
 
-        def save(conn: sqlite3.Connection) -> None:
-            _insert(conn, "turns", row)
-            _update(conn, self.id, columns)
+        def save(db: Database, session_id: int) -> None:
+            _insert(db, "turns", {"session_id": session_id, **row}, keyed=False)
+            _update(db, session_id, columns)
 
-        self.store._write(save)
+        self._save(save)
 
     def finish(self, report: SessionReport) -> None:
         """The end: outcome, end time and the final scores."""
@@ -482,7 +454,63 @@ class SessionRecorder:
             "ended_at": self.store._now(),
             "finished": 1,
         }
-        self.store._write(lambda conn: _update(conn, self.id, columns))
+        self._writes.append(lambda db, session_id: _update(db, session_id, columns))
+        try:
+            self.flush()
+        except RecordUnavailable as exc:
+            self._keep_locally(exc)
+
+    def flush(self, *, quiet: bool = False) -> None:
+        """Write what waits (the session's row first, if it is not in yet) in one transaction.
+
+        RecordUnavailable if the server is still away (``quiet``: keep waiting without a word).
+        """
+        waiting = self._writes[self._written :]
+
+        def save(db: Database) -> int:
+            session_id = self.id if self.id is not None else _insert(db, "sessions", self._row)
+            for write in waiting:
+                write(db, session_id)
+            return session_id
+
+        try:
+            self.id = self.store._write(save)
+        except RecordUnavailable:
+            if not quiet:
+                raise
+            return
+        self._written += len(waiting)
+        self._deferred = False
+
+    def _save(self, write: Write) -> None:
+        self._writes.append(write)
+        try:
+            self.flush()
+        except RecordUnavailable as exc:
+            if not self._deferred:  # said once; later writes wait without a word
+                self._deferred = True
+                raise RecordDeferred(str(exc)) from exc
+
+    def _keep_locally(self, unavailable: RecordUnavailable) -> None:
+        """The server is still away at the end: the whole session into the local file records."""
+        local = local_db_path()
+
+        def save(db: Database) -> int:
+            session_id = _insert(db, "sessions", self._row)
+            for write in self._writes:
+                write(db, session_id)
+            return session_id
+
+        try:
+            with Store.open(local, clock=self.store.clock) as store:
+                local_id = store._write(save)
+        except RecordError as exc:
+            raise RecordError(f"{unavailable}；本机也无法保存（{exc}）：本次练习没有记录") from exc
+        on_server = f"；服务器上的这场记录（#{self.id}）停在中途" if self.id is not None else ""
+        raise RecordKeptLocally(
+            f"记录服务器 {self.store.db.where} 仍然连不上：本次练习已完整保存在本机 {local}，编号 {local_id}"
+            f"（查看：roleplay report {local_id} --db {local}）{on_server}"
+        ) from unavailable
 
 
 # -- rows ----------------------------------------------------------------------------------------
@@ -538,20 +566,20 @@ def _graded_turns(turns: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], li
     return opening, encoded
 
 
-def _review(row: sqlite3.Row | dict[str, Any]) -> Review:
+def _review(row: Row) -> Review:
     return Review(
         row["idx"], row["criterion"], row["score"], row["reason"], row["reviewer"], datetime.fromisoformat(row["created_at"])
     )
 
 
-def _past_score(row: sqlite3.Row) -> PastScore:
+def _past_score(row: Row) -> PastScore:
     return PastScore(
         row["rubric_id"], row["rubric_version"], row["rubric_hash"], _finite(row["total"]), bool(row["passed"]),
         stored_json(row["criteria"]), datetime.fromisoformat(row["replaced_at"]),
     )
 
 
-def _stored_turn(row: sqlite3.Row, reviews: list[Review]) -> StoredTurn:
+def _stored_turn(row: Row, reviews: list[Review]) -> StoredTurn:
     state = stored_json(row["state"]) if row["state"] else None
     return StoredTurn(
         index=row["idx"],
@@ -567,7 +595,7 @@ def _stored_turn(row: sqlite3.Row, reviews: list[Review]) -> StoredTurn:
     )
 
 
-def _stored_session(row: sqlite3.Row, turns: list[StoredTurn], history: list[PastScore]) -> StoredSession:
+def _stored_session(row: Row, turns: list[StoredTurn], history: list[PastScore]) -> StoredSession:
     return StoredSession(
         id=row["id"],
         kind=row["kind"],
@@ -605,16 +633,14 @@ def _stored_session(row: sqlite3.Row, turns: list[StoredTurn], history: list[Pas
     )
 
 
-def _insert(conn: sqlite3.Connection, table: str, row: dict[str, Any]) -> int:
-    columns = ", ".join(row)
-    marks = ", ".join("?" for _ in row)
-    cursor = conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(row.values()))
-    return cursor.lastrowid  # type: ignore[return-value]
+def _insert(db: Database, table: str, row: dict[str, Any], *, keyed: bool = True) -> int:
+    """Insert a row; returns its id (``keyed``: the table has one; turns are keyed by session and index)."""
+    return db.insert(table, row, keyed=keyed)  # type: ignore[return-value]
 
 
-def _update(conn: sqlite3.Connection, session_id: int, columns: dict[str, Any]) -> None:
+def _update(db: Database, session_id: int, columns: dict[str, Any]) -> None:
     assignments = ", ".join(f"{name} = ?" for name in columns)
-    conn.execute(f"UPDATE sessions SET {assignments} WHERE id = ?", [*columns.values(), session_id])
+    db.execute(f"UPDATE sessions SET {assignments} WHERE id = ?", [*columns.values(), session_id])
 
 
 def _filters(
@@ -662,11 +688,6 @@ def bound(moment: date | datetime | None, *, end: bool = False) -> datetime | No
 def _iso(moment: datetime) -> str:
     """UTC ISO-8601 to the second: sorts as text, reads without tools."""
     return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
-
-
-def _busy(exc: sqlite3.OperationalError) -> bool:
-    """SQLITE_BUSY or SQLITE_LOCKED, extended codes included."""
-    return (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
 #: SQLite's largest integer: no session id can be larger (and a larger one would overflow).
