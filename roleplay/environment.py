@@ -25,7 +25,7 @@ class Environment:
 
     #: Extra content folders (os.pathsep-separated), after the built-in ones.
     path: str = ""
-    #: The records database (a SQLite file).
+    #: The records database: an SQLite file, or a PostgreSQL URL (postgresql://user@host/db).
     db: str = ""
     #: Where jieba's dictionary cache and the rubric's fitted models are kept.
     cache_dir: str = ""

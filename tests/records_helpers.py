@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import socket
+import threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from roleplay.content.library import Library
 from roleplay.engine.session import Session
@@ -91,3 +94,94 @@ def week_of_records(library: Library, records_db: Path) -> Path:
         clock.now = datetime(2026, 11, 6, 9, tzinfo=timezone.utc)
         store.save_graded(result, trainee="小李", cohort="一班", source_file="logs.jsonl", pass_mark=60)
     return records_db
+
+
+# -- PostgreSQL ------------------------------------------------------------------------------------
+
+
+def pg_in_schema(url: str, schema: str) -> str:
+    """``url`` with every table looked up and created in ``schema`` (libpq's ``options`` parameter)."""
+    return _with_query(url, "options=" + quote(f"-csearch_path={schema}"))
+
+
+def _with_query(url: str, pair: str) -> str:
+    parts = urlsplit(url)
+    query = f"{parts.query}&{pair}" if parts.query else pair
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
+
+
+class Relay:
+    """A TCP relay in front of a PostgreSQL server that a test can cut — every open connection
+    dropped and new ones closed at once, as when the server goes away — and restore."""
+
+    def __init__(self, url: str) -> None:
+        from psycopg.conninfo import conninfo_to_dict
+
+        info = conninfo_to_dict(url)
+        host, port = str(info.get("host") or "localhost"), int(info.get("port") or 5432)
+        # a unix socket folder, or a host name
+        self._target = (socket.AF_UNIX, f"{host}/.s.PGSQL.{port}") if host.startswith("/") else (socket.AF_INET, (host, port))
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.up = True
+        self._links: list[socket.socket] = []
+        self._lock = threading.Lock()
+        parts = urlsplit(url)
+        userinfo = parts.netloc.rpartition("@")[0]
+        netloc = f"{userinfo}@127.0.0.1:{self._listener.getsockname()[1]}" if userinfo else f"127.0.0.1:{self._listener.getsockname()[1]}"
+        query = "&".join(p for p in parts.query.split("&") if p and not p.startswith(("host=", "port=")))
+        #: The server's URL through the relay.
+        self.url = urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def in_schema(self, schema_url: str) -> str:
+        """The relay's URL with the schema option of ``schema_url`` (a ``pg_db`` URL)."""
+        options = [p for p in urlsplit(schema_url).query.split("&") if p.startswith("options=")]
+        return _with_query(self.url, options[0]) if options else self.url
+
+    def cut(self) -> None:
+        with self._lock:
+            self.up = False
+            for link in self._links:
+                _drop(link)
+            self._links.clear()
+
+    def restore(self) -> None:
+        self.up = True
+
+    def close(self) -> None:
+        self.cut()
+        self._listener.close()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return  # closed
+            if not self.up:
+                _drop(client)
+                continue
+            family, address = self._target
+            server = socket.socket(family, socket.SOCK_STREAM)
+            server.connect(address)
+            with self._lock:
+                self._links += [client, server]
+            for source, sink in ((client, server), (server, client)):
+                threading.Thread(target=_pump, args=(source, sink), daemon=True).start()
+
+
+def _pump(source: socket.socket, sink: socket.socket) -> None:
+    try:
+        while data := source.recv(65536):
+            sink.sendall(data)
+    except OSError:
+        pass
+    _drop(sink)
+
+
+def _drop(link: socket.socket) -> None:
+    try:
+        link.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+    link.close()

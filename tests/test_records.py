@@ -1,4 +1,5 @@
-"""Session records: written turn by turn, migrated forward, safe with a killed app and two writers."""
+"""Session records: written turn by turn, migrated forward, safe with a killed app and many writers —
+the tests taking ``any_db`` on SQLite and on PostgreSQL (conftest.py says how to give them a server)."""
 
 from __future__ import annotations
 
@@ -44,7 +45,7 @@ def roleplay(*args: str, stdin: str = "", db: Path | None = None) -> subprocess.
 # -- writing and reading -------------------------------------------------------------------------
 
 
-def test_every_call_is_committed_at_once(library, records_db):
+def test_every_call_is_committed_at_once(library, any_db):
     session = new_session(library)
     with Store.open() as writer, Store.open() as reader:
         recorder = writer.start_session(session, trainee="小李", mode="practice", source="plain", cohort="一班")
@@ -63,7 +64,7 @@ def test_every_call_is_committed_at_once(library, records_db):
         assert stored.criteria == {name: round(c.score, 1) if c.score is not None else None for name, c in turn.running.criteria.items()}
 
 
-def test_a_finished_session_holds_everything_its_report_needs(library):
+def test_a_finished_session_holds_everything_its_report_needs(any_db, library):
     session = new_session(library)
     clock = Ticker(datetime(2026, 11, 1, 2, 0, tzinfo=timezone.utc))
     with Store.open(clock=clock) as store:
@@ -94,7 +95,7 @@ def test_a_finished_session_holds_everything_its_report_needs(library):
         assert kept.result == json.loads(json.dumps(live.score.to_dict(), ensure_ascii=False))
 
 
-def test_stored_report_reads_like_the_live_one(library):
+def test_stored_report_reads_like_the_live_one(any_db, library):
     session = new_session(library)
     with Store.open() as store:
         recorder = store.start_session(session, trainee="小李", mode="practice", source="tui")
@@ -113,7 +114,7 @@ def test_stored_report_reads_like_the_live_one(library):
     assert kept[2:] == live[1:]  # same scores, bars, fatal phrases and per-turn review
 
 
-def test_unknown_session_ids_are_a_lookup_error():
+def test_unknown_session_ids_are_a_lookup_error(any_db):
     with Store.open() as store:
         with pytest.raises(LookupError, match="没有编号为 42 的练习记录"):
             store.session(42)
@@ -121,12 +122,12 @@ def test_unknown_session_ids_are_a_lookup_error():
             store.session("abc")
 
 
-def test_mode_and_source_are_checked(library):
+def test_mode_and_source_are_checked(any_db, library):
     with Store.open() as store, pytest.raises(ValueError, match="mode must be one of"):
         store.start_session(new_session(library), trainee="", mode="drill", source="plain")
 
 
-def test_filters(library):
+def test_filters(any_db, library):
     clock = Ticker()
     with Store.open(clock=clock) as store:
         plan = [
@@ -153,7 +154,7 @@ def test_filters(library):
         assert all(s.turns == [] for s in store.sessions(with_turns=False))
 
 
-def test_save_graded_keeps_a_real_conversation(library):
+def test_save_graded_keeps_a_real_conversation(any_db, library):
     log = {"id": "c1", "scenario": "air_fryer_fab", "turns": [
         {"role": "customer", "text": "在吗？", "at": 0},
         {"role": "customer", "text": "这个炸锅好在哪？", "at": 2},
@@ -261,18 +262,18 @@ def test_migrates_a_version_1_database_with_its_data(tmp_path, library):
     assert "结果：流失" in report and any("未通过" in line for line in report)
 
 
-def test_a_newer_database_is_refused(tmp_path):
-    path = tmp_path / "future.db"
-    with sqlite3.connect(path) as conn:
-        conn.execute(f"PRAGMA user_version = {VERSION + 1}")
-    with pytest.raises(RecordError, match="请升级 roleplay"):
-        Store.open(path)
+def test_a_newer_database_is_refused(any_db):
+    with Store.open() as store:
+        store._write(lambda db: db.set_version(VERSION + 1))
+    for opener in (Store.open, Store.open_for_reading):
+        with pytest.raises(RecordError, match=f"的版本 {VERSION + 1} 比本程序支持的 {VERSION} 新，请升级 roleplay"):
+            opener()
 
 
 # -- line-mode play records ----------------------------------------------------------------------
 
 
-def test_play_records_the_session(records_db):
+def test_play_records_the_session(any_db):
     result = roleplay("play", "--plain", "--scenario", "air_fryer_fab", "--trainee", "小李", "--cohort", "一班",
                       stdin="\n".join(SKILLED) + "\n")  # fmt: skip
     assert result.returncode == 0 and result.stderr == ""
@@ -283,7 +284,7 @@ def test_play_records_the_session(records_db):
     assert [t.text for t in stored.turns] == SKILLED and {t.latency_s for t in stored.turns} == {8.0}
 
 
-def test_a_killed_app_loses_nothing_already_sent(records_db, capsys):
+def test_a_killed_app_loses_nothing_already_sent(any_db, capsys):
     """Kill `play` mid-session: the replies sent so far are stored and the session is unfinished."""
     process = subprocess.Popen(
         [sys.executable, "-m", "roleplay", "play", "--plain", "--scenario", "air_fryer_fab", "--trainee", "小张"],
@@ -319,63 +320,75 @@ import sys, time
 from pathlib import Path
 from roleplay.content.library import load_library
 from roleplay.engine.session import Session
+from roleplay.records.backend import location
 from roleplay.records.store import Store
-from roleplay.rubric.scorer import scorer_for
 
-db, go, trainee, count = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+db, go, trainee, count = location(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], int(sys.argv[4])
 library = load_library(env="")
 scenario = library.scenario("air_fryer_fab")
-scorer_for(library.rubric(scenario.rubric))  # fitted before the start line, so the writers race
-warm = Session(scenario, library.persona(scenario.persona), library.rubric(scenario.rubric), 0)
+
+
+def new(seed):
+    return Session(scenario, library.persona(scenario.persona), library.rubric(scenario.rubric), seed)
+
+
+warm = new(0)
 warm.start()
-warm.reply("亲，在的", 3)  # and jieba loaded (the customer's understanding needs it), for the same reason
-turns = 0
+warm.reply("亲，在的", 3)  # rubric and jieba loaded before the start line, so the writers race
 with Store.open(db) as store:
     (go.parent / f"ready-{trainee}").touch()
     while not go.exists():
         time.sleep(0.005)
-    for seed in range(count):
-        session = Session(scenario, library.persona(scenario.persona), library.rubric(scenario.rubric), seed)
+    written = sessions = 0
+    while written < count:
+        session = new(sessions)
+        sessions += 1
         recorder = store.start_session(session, trainee=trainee, mode="practice", source="plain")
         recorder.customer(session.start())
-        while not session.ended:
-            recorder.turn(session.reply("亲，在的", 3))
-            turns += 1
+        while not session.ended and written < count:
+            recorder.turn(session.reply(f"亲，在的（{trainee}-{written}）", 3))
+            written += 1
         recorder.finish(session.report())
-print(turns)
+print(sessions)
 """
 
+WRITERS, TURNS_EACH = 8, 200
 
-def test_two_writers_at_once(tmp_path, records_db):
-    """Two processes write many sessions turn by turn into one database at the same moment."""
+
+def test_many_writers_at_once_lose_and_duplicate_no_turn(tmp_path, any_db):
+    """Eight processes write 200 turns each, turn by turn, into one database at the same moment:
+    every turn is there exactly once, in its own writer's sessions."""
     go = tmp_path / "go"
+    names = [f"学员{n}" for n in range(WRITERS)]
     writers = [
         subprocess.Popen(
-            [sys.executable, "-c", WRITER, str(records_db), str(go), name, "25"],
+            [sys.executable, "-c", WRITER, str(any_db), str(go), name, str(TURNS_EACH)],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
         )  # fmt: skip
-        for name in ("甲", "乙")
+        for name in names
     ]
-    deadline = time.monotonic() + 60
-    while not all((tmp_path / f"ready-{name}").exists() for name in ("甲", "乙")) and time.monotonic() < deadline:
+    deadline = time.monotonic() + 120
+    while not all((tmp_path / f"ready-{name}").exists() for name in names) and time.monotonic() < deadline:
         time.sleep(0.01)
-    go.touch()  # both have the database open: off they go
-    outputs = [w.communicate(timeout=120) for w in writers]
-    assert [w.returncode for w in writers] == [0, 0], [err for _, err in outputs]
-    written = {name: int(out) for name, (out, _) in zip(("甲", "乙"), outputs)}
+    go.touch()  # all have the database open: off they go
+    outputs = [w.communicate(timeout=300) for w in writers]
+    assert [w.returncode for w in writers] == [0] * WRITERS, [err for _, err in outputs]
     with Store.open() as store:
-        assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        for name, turns in written.items():
+        if isinstance(any_db, Path):
+            assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert store.db.execute("SELECT count(*) AS n FROM turns").fetchone()["n"] == WRITERS * TURNS_EACH
+        spans = []
+        for name, (out, _) in zip(names, outputs):
             sessions = store.sessions(trainee=name)
-            assert len(sessions) == 25 and all(s.finished for s in sessions)
-            assert sum(len(s.turns) for s in sessions) == turns > 25
-        ids = {name: sorted(s.id for s in store.sessions(trainee=name)) for name in written}
-    # the sessions' ids (the order they were written in) interleave: each writer wrote a session
-    # before the other had written its last (one may start a little ahead on a busy machine)
-    assert ids["甲"][0] < ids["乙"][-1] and ids["乙"][0] < ids["甲"][-1], f"the writers did not overlap: {ids}"
+            assert len(sessions) == int(out) and all(s.finished for s in sessions)
+            texts = [t.text for s in sessions for t in s.turns]
+            assert sorted(texts) == sorted(f"亲，在的（{name}-{n}）" for n in range(TURNS_EACH))
+            spans.append((sessions[0].id, sessions[-1].id))
+    # the writers overlapped: each wrote a session before another had written its last
+    assert all(any(a[0] < b[1] and b[0] < a[1] for b in spans if b is not a) for a in spans), spans
 
 
-def test_two_players_at_once(records_db):
+def test_two_players_at_once(any_db):
     """Two trainees practise on one machine at the same time: both sessions are kept whole."""
     players = [
         subprocess.Popen(
@@ -403,7 +416,7 @@ def test_unwritable_records_warn_once_and_practice_goes_on(tmp_path):
     assert "Traceback" not in result.stderr
 
 
-def test_a_failure_mid_session_warns_once(library, capsys):
+def test_a_failure_mid_session_warns_once(any_db, library, capsys):
     import io
 
     session = new_session(library)
@@ -422,7 +435,7 @@ def test_a_failure_mid_session_warns_once(library, capsys):
 # -- history, report, grade --save ---------------------------------------------------------------
 
 
-def test_history_and_report_commands(library, capsys):
+def test_history_and_report_commands(any_db, library, capsys):
     with Store.open() as store:
         first = record(store, library, SKILLED, trainee="小李", cohort="一班")
         record(store, library, RUDE, trainee="王芳")
@@ -438,7 +451,7 @@ def test_history_and_report_commands(library, capsys):
     assert f"记录 #{first}   学员：小李   班组：一班" in out and "结果：成交" in out and "逐句复盘：" in out
 
 
-def test_report_of_an_unknown_id_is_one_line(capsys):
+def test_report_of_an_unknown_id_is_one_line(any_db, capsys):
     Store.open().close()
     assert main(["report", "99"]) == 2
     err = capsys.readouterr().err
@@ -456,7 +469,7 @@ def test_db_option_overrides_the_environment(tmp_path, library, capsys):
     assert "别处" not in capsys.readouterr().out
 
 
-def test_grade_save_stores_real_conversations(tmp_path, capsys):
+def test_grade_save_stores_real_conversations(any_db, tmp_path, capsys):
     log = {"id": "c9", "scenario": "air_fryer_fab", "turns": [
         {"role": "customer", "text": "在吗", "at": 0},
         {"role": "agent", "text": "亲，在的，您好！", "at": 5},

@@ -28,8 +28,16 @@ P = ParamSpec("P")
 
 def add_db_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--db", type=Path, metavar="PATH", help="records database (default: $ROLEPLAY_DB, else the user data folder)"
-    )
+        "--db", type=db_location, metavar="PATH|URL",
+        help="records database: an SQLite file or a postgresql:// URL (default: $ROLEPLAY_DB, else the user data folder)",
+    )  # fmt: skip
+
+
+def db_location(text: str) -> Path | str:
+    """``--db``: a PostgreSQL URL kept as it is (a Path would fold its ``//``), else a file path."""
+    from roleplay.records.backend import location
+
+    return location(text)
 
 
 def add_filters(parser: argparse.ArgumentParser) -> None:
@@ -106,8 +114,9 @@ def records_errors(handler: Callable[P, int]) -> Callable[P, int]:
     return guarded
 
 
-def records_path(args: argparse.Namespace) -> Path:
-    """The records database a command uses: ``--db``, else ``ROLEPLAY_DB``, else the user data folder."""
+def records_path(args: argparse.Namespace) -> Path | str:
+    """The records database a command uses: ``--db``, else ``ROLEPLAY_DB``, else the user data folder
+    (a file path, or a PostgreSQL URL)."""
     from roleplay.records.store import default_db_path
 
     return args.db or default_db_path()
@@ -117,8 +126,11 @@ def records_path(args: argparse.Namespace) -> Path:
 DB_COMPANIONS = ("", "-wal", "-shm", "-journal")
 
 
-def is_database_file(path: Path, db: Path) -> bool:
-    """Whether writing ``path`` would overwrite the records database or one of its companion files."""
+def is_database_file(path: Path, db: Path | str) -> bool:
+    """Whether writing ``path`` would overwrite the records database or one of its companion files
+    (a database on a server, named by a URL, has none here)."""
+    if not isinstance(db, Path):
+        return False
     return any(same_file(path, db.with_name(db.name + suffix)) for suffix in DB_COMPANIONS)
 
 

@@ -47,8 +47,9 @@ def app_command(content: list[str]) -> str:
 def cmd_serve(args: argparse.Namespace) -> int:
     from textual_serve.server import Server
 
-    if args.db is not None:  # every tab's app records there
-        os.environ[environment.VARIABLES["db"]] = str(Path(args.db).resolve())
+    if args.db is not None:  # every tab's app records there (a file by its absolute path)
+        db = args.db.resolve() if isinstance(args.db, Path) else args.db
+        os.environ[environment.VARIABLES["db"]] = str(db)
     server = Server(app_command(args.content), host=args.host, port=args.port, title=TITLE, public_url=args.public_url)
     print(f"培训教室：{server.public_url}  （每个浏览器标签页是一名学员的练习；Ctrl+C 关闭）", file=sys.stderr)
     try:
