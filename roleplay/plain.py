@@ -50,13 +50,15 @@ class PlainPlayer:
         print(line, file=self.out, flush=True)
 
     def record(self, write: Callable[..., None], *args: object) -> None:
-        """``write(recorder, *args)``; on the first failure warn once and practise on without recording."""
+        """``write(recorder, *args)``; on the first failure warn once and practise on without recording
+        (or, when the recorder keeps the writes for a server that went away, with it)."""
         if self.recorder is None:
             return
         try:
             write(self.recorder, *args)
         except RecordError as exc:
-            self.recorder = None
+            if not exc.recording_goes_on:
+                self.recorder = None
             print(exc.warning(), file=self.err, flush=True)
 
     def show_customer(self, messages: list[Message]) -> None:

@@ -342,13 +342,15 @@ class ChatScreen(Screen):
         self.recorder.customer(opening)
 
     def _record(self, call, *args):
-        """Use the records; on failure warn once, carry on without recording and return None."""
+        """Use the records; on failure warn once, carry on without recording (or with the recorder,
+        when it keeps the writes for a server that went away) and return None."""
         from roleplay.records.store import RecordError
 
         try:
             return call(*args)
         except RecordError as exc:
-            self.recorder = None
+            if not exc.recording_goes_on:
+                self.recorder = None
             self.notify(exc.warning(), severity="warning", timeout=10)
             return None
 

@@ -56,7 +56,14 @@ class HistoryScreen(Screen):
         if store is None:
             status.update(Text("记录数据库不可用，无法查看历史。", "bold red"))
             return
-        sessions = sorted(store.sessions(trainee=self.trainee, with_turns=False), key=lambda s: s.started_at, reverse=True)
+        from roleplay.records.errors import RecordError
+
+        try:
+            found = store.sessions(trainee=self.trainee, with_turns=False)
+        except RecordError as exc:  # a records server that went away: say so, not a crash
+            status.update(Text(shown(f"无法读取练习记录：{exc}"), "bold red"))
+            return
+        sessions = sorted(found, key=lambda s: s.started_at, reverse=True)
         status.update(f"共 {len(sessions)} 场练习。选择一场按 Enter 查看报告。" if sessions else "还没有练习记录。")
         self._show_trend([(s.total, s.passed) for s in reversed(sessions) if s.total is not None])
         options = self.query_one(OptionList)
