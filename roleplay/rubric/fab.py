@@ -131,15 +131,10 @@ class Fab(CriterionScorer[FabCriterion]):
         markers = self.outcome.find(norm)
         if not (raw_features or raw_advantages or strong or words or markers or from_card.get("B")):
             return {"F": [], "A": [], "B": []}  # most greetings, answers and closes: nothing to place
-        skipped, service = self._not_pitch(ctx)
+        skipped = self._not_pitch(ctx)
 
         def kept(hits: list[Hit]) -> list[Hit]:
-            # the card's own words for the product keep their meaning in service talk (下单后才现烘再发货)
-            return [
-                h
-                for h in reply.plausible(hits)
-                if (at := reply.clause_of(h.start)) not in skipped or (h.source == CARD and at in service)
-            ]
+            return [h for h in reply.plausible(hits) if reply.clause_of(h.start) not in skipped]
 
         features = self._not_offered(reply, kept(raw_features))
         if features:  # generic words (采用, 技术) join a concrete feature in its clause
@@ -176,14 +171,13 @@ class Fab(CriterionScorer[FabCriterion]):
             return True
         return not text[hit.start : hit.end].islower()
 
-    def _not_pitch(self, ctx: ReplyContext) -> tuple[frozenset[int], frozenset[int]]:
+    def _not_pitch(self, ctx: ReplyContext) -> frozenset[int]:
         """Clauses that are no part of a pitch: questions, service talk (48小时内发货) and whole
-        sentences of instructions (第一步…然后…); and, of those, the clauses of service talk alone
-        (where the product card's own words still count)."""
+        sentences of instructions (第一步…然后…)."""
         reply = ctx.reply
-        service = frozenset(reply.clause_of(h.start) for h in self.not_pitch.find(reply.norm))
-        how_to = _whole_sentences(reply, {reply.clause_of(h.start) for h in self.instructions.find(reply.norm)})
-        return ctx.question_clauses | service | how_to, service - ctx.question_clauses - how_to
+        service = {reply.clause_of(h.start) for h in self.not_pitch.find(reply.norm)}
+        how_to = {reply.clause_of(h.start) for h in self.instructions.find(reply.norm)}
+        return frozenset(ctx.question_clauses | service | _whole_sentences(reply, how_to))
 
     def _benefits(
         self,
