@@ -87,7 +87,7 @@ class Database(ABC):
     where: str
     #: The driver's errors, which the store reports as RecordError.
     errors: tuple[type[BaseException], ...]
-    #: Whether the database is a file on this machine (then ``path`` is it).
+    #: The file, for a database on this machine (None: on a server).
     path: Path | None = None
 
     @abstractmethod

@@ -378,8 +378,6 @@ class Store:
         while True:
             try:
                 return attempt()
-            except RecordError:
-                raise
             except db.errors as exc:
                 if db.lost(exc) and not reconnected:
                     reconnected = True
