@@ -256,3 +256,24 @@ def test_when_the_local_file_cannot_be_written_either_the_message_says_nothing_w
         with pytest.raises(RecordError, match="本机也无法保存.*本次练习没有记录") as caught:
             recorder.finish(session.report())
     assert not isinstance(caught.value, RecordKeptLocally)
+
+
+async def test_the_app_tells_the_trainee_and_writes_the_waiting_replies_when_the_server_is_back(relay, pg_db, tmp_path):
+    from tui_helpers import FakeClock, make_app, reply, start_scenario
+
+    clock = FakeClock()
+    app = make_app(tmp_path, clock, db=relay.in_schema(pg_db))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start_scenario(pilot, "air_fryer_fab", trainee="断线测试")
+        await reply(pilot, clock, SKILLED[0], 6)
+        relay.cut()
+        await reply(pilot, clock, SKILLED[1], 8)
+        told = [n.message for n in app._notifications]
+        relay.restore()
+        await reply(pilot, clock, SKILLED[2], 10)
+        view = app.screen.report
+    assert len(told) == 1 and "先保留在程序里，服务器恢复后自动写入" in told[0]
+    with Store.open(pg_db) as store:
+        [stored] = store.sessions()
+    assert [t.text for t in stored.turns] == SKILLED and stored.finished and stored.source == "tui"
+    assert view.record_id == stored.id  # the report was read back from the server
