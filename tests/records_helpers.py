@@ -119,17 +119,17 @@ class Relay:
 
         info = conninfo_to_dict(url)
         host, port = str(info.get("host") or "localhost"), int(info.get("port") or 5432)
-        # a unix socket folder, or a host name
-        self._target = (socket.AF_UNIX, f"{host}/.s.PGSQL.{port}") if host.startswith("/") else (socket.AF_INET, (host, port))
+        unix = host.startswith("/")  # libpq's host is a socket's folder or a machine
+        self._target = (socket.AF_UNIX, f"{host}/.s.PGSQL.{port}") if unix else (socket.AF_INET, (host, port))
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.up = True
         self._links: list[socket.socket] = []
         self._lock = threading.Lock()
         parts = urlsplit(url)
-        userinfo = parts.netloc.rpartition("@")[0]
-        netloc = f"{userinfo}@127.0.0.1:{self._listener.getsockname()[1]}" if userinfo else f"127.0.0.1:{self._listener.getsockname()[1]}"
+        user, at, _ = parts.netloc.rpartition("@")
+        netloc = f"{user}{at}127.0.0.1:{self._listener.getsockname()[1]}"
         query = "&".join(p for p in parts.query.split("&") if p and not p.startswith(("host=", "port=")))
-        #: The server's URL through the relay.
+        #: The server's URL through the relay (its host and port replaced by the relay's).
         self.url = urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
         threading.Thread(target=self._accept, daemon=True).start()
 
