@@ -9,6 +9,7 @@ a closed port need only psycopg.
 from __future__ import annotations
 
 import io
+import os
 import socket
 import sys
 
@@ -59,6 +60,23 @@ def test_db_option_keeps_a_url_and_reads_anything_else_as_a_file(tmp_path):
     assert db_location(url) == url  # a Path would fold the //
     assert db_location("postgres://db.example/records") == "postgres://db.example/records"
     assert db_location(str(tmp_path / "records.db")) == tmp_path / "records.db"
+
+
+def test_the_room_hands_a_url_to_its_tabs_as_it_is(monkeypatch, capsys):
+    import textual_serve.server
+
+    class Room:  # textual-serve's server, not started
+        def __init__(self, command: str, **options) -> None:
+            self.public_url = "http://127.0.0.1:8000"
+
+        def serve(self) -> None:
+            pass
+
+    monkeypatch.setattr(textual_serve.server, "Server", Room)
+    monkeypatch.setenv("ROLEPLAY_DB", "")  # restored after the test: serve sets it for its tabs
+    url = "postgresql://peixun@db.example.com//roleplay"
+    assert main(["serve", "--db", url]) == 0
+    assert os.environ["ROLEPLAY_DB"] == url
 
 
 def test_without_psycopg_a_url_says_what_to_install(monkeypatch, capsys):
