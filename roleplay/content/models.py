@@ -636,9 +636,10 @@ class LearnedParts(Learned):
     and the model is sure is absent is dropped; otherwise the rules stand."""
 
     parts: list[Literal["F", "A", "B"]] = Field(["F", "A", "B"], min_length=1, description="The parts it checks.")
-    add_margin: float = Field(
-        1.0, ge=0,
-        description="How far (in log-odds) a model must lean towards a part no rule placed to add it.",
+    add_margin: dict[Literal["F", "A", "B"], Annotated[float, Field(ge=0)]] = Field(
+        default_factory=lambda: {"F": 1.0, "A": 1.0, "B": 1.0},
+        description="How far (in log-odds) a model must lean towards a part no rule placed to add it, per part "
+        "(one number: every part). A part not listed keeps 1.",
     )
     drop_margin: dict[Literal["F", "A", "B"], Annotated[float, Field(ge=0)]] = Field(
         default_factory=lambda: {"F": 6.0, "A": 6.0, "B": 6.0},
@@ -654,14 +655,16 @@ class LearnedParts(Learned):
         "replies hold no such part.",
     )
 
-    @field_validator("drop_margin", mode="before")
+    @field_validator("add_margin", "drop_margin", mode="before")
     @classmethod
-    def _one_margin_for_every_part(cls, value: object) -> object:
-        """One number (the format of rubric 2.1) is the margin of every part; a part left out keeps 6."""
+    def _one_margin_for_every_part(cls, value: object, info: ValidationInfo) -> object:
+        """One number (the format of rubric 2.1) is the margin of every part; a part left out keeps
+        the default (1 to add, 6 to drop)."""
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return {part: value for part in "FAB"}
         if isinstance(value, dict):
-            return {"F": 6.0, "A": 6.0, "B": 6.0, **value}
+            default = 1.0 if info.field_name == "add_margin" else 6.0
+            return {"F": default, "A": default, "B": default, **value}
         return value
 
 

@@ -102,7 +102,7 @@ class Fab(CriterionScorer[FabCriterion]):
             if parts[part] and lean < -learned.drop_margin[part] and self._words_doubt(part, lean):
                 # the product card's own words are the shop's word for what the product is and does
                 parts[part] = [h for h in parts[part] if h.source == CARD]
-            elif not parts[part] and lean > learned.add_margin:
+            elif not parts[part] and lean > learned.add_margin[part]:
                 parts[part] = [weightiest_clause(ctx.reply, self.learned[part])]
         return parts
 
