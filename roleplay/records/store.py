@@ -349,22 +349,20 @@ class Store:
 
     def _write(self, work: Callable[[Database], T]) -> T:
         """Run ``work`` in one short write transaction, retried while another writer is in the way."""
-
-        def attempt() -> T:
-            with self._lock:
-                self.db.ensure_connected()
-                with self.db.writing():
-                    return work(self.db)
-
-        return self._run(attempt)
+        return self._transaction("writing", work)
 
     def _read(self, work: Callable[[Database], T]) -> T:
         """Run ``work`` in one read transaction (one consistent view of the records)."""
+        return self._transaction("reading", work)
+
+    def _transaction(self, kind: str, work: Callable[[Database], T]) -> T:
+        """``work`` in a transaction of ``kind`` (the database's ``writing`` or ``reading``), on a
+        connection made again if it was lost, retried as :meth:`_run` says."""
 
         def attempt() -> T:
             with self._lock:
                 self.db.ensure_connected()
-                with self.db.reading():
+                with getattr(self.db, kind)():
                     return work(self.db)
 
         return self._run(attempt)
