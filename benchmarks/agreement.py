@@ -19,7 +19,7 @@ import tempfile
 from itertools import combinations
 from pathlib import Path
 
-from cross_validate import DEV, folds_of, rubric_fitted_to
+from cross_validate import DEV, fold_scorers
 
 CALIBRATION = DEV.parent / "calibration"
 RATERS = ("rater1", "rater2")
@@ -34,7 +34,6 @@ def rubric_labels(dev: list[dict], sample: set[str]) -> dict[str, dict]:
     """The rubric's labels of the sampled replies, each scored by models fitted without its fold."""
     from roleplay.content.library import load_library
     from roleplay.evaluate import found_labels
-    from roleplay.rubric.scorer import Scorer
 
     library = load_library(env="")
     rubric = library.rubric("default")
@@ -42,12 +41,7 @@ def rubric_labels(dev: list[dict], sample: set[str]) -> dict[str, dict]:
     out: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["ROLEPLAY_CACHE_DIR"] = tmp  # fold models are not worth keeping
-        folds = folds_of(dev, 5)
-        for i, held_out in enumerate(folds):
-            train = Path(tmp) / f"train{i}.jsonl"
-            train.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for f in folds if f is not held_out for r in f),
-                             encoding="utf-8")
-            scorer = Scorer(rubric_fitted_to(rubric, train, {}))
+        for held_out, scorer in fold_scorers(rubric, dev, 5, Path(tmp)):
             for row in held_out:
                 if row["id"] in sample:
                     score = scorer.score_text(row["text"], customer_text=row.get("customer", ""))
@@ -59,7 +53,7 @@ def rubric_labels(dev: list[dict], sample: set[str]) -> dict[str, dict]:
 
 
 def main() -> None:
-    from roleplay.evaluate import CRITERIA, Tally, _labels
+    from roleplay.evaluate import CRITERIA, Tally, labels_of
     from roleplay.text.width import pad
 
     dev = read(DEV)
@@ -69,7 +63,7 @@ def main() -> None:
     labellers["rubric"] = rubric_labels(list(dev.values()), sample)
 
     def labels(row: dict) -> dict[str, frozenset[str]]:
-        return _labels(row["fab"], [row["forbidden"]] if row["forbidden"] else [], row["closing"])
+        return labels_of(row["fab"], [row["forbidden"]] if row["forbidden"] else [], row["closing"])
 
     print(f"{len(sample)} development replies over {len({dev[i]['category'] for i in sample})} categories, "
           "labelled by their writers and again, blind, by two raters; the rubric's models never saw their fold")

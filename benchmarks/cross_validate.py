@@ -66,6 +66,20 @@ def rubric_fitted_to(rubric, examples: Path | None, changes: dict[str, dict[str,
     return rubric.model_copy(update={"criteria": {**rubric.criteria, **criteria}})
 
 
+def fold_scorers(rubric, rows: list[dict], folds: int, tmp: Path, fraction: float = 1.0,
+                 changes: dict[str, dict[str, object]] | None = None, rules: bool = False):
+    """Each fold's replies, with a scorer whose models were fitted to the other folds' replies only
+    (``fraction`` of their categories; ``rules``: no models at all)."""
+    from roleplay.rubric.scorer import Scorer
+
+    dealt = folds_of(rows, folds)
+    for i, held_out in enumerate(dealt):
+        train = tmp / f"train{i}.jsonl"
+        training = share_of([r for f in dealt if f is not held_out for r in f], fraction)
+        train.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in training), encoding="utf-8")
+        yield held_out, Scorer(rubric_fitted_to(rubric, None if rules else train, changes or {}))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--folds", type=int, default=5)
@@ -82,20 +96,15 @@ def main() -> None:
         from roleplay.commands.evaluate import TITLES
         from roleplay.content.library import load_library
         from roleplay.evaluate import evaluate
-        from roleplay.rubric.scorer import Scorer
         from roleplay.text.width import pad
 
         library = load_library(env="")
         rubric = library.rubric("default")
         rows = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
-        folds = folds_of(rows, args.folds)
         pooled = None
         disagreements: list[dict] = []
-        for i, held_out in enumerate(folds):
-            train = Path(tmp) / f"train{i}.jsonl"
-            training = share_of([r for f in folds if f is not held_out for r in f], args.train_fraction)
-            train.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in training), encoding="utf-8")
-            scorer = Scorer(rubric_fitted_to(rubric, None if args.rules else train, settings(args.set)))
+        scorers = fold_scorers(rubric, rows, args.folds, Path(tmp), args.train_fraction, settings(args.set), args.rules)
+        for held_out, scorer in scorers:
             text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in held_out)
             evaluation = evaluate(text, library, scorer=scorer)
             disagreements += evaluation.disagreements

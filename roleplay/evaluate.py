@@ -85,7 +85,7 @@ Labels = dict[str, frozenset[str]]
 
 def expected_labels(row: LabelledReply) -> Labels:
     """A person's labels, per criterion."""
-    return _labels(row.fab, [row.forbidden] if row.forbidden else [], row.closing)
+    return labels_of(row.fab, [row.forbidden] if row.forbidden else [], row.closing)
 
 
 def found_labels(score: ReplyScore, categories: list[str]) -> Labels:
@@ -95,10 +95,11 @@ def found_labels(score: ReplyScore, categories: list[str]) -> Labels:
     rubric's order (worst first: a contemptuous reply that also denies is contempt).
     """
     found = {hit["category"] for hit in score.found("forbidden", "hits")}
-    return _labels(score.found("fab", "components"), [c for c in categories if c in found][:1], score.found("closing", "techniques"))
+    return labels_of(score.found("fab", "components"), [c for c in categories if c in found][:1], score.found("closing", "techniques"))
 
 
-def _labels(fab: Iterable[str], forbidden: Iterable[str], closing: Iterable[str]) -> Labels:
+def labels_of(fab: Iterable[str], forbidden: Iterable[str], closing: Iterable[str]) -> Labels:
+    """Labels per criterion from a reply's FAB parts, 服务禁语 category (none or one) and closing techniques."""
     parts = frozenset(fab)
     labels = {
         "forbidden": frozenset(forbidden),

@@ -462,21 +462,22 @@ class SessionRecorder:
         RecordUnavailable if the server is still away (``quiet``: keep waiting without a word).
         """
         waiting = self._writes[self._written :]
-
-        def save(db: Database) -> int:
-            session_id = self.id if self.id is not None else _insert(db, "sessions", self._row)
-            for write in waiting:
-                write(db, session_id)
-            return session_id
-
         try:
-            self.id = self.store._write(save)
+            self.id = self.store._write(lambda db: self._apply(db, self.id, waiting))
         except RecordUnavailable:
             if not quiet:
                 raise
             return
         self._written += len(waiting)
         self._deferred = False
+
+    def _apply(self, db: Database, session_id: int | None, writes: list[Write]) -> int:
+        """``writes`` on the session ``session_id`` (None: its row is inserted first); its id."""
+        if session_id is None:
+            session_id = _insert(db, "sessions", self._row)
+        for write in writes:
+            write(db, session_id)
+        return session_id
 
     def _save(self, write: Write) -> None:
         self._writes.append(write)
@@ -490,16 +491,9 @@ class SessionRecorder:
     def _keep_locally(self, unavailable: RecordUnavailable) -> None:
         """The server is still away at the end: the whole session into the local file records."""
         local = local_db_path()
-
-        def save(db: Database) -> int:
-            session_id = _insert(db, "sessions", self._row)
-            for write in self._writes:
-                write(db, session_id)
-            return session_id
-
         try:
             with Store.open(local, clock=self.store.clock) as store:
-                local_id = store._write(save)
+                local_id = store._write(lambda db: self._apply(db, None, self._writes))
         except RecordError as exc:
             raise RecordError(f"{unavailable}；本机也无法保存（{exc}）：本次练习没有记录") from exc
         on_server = f"；服务器上的这场记录（#{self.id}）停在中途" if self.id is not None else ""
