@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from roleplay.rubric.scorer import Scorer
 from roleplay.text.normalize import normalize
 
 
@@ -715,6 +716,31 @@ def test_a_thrown_back_word_names_the_fault_only_when_nothing_else_does(scorer):
 def test_a_thrown_back_word_or_a_sigh_says_rude_and_the_words_say_which_fault(scorer, customer, text, category):
     # 慢？ opens a retort or a sneer as often as irritation: the learned model names the fault
     assert _forbidden(scorer, text, customer) == [category]
+
+
+@pytest.mark.parametrize(
+    ("customer", "text", "category"),
+    [
+        # 你当我是千手观音啊 is listed as contempt; after 一下子甩过来七八个问题 it is irritation at being asked
+        ("多重？尺寸？什么材质？能机洗吗？几天到？", "一下子甩过来七八个问题，你当我是千手观音啊 排队等着", "impatience"),
+        # the reviews thrown back and the shopper told not to buy: an argument, whatever word was listed
+        ("评论说漏水", "那是人家自己没装好，评论你要信就别买我们家的呗", "confrontation"),
+    ],
+)
+def test_the_whole_reply_names_the_fault_a_listed_word_stands_for(library, scorer, customer, text, category):
+    assert _forbidden(scorer, text, customer) == [category]
+    # with no relabelling the listed word's own category stands (both are contempt by their words)
+    rubric = library.rubric("default")
+    forbidden = rubric.criteria["forbidden"]
+    learned = forbidden.learned.model_copy(update={"words_relabel_margin": None})
+    words_only = rubric.model_copy(update={"criteria": {**rubric.criteria, "forbidden": forbidden.model_copy(update={"learned": learned})}})
+    assert _forbidden(Scorer(words_only), text, customer) == ["contempt"]
+
+
+def test_a_short_reply_keeps_the_fault_its_words_name(scorer):
+    # a few words say too little about tone to overrule a listed word (the labelling guide's examples)
+    assert _forbidden(scorer, "你自己去看吧。") == ["impatience"]
+    assert _forbidden(scorer, "你自己看详情页。") == ["impatience"]
 
 
 def test_a_mark_of_tone_names_the_fault_only_when_no_words_do(scorer):

@@ -617,6 +617,18 @@ class LearnedTone(Learned):
         "of them names it only if the model finds that one likelier by more than this (log-likelihood): "
         "a short reply (行吧😒) says too little to overrule the mark.",
     )
+    words_relabel_margin: float | None = Field(
+        None, ge=0,
+        description="When the categories' words or patterns find one of `categories`, another of them names "
+        "the reply only if the model finds that one likelier by more than this (log-likelihood; None: the "
+        "words' category stands). A listed word says a reply is rude; which fault it is shows in the whole "
+        "reply: 那是人家不会打…你要信评论那就别买 argues with the shopper whatever word was listed.",
+    )
+    words_relabel_min_chars: int = Field(
+        0, ge=0,
+        description="Replies shorter than this (characters, after normalisation) keep the category their "
+        "words name: a few words (你自己去看吧) say too little about the reply's tone to overrule them.",
+    )
     cue_floor: float | None = Field(
         None,
         description="An echo or a mark of tone says a reply is rude only when the model leans at least this "

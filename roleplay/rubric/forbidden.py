@@ -113,10 +113,15 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         rude even in words no list holds. Last, the tone learned from labelled replies may.
         """
         found = self._listed_hits(ctx)
+        learned = self.config.learned
         if found:
-            return found
+            if learned is None:
+                return found
+            return self._which_fault(ctx, found, learned.words_relabel_margin, learned.words_relabel_min_chars)
         weak = self._echo(ctx.reply.norm, ctx.customer_norm) or self._tone(ctx)
-        return self._which_fault(ctx, weak) if weak and self._rude_enough(ctx) else self._learned(ctx)
+        if weak and self._rude_enough(ctx):
+            return self._which_fault(ctx, weak, learned and learned.relabel_margin)
+        return self._learned(ctx)
 
     def _rude_enough(self, ctx: ReplyContext) -> bool:
         """Whether the learned tone bears out an echo or a mark of tone (with no model or no floor, it does)."""
@@ -125,16 +130,27 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
             return True
         return ctx.leans(self.name)[TONE] >= settings.cue_floor
 
-    def _which_fault(self, ctx: ReplyContext, hits: list[tuple[str, Hit]]) -> list[tuple[str, Hit]]:
-        """A thrown-back word or a mark of tone says a reply is rude, not which fault it is (慢？
-        opens a retort as often as impatience, 😮‍💨 follows contempt as often as irritation): the
-        learned model, when there is one, names the rude category from the reply's words, if they
-        say clearly enough that it is not the one the cue stands for (行吧😒 says too little)."""
-        learned, settings = self.learned, self.config.learned
-        if learned is None or settings is None or hits[0][0] not in learned.labels:
+    def _which_fault(
+        self, ctx: ReplyContext, hits: list[tuple[str, Hit]], margin: float | None, min_chars: int = 0
+    ) -> list[tuple[str, Hit]]:
+        """The rude category the learned model names from the whole reply, when it is likelier than
+        the one the hits stand for by more than ``margin`` (None: the hits' category stands).
+
+        A thrown-back word or a mark of tone says a reply is rude, not which fault it is (慢？ opens a
+        retort as often as impatience, 😮‍💨 follows contempt as often as irritation); a listed word
+        says more, so it is overruled only by a wide margin (你当我八只手啊 is listed as contempt,
+        but after 一口气甩四个问题过来 the reply is irritation at being asked). The categories the
+        model does not learn (an absolute claim, a curt reply) are never renamed; nor is a reply
+        shorter than ``min_chars``, whose few words say too little (你自己去看吧 stays impatience)."""
+        learned = self.learned
+        if margin is None or learned is None or not learned.trained or len(ctx.reply.norm) < min_chars:
             return hits
-        category = learned.likeliest(ctx.reply.grams, default=hits[0][0], margin=settings.relabel_margin)
-        return [(category, hit) for _, hit in hits]
+        named = {category for category, _ in hits} & set(learned.labels)
+        first = next((c for c in self.config.categories if c in named), None)
+        if first is None:
+            return hits
+        category = learned.likeliest(ctx.reply.grams, default=first, margin=margin)
+        return hits if category == first else [(category if c in named else c, hit) for c, hit in hits]
 
     def _learned(self, ctx: ReplyContext) -> list[tuple[str, Hit]]:
         """The learned model's verdict, shown on the clause that weighs most towards it."""
@@ -295,3 +311,4 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
 
 def _within(hit: Hit, allowed: list[Hit]) -> bool:
     return any(hit.inside(a) for a in allowed)
+
