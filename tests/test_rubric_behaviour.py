@@ -718,6 +718,15 @@ def test_a_thrown_back_word_or_a_sigh_says_rude_and_the_words_say_which_fault(sc
     assert _forbidden(scorer, text, customer) == [category]
 
 
+def _tone_set(library, **settings) -> Scorer:
+    """A scorer of the default rubric with other settings of its learned tone model."""
+    rubric = library.rubric("default")
+    forbidden = rubric.criteria["forbidden"]
+    learned = forbidden.learned.model_copy(update=settings)
+    criteria = {**rubric.criteria, "forbidden": forbidden.model_copy(update={"learned": learned})}
+    return Scorer(rubric.model_copy(update={"criteria": criteria}))
+
+
 @pytest.mark.parametrize(
     ("customer", "text", "category"),
     [
@@ -730,17 +739,27 @@ def test_a_thrown_back_word_or_a_sigh_says_rude_and_the_words_say_which_fault(sc
 def test_the_whole_reply_names_the_fault_a_listed_word_stands_for(library, scorer, customer, text, category):
     assert _forbidden(scorer, text, customer) == [category]
     # with no relabelling the listed word's own category stands (both are contempt by their words)
-    rubric = library.rubric("default")
-    forbidden = rubric.criteria["forbidden"]
-    learned = forbidden.learned.model_copy(update={"words_relabel_margin": None})
-    words_only = rubric.model_copy(update={"criteria": {**rubric.criteria, "forbidden": forbidden.model_copy(update={"learned": learned})}})
-    assert _forbidden(Scorer(words_only), text, customer) == ["contempt"]
+    assert _forbidden(_tone_set(library, words_relabel_margin=None), text, customer) == ["contempt"]
 
 
 def test_a_short_reply_keeps_the_fault_its_words_name(scorer):
     # a few words say too little about tone to overrule a listed word (the labelling guide's examples)
     assert _forbidden(scorer, "你自己去看吧。") == ["impatience"]
     assert _forbidden(scorer, "你自己看详情页。") == ["impatience"]
+    assert _forbidden(scorer, "你自己看详情页吧，懒得说了") == ["impatience"]
+
+
+@pytest.mark.parametrize(
+    ("customer", "text"),
+    [
+        ("新疆几天到", "哈哈这距离我真的会谢😭 不过下午四点前拍当天就能发，路上三四天，单号随时能查哈"),
+        ("要冷藏吗", "别问我怎么知道的🤣 反正开封后一定要放冰箱，两周内吃完风味最好哦"),
+    ],
+)
+def test_a_listed_word_in_a_warm_reply_is_taken_back(library, scorer, customer, text):
+    # 会谢 and 我怎么知道 are listed; in a reply the tone model finds plainly kind they are jokes
+    assert _forbidden(scorer, text, customer) == []
+    assert _forbidden(_tone_set(library, clean_margin=None), text, customer) != []
 
 
 def test_a_mark_of_tone_names_the_fault_only_when_no_words_do(scorer):

@@ -617,6 +617,12 @@ class LearnedTone(Learned):
         "of them names it only if the model finds that one likelier by more than this (log-likelihood): "
         "a short reply (行吧😒) says too little to overrule the mark.",
     )
+    clean_margin: float | None = Field(
+        None, ge=0,
+        description="The words or patterns of one of `categories` are taken back in a reply the model finds "
+        "clean by more than this (its log-odds below minus this; None: never). Listed words turn up in "
+        "kind replies too (往下拉一点点就看到咯, 这距离我真的会谢😭); an absolute claim is never taken back.",
+    )
     words_relabel_margin: float | None = Field(
         None, ge=0,
         description="When the categories' words or patterns find one of `categories`, another of them names "

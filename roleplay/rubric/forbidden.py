@@ -117,11 +117,21 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         if found:
             if learned is None:
                 return found
+            found = self._unless_clean(ctx, found, learned.clean_margin)
             return self._which_fault(ctx, found, learned.words_relabel_margin, learned.words_relabel_min_chars)
         weak = self._echo(ctx.reply.norm, ctx.customer_norm) or self._tone(ctx)
         if weak and self._rude_enough(ctx):
             return self._which_fault(ctx, weak, learned and learned.relabel_margin)
         return self._learned(ctx)
+
+    def _unless_clean(self, ctx: ReplyContext, hits: list[tuple[str, Hit]], margin: float | None) -> list[tuple[str, Hit]]:
+        """The hits less those of the learned categories when the model finds the whole reply clean
+        by more than ``margin``: a listed word in a warm reply is a look-alike (往下拉 in 阿姨往下拉一点点
+        就看到咯 shows the way, 我怎么知道 in 别问我怎么知道的🙃 is a joke on oneself)."""
+        learned = self.learned
+        if margin is None or learned is None or not learned.trained or ctx.leans(self.name)[TONE] >= -margin:
+            return hits
+        return [(category, hit) for category, hit in hits if category not in learned.labels]
 
     def _rude_enough(self, ctx: ReplyContext) -> bool:
         """Whether the learned tone bears out an echo or a mark of tone (with no model or no floor, it does)."""
