@@ -14,8 +14,9 @@ from roleplay.rubric.base import CriterionScorer, matcher, optional_matcher
 from roleplay.rubric.context import ReplyContext
 from roleplay.rubric.learned import LEARNED, tone_model, weightiest_clause
 from roleplay.rubric.result import CriterionResult, Evidence
+from roleplay.text.analysed import Analysed
 from roleplay.text.match import NON_WORD, FuzzyPhrases, Hit, PhraseMatcher, drop_overlaps, squeeze
-from roleplay.text.ngram_model import NgramModel
+from roleplay.text.ngram_model import NgramModel, grams
 
 #: Letters spaced out for emphasis (催 什 么 催) or an emoji inside a phrase (爱用😒不用); an
 #: ordinary space between phrases (亲 这款…) breaks nothing the patterns' gaps do not allow.
@@ -125,13 +126,18 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         return self._learned(ctx)
 
     def _unless_clean(self, ctx: ReplyContext, hits: list[tuple[str, Hit]], margin: float | None) -> list[tuple[str, Hit]]:
-        """The hits less those of the learned categories when the model finds the whole reply clean
-        by more than ``margin``: a listed word in a warm reply is a look-alike (往下拉 in 阿姨往下拉一点点
-        就看到咯 shows the way, 我怎么知道 in 别问我怎么知道的🙃 is a joke on oneself)."""
+        """The hits less those of the learned categories when the model finds both the whole reply
+        and the hit's sentence clean by more than ``margin``: a listed word in a warm reply is a
+        look-alike (往下拉 in 阿姨往下拉一点点就看到咯 shows the way, 我怎么知道 in 别问我怎么知道的🙃 is a
+        joke on oneself), but a warm pitch does not excuse a rude sentence tacked on (…更健康。爱买不买。)."""
         learned = self.learned
         if margin is None or learned is None or not learned.trained or ctx.leans(self.name)[TONE] >= -margin:
             return hits
-        return [(category, hit) for category, hit in hits if category not in learned.labels]
+        reply = ctx.reply
+        return [
+            (category, hit) for category, hit in hits
+            if category not in learned.labels or learned.log_odds(grams(_sentence_of(reply, hit))) >= -margin
+        ]
 
     def _rude_enough(self, ctx: ReplyContext) -> bool:
         """Whether the learned tone bears out an echo or a mark of tone (with no model or no floor, it does)."""
@@ -322,3 +328,10 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
 def _within(hit: Hit, allowed: list[Hit]) -> bool:
     return any(hit.inside(a) for a in allowed)
 
+
+
+def _sentence_of(reply: Analysed, hit: Hit) -> str:
+    """The normalised sentence that holds ``hit`` (all of it, if the hit runs past its clauses)."""
+    sentence = reply.sentences[reply.clause_of(hit.start)]
+    spans = [span for span, of in zip(reply.clauses, reply.sentences) if of == sentence] or [(hit.start, hit.end)]
+    return reply.norm[min(spans[0][0], hit.start) : max(spans[-1][1], hit.end)]
