@@ -586,10 +586,11 @@ class Learned(Strict):
 
 
 class LearnedTone(Learned):
-    """A model of the rude categories' tone: a backstop for words no list holds yet. It is asked only
-    when no rule, echo or mark of tone names a fault; when an echo or a mark of tone of one of its
-    categories does, it names which of them. Replies labelled with one of `categories` teach that
-    category, replies labelled null teach clean replies; others are left out."""
+    """A model of the rude categories' tone: a backstop for words no list holds yet. It flags a reply
+    only when no rule, echo or mark of tone names a fault; when one of its categories is named, it may
+    name another (`relabel_margin`, `words_relabel_margin`) or take listed words back (`clean_margin`).
+    Replies labelled with one of `categories` teach that category, replies labelled null teach clean
+    replies; others are left out."""
 
     categories: list[ForbiddenCategory] = Field(
         min_length=1, description="The categories it learns (the rude ones: their words are endless)."
@@ -619,9 +620,10 @@ class LearnedTone(Learned):
     )
     clean_margin: float | None = Field(
         None, ge=0,
-        description="The words or patterns of one of `categories` are taken back in a reply the model finds "
-        "clean by more than this (its log-odds below minus this; None: never). Listed words turn up in "
-        "kind replies too (往下拉一点点就看到咯, 这距离我真的会谢😭); an absolute claim is never taken back.",
+        description="The words or patterns of one of `categories` are taken back when the model finds both "
+        "the reply and the words' sentence clean by more than this (log-odds below minus this; None: never). "
+        "Listed words turn up in kind replies too (往下拉一点点就看到咯, 这距离我真的会谢😭), but a warm pitch "
+        "does not excuse a rude sentence tacked on (…更健康。爱买不买。); an absolute claim is never taken back.",
     )
     words_relabel_margin: float | None = Field(
         None, ge=0,

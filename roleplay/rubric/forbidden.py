@@ -112,6 +112,8 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         a fault only when nothing else does: 保暖？…天花板 is an absolute claim, 远程？…管不了 a
         refusal. So does a mark of tone (🙄, 😒): a reply that rolls its eyes at the shopper is
         rude even in words no list holds. Last, the tone learned from labelled replies may.
+        Where it is sure, the learned tone also weighs in on the listed words: it takes back those of a
+        plainly kind reply and names the fault a listed word stands for from the whole reply.
         """
         found = self._listed_hits(ctx)
         learned = self.config.learned
@@ -327,7 +329,6 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
 
 def _within(hit: Hit, allowed: list[Hit]) -> bool:
     return any(hit.inside(a) for a in allowed)
-
 
 
 def _sentence_of(reply: Analysed, hit: Hit) -> str:
