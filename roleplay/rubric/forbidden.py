@@ -89,7 +89,8 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         tones = [c.tone for _, c in categories]
         self.any_tone = PhraseMatcher([p for t in tones for p in t.phrases], [p for t in tones for p in t.patterns])
         #: The rude categories' tone learned from labelled replies: the last word, if any.
-        self.learned = tone_model(config.learned) if config.learned else None
+        model = tone_model(config.learned) if config.learned else None
+        self.learned = model if model is not None and model.trained else None  # (None: no examples to learn from)
         listed = [c for c in config.categories.values() if not c.whole_reply]
         # Most replies are clean: one scan over every category's words rules that out.
         self.any_phrase = PhraseMatcher(
@@ -103,7 +104,7 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         )
 
     def models(self) -> dict[str, NgramModel]:
-        return {TONE: self.learned} if self.learned is not None and self.learned.trained else {}
+        return {TONE: self.learned} if self.learned is not None else {}
 
     def hits(self, ctx: ReplyContext) -> list[tuple[str, Hit]]:
         """(category, hit) pairs in text order, allow-listed words removed.
@@ -116,15 +117,15 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         plainly kind reply and names the fault a listed word stands for from the whole reply.
         """
         found = self._listed_hits(ctx)
-        learned = self.config.learned
+        settings = self.config.learned
         if found:
-            if learned is None:
+            if settings is None:
                 return found
-            found = self._unless_clean(ctx, found, learned.clean_margin)
-            return self._which_fault(ctx, found, learned.words_relabel_margin, learned.words_relabel_min_chars)
+            found = self._unless_clean(ctx, found, settings.clean_margin)
+            return self._which_fault(ctx, found, settings.words_relabel_margin, settings.words_relabel_min_chars)
         weak = self._echo(ctx.reply.norm, ctx.customer_norm) or self._tone(ctx)
         if weak and self._rude_enough(ctx):
-            return self._which_fault(ctx, weak, learned and learned.relabel_margin)
+            return self._which_fault(ctx, weak, settings and settings.relabel_margin)
         return self._learned(ctx)
 
     def _unless_clean(self, ctx: ReplyContext, hits: list[tuple[str, Hit]], margin: float | None) -> list[tuple[str, Hit]]:
@@ -132,19 +133,20 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         and the hit's sentence clean by more than ``margin``: a listed word in a warm reply is a
         look-alike (往下拉 in 阿姨往下拉一点点就看到咯 shows the way, 我怎么知道 in 别问我怎么知道的🙃 is a
         joke on oneself), but a warm pitch does not excuse a rude sentence tacked on (…更健康。爱买不买。)."""
-        learned = self.learned
-        if margin is None or learned is None or not learned.trained or ctx.leans(self.name)[TONE] >= -margin:
+        learned, reply = self.learned, ctx.reply
+        if margin is None or learned is None or ctx.leans(self.name)[TONE] >= -margin:
             return hits
-        reply = ctx.reply
-        return [
-            (category, hit) for category, hit in hits
-            if category not in learned.labels or learned.log_odds(grams(_sentence_of(reply, hit))) >= -margin
-        ]
+        return [(category, hit) for category, hit in hits if category not in learned.labels or not self._kind(reply, hit, margin)]
+
+    def _kind(self, reply: Analysed, hit: Hit, margin: float) -> bool:
+        """Whether the model finds the sentence that holds ``hit`` clean by more than ``margin``."""
+        start, end = reply.sentence_span(hit.start, hit.end)
+        return self.learned.log_odds(grams(reply.norm[start:end])) < -margin
 
     def _rude_enough(self, ctx: ReplyContext) -> bool:
         """Whether the learned tone bears out an echo or a mark of tone (with no model or no floor, it does)."""
         learned, settings = self.learned, self.config.learned
-        if learned is None or not learned.trained or settings is None or settings.cue_floor is None:
+        if learned is None or settings is None or settings.cue_floor is None:
             return True
         return ctx.leans(self.name)[TONE] >= settings.cue_floor
 
@@ -161,7 +163,7 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         model does not learn (an absolute claim, a curt reply) are never renamed; nor is a reply
         shorter than ``min_chars``, whose few words say too little (你自己去看吧 stays impatience)."""
         learned = self.learned
-        if margin is None or learned is None or not learned.trained or len(ctx.reply.norm) < min_chars:
+        if margin is None or learned is None or len(ctx.reply.norm) < min_chars:
             return hits
         named = {category for category, _ in hits} & set(learned.labels)
         first = next((c for c in self.config.categories if c in named), None)
@@ -172,7 +174,7 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
 
     def _learned(self, ctx: ReplyContext) -> list[tuple[str, Hit]]:
         """The learned model's verdict, shown on the clause that weighs most towards it."""
-        if self.learned is None or not self.learned.trained:
+        if self.learned is None:
             return []
         verdict = self.learned.judge(ctx.reply.grams, self.config.learned.threshold, ctx.leans(self.name)[TONE])
         if verdict is None:
@@ -330,9 +332,3 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
 def _within(hit: Hit, allowed: list[Hit]) -> bool:
     return any(hit.inside(a) for a in allowed)
 
-
-def _sentence_of(reply: Analysed, hit: Hit) -> str:
-    """The normalised sentence that holds ``hit`` (all of it, if the hit runs past its clauses)."""
-    sentence = reply.sentences[reply.clause_of(hit.start)]
-    spans = [span for span, of in zip(reply.clauses, reply.sentences) if of == sentence] or [(hit.start, hit.end)]
-    return reply.norm[min(spans[0][0], hit.start) : max(spans[-1][1], hit.end)]
