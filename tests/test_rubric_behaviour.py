@@ -750,14 +750,24 @@ def test_a_short_reply_keeps_the_fault_its_words_name(scorer):
 
 
 @pytest.mark.parametrize(
+    "text",
+    ["亲，您好！这款锅内胆是陶瓷涂层，不粘好洗，您下班回家十分钟就能给孩子做好鸡翅～爱买不买。",
+     "亲这款是纯棉的，夏天穿着透气不闷汗，您上班一整天都清爽~ 爱买不买哦"],
+)
+def test_a_warm_pitch_does_not_excuse_a_rude_clause_tacked_on(scorer, text):
+    # the whole reply leans kind, but the clause that holds 爱买不买 does not: it is still contempt
+    assert _forbidden(scorer, text, "这款好在哪？") == ["contempt"]
+
+
+@pytest.mark.parametrize(
     ("customer", "text"),
     [
         ("新疆几天到", "哈哈这距离我真的会谢😭 不过下午四点前拍当天就能发，路上三四天，单号随时能查哈"),
-        ("要冷藏吗", "别问我怎么知道的🤣 反正开封后一定要放冰箱，两周内吃完风味最好哦"),
+        ("有大瓶的吗", "有的有的！大瓶装在第二个规格，阿姨往下拉一点点就看到咯～ 有啥不懂随时喊我哈"),
     ],
 )
 def test_a_listed_word_in_a_warm_reply_is_taken_back(library, scorer, customer, text):
-    # 会谢 and 我怎么知道 are listed; in a reply the tone model finds plainly kind they are jokes
+    # 会谢 and 往下拉 are listed; in a reply the tone model finds plainly kind they are a sigh and a pointer
     assert _forbidden(scorer, text, customer) == []
     assert _forbidden(_tone_set(library, clean_margin=None), text, customer) != []
 

@@ -29,7 +29,7 @@ FLOORS = {
     # floors follow it. Rubric 2.5 measured 0.867 full FAB there (2.4: 0.879 on the same replies, with
     # its models fitted to the same development part) and closing 0.909 (2.4: 0.915): losses
     # reported, not tuned away.
-    # Rubric 3.0 (3120 locked replies): forbidden 0.887 and closing 0.919 hold their floors higher; full
+    # Rubric 3.0 (3120 locked replies): forbidden 0.886 and closing 0.919 hold their floors higher; full
     # FAB measured 0.862 (2.9 on the same replies: 0.861).
     "locked": {"forbidden": 0.88, "closing": 0.91, "fab": 0.86, "F": 0.88, "A": 0.84, "B": 0.89},
 }

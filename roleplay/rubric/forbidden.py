@@ -129,19 +129,19 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         return self._learned(ctx)
 
     def _unless_clean(self, ctx: ReplyContext, hits: list[tuple[str, Hit]], margin: float | None) -> list[tuple[str, Hit]]:
-        """The hits less those of the learned categories when the model finds both the whole reply
-        and the hit's sentence clean by more than ``margin``: a listed word in a warm reply is a
-        look-alike (往下拉 in 阿姨往下拉一点点就看到咯 shows the way, 我怎么知道 in 别问我怎么知道的🙃 is a
-        joke on oneself), but a warm pitch does not excuse a rude sentence tacked on (…更健康。爱买不买。)."""
+        """The hits less those of the learned categories when the model finds the whole reply clean
+        by more than ``margin`` and the hit's own clause does not lean rude: a listed word in a warm
+        reply is a look-alike (往下拉 in 阿姨往下拉一点点就看到咯 shows the way, 会谢 in 这距离我真的会谢😭
+        is a sigh), but a warm pitch does not excuse a rude clause tacked on (…做好鸡翅～爱买不买。)."""
         learned, reply = self.learned, ctx.reply
         if margin is None or learned is None or ctx.leans(self.name)[TONE] >= -margin:
             return hits
-        return [(category, hit) for category, hit in hits if category not in learned.labels or not self._kind(reply, hit, margin)]
+        return [(category, hit) for category, hit in hits if category not in learned.labels or not self._kind(reply, hit)]
 
-    def _kind(self, reply: Analysed, hit: Hit, margin: float) -> bool:
-        """Whether the model finds the sentence that holds ``hit`` clean by more than ``margin``."""
-        start, end = reply.sentence_span(hit.start, hit.end)
-        return self.learned.log_odds(grams(reply.norm[start:end])) < -margin
+    def _kind(self, reply: Analysed, hit: Hit) -> bool:
+        """Whether the clause that holds ``hit`` leans clean (log-odds below 0, where the model is undecided)."""
+        start, end = reply.clauses[max(reply.clause_of(hit.start), 0)] if reply.clauses else (hit.start, hit.end)
+        return self.learned.log_odds(grams(reply.norm[min(start, hit.start) : max(end, hit.end)])) < 0
 
     def _rude_enough(self, ctx: ReplyContext) -> bool:
         """Whether the learned tone bears out an echo or a mark of tone (with no model or no floor, it does)."""

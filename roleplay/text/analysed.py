@@ -91,15 +91,6 @@ class Analysed:
             self._sentences = out
         return self._sentences
 
-    def sentence_span(self, start: int, end: int) -> tuple[int, int]:
-        """The span of the sentence that holds ``start`` (stretched to ``end`` if it runs past it):
-        what a stretch of text says is weighed in its sentence, not in the whole reply."""
-        if not self.clauses:
-            return start, end
-        sentence = self.sentences[max(self.clause_of(start), 0)]
-        spans = [span for span, of in zip(self.clauses, self.sentences) if of == sentence]
-        return min(spans[0][0], start), max(spans[-1][1], end)
-
     def plausible(self, hits: list[Hit]) -> list[Hit]:
         """Drop one-character hits that are only part of a longer word (高 in 高兴)."""
         return [h for h in hits if h.end - h.start > 1 or self.is_word(h.start)]
