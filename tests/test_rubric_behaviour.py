@@ -151,6 +151,32 @@ def test_a_drop_margin_is_one_number_for_every_part_or_one_per_part():
     assert per_part == {"F": 6, "A": 6, "B": 3}
 
 
+def _fab_set(library, **settings) -> Scorer:
+    """A scorer of the default rubric with other settings of its learned FAB part models."""
+    rubric = library.rubric("default")
+    fab = rubric.criteria["fab"]
+    learned = fab.learned.model_copy(update=settings)
+    return Scorer(rubric.model_copy(update={"criteria": {**rubric.criteria, "fab": fab.model_copy(update={"learned": learned})}}))
+
+
+@pytest.mark.parametrize(
+    ("customer", "text"),
+    [
+        ("还有货吗", "亲，这款现在库存还很多的，您不用担心买不到哦～"),
+        ("几天能到", "放心亲，发的都是顺丰，一般两天就到，您不用担心～"),
+        ("质量怎么样", "亲这款质量杠杠的，用了都说好，您完全不用担心～"),
+    ],
+)
+def test_reassurance_in_a_longer_reply_is_no_advantage_when_the_model_doubts_it(library, scorer, customer, text):
+    # 不用 is an advantage's word (不用翻面), but a stock, shipping or quality reassurance says
+    # nothing the product does; in a reply long enough to judge, the A model's doubt drops it
+    found = scorer.score_text(text, customer_text=customer, expects=["fab"]).results["fab"].detail["components"]
+    assert "A" not in found
+    # judged on the reply's words alone, as in rubric 3.0 (still so below 15 characters), it stood
+    before = _fab_set(library, words_only_below_chars=None).score_text(text, customer_text=customer, expects=["fab"])
+    assert "A" in before.results["fab"].detail["components"]
+
+
 def test_fab_not_judged_where_no_pitch_was_called_for(scorer):
     result = scorer.score_text("付款后48小时内发货,还送您硅胶垫。").results["fab"]
     assert result.score is None

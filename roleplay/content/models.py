@@ -674,6 +674,13 @@ class LearnedParts(Learned):
         "alone: a short reply (这款特别耐磨。) says too little for the model, whose prior is that most "
         "replies hold no such part.",
     )
+    words_only_below_chars: int | None = Field(
+        None,
+        ge=1,
+        description="`drop_on_words_only` holds for replies shorter than this many characters (normalised); "
+        "in longer ones the drop margin alone decides, since there the model has read enough to doubt a "
+        "part whose words barely speak for it (不用担心 after a stock answer). None: for every reply.",
+    )
 
     @field_validator("add_margin", "drop_margin", mode="before")
     @classmethod

@@ -95,21 +95,30 @@ class Fab(CriterionScorer[FabCriterion]):
             return parts
         learned = self.config.learned
         leans = ctx.leans(self.name)
-        bridge = _linked(parts) and all(leans.get(p, 0.0) > 0 for p in "FB" if p in leans)
-        for part, lean in leans.items():
-            if part == "A" and bridge:
-                continue  # an advantage between a feature and a benefit the models confirm bridges a pitch
-            if parts[part] and lean < -learned.drop_margin[part] and self._words_doubt(part, lean):
+        # F and B settle first: an advantage between a feature and a benefit that stand after their
+        # models' check bridges a pitch and is kept (一天一包正好吃一个月 between 30包 and 闺蜜每天拆一包
+        # 都会想起您; 一次一包不易受潮 before a benefit only the B model finds, 您送闺蜜体面又方便).
+        for part in sorted(leans, key=lambda p: p == "A"):
+            lean = leans[part]
+            if part == "A" and _linked(parts):
+                continue
+            if parts[part] and lean < -learned.drop_margin[part] and self._words_doubt(part, lean, len(ctx.reply.norm)):
                 # the product card's own words are the shop's word for what the product is and does
                 parts[part] = [h for h in parts[part] if h.source == CARD]
             elif not parts[part] and lean > learned.add_margin[part]:
                 parts[part] = [weightiest_clause(ctx.reply, self.learned[part])]
         return parts
 
-    def _words_doubt(self, part: str, lean: float) -> bool:
+    def _words_doubt(self, part: str, lean: float, chars: int) -> bool:
         """Whether a model's doubt of ``part`` may drop it: for the parts dropped on the reply's
-        words only, the words must lean against it beyond the model's prior."""
-        return part not in self.config.learned.drop_on_words_only or lean < self.learned[part].prior
+        words only, in a reply of ``chars`` characters short enough for that, the words must lean
+        against it beyond the model's prior."""
+        learned = self.config.learned
+        if part not in learned.drop_on_words_only:
+            return True
+        if learned.words_only_below_chars is not None and chars >= learned.words_only_below_chars:
+            return True
+        return lean < self.learned[part].prior
 
     def _rule_components(self, ctx: ReplyContext) -> dict[str, list[Hit]]:
         """The F, A and B hits the rules find.
