@@ -31,6 +31,21 @@ def test_allow_list_is_not_flagged(scorer, text):
 
 
 @pytest.mark.parametrize(
+    ("customer", "text"),
+    [
+        # an idiom (I learned it the hard way), even where a close variant of 我怎么知道 is looked for
+        ("滤网多久洗", "滤网两周洗一次就行，不洗会有味道，别问我怎么知道的😂"),
+        # an ordinal of a setting, the worst of a batch as a measured fact, a patina the shopper makes
+        ("风大不大", "第一档是睡眠风，第二档才是自然风"),
+        ("准不准", "出厂测了50台，最差一台误差也只有0.2秒"),
+        ("会变色吗", "会的，这种皮半年后颜色变深，就是您自己养出来的样子了"),
+    ],
+)
+def test_idioms_ordinals_and_measured_facts_are_no_fault(scorer, customer, text):
+    assert scorer.score_text(text, customer_text=customer).results["forbidden"].detail["hits"] == []
+
+
+@pytest.mark.parametrize(
     "text", ["最好的牙刷", "全网第一", "唯一的选择", "国家级品质", "绝对正品", "保证一点都不起球", "销量排头一名"]
 )
 def test_absolute_claims_are_flagged(scorer, text):

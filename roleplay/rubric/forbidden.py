@@ -97,6 +97,8 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
             [p for c in listed for p in c.phrases], [p for c in listed for p in c.patterns]
         )
         self.any_listed_phrase = PhraseMatcher([p for c in listed for p in c.phrases])
+        #: Each listed category's matcher, whose exceptions hold for its close variants too.
+        self._matchers = {c.name: c.matcher for c in self.listed}
         self.fuzzy = FuzzyPhrases(
             ((p, name) for name, c in categories for p in c.phrases),
             config.fuzzy_threshold,
@@ -208,7 +210,8 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         self._add_broken_up(norm, seen, by_category)
         exact = {h.source for hits in by_category.values() for h in hits}
         for name, hit in self.fuzzy.find(norm, skip=exact):
-            by_category.setdefault(name, []).append(hit)
+            if name not in self._matchers or self._matchers[name].unexcepted(norm, [hit]):
+                by_category.setdefault(name, []).append(hit)
         if not by_category:
             return found
         if allowed is None:

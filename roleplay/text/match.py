@@ -87,6 +87,11 @@ class PhraseMatcher:
                 scanned += 1
         if scanned > 1:
             hits = sorted(hits) if overlapping else drop_overlaps(hits)
+        return self.unexcepted(norm, hits)
+
+    def unexcepted(self, norm: str, hits: list[Hit]) -> list[Hit]:
+        """``hits`` less those that overlap one of the exceptions (for hits found another way too:
+        a close variant of a phrase is no more a fault inside 别问我怎么知道的 than the phrase is)."""
         if hits and self._exceptions is not None:
             spans = [(m.start(), m.end()) for m in self._exceptions.finditer(norm)]
             hits = [h for h in hits if not any(h.start < e and s < h.end for s, e in spans)]
