@@ -9,6 +9,28 @@ from roleplay.text.normalize import normalize
 
 
 @pytest.mark.parametrize(
+    ("customer", "text", "techniques"),
+    [
+        # a needs survey the agent announces asks about her, whatever its 还是
+        ("想买个收纳柜", "您好～先问您两个问题：是放阳台还是卧室？想要耐晒一点的还是轻薄一点的？", []),
+        # a big one and a small one are options to buy
+        ("两只一起买便宜吗", "两只一起拍减20，要两只一样大的，还是一大一小？", ["alternative"]),
+        ("拍了", "订单看到啦，就差付款这一步了哦～", ["payment_reminder"]),
+        # hours left on a coupon are a deadline, not stock running out
+        ("好看是好看", "这个价格的券还剩最后3小时哦，喜欢可以直接拍", ["direct_ask", "urgency"]),
+        # a promotion that is over is news
+        ("满减还有吗", "上周那个活动结束了哈，不过老客我给您包邮", []),
+        # the order placed for her, or on her word
+        ("就要灰色的", "好嘞，灰色1.8米，我这就帮您把单子开好", ["direct_ask"]),
+        ("行 就它了", "单个129，两个一起229，选好了说一声我给你安排", ["direct_ask"]),
+    ],
+)
+def test_closing_structures_in_new_words(scorer, customer, text, techniques):
+    found = scorer.score_text(text, customer_text=customer).results["closing"].detail["techniques"]
+    assert sorted(found) == techniques
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "最近比较忙", "只剩最后3台了", "第一次买的话可以先试试", "最多3天就到", "最后一件了",
