@@ -53,6 +53,18 @@ def test_allow_list_is_not_flagged(scorer, text):
 
 
 @pytest.mark.parametrize(
+    ("customer", "text", "category"),
+    [
+        # "the devil knows" refuses to know; Wu 弗懂就弗要 is 不懂就不要 (don't talk of what you don't know)
+        ("能保证不过敏吗", "这个谁敢打包票 你皮肤啥情况鬼知道", "denial"),
+        ("是不是智商税", "弗懂就弗要瞎讲好伐", "contempt"),
+    ],
+)
+def test_dialect_and_idiom_forms_of_a_fault(scorer, customer, text, category):
+    assert _forbidden(scorer, text, customer) == [category]
+
+
+@pytest.mark.parametrize(
     ("customer", "text"),
     [
         # an idiom (I learned it the hard way), even where a close variant of 我怎么知道 is looked for
