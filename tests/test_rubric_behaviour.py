@@ -226,6 +226,24 @@ def test_reassurance_in_a_longer_reply_is_no_advantage_when_the_model_doubts_it(
     assert "A" in before.results["fab"].detail["components"]
 
 
+def test_an_answer_to_how_to_use_it_is_steps_not_a_pitch(library, scorer):
+    from roleplay.content.models import Lexicon
+
+    text, customer = "插上电按一下开关，红灯亮了就是在加热，水开了会自动断电", "这个怎么用啊"
+    assert scorer.score_text(text, customer_text=customer, expects=["fab"]).results["fab"].detail["components"] == []
+    # the same words as a pitch, or with no how-to questions listed, still hold an advantage
+    assert "A" in scorer.score_text(text, customer_text="好用吗", expects=["fab"]).results["fab"].detail["components"]
+    rubric = library.rubric("default")
+    fab = rubric.criteria["fab"].model_copy(update={"how_to_asks": Lexicon()})
+    unlisted = Scorer(rubric.model_copy(update={"criteria": {**rubric.criteria, "fab": fab}}))
+    assert "A" in unlisted.score_text(text, customer_text=customer, expects=["fab"]).results["fab"].detail["components"]
+
+
+def test_the_shops_order_system_is_no_component(scorer):
+    found = scorer.score_text("打包完系统自动通知您的，不用一直问哈", customer_text="怎么知道发没发", expects=["fab"])
+    assert "F" not in found.results["fab"].detail["components"]
+
+
 def test_fab_not_judged_where_no_pitch_was_called_for(scorer):
     result = scorer.score_text("付款后48小时内发货,还送您硅胶垫。").results["fab"]
     assert result.score is None

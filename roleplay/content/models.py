@@ -485,6 +485,12 @@ class FabCriterion(Criterion):
         default_factory=Lexicon,
         description="Shopper questions that call for a FAB answer (好在哪, 什么材质…), for chat logs.",
     )
+    how_to_asks: Lexicon = Field(
+        default_factory=Lexicon,
+        description="Shopper questions about how to use the product (怎么用, 咋弄…): the reply explains use "
+        "(扳机一扣就出来了 is a step, not an advantage), so the rules place no part of a pitch in it; a "
+        "learned model that is sure may still add one.",
+    )
     scores: dict[Literal["linked", "all", "two", "one", "none"], Percent] = Field(
         description="Score for a linked F→A→B pitch, all three unordered, two, one, none."
     )

@@ -51,6 +51,7 @@ class Fab(CriterionScorer[FabCriterion]):
         )
         self.not_pitch = matcher(config.not_pitch)
         self.instructions = matcher(config.instructions)
+        self.how_to_asks = optional_matcher(config.how_to_asks)
         self.asks = matcher(config.asks)
         self.offers = optional_matcher(config.offers)
         self._cards: dict[int, tuple[Product, tuple[TaggedPhrases, TaggedPhrases]]] = {}
@@ -182,8 +183,10 @@ class Fab(CriterionScorer[FabCriterion]):
 
     def _not_pitch(self, ctx: ReplyContext) -> frozenset[int]:
         """Clauses that are no part of a pitch: questions, service talk (48小时内发货) and whole
-        sentences of instructions (第一步…然后…)."""
+        sentences of instructions (第一步…然后…); every clause of an answer to how to use it."""
         reply = ctx.reply
+        if self.how_to_asks and ctx.customer_norm and self.how_to_asks.search(ctx.customer_norm):
+            return frozenset(range(len(reply.clauses)))
         service = {reply.clause_of(h.start) for h in self.not_pitch.find(reply.norm)}
         how_to = {reply.clause_of(h.start) for h in self.instructions.find(reply.norm)}
         return frozenset(ctx.question_clauses | service | _whole_sentences(reply, how_to))
