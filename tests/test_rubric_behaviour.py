@@ -239,6 +239,16 @@ def test_an_answer_to_how_to_use_it_is_steps_not_a_pitch(library, scorer):
     assert "A" in unlisted.score_text(text, customer_text=customer, expects=["fab"]).results["fab"].detail["components"]
 
 
+def test_a_size_recommendation_is_no_feature_to_the_rules(library):
+    # a measure and the size it calls for advise; the rules place no feature in it (the learned
+    # F model, which reads figures as features, is left out to show the rules' own judgement)
+    rubric = library.rubric("default")
+    fab = rubric.criteria["fab"].model_copy(update={"learned": None})
+    rules = Scorer(rubric.model_copy(update={"criteria": {**rubric.criteria, "fab": fab}}))
+    for customer, text in [("床多大配哪个", "1.5米的床配200×230的被子正合适"), ("穿多大", "胸围84到88厘米的拿L，再大就选XL")]:
+        assert rules.score_text(text, customer_text=customer, expects=["fab"]).results["fab"].detail["components"] == []
+
+
 def test_the_shops_order_system_is_no_component(scorer):
     found = scorer.score_text("打包完系统自动通知您的，不用一直问哈", customer_text="怎么知道发没发", expects=["fab"])
     assert "F" not in found.results["fab"].detail["components"]
