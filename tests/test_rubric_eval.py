@@ -31,7 +31,8 @@ FLOORS = {
     # reported, not tuned away.
     # Rubric 3.0 (3120 locked replies): forbidden 0.886 and closing 0.919 hold their floors higher; full
     # FAB measured 0.862 (2.9 on the same replies: 0.861).
-    "locked": {"forbidden": 0.88, "closing": 0.91, "fab": 0.86, "F": 0.88, "A": 0.84, "B": 0.89},
+    # Rubric 3.1 (3232 locked replies): A 0.873 (3.0 on the same replies: 0.845) holds its floor higher.
+    "locked": {"forbidden": 0.88, "closing": 0.91, "fab": 0.86, "F": 0.88, "A": 0.86, "B": 0.89},
 }
 
 def corpus(part: str) -> list[dict]:

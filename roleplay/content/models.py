@@ -629,7 +629,8 @@ class LearnedTone(Learned):
         description="The words or patterns of one of `categories` are taken back when the model finds the reply "
         "clean by more than this (log-odds below minus this; None: never) and the words' own clause does not "
         "lean rude. Listed words turn up in kind replies too (往下拉一点点就看到咯, 这距离我真的会谢😭), but a warm "
-        "pitch does not excuse a rude clause tacked on (…做好鸡翅～爱买不买。); an absolute claim is never taken back.",
+        "pitch does not excuse a rude clause tacked on (…做好鸡翅～爱买不买。); an absolute claim is never taken back. "
+        "In such a reply the model, sure it is clean, does not rename the fault either (`words_relabel_margin`).",
     )
     words_relabel_margin: float | None = Field(
         None, ge=0,

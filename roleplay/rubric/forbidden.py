@@ -123,21 +123,26 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         if found:
             if settings is None:
                 return found
-            found = self._unless_clean(ctx, found, settings.clean_margin)
+            if self._clean(ctx, settings.clean_margin):
+                # the hits of a plainly kind reply are look-alikes, or a rude clause tacked on: then
+                # the model, sure the reply is clean, has no say in which fault it is
+                return self._unless_clean(ctx, found)
             return self._which_fault(ctx, found, settings.words_relabel_margin, settings.words_relabel_min_chars)
         weak = self._echo(ctx.reply.norm, ctx.customer_norm) or self._tone(ctx)
         if weak and self._rude_enough(ctx):
             return self._which_fault(ctx, weak, settings and settings.relabel_margin)
         return self._learned(ctx)
 
-    def _unless_clean(self, ctx: ReplyContext, hits: list[tuple[str, Hit]], margin: float | None) -> list[tuple[str, Hit]]:
-        """The hits less those of the learned categories when the model finds the whole reply clean
-        by more than ``margin`` and the hit's own clause does not lean rude: a listed word in a warm
-        reply is a look-alike (往下拉 in 阿姨往下拉一点点就看到咯 shows the way, 会谢 in 这距离我真的会谢😭
-        is a sigh), but a warm pitch does not excuse a rude clause tacked on (…做好鸡翅～爱买不买。)."""
+    def _clean(self, ctx: ReplyContext, margin: float | None) -> bool:
+        """Whether the learned model finds the whole reply clean by more than ``margin`` (None: never)."""
+        return margin is not None and self.learned is not None and ctx.leans(self.name)[TONE] < -margin
+
+    def _unless_clean(self, ctx: ReplyContext, hits: list[tuple[str, Hit]]) -> list[tuple[str, Hit]]:
+        """The hits of a reply the model finds clean, less those of the learned categories whose own
+        clause does not lean rude: a listed word in a warm reply is a look-alike (往下拉 in
+        阿姨往下拉一点点就看到咯 shows the way, 会谢 in 这距离我真的会谢😭 is a sigh), but a warm pitch does
+        not excuse a rude clause tacked on (…做好鸡翅～爱买不买。 is still contempt, as listed)."""
         learned, reply = self.learned, ctx.reply
-        if margin is None or learned is None or ctx.leans(self.name)[TONE] >= -margin:
-            return hits
         return [(category, hit) for category, hit in hits if category not in learned.labels or not self._kind(reply, hit)]
 
     def _kind(self, reply: Analysed, hit: Hit) -> bool:
