@@ -200,12 +200,16 @@ def test_a_drop_margin_is_one_number_for_every_part_or_one_per_part():
     assert per_part == {"F": 6, "A": 6, "B": 3}
 
 
-def _fab_set(library, **settings) -> Scorer:
-    """A scorer of the default rubric with other settings of its learned FAB part models."""
+def _criterion_with(library, name: str, **fields) -> Scorer:
+    """A scorer of the default rubric with other values of one criterion's fields."""
     rubric = library.rubric("default")
-    fab = rubric.criteria["fab"]
-    learned = fab.learned.model_copy(update=settings)
-    return Scorer(rubric.model_copy(update={"criteria": {**rubric.criteria, "fab": fab.model_copy(update={"learned": learned})}}))
+    criterion = rubric.criteria[name].model_copy(update=fields)
+    return Scorer(rubric.model_copy(update={"criteria": {**rubric.criteria, name: criterion}}))
+
+
+def _learned_set(library, name: str, **settings) -> Scorer:
+    """A scorer of the default rubric with other settings of one criterion's learned models."""
+    return _criterion_with(library, name, learned=library.rubric("default").criteria[name].learned.model_copy(update=settings))
 
 
 @pytest.mark.parametrize(
@@ -222,7 +226,7 @@ def test_reassurance_in_a_longer_reply_is_no_advantage_when_the_model_doubts_it(
     found = scorer.score_text(text, customer_text=customer, expects=["fab"]).results["fab"].detail["components"]
     assert "A" not in found
     # judged on the reply's words alone, as in rubric 3.0 (still so below 15 characters), it stood
-    before = _fab_set(library, words_only_below_chars=None).score_text(text, customer_text=customer, expects=["fab"])
+    before = _learned_set(library, "fab", words_only_below_chars=None).score_text(text, customer_text=customer, expects=["fab"])
     assert "A" in before.results["fab"].detail["components"]
 
 
@@ -233,18 +237,14 @@ def test_an_answer_to_how_to_use_it_is_steps_not_a_pitch(library, scorer):
     assert scorer.score_text(text, customer_text=customer, expects=["fab"]).results["fab"].detail["components"] == []
     # the same words as a pitch, or with no how-to questions listed, still hold an advantage
     assert "A" in scorer.score_text(text, customer_text="好用吗", expects=["fab"]).results["fab"].detail["components"]
-    rubric = library.rubric("default")
-    fab = rubric.criteria["fab"].model_copy(update={"how_to_asks": Lexicon()})
-    unlisted = Scorer(rubric.model_copy(update={"criteria": {**rubric.criteria, "fab": fab}}))
+    unlisted = _criterion_with(library, "fab", how_to_asks=Lexicon())
     assert "A" in unlisted.score_text(text, customer_text=customer, expects=["fab"]).results["fab"].detail["components"]
 
 
 def test_a_size_recommendation_is_no_feature_to_the_rules(library):
     # a measure and the size it calls for advise; the rules place no feature in it (the learned
     # F model, which reads figures as features, is left out to show the rules' own judgement)
-    rubric = library.rubric("default")
-    fab = rubric.criteria["fab"].model_copy(update={"learned": None})
-    rules = Scorer(rubric.model_copy(update={"criteria": {**rubric.criteria, "fab": fab}}))
+    rules = _criterion_with(library, "fab", learned=None)
     for customer, text in [("床多大配哪个", "1.5米的床配200×230的被子正合适"), ("穿多大", "胸围84到88厘米的拿L，再大就选XL")]:
         assert rules.score_text(text, customer_text=customer, expects=["fab"]).results["fab"].detail["components"] == []
 
@@ -823,11 +823,7 @@ def test_a_thrown_back_word_or_a_sigh_says_rude_and_the_words_say_which_fault(sc
 
 def _tone_set(library, **settings) -> Scorer:
     """A scorer of the default rubric with other settings of its learned tone model."""
-    rubric = library.rubric("default")
-    forbidden = rubric.criteria["forbidden"]
-    learned = forbidden.learned.model_copy(update=settings)
-    criteria = {**rubric.criteria, "forbidden": forbidden.model_copy(update={"learned": learned})}
-    return Scorer(rubric.model_copy(update={"criteria": criteria}))
+    return _learned_set(library, "forbidden", **settings)
 
 
 @pytest.mark.parametrize(
