@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from roleplay.rubric.scorer import Scorer
+from roleplay.text.ngram_model import grams
 from roleplay.text.normalize import normalize
 
 
@@ -23,6 +24,14 @@ from roleplay.text.normalize import normalize
         # the order placed for her, or on her word
         ("就要灰色的", "好嘞，灰色1.8米，我这就帮您把单子开好", ["direct_ask"]),
         ("行 就它了", "单个129，两个一起229，选好了说一声我给你安排", ["direct_ask"]),
+        # 差不多了 is "about enough"; a voltage the product is made for is a spec, a batch's count is stock
+        ("能多吃吗", "一天吃五六颗差不多了，多了容易上火哈", []),
+        ("能带去日本吗", "国内版只做220V的，出国用要配变压器", []),
+        ("好吃吗", "这个口味今年只做了300罐，卖完就没了", ["scarcity"]),
+        # two on offer and one to pick; Cantonese 定 for 还是; ordering tonight
+        ("哪种好", "有白莲和红莲两种，您挑一个就行", ["alternative"]),
+        ("有什么颜色", "你想要奶白定雾蓝呀？", ["alternative"]),
+        ("我再看看", "老顾客都回购这款，今晚就拍吧", ["direct_ask"]),
     ],
 )
 def test_closing_structures_in_new_words(scorer, customer, text, techniques):
@@ -213,21 +222,22 @@ def _learned_set(library, name: str, **settings) -> Scorer:
 
 
 @pytest.mark.parametrize(
-    ("customer", "text"),
+    ("customer", "text", "words_kept_it"),
     [
-        ("还有货吗", "亲，这款现在库存还很多的，您不用担心买不到哦～"),
-        ("几天能到", "放心亲，发的都是顺丰，一般两天就到，您不用担心～"),
-        ("质量怎么样", "亲这款质量杠杠的，用了都说好，您完全不用担心～"),
+        ("还有货吗", "亲，这款现在库存还很多的，您不用担心买不到哦～", True),
+        ("几天能到", "放心亲，发的都是顺丰，一般两天就到，您不用担心～", True),
+        ("质量怎么样", "亲这款质量杠杠的，用了都说好，您完全不用担心～", False),
     ],
 )
-def test_reassurance_in_a_longer_reply_is_no_advantage_when_the_model_doubts_it(library, scorer, customer, text):
+def test_reassurance_in_a_longer_reply_is_no_advantage_when_the_model_doubts_it(library, scorer, customer, text, words_kept_it):
     # 不用 is an advantage's word (不用翻面), but a stock, shipping or quality reassurance says
     # nothing the product does; in a reply long enough to judge, the A model's doubt drops it
     found = scorer.score_text(text, customer_text=customer, expects=["fab"]).results["fab"].detail["components"]
     assert "A" not in found
-    # judged on the reply's words alone, as in rubric 3.0 (still so below 15 characters), it stood
+    # judged on the reply's words alone, as in rubric 3.0 (still so below 15 characters), the first
+    # two stood (since the corpus of rubric 3.2 the model's words doubt the third as well)
     before = _learned_set(library, "fab", words_only_below_chars=None).score_text(text, customer_text=customer, expects=["fab"])
-    assert "A" in before.results["fab"].detail["components"]
+    assert ("A" in before.results["fab"].detail["components"]) is words_kept_it
 
 
 def test_an_answer_to_how_to_use_it_is_steps_not_a_pitch(library, scorer):
@@ -895,6 +905,8 @@ def test_a_mark_of_tone_names_the_fault_only_when_no_words_do(scorer):
         "骑车的话最好戴上头盔", "付了明早第一车就发", "唯一滴区别就是颜色咯", "躺着看天花板都能看清投影",
         "今晚八点有秒杀价", "水温随您调，30到45度", "能退的亲，就是拆封用过的退不了，毕竟是贴身的",
         "吹的时候别开最高档", "好的，给您备注加急嘛",
+        # a recommended limit; one case refused with the policy's other case granted
+        "锅里最多建议放4块牛排，放多了受热不均", "用过的退不了哈，没拆封的7天内都能退",
     ],
 )
 def test_advice_limits_and_needs_questions_are_clean(scorer, text):
@@ -955,3 +967,19 @@ def test_a_measure_then_its_dimension_is_no_advantage(scorer):
     """5公分高 says how tall, not that something is high-performing (速度高, 亮度高)."""
     parts = scorer.score_text("最多能放5公分高的面包", customer_text="能放多厚的").results["fab"].detail["components"]
     assert "A" not in parts and "F" in parts
+
+
+def test_a_feature_stands_where_the_models_are_sure_of_its_advantage_and_benefit(library, scorer):
+    # shipping talk after a pitch pulls the F model down; an advantage and a benefit the A and B
+    # models are sure of rest on the feature the rules found, so its doubt does not drop it
+    # (a margin of 1 makes the F model's doubt decide, as a stricter rubric would)
+    strict = _learned_set(library, "fab", drop_margin={"F": 1, "A": 2.5, "B": 2})
+    pitch = "这款枕芯用的是7D中空纤维，回弹特别好，不塌不变形，您侧睡仰睡脖子都有支撑，早上起来不落枕～快递默认中通3-5天，补10元可以改顺丰2-3天到，您看要改顺丰还是走中通？"
+    leans = scorer.models.leans(grams(normalize(pitch)))["fab"]
+    assert leans["F"] < -1 and leans["A"] > 1.5 and leans["B"] > 0.75
+    assert "F" in strict.score_text(pitch, customer_text="快点发", expects=["fab"]).results["fab"].detail["components"]
+    # where they are not, the doubt drops a feature the rules found in a price answer
+    price = "带两块电池的套装标价629，用券后599哈～"
+    rules = _criterion_with(library, "fab", learned=None)
+    assert "F" in rules.score_text(price, customer_text="多少钱", expects=["fab"]).results["fab"].detail["components"]
+    assert "F" not in strict.score_text(price, customer_text="多少钱", expects=["fab"]).results["fab"].detail["components"]

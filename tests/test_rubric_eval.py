@@ -32,6 +32,8 @@ FLOORS = {
     # Rubric 3.0 (3120 locked replies): forbidden 0.886 and closing 0.919 hold their floors higher; full
     # FAB measured 0.862 (2.9 on the same replies: 0.861).
     # Rubric 3.1 (3232 locked replies): A 0.873 (3.0 on the same replies: 0.845) holds its floor higher.
+    # Rubric 3.2 (3344 locked replies, with a batch whose full FAB scored 0.73): full FAB 0.861 (3.1
+    # on the same replies: 0.860) just holds its floor.
     "locked": {"forbidden": 0.88, "closing": 0.91, "fab": 0.86, "F": 0.88, "A": 0.86, "B": 0.89},
 }
 

@@ -488,8 +488,8 @@ class FabCriterion(Criterion):
     how_to_asks: Lexicon = Field(
         default_factory=Lexicon,
         description="Shopper questions about how to use the product (怎么用, 咋弄…): the reply explains use "
-        "(扳机一扣就出来了 is a step, not an advantage), so the rules place no part of a pitch in it; a "
-        "learned model that is sure may still add one.",
+        "(扳机一扣就出来了 is a step, not an advantage), so no part of a pitch is placed in it, by the rules "
+        "or by a learned model.",
     )
     scores: dict[Literal["linked", "all", "two", "one", "none"], Percent] = Field(
         description="Score for a linked F→A→B pitch, all three unordered, two, one, none."

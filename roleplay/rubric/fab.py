@@ -92,8 +92,8 @@ class Fab(CriterionScorer[FabCriterion]):
         and it finds absent is dropped (a wider margin: the rules' structure is evidence too).
         """
         parts = self._rule_components(ctx)
-        if not self.learned:
-            return parts
+        if not self.learned or self._answers_how_to(ctx):
+            return parts  # (steps hold no part for a model to add either)
         learned = self.config.learned
         leans = ctx.leans(self.name)
         # F and B settle first: an advantage between a feature and a benefit that stand after their
@@ -103,18 +103,23 @@ class Fab(CriterionScorer[FabCriterion]):
             lean = leans[part]
             if part == "A" and _linked(parts):
                 continue
-            if parts[part] and lean < -learned.drop_margin[part] and self._words_doubt(part, lean, len(ctx.reply.norm)):
+            if parts[part] and lean < -learned.drop_margin[part] and self._doubted(part, leans, len(ctx.reply.norm)):
                 # the product card's own words are the shop's word for what the product is and does
                 parts[part] = [h for h in parts[part] if h.source == CARD]
             elif not parts[part] and lean > learned.add_margin[part]:
                 parts[part] = [weightiest_clause(ctx.reply, self.learned[part])]
         return parts
 
-    def _words_doubt(self, part: str, lean: float, chars: int) -> bool:
-        """Whether a model's doubt of ``part`` may drop it: for the parts dropped on the reply's
-        words only, in a reply of ``chars`` characters short enough for that, the words must lean
-        against it beyond the model's prior."""
+    def _doubted(self, part: str, leans: dict[str, float], chars: int) -> bool:
+        """Whether a model's doubt of ``part`` may drop it. A feature stands in a reply the A and B
+        models are sure of: an advantage and a benefit rest on it (用的是60支长绒棉… with shipping
+        talk after it, which pulls the F model down). For the parts dropped on the reply's words
+        only, in a reply of ``chars`` characters short enough for that, the words must lean against
+        it beyond the model's prior."""
         learned = self.config.learned
+        if part == "F" and all(leans[p] > learned.add_margin[p] for p in "AB"):
+            return False
+        lean = leans[part]
         if part not in learned.drop_on_words_only:
             return True
         if learned.words_only_below_chars is not None and chars >= learned.words_only_below_chars:
@@ -185,11 +190,15 @@ class Fab(CriterionScorer[FabCriterion]):
         """Clauses that are no part of a pitch: questions, service talk (48小时内发货) and whole
         sentences of instructions (第一步…然后…); every clause of an answer to how to use it."""
         reply = ctx.reply
-        if self.how_to_asks and ctx.customer_norm and self.how_to_asks.search(ctx.customer_norm):
+        if self._answers_how_to(ctx):
             return frozenset(range(len(reply.clauses)))
         service = {reply.clause_of(h.start) for h in self.not_pitch.find(reply.norm)}
         how_to = {reply.clause_of(h.start) for h in self.instructions.find(reply.norm)}
         return frozenset(ctx.question_clauses | service | _whole_sentences(reply, how_to))
+
+    def _answers_how_to(self, ctx: ReplyContext) -> bool:
+        """Whether the shopper asked how to use it (怎么用啊): the reply is steps, not a pitch."""
+        return bool(self.how_to_asks and ctx.customer_norm and self.how_to_asks.search(ctx.customer_norm))
 
     def _benefits(
         self,
