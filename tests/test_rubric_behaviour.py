@@ -983,3 +983,10 @@ def test_a_feature_stands_where_the_models_are_sure_of_its_advantage_and_benefit
     rules = _criterion_with(library, "fab", learned=None)
     assert "F" in rules.score_text(price, customer_text="多少钱", expects=["fab"]).results["fab"].detail["components"]
     assert "F" not in strict.score_text(price, customer_text="多少钱", expects=["fab"]).results["fab"].detail["components"]
+
+
+def test_a_rubric_that_learns_only_the_feature_still_doubts_it(library):
+    # a trainer may fit the F model alone; with no A and B models to vouch, the F model's doubt decides
+    only_f = _learned_set(library, "fab", parts=["F"], drop_margin={"F": 1, "A": 2.5, "B": 2})
+    price = "带两块电池的套装标价629，用券后599哈～"
+    assert "F" not in only_f.score_text(price, customer_text="多少钱", expects=["fab"]).results["fab"].detail["components"]

@@ -91,8 +91,9 @@ class Fab(CriterionScorer[FabCriterion]):
         and no rule places is shown on the clause that weighs most for it, and a part a rule places
         and it finds absent is dropped (a wider margin: the rules' structure is evidence too).
         """
-        parts = self._rule_components(ctx)
-        if not self.learned or self._answers_how_to(ctx):
+        how_to = self._answers_how_to(ctx)
+        parts = self._rule_components(ctx, how_to)
+        if not self.learned or how_to:
             return parts  # (steps hold no part for a model to add either)
         learned = self.config.learned
         leans = ctx.leans(self.name)
@@ -117,7 +118,7 @@ class Fab(CriterionScorer[FabCriterion]):
         only, in a reply of ``chars`` characters short enough for that, the words must lean against
         it beyond the model's prior."""
         learned = self.config.learned
-        if part == "F" and all(leans[p] > learned.add_margin[p] for p in "AB"):
+        if part == "F" and all(p in leans and leans[p] > learned.add_margin[p] for p in "AB"):
             return False
         lean = leans[part]
         if part not in learned.drop_on_words_only:
@@ -126,7 +127,7 @@ class Fab(CriterionScorer[FabCriterion]):
             return True
         return lean < self.learned[part].prior
 
-    def _rule_components(self, ctx: ReplyContext) -> dict[str, list[Hit]]:
+    def _rule_components(self, ctx: ReplyContext, how_to: bool) -> dict[str, list[Hit]]:
         """The F, A and B hits the rules find.
 
         Each part is recognised on its own, clause by clause, by its structure; questions and
@@ -146,7 +147,7 @@ class Fab(CriterionScorer[FabCriterion]):
         markers = self.outcome.find(norm)
         if not (raw_features or raw_advantages or strong or words or markers or from_card.get("B")):
             return {"F": [], "A": [], "B": []}  # most greetings, answers and closes: nothing to place
-        skipped = self._not_pitch(ctx)
+        skipped = self._not_pitch(ctx, how_to)
 
         def kept(hits: list[Hit]) -> list[Hit]:
             return [h for h in reply.plausible(hits) if reply.clause_of(h.start) not in skipped]
@@ -186,11 +187,12 @@ class Fab(CriterionScorer[FabCriterion]):
             return True
         return not text[hit.start : hit.end].islower()
 
-    def _not_pitch(self, ctx: ReplyContext) -> frozenset[int]:
+    def _not_pitch(self, ctx: ReplyContext, how_to: bool) -> frozenset[int]:
         """Clauses that are no part of a pitch: questions, service talk (48小时内发货) and whole
-        sentences of instructions (第一步…然后…); every clause of an answer to how to use it."""
+        sentences of instructions (第一步…然后…); every clause of an answer to how to use it
+        (``how_to``: the shopper asked how)."""
         reply = ctx.reply
-        if self._answers_how_to(ctx):
+        if how_to:
             return frozenset(range(len(reply.clauses)))
         service = {reply.clause_of(h.start) for h in self.not_pitch.find(reply.norm)}
         how_to = {reply.clause_of(h.start) for h in self.instructions.find(reply.norm)}
