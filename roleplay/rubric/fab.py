@@ -97,6 +97,7 @@ class Fab(CriterionScorer[FabCriterion]):
             return parts  # (steps hold no part for a model to add either)
         learned = self.config.learned
         leans = ctx.leans(self.name)
+        vouched = self._vouched(ctx.reply, parts)
         # F and B settle first: an advantage between a feature and a benefit that stand after their
         # models' check bridges a pitch and is kept (一天一包正好吃一个月 between 30包 and 闺蜜每天拆一包
         # 都会想起您; 一次一包不易受潮 before a benefit only the B model finds, 您送闺蜜体面又方便).
@@ -106,10 +107,20 @@ class Fab(CriterionScorer[FabCriterion]):
                 continue
             if parts[part] and lean < -learned.drop_margin[part] and self._doubted(part, leans, len(ctx.reply.norm)):
                 # the product card's own words are the shop's word for what the product is and does
-                parts[part] = [h for h in parts[part] if h.source == CARD]
+                # and so are the sentences that say them
+                parts[part] = [h for h in parts[part] if h.source == CARD or ctx.reply.sentence_of(h.start) in vouched]
             elif not parts[part] and lean > learned.add_margin[part]:
                 parts[part] = [weightiest_clause(ctx.reply, self.learned[part])]
         return parts
+
+    @staticmethod
+    def _vouched(reply: Analysed, parts: dict[str, list[Hit]]) -> set[int]:
+        """The sentences that say the product card's own advantage or benefit: they pitch the
+        product on the trainee's screen, so what the rules find in them stands against the learned
+        models' doubt, which was learned from other shops' replies (盒子带提手还配了礼品袋，包装精致…
+        says the card's 包装精致: 配了礼品袋 is the feature it pitches). The card's feature words do
+        not vouch: they are named in service talk too (我帮您把心率区间设好，买不买都可以先参考)."""
+        return {reply.sentence_of(h.start) for part in "AB" for h in parts[part] if h.source == CARD}
 
     def _doubted(self, part: str, leans: dict[str, float], chars: int) -> bool:
         """Whether a model's doubt of ``part`` may drop it. A feature stands in a reply the A and B

@@ -91,6 +91,10 @@ class Analysed:
             self._sentences = out
         return self._sentences
 
+    def sentence_of(self, offset: int) -> int:
+        """Index of the sentence containing ``offset``."""
+        return self.sentences[max(self.clause_of(offset), 0)] if self.clauses else 0
+
     def plausible(self, hits: list[Hit]) -> list[Hit]:
         """Drop one-character hits that are only part of a longer word (高 in 高兴)."""
         return [h for h in hits if h.end - h.start > 1 or self.is_word(h.start)]
