@@ -34,7 +34,10 @@ FLOORS = {
     # Rubric 3.1 (3232 locked replies): A 0.873 (3.0 on the same replies: 0.845) holds its floor higher.
     # Rubric 3.2 (3344 locked replies, with a batch whose full FAB scored 0.73): full FAB 0.861 (3.1
     # on the same replies: 0.860) just holds its floor.
-    "locked": {"forbidden": 0.88, "closing": 0.91, "fab": 0.86, "F": 0.88, "A": 0.86, "B": 0.89},
+    # Rubric 3.3 (3568 locked replies: two more batches of new writers' locked parts): full FAB 0.854,
+    # where 3.2 scores 0.858 on the same replies and 0.861 on the 3344 it had (3.3 there: 0.859): the
+    # floor follows the harder set; F 0.898 (3.2: 0.889) holds its floor higher.
+    "locked": {"forbidden": 0.88, "closing": 0.91, "fab": 0.85, "F": 0.89, "A": 0.86, "B": 0.89},
 }
 
 def corpus(part: str) -> list[dict]:
