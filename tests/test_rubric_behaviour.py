@@ -32,6 +32,12 @@ from roleplay.text.normalize import normalize
         ("哪种好", "有白莲和红莲两种，您挑一个就行", ["alternative"]),
         ("有什么颜色", "你想要奶白定雾蓝呀？", ["alternative"]),
         ("我再看看", "老顾客都回购这款，今晚就拍吧", ["direct_ask"]),
+        # an unpaid order: a cutoff for paying that decides when it ships is a deadline as well; a
+        # hold on the stock, or paying and then shipping, only reminds
+        ("拍好了，等会儿付", "收到～订单还没付款哦，晚上6点前付款的今天就能发走", ["payment_reminder", "urgency"]),
+        ("拍好了，等会儿付", "收到～订单还没付款哦，今天付款今天就给您寄", ["payment_reminder", "urgency"]),
+        ("拍好了，等会儿付", "收到～订单还没付款哦，库存帮您留到明天中午", ["payment_reminder"]),
+        ("拍好了，等会儿付", "收到～订单还没付款哦，付完马上给您安排发货", ["payment_reminder"]),
     ],
 )
 def test_closing_structures_in_new_words(scorer, customer, text, techniques):
