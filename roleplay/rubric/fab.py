@@ -97,7 +97,7 @@ class Fab(CriterionScorer[FabCriterion]):
             return parts  # (steps hold no part for a model to add either)
         learned = self.config.learned
         leans = ctx.leans(self.name)
-        vouched = self._vouched(ctx.reply, parts)
+        vouched: set[int] | None = None  # read only when a part is dropped (few replies)
         # F and B settle first: an advantage between a feature and a benefit that stand after their
         # models' check bridges a pitch and is kept (一天一包正好吃一个月 between 30包 and 闺蜜每天拆一包
         # 都会想起您; 一次一包不易受潮 before a benefit only the B model finds, 您送闺蜜体面又方便).
@@ -107,7 +107,9 @@ class Fab(CriterionScorer[FabCriterion]):
                 continue
             if parts[part] and lean < -learned.drop_margin[part] and self._doubted(part, leans, len(ctx.reply.norm)):
                 # the product card's own words are the shop's word for what the product is and does
-                # and so are the sentences that say them
+                # and so are the sentences that say them (card hits are never dropped: read once)
+                if vouched is None:
+                    vouched = self._vouched(ctx.reply, parts)
                 parts[part] = [h for h in parts[part] if h.source == CARD or ctx.reply.sentence_of(h.start) in vouched]
             elif not parts[part] and lean > learned.add_margin[part]:
                 parts[part] = [weightiest_clause(ctx.reply, self.learned[part])]
@@ -206,8 +208,8 @@ class Fab(CriterionScorer[FabCriterion]):
         if how_to:
             return frozenset(range(len(reply.clauses)))
         service = {reply.clause_of(h.start) for h in self.not_pitch.find(reply.norm)}
-        how_to = {reply.clause_of(h.start) for h in self.instructions.find(reply.norm)}
-        return frozenset(ctx.question_clauses | service | _whole_sentences(reply, how_to))
+        steps = {reply.clause_of(h.start) for h in self.instructions.find(reply.norm)}
+        return frozenset(ctx.question_clauses | service | _whole_sentences(reply, steps))
 
     def _answers_how_to(self, ctx: ReplyContext) -> bool:
         """Whether the shopper asked how to use it (怎么用啊): the reply is steps, not a pitch."""
