@@ -207,6 +207,29 @@ def test_a_learned_model_sure_a_part_is_absent_drops_the_rules_hits_but_never_th
     assert with_card.detail["components"] == ["F", "A", "B"]
 
 
+def _fab_with_leans(library, monkeypatch, leans: dict[str, float]):
+    """A scorer of the default rubric whose FAB models lean as given, whatever the reply."""
+    from roleplay.rubric.scorer import Scorer
+
+    scorer = Scorer(library.rubric("default"))
+    judged = scorer.models.leans
+    monkeypatch.setattr(scorer.models, "leans", lambda grams: {**judged(grams), "fab": leans})
+    return lambda text: scorer.score_text(text, expects=["fab"]).results["fab"].detail["components"]
+
+
+def test_a_feature_that_leads_a_chain_to_a_benefit_in_its_sentence_stands_against_its_models_doubt(library, monkeypatch):
+    # 双层中空玻璃 leads to 隔音 and to what 您 gets of it, in one sentence: a pitch stands on its feature
+    chain = "窗户是双层中空玻璃，隔音特别好，您晚上睡觉也听不到楼下的车声"
+    apart = "窗户是双层中空玻璃。隔音特别好，您晚上睡觉也听不到楼下的车声"
+    components = _fab_with_leans(library, monkeypatch, {"F": -8.0, "A": 0.0, "B": 0.0})
+    assert components(chain) == ["F", "A", "B"]
+    # a feature in a sentence of its own is the F model's to doubt
+    assert components(apart) == ["A", "B"]
+    # and so is one whose advantage or benefit their own models doubt too
+    doubted = _fab_with_leans(library, monkeypatch, {"F": -8.0, "A": 0.0, "B": -8.0})
+    assert doubted(chain) == ["A"]
+
+
 def test_a_drop_margin_is_one_number_for_every_part_or_one_per_part():
     from roleplay.content.models import LearnedParts
 
@@ -880,11 +903,13 @@ def test_a_warm_pitch_does_not_excuse_a_rude_clause_tacked_on(scorer, text):
     ("customer", "text"),
     [
         ("新疆几天到", "哈哈这距离我真的会谢😭 不过下午四点前拍当天就能发，路上三四天，单号随时能查哈"),
-        ("有大瓶的吗", "有的有的！大瓶装在第二个规格，阿姨往下拉一点点就看到咯～ 有啥不懂随时喊我哈"),
+        # a development reply its writer labelled clean (neck_massager-07)
+        ("第一次用这种，要注意啥", "亲 第一次用建议从1档起步，先跑通体感再慢慢往上拉，别一上来就满档哈~ 贴片最好先拿湿毛巾擦下脖子，导电更均匀👍"),
     ],
 )
 def test_a_listed_word_in_a_warm_reply_is_taken_back(library, scorer, customer, text):
-    # 会谢 and 往下拉 are listed; in a reply the tone model finds plainly kind they are a sigh and a pointer
+    # 会谢 and 往上拉 are listed; in a reply the tone model finds plainly kind they are a sigh and a
+    # setting turned up
     assert _forbidden(scorer, text, customer) == []
     assert _forbidden(_tone_set(library, clean_margin=None), text, customer) != []
 

@@ -105,7 +105,7 @@ class Fab(CriterionScorer[FabCriterion]):
             lean = leans[part]
             if part == "A" and _linked(parts):
                 continue
-            if parts[part] and lean < -learned.drop_margin[part] and self._doubted(part, leans, len(ctx.reply.norm)):
+            if parts[part] and lean < -learned.drop_margin[part] and self._doubted(part, leans, ctx.reply, parts):
                 # the product card's own words are the shop's word for what the product is and does
                 # and so are the sentences that say them (card hits are never dropped: read once)
                 if vouched is None:
@@ -124,19 +124,23 @@ class Fab(CriterionScorer[FabCriterion]):
         not vouch: they are named in service talk too (我帮您把心率区间设好，买不买都可以先参考)."""
         return {reply.sentence_of(h.start) for part in "AB" for h in parts[part] if h.source == CARD}
 
-    def _doubted(self, part: str, leans: dict[str, float], chars: int) -> bool:
+    def _doubted(self, part: str, leans: dict[str, float], reply: Analysed, parts: dict[str, list[Hit]]) -> bool:
         """Whether a model's doubt of ``part`` may drop it. A feature stands in a reply the A and B
         models are sure of: an advantage and a benefit rest on it (用的是60支长绒棉… with shipping
-        talk after it, which pulls the F model down). For the parts dropped on the reply's words
-        only, in a reply of ``chars`` characters short enough for that, the words must lean against
-        it beyond the model's prior."""
+        talk after it, which pulls the F model down); and so it does where the rules find an
+        advantage and a benefit after it in its sentence that their models do not doubt: the chain
+        of a pitch (它正面有个透明小窗，不打开锅就能看到…，第一次用的宝子…也不怕烤焦). For the
+        parts dropped on the reply's words only, in a reply short enough for that, the words must
+        lean against it beyond the model's prior."""
         learned = self.config.learned
         if part == "F" and all(p in leans and leans[p] > learned.add_margin[p] for p in "AB"):
+            return False
+        if part == "F" and _chained(reply, parts) and all(leans.get(p, 0.0) >= -learned.drop_margin[p] for p in "AB"):
             return False
         lean = leans[part]
         if part not in learned.drop_on_words_only:
             return True
-        if learned.words_only_below_chars is not None and chars >= learned.words_only_below_chars:
+        if learned.words_only_below_chars is not None and len(reply.norm) >= learned.words_only_below_chars:
             return True
         return lean < self.learned[part].prior
 
@@ -366,3 +370,12 @@ def _clauses(texts: Iterable[str]) -> list[str]:
         for start, end in clause_spans(norm)
         if end - start >= CARD_CLAUSE_MIN
     ]
+
+
+def _chained(reply: Analysed, parts: dict[str, list[Hit]]) -> bool:
+    """Whether a feature is followed, in its sentence, by an advantage and a benefit."""
+    for feature in parts["F"]:
+        sentence = reply.sentence_of(feature.start)
+        if all(any(h.start >= feature.end and reply.sentence_of(h.start) == sentence for h in parts[p]) for p in "AB"):
+            return True
+    return False
