@@ -207,6 +207,17 @@ def test_a_learned_model_sure_a_part_is_absent_drops_the_rules_hits_but_never_th
     assert with_card.detail["components"] == ["F", "A", "B"]
 
 
+@pytest.mark.parametrize("bar", ["｜", "|", "丨"])
+def test_a_bar_between_two_messages_ends_a_clause(scorer, bar):
+    # agents join messages with a bar: the gift offered in the second is service talk, and the
+    # benefit of the first is read on its own words, not swallowed with it
+    text = f"杯身是316不锈钢的，保温12小时，您上班到下午还能喝上热水{bar}今天拍还送杯套哦"
+    fab = scorer.score_text(text).results["fab"]
+    assert fab.detail["linked"]
+    benefits = [e.text for e in fab.evidence if e.label == "B"]
+    assert benefits and not any("杯套" in b for b in benefits)
+
+
 def _fab_with_leans(library, monkeypatch, leans: dict[str, float]):
     """A scorer of the default rubric whose FAB models lean as given, whatever the reply."""
     from roleplay.rubric.scorer import Scorer

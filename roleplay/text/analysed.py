@@ -104,11 +104,12 @@ class Analysed:
 SINGLE_WINDOW = 3
 
 
-#: Where a clause ends: punctuation, a full stop that is no decimal point, emoji (agents end a
-#: sentence with 😊 as often as with 。), and a space beside a Chinese character (亲 这款…);
-#: a space between Latin letters or digits (PD 3.0) is no break.
+#: Where a clause ends: punctuation, a full stop that is no decimal point, a bar (｜ or 丨, which
+#: agents put between two messages), emoji (agents end a sentence with 😊 as often as with 。), and
+#: a space beside a Chinese character (亲 这款…); a space between Latin letters or digits (PD 3.0)
+#: is no break, nor is a slash (300m³/h, 10片/盒).
 CLAUSE_BREAK = re.compile(
-    r"[,，。!！?？;；、\n~～…:：()（）【】\[\]]|(?<!\d)\.|\.(?!\d)"
+    r"[,，。!！?？;；、\n~～…:：()（）【】\[\]|丨]|(?<!\d)\.|\.(?!\d)"
     r"|[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F]+"
     r"|(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])"
 )
