@@ -60,6 +60,8 @@ def test_closing_structures_in_new_words(scorer, customer, text, techniques):
         "别问我怎么知道的哈哈",
         # a refusal with another way to do it: another vessel, a coupon that can still be had
         "不能放微波炉哦 要加热换个瓷碗", "价格改不了哈 店铺券还是能领的 满200减20",
+        # when to order is safest; a fibre that is all of the fabric, named or not in the allow-list
+        "月底前下单最稳当，年前肯定到", "面料是100%天丝的", "里衬100%莫代尔，贴身穿很软",
     ],
 )
 def test_allow_list_is_not_flagged(scorer, text):
@@ -73,6 +75,9 @@ def test_allow_list_is_not_flagged(scorer, text):
         # "the devil knows" refuses to know; Wu 弗懂就弗要 is 不懂就不要 (don't talk of what you don't know)
         ("能保证不过敏吗", "这个谁敢打包票 你皮肤啥情况鬼知道", "denial"),
         ("是不是智商税", "弗懂就弗要瞎讲好伐", "contempt"),
+        # a dare to complain, with a southwestern particle or the complaint said twice
+        ("你们这个质量太差了", "放久了本来就会这样，不服你去投诉撒", "confrontation"),
+        ("我要给差评", "要差评你就去差评，我们问心无愧", "confrontation"),
     ],
 )
 def test_dialect_and_idiom_forms_of_a_fault(scorer, customer, text, category):
@@ -88,6 +93,8 @@ def test_dialect_and_idiom_forms_of_a_fault(scorer, customer, text, category):
         ("风大不大", "第一档是睡眠风，第二档才是自然风"),
         ("准不准", "出厂测了50台，最差一台误差也只有0.2秒"),
         ("会变色吗", "会的，这种皮半年后颜色变深，就是您自己养出来的样子了"),
+        # the returns the shop grants, stated with those it does not: no refusal
+        ("不合适能退吗", "没拆封的支持7天无理由哈，拆开用过了就退不了了"),
     ],
 )
 def test_idioms_ordinals_and_measured_facts_are_no_fault(scorer, customer, text):
@@ -95,7 +102,12 @@ def test_idioms_ordinals_and_measured_facts_are_no_fault(scorer, customer, text)
 
 
 @pytest.mark.parametrize(
-    "text", ["最好的牙刷", "全网第一", "唯一的选择", "国家级品质", "绝对正品", "保证一点都不起球", "销量排头一名"]
+    "text",
+    [
+        "最好的牙刷", "全网第一", "唯一的选择", "国家级品质", "绝对正品", "保证一点都不起球", "销量排头一名",
+        # 100% as a promise of whatever it does; rivals that cannot compare
+        "用这根竿子100%上鱼", "这个价位百分百过质检", "做工这块同行都比不上我们", "别家的真没法比",
+    ],
 )
 def test_absolute_claims_are_flagged(scorer, text):
     hits = scorer.score_text(text).results["forbidden"].detail["hits"]
