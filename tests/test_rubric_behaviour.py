@@ -38,6 +38,11 @@ from roleplay.text.normalize import normalize
         ("拍好了，等会儿付", "收到～订单还没付款哦，今天付款今天就给您寄", ["payment_reminder", "urgency"]),
         ("拍好了，等会儿付", "收到～订单还没付款哦，库存帮您留到明天中午", ["payment_reminder"]),
         ("拍好了，等会儿付", "收到～订单还没付款哦，付完马上给您安排发货", ["payment_reminder"]),
+        # a delivery date told in northern speech to a shopper who did not ask when it ships
+        ("我再琢磨琢磨", "行您慢慢琢磨，就是今儿下单明儿就能到家", ["urgency"]),
+        # a try whatever comes between 先 and 试; an exchange if the size turns out wrong
+        ("怕爸妈吃不惯", "先给爸妈拿两盒回去试一下", ["trial"]),
+        ("怕号码不合适", "号码不对就给您换哈", ["trial"]),
     ],
 )
 def test_closing_structures_in_new_words(scorer, customer, text, techniques):
@@ -149,6 +154,7 @@ def test_normalisation_keeps_length_and_unifies_forms():
     assert normalize("俺给恁留着") == "我给您留着"  # northern pronouns
     assert normalize("侬晓得伐？阿拉覅搿只") == "你晓得吗?我们别这只"  # Wu
     assert normalize("阿拉伯数字") == "阿拉伯数字"  # a loanword, not 阿拉 (we)
+    assert normalize("今儿拍明儿到，女儿也说好") == "今天拍明天到,女儿也说好"  # northern days
 
 
 @pytest.mark.parametrize(

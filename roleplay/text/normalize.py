@@ -25,7 +25,9 @@ _WIDTH.update({code: code + 32 - 0xFEE0 for code in range(0xFF21, 0xFF3B)})
 
 #: Dialect → Mandarin, one character for one (so spans stay put). Only characters Mandarin does
 #: not use this way: 咪 (a microphone, 咪头) and 咁 stay as they are.
-_DIALECT_WORDS = {"唔该": "麻烦", "係咪": "是否", "定係": "还是", "伐?": "吗?", "嘞个": "这个"}
+_DIALECT_WORDS = {"唔该": "麻烦", "係咪": "是否", "定係": "还是", "伐?": "吗?", "嘞个": "这个",
+                  # northern days: 今儿拍明儿到
+                  "今儿": "今天", "明儿": "明天", "昨儿": "昨天"}
 #: Dialect words that are also the start of loanwords (阿拉伯, 阿拉斯加): folded unless one follows.
 _DIALECT_BEFORE = {"阿拉": ("我们", re.compile("阿拉(?![伯斯丁善蕾])"))}
 _DIALECT = str.maketrans(
@@ -33,7 +35,7 @@ _DIALECT = str.maketrans(
      "乜": "啥", "哋": "们", "佢": "他", "啲": "些", "嚟": "来", "畀": "给", "俾": "给", "俺": "我", "恁": "您",
      "侬": "你", "覅": "别", "搿": "这"}
 )
-_DIALECT_MARKS = frozenset("唔係冇咗嘅喺搵睇咩乜哋佢啲嚟畀俾俺恁侬覅搿阿伐嘞")
+_DIALECT_MARKS = frozenset("唔係冇咗嘅喺搵睇咩乜哋佢啲嚟畀俾俺恁侬覅搿阿伐嘞儿")
 
 _lock = threading.Lock()
 
