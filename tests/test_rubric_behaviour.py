@@ -919,6 +919,23 @@ def test_a_short_reply_keeps_the_fault_its_words_name(scorer):
 
 
 @pytest.mark.parametrize(
+    ("text", "feature"),
+    [
+        # what it is made of, or how, whatever the material: a feature the gazetteer need not list
+        ("饺子皮是高筋雪花粉做的，煮久了也不破", "是高筋雪花粉做的"),
+        ("汤底是牛骨慢火熬的，喝着特别鲜", "是牛骨慢火熬的"),
+        # a wood named alone
+        ("这把是红木的，越盘越亮", "红木"),
+        # a rival's cheap make is no feature of this product
+        ("那种便宜的是边角料压的，一泡就散", None),
+    ],
+)
+def test_what_a_product_is_made_of_is_a_feature(scorer, text, feature):
+    fab = scorer.score_text(text, expects=["fab"]).results["fab"]
+    assert [e.text for e in fab.evidence if e.label == "F"] == ([feature] if feature else [])
+
+
+@pytest.mark.parametrize(
     "text",
     ["亲，您好！这款锅内胆是陶瓷涂层，不粘好洗，您下班回家十分钟就能给孩子做好鸡翅～爱买不买。",
      "亲这款是纯棉的，夏天穿着透气不闷汗，您上班一整天都清爽~ 爱买不买哦"],
