@@ -38,7 +38,7 @@ FLOORS = {
     # where 3.2 scores 0.858 on the same replies and 0.861 on the 3344 it had (3.3 there: 0.859): the
     # floor follows the harder set; F 0.898 (3.2: 0.889) holds its floor higher.
     # Rubric 3.4 (3680 locked replies: batch D's locked part joined, on which 3.3 scored full FAB 0.69):
-    # full FAB 0.849, where 3.3 scores 0.848 on the same replies: the floor follows the harder set.
+    # full FAB 0.850, where 3.3 scores 0.848 on the same replies: the floor follows the harder set.
     "locked": {"forbidden": 0.88, "closing": 0.91, "fab": 0.84, "F": 0.89, "A": 0.86, "B": 0.89},
 }
 
