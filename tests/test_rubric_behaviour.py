@@ -209,20 +209,25 @@ def test_the_cards_advantage_and_benefit_wording_counts_as_a_and_b(scorer, libra
     assert {("可视窗口", "F"), ("不开锅也能看到火候", "A"), ("新手也不会炸糊", "B")} <= marked
 
 
-def test_a_learned_model_sure_a_part_is_absent_drops_the_rules_hits_but_never_the_cards_words(library, monkeypatch):
-    """The card is the shop's own word for what its product is: a model fitted to other shops'
-    replies may overrule the rules' guess, not the card."""
+def _fab_with_leans(library, monkeypatch, leans: dict[str, float]):
+    """The FAB parts a scorer of the default rubric finds when its FAB models lean as given,
+    whatever the reply (a function of the reply and, optionally, the product card)."""
     from roleplay.rubric.scorer import Scorer
 
     scorer = Scorer(library.rubric("default"))
-    sure_absent = {"F": -50.0, "A": -50.0, "B": -50.0}
     judged = scorer.models.leans
-    monkeypatch.setattr(scorer.models, "leans", lambda grams: {**judged(grams), "fab": sure_absent})
+    monkeypatch.setattr(scorer.models, "leans", lambda grams: {**judged(grams), "fab": leans})
+    return lambda text, product=None: scorer.score_text(text, product=product, expects=["fab"]).results["fab"].detail["components"]
+
+
+def test_a_learned_model_sure_a_part_is_absent_drops_the_rules_hits_but_never_the_cards_words(library, monkeypatch):
+    """The card is the shop's own word for what its product is: a model fitted to other shops'
+    replies may overrule the rules' guess, not the card."""
+    components = _fab_with_leans(library, monkeypatch, {"F": -50.0, "A": -50.0, "B": -50.0})
     product = library.scenario("air_fryer_fab").product
     text = "有可视窗口，不开锅也能看到火候，新手也不会炸糊"
-    assert scorer.score_text(text, expects=["fab"]).results["fab"].detail["components"] == []
-    with_card = scorer.score_text(text, product=product, expects=["fab"]).results["fab"]
-    assert with_card.detail["components"] == ["F", "A", "B"]
+    assert components(text) == []
+    assert components(text, product) == ["F", "A", "B"]
 
 
 @pytest.mark.parametrize("bar", ["｜", "|", "丨"])
@@ -234,16 +239,6 @@ def test_a_bar_between_two_messages_ends_a_clause(scorer, bar):
     assert fab.detail["linked"]
     benefits = [e.text for e in fab.evidence if e.label == "B"]
     assert benefits and not any("杯套" in b for b in benefits)
-
-
-def _fab_with_leans(library, monkeypatch, leans: dict[str, float]):
-    """A scorer of the default rubric whose FAB models lean as given, whatever the reply."""
-    from roleplay.rubric.scorer import Scorer
-
-    scorer = Scorer(library.rubric("default"))
-    judged = scorer.models.leans
-    monkeypatch.setattr(scorer.models, "leans", lambda grams: {**judged(grams), "fab": leans})
-    return lambda text: scorer.score_text(text, expects=["fab"]).results["fab"].detail["components"]
 
 
 def test_a_feature_that_leads_a_chain_to_a_benefit_in_its_sentence_stands_against_its_models_doubt(library, monkeypatch):

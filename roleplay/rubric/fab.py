@@ -135,7 +135,7 @@ class Fab(CriterionScorer[FabCriterion]):
         learned = self.config.learned
         if part == "F" and all(p in leans and leans[p] > learned.add_margin[p] for p in "AB"):
             return False
-        if part == "F" and _chained(reply, parts) and all(leans.get(p, 0.0) >= -learned.drop_margin[p] for p in "AB"):
+        if part == "F" and all(leans.get(p, 0.0) >= -learned.drop_margin[p] for p in "AB") and _chained(reply, parts):
             return False
         lean = leans[part]
         if part not in learned.drop_on_words_only:

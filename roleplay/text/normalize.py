@@ -2,7 +2,7 @@
 
 Full-width letters, digits and punctuation become half-width, ASCII letters become lower-case,
 the function words of written Cantonese and the pronouns of northern dialects become their
-Mandarin twins (唔係 → 不是, 冇 → 没, 嘅 → 的, 俺 → 我, 恁 → 您, and Wu's 侬 → 你, 阿拉 → 我们,
+Mandarin twins (唔係 → 不是, 冇 → 没, 嘅 → 的, 俺 → 我, 恁 → 您, 明儿 → 明天, and Wu's 侬 → 你, 阿拉 → 我们,
 覅 → 别, 伐? → 吗?: agents type as they speak) and traditional characters become simplified (OpenCC ``t2s``).
 Every step keeps the length of
 the text, so a character span found in the normalised text is the same span in the original:
@@ -25,9 +25,7 @@ _WIDTH.update({code: code + 32 - 0xFEE0 for code in range(0xFF21, 0xFF3B)})
 
 #: Dialect → Mandarin, one character for one (so spans stay put). Only characters Mandarin does
 #: not use this way: 咪 (a microphone, 咪头) and 咁 stay as they are.
-_DIALECT_WORDS = {"唔该": "麻烦", "係咪": "是否", "定係": "还是", "伐?": "吗?", "嘞个": "这个",
-                  # northern days: 今儿拍明儿到
-                  "今儿": "今天", "明儿": "明天", "昨儿": "昨天"}
+_DIALECT_WORDS = {"唔该": "麻烦", "係咪": "是否", "定係": "还是", "伐?": "吗?", "嘞个": "这个"}
 #: Dialect words that are also the start of loanwords (阿拉伯, 阿拉斯加): folded unless one follows.
 _DIALECT_BEFORE = {"阿拉": ("我们", re.compile("阿拉(?![伯斯丁善蕾])"))}
 _DIALECT = str.maketrans(
@@ -35,7 +33,10 @@ _DIALECT = str.maketrans(
      "乜": "啥", "哋": "们", "佢": "他", "啲": "些", "嚟": "来", "畀": "给", "俾": "给", "俺": "我", "恁": "您",
      "侬": "你", "覅": "别", "搿": "这"}
 )
-_DIALECT_MARKS = frozenset("唔係冇咗嘅喺搵睇咩乜哋佢啲嚟畀俾俺恁侬覅搿阿伐嘞儿")
+_DIALECT_MARKS = frozenset("唔係冇咗嘅喺搵睇咩乜哋佢啲嚟畀俾俺恁侬覅搿阿伐嘞")
+#: Northern days (今儿拍明儿到 → 今天拍明天到), folded on their own: 儿 is too common a character
+#: (孩子, 儿童, 一会儿) to send every reply that holds one through the dialect folding above.
+_NORTHERN_DAYS = re.compile("(?<=[今明昨])儿")
 
 _lock = threading.Lock()
 
@@ -62,6 +63,8 @@ def normalize(text: str) -> str:
         return narrowed
     if not _DIALECT_MARKS.isdisjoint(narrowed):
         narrowed = _mandarin(narrowed)
+    if "儿" in narrowed:
+        narrowed = _NORTHERN_DAYS.sub("天", narrowed)
     if _traditional().isdisjoint(narrowed):
         return narrowed
     simplified = _t2s().convert(narrowed)
