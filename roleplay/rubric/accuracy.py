@@ -20,8 +20,9 @@ from roleplay.rubric.base import CriterionScorer, matcher, per_object
 from roleplay.rubric.context import ReplyContext
 from roleplay.rubric.result import CriterionResult, Evidence
 from roleplay.text.analysed import Analysed
-from roleplay.text.gates import Scan, scan_of
+from roleplay.text.gates import Scans, compile_patterns
 from roleplay.text.numerals import arabic
+from roleplay.text.prefilter import PREFILTER
 
 NUMBER = r"(\d+(?:\.\d+)?)"
 AMOUNT = re.compile(NUMBER)
@@ -48,8 +49,8 @@ class Accuracy(CriterionScorer[AccuracyCriterion]):
         self.stock = re.compile(number_regex(config.stock)) if config.stock else None
         self.quantity = re.compile(number_regex(config.quantity))
         # each pattern behind the cheap test the gates module derives from it: most replies promise nothing
-        self.promises: dict[PromiseKind, list[tuple[Scan, float | None, float | None]]] = {
-            kind: [(scan_of(number_regex(rule.pattern)), rule.each, rule.value) for rule in rules]
+        self.promises: dict[PromiseKind, list[tuple[Scans, float | None, float | None]]] = {
+            kind: [(compile_patterns([number_regex(rule.pattern)]), rule.each, rule.value) for rule in rules]
             for kind, rules in config.promises.items()
         }
         self._terms: dict[int, tuple[Product, dict[PromiseKind, tuple[float, str]]]] = {}
@@ -176,7 +177,11 @@ class Accuracy(CriterionScorer[AccuracyCriterion]):
     def _read(self, kind: PromiseKind, text: str) -> list[tuple[int, int, float]]:
         """(start, end, value) of each promise of ``kind`` in ``text`` (normalised)."""
         found = []
-        for scan, each, value in self.promises.get(kind, []):
+        passing = PREFILTER.passing(text)
+        for scans, each, value in self.promises.get(kind, []):
+            if not scans.candidates(passing):
+                continue
+            scan = scans.scans[0]
             start = scan.start(text)
             if start is None:  # the gate rules it out (most replies promise nothing)
                 continue

@@ -14,7 +14,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from re import _constants as c, _parser
-from typing import Iterable, Iterator
+from typing import Iterable, NamedTuple
+
+from roleplay.text.normalize import normalize
+from roleplay.text.prefilter import PREFILTER, Verdict
 
 #: A character range wider than this (all Chinese characters) makes a test pointless.
 GATE_RANGE_MAX = 256
@@ -44,157 +47,69 @@ class Scan:
         return 0 if self.reach is None else max(seen.start() - self.reach, 0)
 
 
-def compile_patterns(patterns: Iterable[str], phrases: str = "") -> list[Scan]:
-    """A trie of ``phrases`` and the patterns as few scans (compiled once per process for the same
-    lists: a rubric loaded again, as every test and every reload of the content does, costs nothing)."""
-    return list(_compiled(tuple(patterns), phrases))
+class Scans(NamedTuple):
+    """The scans of a list of phrases and patterns, registered with the prefilter as ``serial``:
+    its verdict on a text names the scans of the list that may match it (roleplay.text.prefilter)."""
+
+    scans: tuple[Scan, ...]
+    serial: int | None
+
+    def candidates(self, passing: Verdict | None) -> Iterable[int]:
+        """The indices of the scans to run on a text the prefilter's verdict is ``passing`` for,
+        in order (all of them when there is no verdict)."""
+        if passing is None or self.serial is None:
+            return range(len(self.scans))
+        chosen = passing.get(self.serial)
+        if chosen is None:
+            return ()
+        return sorted(chosen) if len(chosen) > 1 else chosen
+
+
+def compile_patterns(patterns: Iterable[str], phrases: Iterable[str] = ()) -> Scans:
+    """A trie of ``phrases`` and each pattern as a scan of its own (compiled once per process for
+    the same lists: a rubric loaded again, as every test and every reload of the content does,
+    costs nothing)."""
+    return _compiled(tuple(patterns), tuple(sorted({normalize(p) for p in phrases if p})))
 
 
 @lru_cache(maxsize=256)
-def _compiled(patterns: tuple[str, ...], phrases: str) -> tuple[Scan, ...]:
-    """The patterns whose first characters are known are joined into one regex behind a lookahead
-    of those characters; each other pattern is scanned alone, behind a test for a character it
-    cannot match without, when it has one; a pattern with groups of its own (爱(.)不\\1) is always
-    alone, so that its back-references keep their numbers.
+def _compiled(patterns: tuple[str, ...], phrases: tuple[str, ...]) -> Scans:
+    """The phrases as one trie (the longest phrase at a position wins), then each pattern behind a
+    test for a character it cannot match without, when it has one. The prefilter learns which
+    scan each phrase and pattern is in: a text that holds none of a pattern's atoms skips its scan."""
+    scans = [Scan(re.compile(trie_pattern(phrases)))] if phrases else []
+    scans += [scan_of(pattern) for pattern in patterns]
+    trie = [(phrase, True, 0) for phrase in phrases]
+    offset = 1 if phrases else 0
+    serial = PREFILTER.register(trie + [(pattern, False, offset + i) for i, pattern in enumerate(patterns)])
+    return Scans(tuple(scans), serial)
+
+
+def trie_pattern(phrases: Iterable[str]) -> str:
+    """One regular expression for many literal phrases, shaped as a trie (爱(?:买不买|要不要)).
+
+    Python's re tries a flat alternation phrase by phrase at every position; a trie tries one
+    branch per character, which makes scanning a reply with hundreds of phrases several times
+    faster. A longer continuation is tried before a phrase ends, so the longest phrase wins.
+    Phrases are normalised like replies; no phrases give an empty pattern.
     """
-    # A bare trie keeps the regex engine's own fast skip to its first characters, which a
-    # lookahead would cost it: the phrases are a scan of their own.
-    scans = [Scan(re.compile(phrases))] if phrases else []
-    joined: list[str] = []
-    first: list[str] = []
-    for pattern in patterns:
-        parsed = _parser.parse(pattern)
-        start = None if re.compile(pattern).groups else _first(parsed)
-        if start:
-            joined.append(f"(?:{pattern})")
-            first.extend(start)
-            continue
-        scans.append(scan_of(pattern, parsed))
-    if joined:
-        body = factored([part for pattern in joined for part in spread(pattern)])
-        scans.insert(1 if phrases else 0, Scan(re.compile(f"(?=[{''.join(dict.fromkeys(first))}])(?:{body})")))
-    return tuple(scans)
+    trie: dict = {}
+    for phrase in {normalize(p) for p in phrases if p}:
+        node = trie
+        for char in phrase:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _trie_node(trie)
 
 
-# Joined patterns as a trie of their first characters.
-#
-# At every position the regex engine tries a joined scan's alternatives one by one. An alternative
-# that starts with a literal character is ruled out at a glance where the text has another; one
-# that starts with a group of alternatives (``(?:你|您)…``) or is itself a list of them (``a|b``)
-# has to be entered. So the patterns are spread into flat alternatives that start with a literal
-# character (``(?:你|您)不懂`` into ``你不懂|您不懂``), and those that share their first character
-# are factored behind it (``你(?:不懂|…)``). Whichever alternative matched first at a position
-# still matches first: the alternatives that can start with one character keep their order.
-
-
-def spread(pattern: str) -> list[str]:
-    """A pattern without groups of its own (one of a joined scan's) as flat alternatives, in
-    order, each starting with a literal character where spreading makes it so."""
-    return [flat for part in _top_level(pattern, "|") for flat in _spread_head(part)]
-
-
-#: At most this many alternatives come of spreading one leading group (a pattern stays small).
-SPREAD_MAX = 24
-_SPECIAL = frozenset(".^$*+?{}[]|()\\")
-_QUANTIFIERS = frozenset("*+?{")
-
-
-def _spread_head(part: str, budget: int = SPREAD_MAX) -> list[str]:
-    """``(?:a|b)R`` as ``aR``, ``bR`` and ``[ab]R`` as ``aR``, ``bR`` (same order, same matches:
-    a joined pattern has no groups, so nothing refers to the group spread)."""
-    if part.startswith("(?:"):
-        end = _closing(part)
-        if end > 0 and part[end + 1 : end + 2] not in _QUANTIFIERS:
-            inner, rest = _top_level(part[3:end], "|"), part[end + 1 :]
-            if len(inner) <= budget:
-                return [flat for branch in inner for flat in _spread_head(branch + rest, budget // len(inner))]
-    elif part.startswith("[") and not part.startswith(("[^", "[]")):
-        end = part.find("]")
-        chars = part[1:end]
-        if end > 0 and part[end + 1 : end + 2] not in _QUANTIFIERS and len(chars) <= budget:
-            if not any(char in _SPECIAL or char == "-" for char in chars):
-                return [char + part[end + 1 :] for char in chars]
-    return [part]
-
-
-def factored(parts: list[str]) -> str:
-    """One alternation of ``parts`` in which alternatives that start with the same literal
-    character are one branch behind it, where that keeps every alternative's order among those
-    that can match at a position (an alternative that may start with that character in between
-    closes the branch)."""
-    branches: list[tuple[str | None, list[str]]] = []
-    open_: dict[str, int] = {}  # first character -> its branch, while more may join it
-    for part in parts:
-        if part[:1] and part[0] not in _SPECIAL and part[1:2] not in _QUANTIFIERS:
-            char, rest = part[0], part[1:]
-            if char in open_:
-                branches[open_[char]][1].append(rest)
-            else:
-                open_[char] = len(branches)
-                branches.append((char, [rest]))
-            continue
-        items = _first(_parser.parse(part))
-        starts = _class("".join(items)) if items else None
-        for char in [char for char in open_ if starts is None or starts.fullmatch(char)]:
-            del open_[char]
-        branches.append((None, [part]))
-    return "|".join(
-        re.escape(char) + f"(?:{'|'.join(rests)})" if char is not None and len(rests) > 1
-        else (char or "") + rests[0]  # a branch of one: the alternative as it was
-        for char, rests in branches
-    )
-
-
-@lru_cache(maxsize=1024)
-def _class(items: str) -> re.Pattern[str]:
-    """A character class of ``items`` (the same few classes come up again and again)."""
-    return re.compile(f"[{items}]")
-
-
-def _top_level(pattern: str, separator: str) -> list[str]:
-    """``pattern`` split at the ``separator`` characters outside groups, classes and escapes."""
-    parts, start = [], 0
-    for i, char, depth in _structure(pattern):
-        if char == separator and depth == 0:
-            parts.append(pattern[start:i])
-            start = i + 1
-    parts.append(pattern[start:])
-    return parts
-
-
-def _closing(pattern: str) -> int:
-    """The index of the ``)`` that closes the group ``pattern`` starts with (-1: none)."""
-    return next((i for i, char, depth in _structure(pattern) if char == ")" and depth == 1), -1)
-
-
-def _structure(pattern: str) -> Iterator[tuple[int, str, int]]:
-    """Each character of ``pattern`` outside escapes and classes, with how many groups it is in
-    (a group's ``(`` and ``)`` count as in it)."""
-    depth, i = 0, 0
-    while i < len(pattern):
-        char = pattern[i]
-        if char == "\\":
-            i += 2
-            continue
-        if char == "[":
-            i = _class_end(pattern, i) + 1
-            continue
-        depth += char == "("
-        yield i, char, depth
-        depth -= char == ")"
-        i += 1
-
-
-def _class_end(pattern: str, i: int) -> int:
-    """The index of the ``]`` that closes the class opened at ``pattern[i]``."""
-    i += 1
-    if pattern[i : i + 1] == "^":
-        i += 1
-    if pattern[i : i + 1] == "]":  # a ] first in a class is literal
-        i += 1
-    while i < len(pattern) and pattern[i] != "]":
-        i += 2 if pattern[i] == "\\" else 1
-    return i
+def _trie_node(node: dict) -> str:
+    branches = [re.escape(char) + _trie_node(child) for char, child in node.items() if char]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if "" in node:  # a phrase may end here
+        return f"(?:{body})?"
+    return body
 
 
 def scan_of(pattern: str, parsed=None) -> Scan:
@@ -211,51 +126,6 @@ def scan_of(pattern: str, parsed=None) -> Scan:
 
 #: A match longer than this may start anywhere before its gate's character (scan the whole text).
 REACH_MAX = 1000
-
-
-def _first(seq) -> Items | None:
-    items, empty = _first_of(seq)
-    return None if empty or not items else items
-
-
-def _first_of(seq) -> tuple[Items | None, bool]:
-    """First characters of a parsed sequence, and whether it can match nothing."""
-    out: Items = []
-    for op, av in seq:
-        if op in (c.ASSERT, c.ASSERT_NOT, c.AT):
-            continue  # zero-width: the match starts with what follows
-        if op is c.LITERAL:
-            return out + [re.escape(chr(av))], False
-        if op is c.IN:
-            items = _class_items(av)
-            return (None, False) if items is None else (out + items, False)
-        if op is c.BRANCH:
-            items, empty = _union(av[1])
-        elif op is c.SUBPATTERN:
-            items, empty = _first_of(av[3])
-        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
-            items, empty = _first_of(av[2])
-            empty = empty or av[0] == 0
-        else:
-            return None, False
-        if items is None:
-            return None, False
-        out += items
-        if not empty:
-            return out, False
-    return out, True
-
-
-def _union(branches) -> tuple[Items | None, bool]:
-    union: Items = []
-    nullable = False
-    for branch in branches:
-        items, empty = _first_of(branch)
-        if items is None:
-            return None, False
-        union += items
-        nullable = nullable or empty
-    return union, nullable
 
 
 def _needed(seq) -> Items | None:

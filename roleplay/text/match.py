@@ -13,8 +13,9 @@ from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
-from roleplay.text.gates import compile_patterns
+from roleplay.text.gates import compile_patterns, trie_pattern
 from roleplay.text.normalize import normalize
+from roleplay.text.prefilter import PREFILTER
 
 #: Characters stripped when a reply is judged as a whole (a lone 嗯。 is still a lone 嗯).
 PUNCTUATION = " \t\r\n,.!?;:~…、，。！？；：～'\"“”‘’()（）[]【】<>《》-—_*#"
@@ -51,25 +52,31 @@ class PhraseMatcher:
         exceptions: Iterable[str] = (),
         except_patterns: Iterable[str] = (),
     ) -> None:
-        self._scans = compile_patterns(patterns, trie_pattern(phrases))
+        self._scans = compile_patterns(patterns, phrases)
         # the scans' bound methods, looked up once: find() runs a few dozen times per reply
         self._calls = [
             (scan.gate.search if scan.gate is not None else None, scan.reach, scan.regex.search, scan.regex.finditer)
-            for scan in self._scans
+            for scan in self._scans.scans
         ]
+        # A lone trie of phrases is one cheap scan: it uses the prefilter's verdict on a text when
+        # there is one, but does not pay for a pass over a text no other list has asked about.
+        self._verdict = PREFILTER.passing if patterns else PREFILTER.peek
         alternatives = [p for p in (trie_pattern(exceptions), *except_patterns) if p]
         self._exceptions = re.compile("|".join(f"(?:{p})" for p in alternatives)) if alternatives else None
 
     def __bool__(self) -> bool:
-        return bool(self._scans)
+        return bool(self._scans.scans)
 
     def find(self, norm: str, overlapping: bool = False) -> list[Hit]:
         """Every hit, in text order; hits of different scans may overlap when ``overlapping``
         (where a hit only marks the clauses it spans, the longer of two should not hide the other)."""
         hits: list[Hit] = []
         scanned = 0
-        # The hottest loop of grading: the gate test and the scan are inlined.
-        for gate, reach, search, finditer in self._calls:
+        calls = self._calls
+        # The hottest loop of grading: only the scans the prefilter cannot rule out run, and the
+        # gate test and the scan are inlined.
+        for index in self._scans.candidates(self._verdict(norm)):
+            gate, reach, search, finditer = calls[index]
             start = 0
             if gate is not None:
                 seen = gate(norm)
@@ -101,7 +108,9 @@ class PhraseMatcher:
         """Whether anything matches (cheaper than :meth:`find` when nothing is excepted)."""
         if self._exceptions is not None:
             return bool(self.find(norm))
-        for scan in self._scans:
+        scans = self._scans.scans
+        for index in self._scans.candidates(self._verdict(norm)):
+            scan = scans[index]
             start = scan.start(norm)
             if start is not None and scan.regex.search(norm, start) is not None:
                 return True
@@ -128,33 +137,6 @@ class TaggedPhrases:
             for m in self._regex.finditer(norm):
                 found[self.tags[int(m.lastgroup[1:])]].append(Hit(m.start(), m.end(), m.group(), m.group()))
         return found
-
-
-def trie_pattern(phrases: Iterable[str]) -> str:
-    """One regular expression for many literal phrases, shaped as a trie (爱(?:买不买|要不要)).
-
-    Python's re tries a flat alternation phrase by phrase at every position; a trie tries one
-    branch per character, which makes scanning a reply with hundreds of phrases several times
-    faster. A longer continuation is tried before a phrase ends, so the longest phrase wins.
-    Phrases are normalised like replies; no phrases give an empty pattern.
-    """
-    trie: dict = {}
-    for phrase in {normalize(p) for p in phrases if p}:
-        node = trie
-        for char in phrase:
-            node = node.setdefault(char, {})
-        node[""] = {}
-    return _trie_node(trie)
-
-
-def _trie_node(node: dict) -> str:
-    branches = [re.escape(char) + _trie_node(child) for char, child in node.items() if char]
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    if "" in node:  # a phrase may end here
-        return f"(?:{body})?"
-    return body
 
 
 class FuzzyPhrases:

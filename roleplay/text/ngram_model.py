@@ -88,6 +88,11 @@ class Weights(Mapping[str, float]):
     def of(cls, pairs: Mapping[str, float]) -> Weights:
         return cls(_index_of(tuple(pairs)), array("d", pairs.values()))
 
+    @property
+    def index(self) -> dict[str, int]:
+        """Each known gram's position (a dict, for the hot loops that only ask what is known)."""
+        return self._index
+
     def __getitem__(self, gram: str) -> float:
         return self._values[self._index[gram]]
 
@@ -211,7 +216,8 @@ class NgramModel:
 
     def _label_score(self, label: str, found: dict[str, None]) -> float:
         table, unseen, prior = self._by_label[label]
-        return prior + sum(table.get(g, unseen) for g in found if g in self.weights)
+        known = self.weights.index  # the plain dict: a Mapping's __contains__ is a Python call per gram
+        return prior + sum(table.get(g, unseen) for g in found if g in known)
 
 
 class ModelStack:
