@@ -26,10 +26,18 @@ ROOT = Path(__file__).resolve().parent.parent
 DEV = ROOT / "eval" / "dev.jsonl"
 
 
-def folds_of(rows: list[dict], folds: int) -> list[list[dict]]:
-    """The replies dealt into folds by category (sorted, then every n-th), so no category is split."""
-    categories = sorted({row["category"] for row in rows})
-    fold_of = {category: i % folds for i, category in enumerate(categories)}
+def folds_of(rows: list[dict], folds: int, run: int = 0) -> list[list[dict]]:
+    """The replies dealt into folds by category (sorted, then every n-th), so no category is split.
+
+    With a ``run``, categories are taken in the order the corpus first names them and dealt ``run``
+    at a time: a writer's few categories were added together, so they mostly fall in one fold and
+    its models judge writers they never read, as they will in a shop (sorted, a writer's categories
+    scatter over the folds, and the models learn the writers' ways along with the labels)."""
+    if run:
+        order = list(dict.fromkeys(row["category"] for row in rows))
+        fold_of = {category: (i // run) % folds for i, category in enumerate(order)}
+    else:
+        fold_of = {category: i % folds for i, category in enumerate(sorted({row["category"] for row in rows}))}
     out: list[list[dict]] = [[] for _ in range(folds)]
     for row in rows:
         out[fold_of[row["category"]]].append(row)
@@ -67,12 +75,12 @@ def rubric_fitted_to(rubric, examples: Path | None, changes: dict[str, dict[str,
 
 
 def fold_scorers(rubric, rows: list[dict], folds: int, tmp: Path, fraction: float = 1.0,
-                 changes: dict[str, dict[str, object]] | None = None, rules: bool = False):
+                 changes: dict[str, dict[str, object]] | None = None, rules: bool = False, run: int = 0):
     """Each fold's replies, with a scorer whose models were fitted to the other folds' replies only
     (``fraction`` of their categories; ``rules``: no models at all)."""
     from roleplay.rubric.scorer import Scorer
 
-    dealt = folds_of(rows, folds)
+    dealt = folds_of(rows, folds, run)
     for i, held_out in enumerate(dealt):
         train = tmp / f"train{i}.jsonl"
         training = share_of([r for f in dealt if f is not held_out for r in f], fraction)
@@ -83,6 +91,8 @@ def fold_scorers(rubric, rows: list[dict], folds: int, tmp: Path, fraction: floa
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--by-writer", type=int, default=0, metavar="N",
+                        help="deal categories N at a time in corpus order, so a writer's categories share a fold")
     parser.add_argument("--set", action="append", default=[], metavar="CRITERION.SETTING=VALUE")
     parser.add_argument("--rules", action="store_true", help="the rules alone, no learned model")
     parser.add_argument("--train-fraction", type=float, default=1.0, metavar="SHARE",
@@ -103,7 +113,8 @@ def main() -> None:
         rows = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
         pooled = None
         disagreements: list[dict] = []
-        scorers = fold_scorers(rubric, rows, args.folds, Path(tmp), args.train_fraction, settings(args.set), args.rules)
+        scorers = fold_scorers(rubric, rows, args.folds, Path(tmp), args.train_fraction, settings(args.set), args.rules,
+                               args.by_writer)
         for held_out, scorer in scorers:
             text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in held_out)
             evaluation = evaluate(text, library, scorer=scorer)
@@ -118,7 +129,8 @@ def main() -> None:
         args.disagreements.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in disagreements), encoding="utf-8")
     print(f"{len(rows)} development replies, {len({r['category'] for r in rows})} categories, {args.folds} folds"
           f" ({'rules only' if args.rules else 'models fitted without the fold'}"
-          f"{f', to {args.train_fraction:.0%} of the other categories' if args.train_fraction < 1 else ''})"
+          f"{f', to {args.train_fraction:.0%} of the other categories' if args.train_fraction < 1 else ''}"
+          f"{f', categories dealt {args.by_writer} at a time in corpus order' if args.by_writer else ''})"
           f"{' ' + ' '.join(args.set) if args.set else ''}")
     print(pad("criterion", 22) + "precision  recall  F1")
     for name, tally in pooled.items():

@@ -156,6 +156,28 @@ def test_a_fitted_model_is_stored_and_judges_the_same_when_loaded(tmp_path):
     assert json.loads(stored[0].read_text(encoding="utf-8"))["weights"]  # and stored again, whole
 
 
+def test_a_model_stored_by_code_that_reads_replies_differently_is_fitted_again(tmp_path, monkeypatch):
+    # a stored model is keyed by the code that normalises and fits too, not by its examples alone:
+    # once a dialect word is folded, a model fitted to the unfolded words must not be read back
+    from roleplay.rubric import learned
+
+    monkeypatch.setenv("ROLEPLAY_CACHE_DIR", str(tmp_path))
+    examples = tmp_path / "examples.jsonl"
+    examples.write_text("{}\n", encoding="utf-8")
+    fitted = []
+
+    def fit() -> NgramModel:
+        fitted.append(True)
+        return NgramModel([("好的亲", "clean"), ("爱买不买", "rude")], "clean", 1)
+
+    learned._stored(("test",), (str(examples),), fit)
+    learned._stored(("test",), (str(examples),), fit)
+    assert len(fitted) == 1  # stored, then read back
+    monkeypatch.setattr(learned, "_fitting_code", lambda: b"normalisation that folds one word more")
+    learned._stored(("test",), (str(examples),), fit)
+    assert len(fitted) == 2
+
+
 def test_a_verdict_on_a_reply_without_clauses_points_at_the_whole_reply(scorer):
     from roleplay.text.analysed import Analysed
     from roleplay.rubric.learned import weightiest_clause

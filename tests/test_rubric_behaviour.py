@@ -151,6 +151,11 @@ def test_normalisation_keeps_length_and_unifies_forms():
     # written Cantonese function words read as Mandarin, of the same length; 唔该 is "please"
     assert normalize("佢哋唔係冇貨，係咪你睇錯咗？唔该等下") == "他们不是没货,是否你看错了?麻烦等下"
     assert normalize("这款咪头收音清楚") == "这款咪头收音清楚"  # a microphone stays a microphone
+    # Cantonese typed in simplified characters: 系 is 係, 呢款 this one, 仲 still, 定系 or; in
+    # Mandarin the same characters keep their own sense
+    assert normalize("呢款系手工烧嘅，仲送笛袋，你要白色定系青花嗰款？") == "这款是手工烧的,还送笛袋,你要白色还是青花那款?"
+    assert normalize("稳定系数高的系统，买了呢款式？") == "稳定系数高的系统,买了呢款式?"
+    assert normalize("你钟意嘅歌，谂起都开心") == "你喜欢的歌,想起都开心"
     assert normalize("俺给恁留着") == "我给您留着"  # northern pronouns
     assert normalize("侬晓得伐？阿拉覅搿只") == "你晓得吗?我们别这只"  # Wu
     assert normalize("阿拉伯数字") == "阿拉伯数字"  # a loanword, not 阿拉 (we)

@@ -17,6 +17,8 @@ from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
+import roleplay.text.ngram_model as ngram_model
+import roleplay.text.normalize as normalization
 from roleplay.content.jsonl import LineError, read_jsonl
 from roleplay.content.labels import LabelledReply
 from roleplay.content.models import Learned, LearnedClosing, LearnedParts, LearnedTone
@@ -34,6 +36,14 @@ LEARNED = "learned"
 ABSENT = "absent"
 #: Bump when fitting changes, so that models stored by an older roleplay are fitted again.
 STORE_VERSION = 3
+
+
+@lru_cache(maxsize=1)
+def _fitting_code() -> bytes:
+    """The code a fitted model depends on: how replies are normalised and cut into grams, and how
+    a model is fitted. A stored model is keyed by it too, so a roleplay that reads replies
+    differently (a dialect word folded) fits its models again instead of reading stale ones."""
+    return b"".join(Path(module.__file__).read_bytes() for module in (normalization, ngram_model))
 
 
 def weightiest_clause(reply: Analysed, model: NgramModel) -> Hit:
@@ -132,7 +142,7 @@ def _label_model(
 def _stored(settings: tuple, paths: tuple[str, ...], fit: Callable[[], NgramModel]) -> NgramModel:
     """The model fitted to ``paths`` with ``settings``, from roleplay's cache folder if it holds
     one for exactly these files' contents, else fitted now and stored there."""
-    digest = hashlib.sha256(repr((STORE_VERSION, settings)).encode())
+    digest = hashlib.sha256(repr((STORE_VERSION, settings)).encode() + _fitting_code())
     for path in paths:
         digest.update(hashlib.sha256(Path(path).read_bytes()).digest())
     stored = cache_dir() / "models" / f"{digest.hexdigest()}.json"

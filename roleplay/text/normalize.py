@@ -2,7 +2,7 @@
 
 Full-width letters, digits and punctuation become half-width, ASCII letters become lower-case,
 the function words of written Cantonese and the pronouns of northern dialects become their
-Mandarin twins (唔係 → 不是, 冇 → 没, 嘅 → 的, 俺 → 我, 恁 → 您, 明儿 → 明天, and Wu's 侬 → 你, 阿拉 → 我们,
+Mandarin twins (唔係 → 不是, 冇 → 没, 嘅 → 的, 嗰 → 那, 钟意 → 喜欢, and in a Cantonese reply 系 → 是, 俺 → 我, 恁 → 您, 明儿 → 明天, and Wu's 侬 → 你, 阿拉 → 我们,
 覅 → 别, 伐? → 吗?: agents type as they speak) and traditional characters become simplified (OpenCC ``t2s``).
 Every step keeps the length of
 the text, so a character span found in the normalised text is the same span in the original:
@@ -25,15 +25,25 @@ _WIDTH.update({code: code + 32 - 0xFEE0 for code in range(0xFF21, 0xFF3B)})
 
 #: Dialect → Mandarin, one character for one (so spans stay put). Only characters Mandarin does
 #: not use this way: 咪 (a microphone, 咪头) and 咁 stay as they are.
-_DIALECT_WORDS = {"唔该": "麻烦", "係咪": "是否", "定係": "还是", "伐?": "吗?", "嘞个": "这个"}
+_DIALECT_WORDS = {"唔该": "麻烦", "係咪": "是否", "定係": "还是", "伐?": "吗?", "嘞个": "这个", "钟意": "喜欢"}
 #: Dialect words that are also the start of loanwords (阿拉伯, 阿拉斯加): folded unless one follows.
 _DIALECT_BEFORE = {"阿拉": ("我们", re.compile("阿拉(?![伯斯丁善蕾])"))}
 _DIALECT = str.maketrans(
     {"唔": "不", "係": "是", "冇": "没", "咗": "了", "嘅": "的", "喺": "在", "搵": "找", "睇": "看", "咩": "啥",
      "乜": "啥", "哋": "们", "佢": "他", "啲": "些", "嚟": "来", "畀": "给", "俾": "给", "俺": "我", "恁": "您",
-     "侬": "你", "覅": "别", "搿": "这"}
+     "侬": "你", "覅": "别", "搿": "这", "嗰": "那", "\U00020bb6": "那", "谂": "想"}
 )
-_DIALECT_MARKS = frozenset("唔係冇咗嘅喺搵睇咩乜哋佢啲嚟畀俾俺恁侬覅搿阿伐嘞")
+_DIALECT_MARKS = frozenset("唔係冇咗嘅喺搵睇咩乜哋佢啲嚟畀俾俺恁侬覅搿阿伐嘞嗰\U00020bb6谂钟")
+#: Cantonese typed in simplified characters writes 係 as 系 (我哋系手工整嘅), and its 呢 (this), 仲
+#: (still) and 定系 (or) are Mandarin words too (呢 ends a question; 仲夏, 仲尼; 稳定系数): read as
+#: Cantonese only in a reply that is Cantonese by its other words, and only in their Cantonese places.
+_CANTONESE_MARKS = frozenset("唔係冇咗嘅喺搵睇咩乜哋佢啲嚟畀俾嗰\U00020bb6谂")
+_CANTONESE = [
+    (re.compile("定系"), "还是"),
+    (re.compile("(?<![关联体派维谱世直旁星父母干水])系(?![统列数带鞋紧好住着上])"), "是"),
+    (re.compile("呢(?=[款个对只支件种把套])"), "这"),
+    (re.compile("仲(?=[有送要是可好未])"), "还"),
+]
 #: Northern days (今儿拍明儿到 → 今天拍明天到), folded on their own: 儿 is too common a character
 #: (孩子, 儿童, 一会儿) to send every reply that holds one through the dialect folding above.
 _NORTHERN_DAYS = re.compile("(?<=[今明昨])儿")
@@ -85,5 +95,8 @@ def _mandarin(text: str) -> str:
         text = text.replace(word, twin)
     for word, (twin, regex) in _DIALECT_BEFORE.items():
         if word in text:
+            text = regex.sub(twin, text)
+    if not _CANTONESE_MARKS.isdisjoint(text):
+        for regex, twin in _CANTONESE:
             text = regex.sub(twin, text)
     return text.translate(_DIALECT)
