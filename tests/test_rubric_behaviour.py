@@ -156,6 +156,7 @@ def test_normalisation_keeps_length_and_unifies_forms():
     assert normalize("呢款系手工烧嘅，仲送笛袋，你要白色定系青花嗰款？") == "这款是手工烧的,还送笛袋,你要白色还是青花那款?"
     assert normalize("稳定系数高的系统，买了呢款式？") == "稳定系数高的系统,买了呢款式?"
     assert normalize("你钟意嘅歌，谂起都开心") == "你喜欢的歌,想起都开心"
+    assert normalize("库存得返3对啦，得返嚟就好") == "库存只剩3对啦,得返来就好"
     assert normalize("俺给恁留着") == "我给您留着"  # northern pronouns
     assert normalize("侬晓得伐？阿拉覅搿只") == "你晓得吗?我们别这只"  # Wu
     assert normalize("阿拉伯数字") == "阿拉伯数字"  # a loanword, not 阿拉 (we)

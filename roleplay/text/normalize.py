@@ -35,7 +35,7 @@ _DIALECT = str.maketrans(
 )
 _DIALECT_MARKS = frozenset("唔係冇咗嘅喺搵睇咩乜哋佢啲嚟畀俾俺恁侬覅搿阿伐嘞嗰\U00020bb6谂钟")
 #: Cantonese typed in simplified characters writes 係 as 系 (我哋系手工整嘅), and its 呢 (this), 仲
-#: (still) and 定系 (or) are Mandarin words too (呢 ends a question; 仲夏, 仲尼; 稳定系数): read as
+#: (still), 定系 (or) and 得返 (only … left) are Mandarin words too (呢 ends a question; 仲夏, 仲尼; 稳定系数): read as
 #: Cantonese only in a reply that is Cantonese by its other words, and only in their Cantonese places.
 _CANTONESE_MARKS = frozenset("唔係冇咗嘅喺搵睇咩乜哋佢啲嚟畀俾嗰\U00020bb6谂")
 _CANTONESE = [
@@ -43,6 +43,7 @@ _CANTONESE = [
     (re.compile("(?<![关联体派维谱世直旁星父母干水])系(?![统列数带鞋紧好住着上])"), "是"),
     (re.compile("呢(?=[款个对只支件种把套])"), "这"),
     (re.compile("仲(?=[有送要是可好未])"), "还"),
+    (re.compile("得返(?=[\\d一两二三四五六七八九十几])"), "只剩"),
 ]
 #: Northern days (今儿拍明儿到 → 今天拍明天到), folded on their own: 儿 is too common a character
 #: (孩子, 儿童, 一会儿) to send every reply that holds one through the dialect folding above.
