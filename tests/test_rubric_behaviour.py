@@ -284,7 +284,7 @@ def _learned_set(library, name: str, **settings) -> Scorer:
     ("customer", "text", "words_kept_it"),
     [
         ("还有货吗", "亲，这款现在库存还很多的，您不用担心买不到哦～", True),
-        ("几天能到", "放心亲，发的都是顺丰，一般两天就到，您不用担心～", True),
+        ("几天能到", "放心亲，发的都是顺丰，一般两天就到，您不用担心～", None),  # the rules drop it (below)
         ("质量怎么样", "亲这款质量杠杠的，用了都说好，您完全不用担心～", None),
     ],
 )
@@ -299,6 +299,21 @@ def test_reassurance_in_a_longer_reply_is_no_advantage_when_the_model_doubts_it(
     before = _learned_set(library, "fab", words_only_below_chars=None).score_text(text, customer_text=customer, expects=["fab"])
     if words_kept_it is not None:
         assert ("A" in before.results["fab"].detail["components"]) is words_kept_it
+
+
+def test_a_clause_that_only_reassures_belongs_to_the_service_talk_before_it(library, scorer):
+    def parts(customer: str, text: str, scorer=scorer) -> list[str]:
+        return scorer.score_text(text, customer_text=customer, expects=["fab"]).results["fab"].detail["components"]
+
+    shipping = "放心亲，发的都是顺丰，一般两天就到，您不用担心～"
+    assert parts("几天能到", shipping) == []
+    # after a pitch, the same words still reassure about what the product does
+    assert parts("好用吗", "这款不粘涂层，煎蛋不糊锅，您不用担心～") == ["F", "A", "B"]
+    # a trainer's rubric without the reassurance list leaves it to the models
+    from roleplay.content.models import Lexicon
+
+    unlisted = _criterion_with(library, "fab", reassurance=Lexicon(), learned=None)
+    assert parts("几天能到", shipping, unlisted) != []
 
 
 def test_an_answer_to_how_to_use_it_is_steps_not_a_pitch(library, scorer):

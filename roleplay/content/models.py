@@ -476,6 +476,11 @@ class FabCriterion(Criterion):
         description="Service talk (price, shipping, returns, stock, ordering): a clause holding one of "
         "these is no part of a pitch, so 48小时 in 48小时内发货 is no feature.",
     )
+    reassurance: Lexicon = Field(
+        default_factory=Lexicon,
+        description="A clause that only reassures (您不用担心～, 放心吧): it adds nothing of its own, so it "
+        "belongs to the clause before it, and after service talk (一般两天就到，您不用担心) it is no pitch either.",
+    )
     offers: Lexicon = Field(
         default_factory=Lexicon,
         description="Marks of the sizes on offer or ordered (您要41的还是46的, 要哪个高度, 给您备注上了, 暂时断货): "

@@ -51,6 +51,7 @@ class Fab(CriterionScorer[FabCriterion]):
         )
         self.not_pitch = matcher(config.not_pitch)
         self.instructions = matcher(config.instructions)
+        self.reassurance = matcher(config.reassurance)
         self.how_to_asks = optional_matcher(config.how_to_asks)
         self.asks = matcher(config.asks)
         self.offers = optional_matcher(config.offers)
@@ -213,7 +214,15 @@ class Fab(CriterionScorer[FabCriterion]):
             return frozenset(range(len(reply.clauses)))
         service = {reply.clause_of(h.start) for h in self.not_pitch.find(reply.norm)}
         steps = {reply.clause_of(h.start) for h in self.instructions.find(reply.norm)}
-        return frozenset(ctx.question_clauses | service | _whole_sentences(reply, steps))
+        skipped = ctx.question_clauses | service | _whole_sentences(reply, steps)
+        return frozenset(skipped | self._reassuring(reply, service))
+
+    def _reassuring(self, reply: Analysed, service: set[int]) -> set[int]:
+        """Clauses that only reassure the shopper about the service talk just before them."""
+        if not (service and self.reassurance):
+            return set()
+        whole = {(h.start, h.end) for h in self.reassurance.find(reply.norm)}  # (no pattern crosses a comma)
+        return {i for i, span in enumerate(reply.clauses) if i - 1 in service and span in whole}
 
     def _answers_how_to(self, ctx: ReplyContext) -> bool:
         """Whether the shopper asked how to use it (怎么用啊): the reply is steps, not a pitch."""
