@@ -1,11 +1,10 @@
 """Scan a text with many regular expressions quickly: skip what cannot match at a glance.
 
-Python's regex engine tries every alternative of a pattern at every position of a text. Most
-rubric patterns can only start with a few characters (2000瓦 and IPX7 with a digit or a Latin
-letter, 耐磨 with 耐), or cannot match without one of a few characters somewhere (…得很快 needs
-得): such patterns are scanned behind a one-character test that fails at once, which makes a
-rubric with hundreds of patterns several times cheaper. The tests are derived from the patterns
-themselves (with the ``re`` module's own parser), so a trainer writes plain regular expressions.
+A list's phrases become one trie and each of its patterns a scan of its own; the prefilter
+(roleplay.text.prefilter) says which scans a text could match at all. A pattern that cannot match
+without one of a few characters (…得很快 needs 得) is scanned behind a one-character test, started
+no further back than its longest match reaches. The tests are derived from the patterns themselves
+(with the ``re`` module's own parser), so a trainer writes plain regular expressions.
 """
 
 from __future__ import annotations

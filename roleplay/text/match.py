@@ -1,7 +1,8 @@
 """Find phrases and patterns in normalised text, exactly or tolerating small variants.
 
-Word lists are compiled once into a single regular expression (C speed), so grading a reply
-costs one scan per list rather than one per phrase.
+Word lists are compiled once: the phrases into a single regular expression (C speed), so grading
+a reply costs one scan per list rather than one per phrase, and a pattern runs only on a text that
+holds one of its atoms (roleplay.text.prefilter).
 """
 
 from __future__ import annotations
@@ -39,8 +40,8 @@ class Hit(NamedTuple):
 class PhraseMatcher:
     """Literal phrases (normalised like replies) and regular expressions, each list compiled once.
 
-    The phrases form a trie (the longest phrase wins at a position), the patterns as few scans
-    as their first characters allow (roleplay.text.gates); hits do not overlap (the earlier, then
+    The phrases form a trie (the longest phrase wins at a position), each pattern is a scan of its
+    own behind the prefilter and a gate (roleplay.text.gates); hits do not overlap (the earlier, then
     the longer, wins). A hit that overlaps one of the ``exceptions`` (look-alike
     words: 除了 for a pattern 除X, 回购率 for X率高) is dropped.
     """

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import count, product
 from re import _constants as c, _parser
 
@@ -170,16 +170,21 @@ def _required_inside(op, av) -> set[str] | None:
     if op is c.ATOMIC_GROUP:
         return _required(av)
     if op is c.BRANCH:
-        union: set[str] = set()
-        for branch in av[1]:
-            strings = _required(branch)
-            if strings is None:
-                return None
-            union |= strings
-        return union
+        return _union(av[1], _required)
     if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[0] >= 1:
         return _required(av[2])
     return None
+
+
+def _union(branches, strings_of: Callable[[list], set[str] | None]) -> set[str] | None:
+    """The strings of every alternative together (None: an alternative has none to give)."""
+    union: set[str] = set()
+    for branch in branches:
+        strings = strings_of(branch)
+        if strings is None:
+            return None
+        union |= strings
+    return union
 
 
 def _exact(op, av) -> set[str] | None:
@@ -193,13 +198,8 @@ def _exact(op, av) -> set[str] | None:
     if op is c.SUBPATTERN:
         return _exact_sequence(av[3])
     if op is c.BRANCH:
-        union: set[str] = set()
-        for branch in av[1]:
-            strings = _exact_sequence(branch)
-            if strings is None:
-                return None
-            union |= strings
-        return union if len(union) <= SET_MAX else None
+        union = _union(av[1], _exact_sequence)
+        return union if union is not None and len(union) <= SET_MAX else None
     if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
         low, high, item = av
         strings = _exact_sequence(item)
