@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from roleplay.rubric.scorer import Scorer
-from roleplay.text.ngram_model import grams
 from roleplay.text.normalize import normalize
 
 
@@ -1064,16 +1063,15 @@ def test_a_measure_then_its_dimension_is_no_advantage(scorer):
     assert "A" not in parts and "F" in parts
 
 
-def test_a_feature_stands_where_the_models_are_sure_of_its_advantage_and_benefit(library, scorer):
+def test_a_feature_stands_where_the_models_are_sure_of_its_advantage_and_benefit(library, scorer, monkeypatch):
     # shipping talk after a pitch pulls the F model down; an advantage and a benefit the A and B
-    # models are sure of rest on the feature the rules found, so its doubt does not drop it
-    # (a margin of 1 makes the F model's doubt decide, as a stricter rubric would)
-    strict = _learned_set(library, "fab", drop_margin={"F": 1, "A": 2.5, "B": 2})
+    # models are sure of rest on the feature the rules found, so its doubt does not drop it (the
+    # models lean as given here: each refit of the corpus moves the F model's doubt of this pitch)
     pitch = "这款枕芯用的是7D中空纤维，回弹特别好，不塌不变形，您侧睡仰睡脖子都有支撑，早上起来不落枕～快递默认中通3-5天，补10元可以改顺丰2-3天到，您看要改顺丰还是走中通？"
-    leans = scorer.models.leans(grams(normalize(pitch)))["fab"]
-    assert leans["F"] < -1 and leans["A"] > 1.5 and leans["B"] > 0.75
-    assert "F" in strict.score_text(pitch, customer_text="快点发", expects=["fab"]).results["fab"].detail["components"]
+    assert "F" in _fab_with_leans(library, monkeypatch, {"F": -8.0, "A": 3.0, "B": 3.0})(pitch)
+    assert "F" not in _fab_with_leans(library, monkeypatch, {"F": -8.0, "A": -8.0, "B": -8.0})(pitch)
     # where they are not, the doubt drops a feature the rules found in a price answer
+    strict = _learned_set(library, "fab", drop_margin={"F": 1, "A": 2.5, "B": 2})
     price = "带两块电池的套装标价629，用券后599哈～"
     rules = _criterion_with(library, "fab", learned=None)
     assert "F" in rules.score_text(price, customer_text="多少钱", expects=["fab"]).results["fab"].detail["components"]

@@ -39,8 +39,8 @@ FLOORS = {
     # floor follows the harder set; F 0.898 (3.2: 0.889) holds its floor higher.
     # Rubric 3.4 (3680 locked replies: batch D's locked part joined, on which 3.3 scored full FAB 0.69):
     # full FAB 0.850, where 3.3 scores 0.848 on the same replies: the floor follows the harder set.
-    # Rubric 3.5 (3904 locked replies: batches E and F's locked parts joined): full FAB 0.852, F 0.899,
-    # where 3.4 refitted to the same development part scores 0.852 and 0.900.
+    # Rubric 3.5 (4016 locked replies: batches E, F and G's locked parts joined): full FAB 0.853, F 0.897,
+    # where 3.4 refitted to the same development part scores 0.854 and 0.897.
     "locked": {"forbidden": 0.88, "closing": 0.91, "fab": 0.84, "F": 0.89, "A": 0.86, "B": 0.89},
 }
 
