@@ -76,7 +76,7 @@ def _compiled(patterns: tuple[str, ...], phrases: tuple[str, ...]) -> Scans:
     """The phrases as one trie (the longest phrase at a position wins), then each pattern behind a
     test for a character it cannot match without, when it has one. The prefilter learns which
     scan each phrase and pattern is in: a text that holds none of a pattern's atoms skips its scan."""
-    scans = [Scan(re.compile(trie_pattern(phrases)))] if phrases else []
+    scans = [Scan(re.compile(_trie_of(phrases)))] if phrases else []
     scans += [scan_of(pattern) for pattern in patterns]
     trie = [(phrase, True, 0) for phrase in phrases]
     offset = 1 if phrases else 0
@@ -92,8 +92,13 @@ def trie_pattern(phrases: Iterable[str]) -> str:
     faster. A longer continuation is tried before a phrase ends, so the longest phrase wins.
     Phrases are normalised like replies; no phrases give an empty pattern.
     """
+    return _trie_of({normalize(p) for p in phrases if p})
+
+
+def _trie_of(phrases: Iterable[str]) -> str:
+    """:func:`trie_pattern` of phrases normalised already."""
     trie: dict = {}
-    for phrase in {normalize(p) for p in phrases if p}:
+    for phrase in phrases:
         node = trie
         for char in phrase:
             node = node.setdefault(char, {})

@@ -2,7 +2,7 @@
 
 Full-width letters, digits and punctuation become half-width, ASCII letters become lower-case,
 the function words of written Cantonese and the pronouns of northern dialects become their
-Mandarin twins (唔係 → 不是, 冇 → 没, 嘅 → 的, 嗰 → 那, 钟意 → 喜欢, and in a Cantonese reply 系 → 是, 俺 → 我, 恁 → 您, 明儿 → 明天, and Wu's 侬 → 你, 阿拉 → 我们,
+Mandarin twins (唔係 → 不是, 冇 → 没, 嘅 → 的, 嗰 → 那, and in a Cantonese reply 系 → 是, 钟意 → 喜欢, 俺 → 我, 恁 → 您, 明儿 → 明天, and Wu's 侬 → 你, 阿拉 → 我们,
 覅 → 别, 伐? → 吗?: agents type as they speak) and traditional characters become simplified (OpenCC ``t2s``).
 Every step keeps the length of
 the text, so a character span found in the normalised text is the same span in the original:
@@ -25,7 +25,7 @@ _WIDTH.update({code: code + 32 - 0xFEE0 for code in range(0xFF21, 0xFF3B)})
 
 #: Dialect → Mandarin, one character for one (so spans stay put). Only characters Mandarin does
 #: not use this way: 咪 (a microphone, 咪头) and 咁 stay as they are.
-_DIALECT_WORDS = {"唔该": "麻烦", "係咪": "是否", "定係": "还是", "伐?": "吗?", "嘞个": "这个", "钟意": "喜欢"}
+_DIALECT_WORDS = {"唔该": "麻烦", "係咪": "是否", "定係": "还是", "伐?": "吗?", "嘞个": "这个"}
 #: Dialect words that are also the start of loanwords (阿拉伯, 阿拉斯加): folded unless one follows.
 _DIALECT_BEFORE = {"阿拉": ("我们", re.compile("阿拉(?![伯斯丁善蕾])"))}
 _DIALECT = str.maketrans(
@@ -33,12 +33,13 @@ _DIALECT = str.maketrans(
      "乜": "啥", "哋": "们", "佢": "他", "啲": "些", "嚟": "来", "畀": "给", "俾": "给", "俺": "我", "恁": "您",
      "侬": "你", "覅": "别", "搿": "这", "嗰": "那", "\U00020bb6": "那", "谂": "想"}
 )
-_DIALECT_MARKS = frozenset("唔係冇咗嘅喺搵睇咩乜哋佢啲嚟畀俾俺恁侬覅搿阿伐嘞嗰\U00020bb6谂钟")
+_DIALECT_MARKS = frozenset("唔係冇咗嘅喺搵睇咩乜哋佢啲嚟畀俾俺恁侬覅搿阿伐嘞嗰\U00020bb6谂")
 #: Cantonese typed in simplified characters writes 係 as 系 (我哋系手工整嘅), and its 呢 (this), 仲
-#: (still), 定系 (or) and 得返 (only … left) are Mandarin words too (呢 ends a question; 仲夏, 仲尼; 稳定系数): read as
+#: (still), 定系 (or), 钟意 (like) and 得返 (only … left) are Mandarin words too (呢 ends a question; 仲夏, 仲尼; 稳定系数): read as
 #: Cantonese only in a reply that is Cantonese by its other words, and only in their Cantonese places.
 _CANTONESE_MARKS = frozenset("唔係冇咗嘅喺搵睇咩乜哋佢啲嚟畀俾嗰\U00020bb6谂")
 _CANTONESE = [
+    (re.compile("钟意"), "喜欢"),
     (re.compile("定系"), "还是"),
     (re.compile("(?<![关联体派维谱世直旁星父母干水])系(?![统列数带鞋紧好住着上])"), "是"),
     (re.compile("呢(?=[款个对只支件种把套])"), "这"),
