@@ -23,6 +23,9 @@ from roleplay.text.normalize import normalize
         # the order placed for her, or on her word
         ("就要灰色的", "好嘞，灰色1.8米，我这就帮您把单子开好", ["direct_ask"]),
         ("行 就它了", "单个129，两个一起229，选好了说一声我给你安排", ["direct_ask"]),
+        # a choice, then the order: what the agent helps with after 定了 is the purchase, not a needs survey
+        ("我想给孙子织件毛衣", "细一点的针正合适，你要直针还是环形针？定了跟我说 我帮你把毛线也配好",
+         ["alternative", "direct_ask"]),
         # 差不多了 is "about enough"; a voltage the product is made for is a spec, a batch's count is stock
         ("能多吃吗", "一天吃五六颗差不多了，多了容易上火哈", []),
         ("能带去日本吗", "国内版只做220V的，出国用要配变压器", []),
@@ -1032,6 +1035,10 @@ def test_fab_advice_names_the_part_that_is_missing(scorer, text, parts, key):
         ("能改价吗", "改不了哈，不过可以送您运费险。", None),  # an offer after the refusal
         ("能刻字吗", "亲的想法真浪漫呢～不过咱不接这活儿哈", "denial"),  # 不过 before the refusal turns to it
         ("你们家哪个最辣", "最辣的就是特辣款了哈", None),  # her own superlative, answered
+        ("是不是全网最便宜的", "咱家这价 全网最低，别处您找不着更便宜的👍", "absolute_claim"),  # her 全网最 runs into 便宜, ours into 低
+        ("第一次学琵琶买哪种", "亲放心，我们是苏州第一琵琶作坊，三十年老店了～", "absolute_claim"),  # her 第一次 is no 第一作坊
+        ("这个会不会过几个月就塌了", "亲放心 我们家里面是高回弹海绵 用多久都不会塌的", "absolute_claim"),  # however long: a promise
+        ("木头会不会被按出坑", "整块乌木，按弦几年都不会被压出坑", None),  # a span of years endured is a fact
         ("那菌粉到底放多少啊", "收到。第三次回答：1克配1升奶", "impatience"),
         ("夏天睡着热不热", "透气不闷，您夏天翻来覆去也不会一脸汗", None),  # tossing in bed, not asking again
     ],

@@ -551,7 +551,8 @@ class ForbiddenList(Lexicon):
     spares_shopper_words: bool = Field(
         False,
         description="A hit that repeats the shopper's own words answers her question, it is not counted: "
-        "哪个最辣？ → 最辣的是特辣款 (a claim only she made).",
+        "哪个最辣？ → 最辣的是特辣款 (a claim only she made). The word a hit runs into must be hers too: "
+        "是不是全网最便宜的？ → 全网最低 makes the claim itself.",
     )
     fatal: bool = Field(False, description="A hit in this category fails the whole session.")
     whole_reply: bool = Field(

@@ -233,7 +233,7 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         """A category's hits, less those in the shopper's own words where the category spares them."""
         hits = category.matcher.find(norm)
         if hits and customer and category.spares_shopper_words:
-            hits = [h for h in hits if h.text not in customer]
+            hits = [h for h in hits if not _echoes(norm, h, customer)]
         return hits
 
     def _whole_reply(self, norm: str) -> list[tuple[str, Hit]]:
@@ -335,6 +335,18 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         score = max(0.0, 100.0 - self.config.penalty_per_hit * len(hits)) if results else None
         advice = self.advice(hits[0]["category"] if hits else "clean")
         return CriterionResult(self.name, score, advice, detail={"count": len(hits), "fatal": fatal})
+
+
+#: What may follow a shopper's word in a reply that only repeats it (最辣的是…, 最便宜吗).
+_PARTICLES = frozenset("的地得了吗呢吧啊呀哦哈嘛么")
+
+
+def _echoes(norm: str, hit: Hit, customer: str) -> bool:
+    """Whether ``hit`` repeats the shopper's own words: the hit with the word it runs into, so
+    全网最 in 全网最低 is no echo of her 全网最便宜, but 最辣 in 最辣的是特辣款 is one of 哪个最辣."""
+    following = norm[hit.end : hit.end + 1]
+    said = hit.text + following if following.isalnum() and following not in _PARTICLES else hit.text
+    return said in customer
 
 
 def _within(hit: Hit, allowed: list[Hit]) -> bool:
