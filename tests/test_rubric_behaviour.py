@@ -606,6 +606,15 @@ def test_a_comparison_without_geng_is_an_advantage(scorer):
     assert "A" in scorer.score_text("吃起来比普通款的清爽些", customer_text="有啥区别").results["fab"].detail["components"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["一体成型的，没焊点不藏污垢", "里头是弹簧卡扣，按个上千回都不带松的", "绷得紧，针脚不歪"],
+)
+def test_a_trouble_spared_or_a_result_achieved_is_an_advantage(scorer, text):
+    # a trouble it avoids (不藏污垢, northern 不带松 for 不会松), how well it does (绷得紧)
+    assert "A" in scorer.score_text(text, index=1, expects=["fab"]).results["fab"].detail["components"], text
+
+
 def test_chat_letters_are_no_code_but_ports_are(scorer):
     assert scorer.score_text("BB用着舒服吗？", customer_text="好用吗").results["fab"].detail["components"] == []
     assert "F" in scorer.score_text("两个C口一个A口", customer_text="有什么接口").results["fab"].detail["components"]
