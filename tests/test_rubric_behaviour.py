@@ -405,7 +405,9 @@ def test_needs_questions_in_their_everyday_forms(scorer, text):
 
 
 @pytest.mark.parametrize(
-    "text", ["宝宝穿这个很合身。", "这款平时穿很百搭呢", "经常有人问这个呢", "这款平时穿很百搭呢，还有什么可以帮您吗？"]
+    "text",
+    ["宝宝穿这个很合身。", "这款平时穿很百搭呢", "经常有人问这个呢", "这款平时穿很百搭呢，还有什么可以帮您吗？",
+     "这款平时穿很百搭嘛"],  # 嘛 after a statement asserts; after a negation (不是写着嘛) it asks back
 )
 def test_a_needs_word_in_a_statement_is_not_a_question(scorer, text):
     """The cue must be in the clause that asks: 平时 in a statement tells, it does not ask."""
