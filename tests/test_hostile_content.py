@@ -23,7 +23,7 @@ DEFAULT_RUBRIC = (
     .replace("../eval/", f"{Path(builtin_dir()).as_posix()}/eval/")
 )
 #: The rubric's first list of patterns (what makes a clause a question): scanned on every reply.
-QUESTIONS = "  patterns: ['[呀嘛]"
+QUESTIONS = "  patterns: ['呀"
 
 
 def rubric_with(tmp_path: Path, *patterns: str) -> Path:
@@ -31,7 +31,7 @@ def rubric_with(tmp_path: Path, *patterns: str) -> Path:
     quoted = "".join(f"'{p}', " for p in patterns)
     path = tmp_path / "rubrics" / "default.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(DEFAULT_RUBRIC.replace(QUESTIONS, f"  patterns: [{quoted}'[呀嘛]", 1), encoding="utf-8")
+    path.write_text(DEFAULT_RUBRIC.replace(QUESTIONS, f"  patterns: [{quoted}'呀", 1), encoding="utf-8")
     return path
 
 
