@@ -41,7 +41,9 @@ FLOORS = {
     # full FAB 0.850, where 3.3 scores 0.848 on the same replies: the floor follows the harder set.
     # Rubric 3.5 (4016 locked replies: batches E, F and G's locked parts joined): full FAB 0.853, F 0.897,
     # where 3.4 refitted to the same development part scores 0.854 and 0.897.
-    "locked": {"forbidden": 0.88, "closing": 0.91, "fab": 0.84, "F": 0.89, "A": 0.86, "B": 0.89},
+    # Rubric 3.6 (4240 locked replies: batches H and I's locked parts joined): A 0.860, where 3.5
+    # refitted to the same development part scores the same: the floor follows the harder set.
+    "locked": {"forbidden": 0.88, "closing": 0.91, "fab": 0.84, "F": 0.89, "A": 0.85, "B": 0.89},
 }
 
 def corpus(part: str) -> list[dict]:
