@@ -48,20 +48,23 @@ class Scan:
 
 class Scans(NamedTuple):
     """The scans of a list of phrases and patterns, registered with the prefilter as ``serial``:
-    its verdict on a text names the scans of the list that may match it (roleplay.text.prefilter)."""
+    its verdict on a text holds ``serial + i`` for each scan ``i`` of the list that may match it
+    (roleplay.text.prefilter); ``numbers`` are those of all the list's scans."""
 
     scans: tuple[Scan, ...]
     serial: int | None
+    numbers: frozenset[int] = frozenset()
 
     def candidates(self, passing: Verdict | None) -> Iterable[int]:
         """The indices of the scans to run on a text the prefilter's verdict is ``passing`` for,
         in order (all of them when there is no verdict)."""
         if passing is None or self.serial is None:
             return range(len(self.scans))
-        chosen = passing.get(self.serial)
-        if chosen is None:
+        chosen = self.numbers & passing  # (a set operation in C, over the smaller of the two)
+        if not chosen:
             return ()
-        return sorted(chosen) if len(chosen) > 1 else chosen
+        serial = self.serial
+        return [number - serial for number in sorted(chosen)] if len(chosen) > 1 else [next(iter(chosen)) - serial]
 
 
 def compile_patterns(patterns: Iterable[str], phrases: Iterable[str] = ()) -> Scans:
@@ -81,7 +84,8 @@ def _compiled(patterns: tuple[str, ...], phrases: tuple[str, ...]) -> Scans:
     trie = [(phrase, True, 0) for phrase in phrases]
     offset = 1 if phrases else 0
     serial = PREFILTER.register(trie + [(pattern, False, offset + i) for i, pattern in enumerate(patterns)])
-    return Scans(tuple(scans), serial)
+    numbers = frozenset(range(serial, serial + len(scans))) if serial is not None else frozenset()
+    return Scans(tuple(scans), serial, numbers)
 
 
 def trie_pattern(phrases: Iterable[str]) -> str:

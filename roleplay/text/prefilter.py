@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Sequence
-from itertools import count, product
+from itertools import product
 from re import _constants as c, _parser
 
 import ahocorasick
@@ -31,8 +31,9 @@ MEMO_SIZE = 64
 #: The atom of members that require none: always "found".
 _ALWAYS = 0
 
-#: Per registered list, the indices of its scans that may match a text.
-Verdict = dict[int, set[int]]
+#: The scans that may match a text, each as its list's serial plus the scan's index in the list
+#: (a list's scans have consecutive numbers: see :meth:`Prefilter.register`).
+Verdict = frozenset[int]
 
 
 def atoms(pattern: str) -> frozenset[str] | None:
@@ -52,34 +53,44 @@ class Prefilter:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._atoms: dict[str, int] = {"": _ALWAYS}  # atom -> its id
-        self._owners: list[list[tuple[int, int]]] = [[]]  # atom id -> (list serial, scan index)
-        self._serials = count()
+        self._owners: list[set[int]] = [set()]  # atom id -> the numbers of the scans that need it
+        self._serial = 0  # the first number of the next list's scans
         self._automaton: ahocorasick.Automaton | None = None
+        self._always: frozenset[int] = frozenset()
+        self._frozen: list[frozenset[int]] = []  # ``_owners``, frozen with the automaton
         self._memo: dict[str, Verdict] = {}
         #: Off, every scan runs (the tests and the benchmark compare both ways).
         self.enabled = True
 
     def register(self, members: Sequence[tuple[str, bool, int]]) -> int | None:
         """A serial for a list of ``members``: (a pattern, or a phrase when the flag says it is
-        literal; the index of the scan it is in). None for a list of no members."""
+        literal; the index of the scan it is in). None for a list of no members. The list's scans
+        are numbered from its serial on, so a verdict is one set of numbers for every list."""
         if not members:
             return None
         required = [(frozenset([m]) if literal else atoms(m), slot) for m, literal, slot in members]
         with self._lock:
-            serial = next(self._serials)
+            serial = self._serial
+            self._serial += max(slot for _, slot in required) + 1
+            touched = set()
             for strings, slot in required:
                 for atom in strings or ("",):
                     if atom not in self._atoms:
                         self._atoms[atom] = len(self._owners)
-                        self._owners.append([])
-                        self._automaton = None
-                    self._owners[self._atoms[atom]].append((serial, slot))
+                        self._owners.append(set())
+                        self._automaton = None  # a new atom: the automaton is built again
+                    touched.add(self._atoms[atom])
+                    self._owners[self._atoms[atom]].add(serial + slot)
+            if self._automaton is not None:  # the same atoms, needed by more scans
+                for atom in touched:
+                    self._frozen[atom] = frozenset(self._owners[atom])
+                self._always = self._frozen[_ALWAYS]
             self._memo = {}
         return serial
 
     def passing(self, text: str) -> Verdict | None:
-        """Per registered list, the indices of its scans that may match ``text`` (a list left out
-        has none; the sets are shared, not to be changed); None when the prefilter is off."""
+        """The numbers of the scans that may match ``text`` (serial + index, of every registered
+        list); None when the prefilter is off."""
         if not self.enabled:
             return None
         memo = self._memo
@@ -97,15 +108,10 @@ class Prefilter:
 
     def _verdict(self, text: str) -> Verdict:
         automaton = self._automaton or self._built()
-        owners = self._owners
-        found: Verdict = {}
-        for atom in {_ALWAYS, *(atom for _, atom in automaton.iter(text))}:
-            for serial, slot in owners[atom]:
-                if serial in found:
-                    found[serial].add(slot)
-                else:
-                    found[serial] = {slot}
-        return found
+        owners = self._frozen
+        # the union of the found atoms' scans, taken in C (a Python loop over every scan an atom
+        # such as 您 or 能 is needed by cost more than the automaton's pass)
+        return self._always.union(*[owners[atom] for atom in {atom for _, atom in automaton.iter(text)}])
 
     def _built(self) -> ahocorasick.Automaton:
         with self._lock:
@@ -115,6 +121,8 @@ class Prefilter:
                     if atom:
                         automaton.add_word(atom, index)
                 automaton.make_automaton()
+                self._frozen = [frozenset(scans) for scans in self._owners]
+                self._always = self._frozen[_ALWAYS]
                 self._automaton = automaton
                 self._memo = {}
             return self._automaton
