@@ -157,7 +157,7 @@ class Fab(CriterionScorer[FabCriterion]):
         from_card = {
             part: [h._replace(source=CARD) for h in hits] for words in card or () for part, hits in words.find(norm).items()
         }
-        raw_features = [h for h in self.feature.find(norm) if self._code_or_listed(h, reply.text)]
+        raw_features = [_headed(reply, h) for h in self.feature.find(norm) if self._code_or_listed(h, reply.text)]
         raw_features += from_card.get("F", [])
         raw_advantages = self.advantage.find(norm) + from_card.get("A", [])
         strong = self.benefit_strong.find(norm)
@@ -379,6 +379,16 @@ def _clauses(texts: Iterable[str]) -> list[str]:
         for start, end in clause_spans(norm)
         if end - start >= CARD_CLAUSE_MIN
     ]
+
+
+def _headed(reply: Analysed, hit: Hit) -> Hit:
+    """A one-character material as the word it heads: 铜 in 锡磷青铜 is 青铜, a kind of copper (a
+    Chinese compound ends in what it is a kind of); 铜 in 铜板 or 钛 in 钛白粉 stays as it is, for
+    ``plausible`` to weigh."""
+    if hit.end - hit.start != 1:
+        return hit
+    start, end = reply.word_at(hit.start)
+    return hit._replace(start=start, text=reply.norm[start:end]) if end == hit.end and start < hit.start else hit
 
 
 def _chained(reply: Analysed, parts: dict[str, list[Hit]]) -> bool:

@@ -23,13 +23,13 @@ class Analysed:
     reply is segmented only around such cues; the engine's intents read the whole segmentation.
     """
 
-    __slots__ = ("text", "norm", "_words", "_single", "_clauses", "_starts", "_sentences", "_grams")
+    __slots__ = ("text", "norm", "_words", "_word_spans", "_clauses", "_starts", "_sentences", "_grams")
 
     def __init__(self, text: str, norm: str) -> None:
         self.text = text
         self.norm = norm
         self._words: list[str] | None = None
-        self._single: dict[int, bool] = {}
+        self._word_spans: dict[int, tuple[int, int]] = {}
         self._clauses: list[tuple[int, int]] | None = None
         self._starts: list[int] | None = None
         self._sentences: list[int] | None = None
@@ -55,16 +55,20 @@ class Analysed:
         return self._words
 
     def is_word(self, offset: int) -> bool:
-        """Whether the character at ``offset`` is a word of its own: 亲 in 亲，您好 is, in 亲肤 it is not.
+        """Whether the character at ``offset`` is a word of its own: 亲 in 亲，您好 is, in 亲肤 it is not."""
+        return self.word_at(offset) == (offset, offset + 1)
+
+    def word_at(self, offset: int) -> tuple[int, int]:
+        """The span of the word that holds the character at ``offset`` (铜 in 锡磷青铜: 青铜).
 
         Decided by segmenting the few characters around it (a word is rarely longer than four),
         which costs a fraction of segmenting the whole reply.
         """
-        if offset not in self._single:
+        if offset not in self._word_spans:
             start = max(0, offset - SINGLE_WINDOW)
-            starts, length = segment.starts_word(self.norm[start : offset + SINGLE_WINDOW + 1], offset - start)
-            self._single[offset] = starts and length == 1
-        return self._single[offset]
+            first, end = segment.word_at(self.norm[start : offset + SINGLE_WINDOW + 1], offset - start)
+            self._word_spans[offset] = (start + first, start + end)
+        return self._word_spans[offset]
 
     @property
     def clauses(self) -> list[tuple[int, int]]:

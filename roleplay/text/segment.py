@@ -69,9 +69,9 @@ def words(text: str) -> list[str]:
     return _tokenizer.lcut(text, HMM=False)
 
 
-def starts_word(text: str, offset: int) -> tuple[bool, int]:
-    """Whether a word of jieba's best path through ``text`` (a few characters) starts at
-    ``offset``, and that word's length (0 when it does not start there).
+def word_at(text: str, offset: int) -> tuple[int, int]:
+    """The span of the word of jieba's best path through ``text`` (a few characters) that holds
+    the character at ``offset``.
 
     The dictionary path (no HMM) computed directly, without jieba's splitting into blocks: for
     a handful of characters around a one-character cue it costs a fraction of :func:`words`.
@@ -83,9 +83,7 @@ def starts_word(text: str, offset: int) -> tuple[bool, int]:
     position = 0
     while position < len(text):
         end = route[position][1] + 1
-        if position == offset:
-            return True, end - position
-        if position > offset:
-            break
+        if end > offset:
+            return position, end
         position = end
-    return False, 0
+    return offset, offset + 1
