@@ -1113,10 +1113,13 @@ def test_a_sentence_with_the_cards_own_words_keeps_what_the_rules_find_in_it(lib
     assert card.id == "nut_gift_box" and "包装精致" in card.features[3].advantage and fab.learned is not None
 
     def parts(text: str, product) -> dict[str, list[str]]:
+        # the feature and the advantage: what the card's words vouch for (a benefit the B model adds
+        # on its own, 拆开就能直接摆上桌 for a gift since rubric 3.7's refit, is no part of this)
         result = strict.score_text(text, customer_text="送人合适吗", expects=["fab"], product=product).results["fab"]
         found: dict[str, list[str]] = {}
         for evidence in result.evidence:
-            found.setdefault(evidence.label, []).append(evidence.text)
+            if evidence.label in "FA":
+                found.setdefault(evidence.label, []).append(evidence.text)
         return found
 
     one_sentence = "拿来送人挺合适，盒子配了手提袋，包装精致，拆开就能直接摆上桌"
