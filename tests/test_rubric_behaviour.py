@@ -69,6 +69,10 @@ def test_closing_structures_in_new_words(scorer, customer, text, techniques):
         "不能放微波炉哦 要加热换个瓷碗", "价格改不了哈 店铺券还是能领的 满200减20",
         # when to order is safest; a fibre that is all of the fabric, named or not in the allow-list
         "月底前下单最稳当，年前肯定到", "面料是100%天丝的", "里衬100%莫代尔，贴身穿很软",
+        # a limit with an adjective of height or width, at most and that is all, the soonest tomorrow
+        # morning, a knob turned to its end, what is best at a moment, a ceiling as a ceiling
+        "最窄1.2cm的缝也塞得进", "最多就装这么多了", "上海的话最快明晚到", "风扇别开到最大，晚上吵",
+        "傍晚那会儿蚊子最多", "灯光往天花板打，不刺眼",
     ],
 )
 def test_allow_list_is_not_flagged(scorer, text):
@@ -102,6 +106,9 @@ def test_dialect_and_idiom_forms_of_a_fault(scorer, customer, text, category):
         ("会变色吗", "会的，这种皮半年后颜色变深，就是您自己养出来的样子了"),
         # the returns the shop grants, stated with those it does not: no refusal
         ("不合适能退吗", "没拆封的支持7天无理由哈，拆开用过了就退不了了"),
+        # a refusal with a coupon to take, or the shop's default carrier, instead
+        ("再便宜10块行吗", "这个价真改不了啦 店里有满99减10的券 领了更划算"),
+        ("能发顺丰吗", "顺丰走不了哈 默认发圆通 一般两三天到"),
     ],
 )
 def test_idioms_ordinals_and_measured_facts_are_no_fault(scorer, customer, text):
@@ -114,6 +121,8 @@ def test_idioms_ordinals_and_measured_facts_are_no_fault(scorer, customer, text)
         "最好的牙刷", "全网第一", "唯一的选择", "国家级品质", "绝对正品", "保证一点都不起球", "销量排头一名",
         # 100% as a promise of whatever it does; rivals that cannot compare
         "用这根竿子100%上鱼", "这个价位百分百过质检", "做工这块同行都比不上我们", "别家的真没法比",
+        # a superlative over a whole market or place, with words between
+        "市面上就数这款锅最不粘", "全杭州宝妈最认的就是我家",
     ],
 )
 def test_absolute_claims_are_flagged(scorer, text):
@@ -327,6 +336,18 @@ def test_an_answer_to_how_to_use_it_is_steps_not_a_pitch(library, scorer):
     assert "A" in scorer.score_text(text, customer_text="好用吗", expects=["fab"]).results["fab"].detail["components"]
     unlisted = _criterion_with(library, "fab", how_to_asks=Lexicon())
     assert "A" in unlisted.score_text(text, customer_text=customer, expects=["fab"]).results["fab"].detail["components"]
+
+
+def test_a_one_character_material_counts_as_the_word_it_ends(scorer):
+    # 铜 heads 青铜 (a kind of copper) and is shown as the whole word; a word of its own it is itself
+    # (磷铜, which jieba does not know); at the start of 铜钱 it is no material
+    def features(text: str) -> list[str]:
+        result = scorer.score_text(text, expects=["fab"]).results["fab"]
+        return [e.text for e in result.evidence if e.label == "F"]
+
+    assert features("插套是锡磷青铜，插拔上万次也不松") == ["青铜"]
+    assert features("触片是磷铜的，插拔上万次也不松") == ["铜"]
+    assert features("铜钱不是我们卖的") == []
 
 
 def test_a_size_recommendation_is_no_feature_to_the_rules(library):
