@@ -763,6 +763,13 @@ def test_closing_edge_cases(scorer, text, techniques):
         ("怕不好用", "您先拍回去用几天，不顺手7天无理由退", ["trial"]),
         ("能发顺丰吗", "顺丰要补8元差价，需要的话我帮您备注一下", []),
         ("能折叠吗", "能，拿出来一抖就恢复原形", []),
+        # the agent's own promise to ship today is service; a cutoff for paying still urges
+        ("要泡多久", "冷水泡20分钟，想试的话直接拍，我帮您备注今天发", ["direct_ask"]),
+        ("拍了 晚点付", "下午4点前付好今天就能给您发出", ["urgency"]),
+        # 发 in 头发 ships nothing
+        ("在吗", "在的～今天想给头发配个什么样的小心情呀？", []),
+        # ordering without a worry, or quickly
+        ("靠谱吗", "市面上用的都是这个方案，您放心下单就好", ["direct_ask"]),
     ],
 )
 def test_closing_cues_judged_in_context(scorer, customer, text, techniques):
@@ -914,6 +921,12 @@ def _forbidden(scorer, text: str, customer: str = "") -> list[str]:
         # read it yourself, in a literary register; nothing better to be found
         ("几个一盒", "详情页写得明明白白 何不自己瞧瞧", "impatience"),
         ("质量好吗", "全网你都找不到比它更结实的", "absolute_claim"),
+        # none better than the shop's own, however the rivals are counted
+        ("跟手吗", "市面上第三方笔没有一支比咱家更跟手的", "absolute_claim"),
+        ("准吗", "放心，没有哪家比我们更准", "absolute_claim"),
+        # the shopper's budget sent to shop elsewhere, or told to save up
+        ("太便宜了吧", "嫌便宜的话也可以去买几十块一个的嘛🙂", "contempt"),
+        ("100块的不行吗", "咱家这档次的您还是攒攒钱再来看吧", "contempt"),
     ],
 )
 def test_forbidden_structures_in_new_words(scorer, customer, text, category):
@@ -978,6 +991,9 @@ def test_a_short_reply_keeps_the_fault_its_words_name(scorer):
         ("这把是红木的，越盘越亮", "红木"),
         # a rival's cheap make is no feature of this product
         ("那种便宜的是边角料压的，一泡就散", None),
+        # how it was made, by its word-formation
+        ("咱家没熏硫，是太阳底下自然晒干的", "晒干的"),
+        ("我们这个是机器色选过的，颗颗干净", "色选"),
     ],
 )
 def test_what_a_product_is_made_of_is_a_feature(scorer, text, feature):
@@ -1036,6 +1052,8 @@ def test_a_mark_of_tone_names_the_fault_only_when_no_words_do(scorer):
         "吹的时候别开最高档", "好的，给您备注加急嘛",
         # a recommended limit; one case refused with the policy's other case granted
         "锅里最多建议放4块牛排，放多了受热不均", "用过的退不了哈，没拆封的7天内都能退",
+        # the shop's own range, and a budget served within the shop
+        "我们没有比它更小的款了哈", "预算有限的话就买基础款，够用了", "嫌贵的话可以先拍小瓶装试试",
     ],
 )
 def test_advice_limits_and_needs_questions_are_clean(scorer, text):
