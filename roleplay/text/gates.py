@@ -48,23 +48,27 @@ class Scan:
 
 class Scans(NamedTuple):
     """The scans of a list of phrases and patterns, registered with the prefilter as ``serial``:
-    its verdict on a text holds ``serial + i`` for each scan ``i`` of the list that may match it
-    (roleplay.text.prefilter); ``numbers`` are those of all the list's scans."""
+    bit ``serial + i`` of its verdict on a text is set when scan ``i`` of the list may match it
+    (roleplay.text.prefilter); ``mask`` has a bit for each of the list's scans."""
 
     scans: tuple[Scan, ...]
     serial: int | None
-    numbers: frozenset[int] = frozenset()
+    mask: int = 0
 
     def candidates(self, passing: Verdict | None) -> Iterable[int]:
         """The indices of the scans to run on a text the prefilter's verdict is ``passing`` for,
         in order (all of them when there is no verdict)."""
         if passing is None or self.serial is None:
             return range(len(self.scans))
-        chosen = self.numbers & passing  # (a set operation in C, over the smaller of the two)
+        chosen = (passing >> self.serial) & self.mask
         if not chosen:  # most lists, on most replies
             return ()
-        serial = self.serial
-        return sorted(number - serial for number in chosen)
+        indices = []
+        while chosen:  # a few bits set, lowest first
+            low = chosen & -chosen
+            indices.append(low.bit_length() - 1)
+            chosen ^= low
+        return indices
 
 
 def compile_patterns(patterns: Iterable[str], phrases: Iterable[str] = ()) -> Scans:
@@ -84,8 +88,7 @@ def _compiled(patterns: tuple[str, ...], phrases: tuple[str, ...]) -> Scans:
     trie = [(phrase, True, 0) for phrase in phrases]
     offset = 1 if phrases else 0
     serial = PREFILTER.register(trie + [(pattern, False, offset + i) for i, pattern in enumerate(patterns)])
-    numbers = frozenset(range(serial, serial + len(scans))) if serial is not None else frozenset()
-    return Scans(tuple(scans), serial, numbers)
+    return Scans(tuple(scans), serial, (1 << len(scans)) - 1)
 
 
 def trie_pattern(phrases: Iterable[str]) -> str:
