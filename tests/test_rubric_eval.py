@@ -47,6 +47,8 @@ FLOORS = {
     # of 3.6 refitted to the same development part; F 0.891 just holds its floor.
     # Rubric 3.8 (4688 locked replies: batches L and M's locked parts joined, on which 3.7 scored F 0.78
     # and 0.79): F 0.888, where 3.7 scores 0.887 on the same replies: the floor follows the harder set.
+    # Rubric 3.9 (4912 locked replies: batches N and O's locked parts joined): every figure at or above
+    # 3.8 refitted to the same development part (closing 0.934 -> 0.936); the floors stand.
     "locked": {"forbidden": 0.88, "closing": 0.91, "fab": 0.84, "F": 0.88, "A": 0.85, "B": 0.89},
 }
 
