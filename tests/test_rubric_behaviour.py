@@ -89,6 +89,12 @@ def test_allow_list_is_not_flagged(scorer, text):
         # a dare to complain, with a southwestern particle or the complaint said twice
         ("你们这个质量太差了", "放久了本来就会这样，不服你去投诉撒", "confrontation"),
         ("我要给差评", "要差评你就去差评，我们问心无愧", "confrontation"),
+        # the question answered already; asking everything (莫 is 别 in the southwest)
+        ("这个软不软", "刚才已经回答过您了，软的，您放心用就是了。", "impatience"),
+        ("这个怎么收起来", "视频里都有演示 麻烦自己先看一哈，莫什么都问", "impatience"),
+        # what everyone should know, told as such
+        ("304和铝合金有啥区别", "您好，这个属于基础常识了哈，您自己对比下就清楚了。", "contempt"),
+        ("会不会磁化手机", "现在啥年代了还担心磁化哦 多读点书嘛", "contempt"),
     ],
 )
 def test_dialect_and_idiom_forms_of_a_fault(scorer, customer, text, category):
@@ -109,6 +115,10 @@ def test_dialect_and_idiom_forms_of_a_fault(scorer, customer, text, category):
         # a refusal with a coupon to take, or the shop's default carrier, instead
         ("再便宜10块行吗", "这个价真改不了啦 店里有满99减10的券 领了更划算"),
         ("能发顺丰吗", "顺丰走不了哈 默认发圆通 一般两三天到"),
+        # an answer passed on for her, common knowledge explained, one item packed on its own
+        ("到货能快点吗", "我已经帮您回复过仓库了，让他们优先安排"),
+        ("这个怎么保存", "给您科普点基础常识：开封后密封冷藏就好"),
+        ("能分开装吗", "可以的，每个单独一个袋子装"),
     ],
 )
 def test_idioms_ordinals_and_measured_facts_are_no_fault(scorer, customer, text):
@@ -123,6 +133,8 @@ def test_idioms_ordinals_and_measured_facts_are_no_fault(scorer, customer, text)
         "用这根竿子100%上鱼", "这个价位百分百过质检", "做工这块同行都比不上我们", "别家的真没法比",
         # a superlative over a whole market or place, with words between
         "市面上就数这款锅最不粘", "全杭州宝妈最认的就是我家",
+        # the only one there is, as a word-formation; a zero chance
+        "咱家是全国独一家正宗的", "这个价独此一家", "掉色？零可能的事",
     ],
 )
 def test_absolute_claims_are_flagged(scorer, text):
@@ -631,10 +643,12 @@ def test_a_comparison_without_geng_is_an_advantage(scorer):
 
 @pytest.mark.parametrize(
     "text",
-    ["一体成型的，没焊点不藏污垢", "里头是弹簧卡扣，按个上千回都不带松的", "绷得紧，针脚不歪"],
+    ["一体成型的，没焊点不藏污垢", "里头是弹簧卡扣，按个上千回都不带松的", "绷得紧，针脚不歪",
+     "配上地座台风天都吹不倒", "不锈钢网的，猫爪挠不破"],
 )
 def test_a_trouble_spared_or_a_result_achieved_is_an_advantage(scorer, text):
-    # a trouble it avoids (不藏污垢, northern 不带松 for 不会松), how well it does (绷得紧)
+    # a trouble it avoids (不藏污垢, northern 不带松 for 不会松), how well it does (绷得紧), what it
+    # withstands (吹不倒, 挠不破)
     assert "A" in scorer.score_text(text, index=1, expects=["fab"]).results["fab"].detail["components"], text
 
 
@@ -759,6 +773,10 @@ def test_closing_edge_cases(scorer, text, techniques):
         ("还行 挺好看", "那直接拍呗，今天拍我下午就给你寄", ["urgency", "direct_ask"]),
         ("收到少了一个", "抱歉亲，今天给您补寄，运费我们出", []),
         ("有小瓶的吗", "有的，50ml的仓库还有200多瓶", []),
+        # how few are left, stressed, urges even a shopper who asked; a plain count of a few answers her
+        ("灰色还有吗", "灰色就剩最后6套了亲，下一批要等", ["scarcity"]),
+        ("樱花款还有货吗", "有的喔🌸 樱花款只剩6卷了~", ["scarcity"]),
+        ("粉色还有吗", "粉的还剩7个，奶白的40多个", []),
         # try it at home first is the trial's offer; a note for the courier asked about answers; a shape comes back
         ("怕不好用", "您先拍回去用几天，不顺手7天无理由退", ["trial"]),
         ("能发顺丰吗", "顺丰要补8元差价，需要的话我帮您备注一下", []),
@@ -994,6 +1012,10 @@ def test_a_short_reply_keeps_the_fault_its_words_name(scorer):
         # how it was made, by its word-formation
         ("咱家没熏硫，是太阳底下自然晒干的", "晒干的"),
         ("我们这个是机器色选过的，颗颗干净", "色选"),
+        ("熟茶是渥堆发酵过的，茶性温和", "渥堆发酵"),
+        ("我们这是山里的老藤子编的，结实", "编的"),
+        # a story made up is no make
+        ("网上那些都是瞎编的，别信", None),
     ],
 )
 def test_what_a_product_is_made_of_is_a_feature(scorer, text, feature):
