@@ -73,6 +73,8 @@ def test_closing_structures_in_new_words(scorer, customer, text, techniques):
         # morning, a knob turned to its end, what is best at a moment, a ceiling as a ceiling
         "最窄1.2cm的缝也塞得进", "最多就装这么多了", "上海的话最快明晚到", "风扇别开到最大，晚上吵",
         "傍晚那会儿蚊子最多", "灯光往天花板打，不刺眼",
+        # the best way to use it, after a condition
+        "两头各垂下来20公分，这样比例最好看", "新手的话最好选棘轮省力的",
     ],
 )
 def test_allow_list_is_not_flagged(scorer, text):
@@ -135,6 +137,8 @@ def test_idioms_ordinals_and_measured_facts_are_no_fault(scorer, customer, text)
         "市面上就数这款锅最不粘", "全杭州宝妈最认的就是我家",
         # the only one there is, as a word-formation; a zero chance
         "咱家是全国独一家正宗的", "这个价独此一家", "掉色？零可能的事",
+        # a condition does not excuse a claim over the whole market
+        "这样的品质全网最低价",
     ],
 )
 def test_absolute_claims_are_flagged(scorer, text):
