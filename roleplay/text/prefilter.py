@@ -67,7 +67,7 @@ class Prefilter:
     def register(self, members: Sequence[tuple[str, bool, int]]) -> int | None:
         """A serial for a list of ``members``: (a pattern, or a phrase when the flag says it is
         literal; the index of the scan it is in). None for a list of no members. The list's scans
-        are numbered from its serial on, so a verdict is one set of numbers for every list."""
+        are numbered from its serial on, so a verdict is one integer's bits for every list."""
         if not members:
             return None
         required = [(frozenset([m]) if literal else atoms(m), slot) for m, literal, slot in members]
