@@ -45,6 +45,17 @@ from roleplay.text.normalize import normalize
         # a try whatever comes between 先 and 试; an exchange if the size turns out wrong
         ("怕爸妈吃不惯", "先给爸妈拿两盒回去试一下", ["trial"]),
         ("怕号码不合适", "号码不对就给您换哈", ["trial"]),
+        # the agent's hand on the order: offering to place or hold it, or on the shopper's pick
+        ("酱油哪种好", "生抽老抽各一瓶就够用了，给您拍两瓶？", ["direct_ask"]),
+        ("我再想想", "好的，要不要我先帮你留一件？", ["direct_ask"]),
+        ("哪个颜色好", "米白和浅灰都耐看，您要米白还是浅灰？选好了我这边给您备注加急", ["alternative", "direct_ask"]),
+        # a delivery day after today's order, unasked; a subsidy that ends at dawn; a price about to change
+        ("我再考虑考虑", "好的～今天拍周六前就能到家哦", ["urgency"]),
+        ("我比较一下", "好的亲，这档补贴只到早上8点哈", ["urgency"]),
+        ("再看看吧", "行，不过过了今晚价格就要涨了", ["urgency"]),
+        # an extra the agent puts in is a gift; a note added to the order is help with the order, no gift
+        ("能便宜点吗", "价格动不了，我再给您搭个收纳袋", ["gift"]),
+        ("能便宜点吗", "价格动不了哈，我帮您加个备注优先发", ["direct_ask"]),
     ],
 )
 def test_closing_structures_in_new_words(scorer, customer, text, techniques):
@@ -75,6 +86,8 @@ def test_closing_structures_in_new_words(scorer, customer, text, techniques):
         "傍晚那会儿蚊子最多", "灯光往天花板打，不刺眼",
         # the best way to use it, after a condition
         "两头各垂下来20公分，这样比例最好看", "新手的话最好选棘轮省力的",
+        # a superlative denied, one of a spot, a comparative, a word in scare quotes
+        "支架不是最要紧的，先选琴", "腰那里勒得最紧，往上就松了", "三片刀的更万能", "度数也是有“天花板”的哈",
     ],
 )
 def test_allow_list_is_not_flagged(scorer, text):
@@ -97,6 +110,17 @@ def test_allow_list_is_not_flagged(scorer, text):
         # what everyone should know, told as such
         ("304和铝合金有啥区别", "您好，这个属于基础常识了哈，您自己对比下就清楚了。", "contempt"),
         ("会不会磁化手机", "现在啥年代了还担心磁化哦 多读点书嘛", "contempt"),
+        # what the shopper should know, presumed; her level made small; the shop not for her budget
+        ("防晒指数啥意思", "这个防晒常识应该大家都知道的吧", "contempt"),
+        ("刀片怎么换", "就你那两下子还自己换刀片？", "contempt"),
+        ("有三十多的吗", "预算就三十块的话，我们家的确实不太适合您哈", "contempt"),
+        ("这个怎么调", "这都不会的话说明书第一页有，不懂行就莫乱调", "contempt"),
+        # hurry rebuked, the chat log pointed to, next time yourself
+        ("在吗？？？", "在的，您连发问号也不会让我回得更快哦", "impatience"),
+        ("多大尺寸", "请您看一下上面的聊天记录哦", "impatience"),
+        ("一盒几片", "外包装上写着呢，下回自己看看哈", "impatience"),
+        # blame thrown back
+        ("到手就坏了", "那是快递摔的，别把锅甩到我们头上哈", "confrontation"),
     ],
 )
 def test_dialect_and_idiom_forms_of_a_fault(scorer, customer, text, category):
@@ -121,6 +145,9 @@ def test_dialect_and_idiom_forms_of_a_fault(scorer, customer, text, category):
         ("到货能快点吗", "我已经帮您回复过仓库了，让他们优先安排"),
         ("这个怎么保存", "给您科普点基础常识：开封后密封冷藏就好"),
         ("能分开装吗", "可以的，每个单独一个袋子装"),
+        # using one's brain, a payment service's 呗
+        ("给孩子玩合适吗", "合适的，拼起来还愿意动脑子"),
+        ("能分期吗", "可以用花呗分3期哦"),
     ],
 )
 def test_idioms_ordinals_and_measured_facts_are_no_fault(scorer, customer, text):
@@ -139,6 +166,8 @@ def test_idioms_ordinals_and_measured_facts_are_no_fault(scorer, customer, text)
         "咱家是全国独一家正宗的", "这个价独此一家", "掉色？零可能的事",
         # a condition does not excuse a claim over the whole market
         "这样的品质全网最低价",
+        # it cannot fail, every time, for life; first of a whole trade
+        "这面料不可能掉色的", "用了没效果是不可能的事", "保证次次都能完整脱模", "刀刃这辈子都不会生锈", "我们是行业第一家做这个的",
     ],
 )
 def test_absolute_claims_are_flagged(scorer, text):
