@@ -56,6 +56,10 @@ from roleplay.text.normalize import normalize
         # an extra the agent puts in is a gift; a note added to the order is help with the order, no gift
         ("能便宜点吗", "价格动不了，我再给您搭个收纳袋", ["gift"]),
         ("能便宜点吗", "价格动不了哈，我帮您加个备注优先发", ["direct_ask"]),
+        # a harvest that runs out; a taste taken home first, a sample before deciding
+        ("我再看看", "好的，这批杨梅这周摘完就没了哦", ["scarcity"]),
+        ("有点贵", "第一次的话先拍一小盒回去尝尝，合口味再囤", ["trial"]),
+        ("怕颜色不对", "我们可以先寄色卡，您对着墙面比一比，满意了再定", ["trial"]),
     ],
 )
 def test_closing_structures_in_new_words(scorer, customer, text, techniques):
@@ -121,6 +125,9 @@ def test_allow_list_is_not_flagged(scorer, text):
         ("一盒几片", "外包装上写着呢，下回自己看看哈", "impatience"),
         # blame thrown back
         ("到手就坏了", "那是快递摔的，别把锅甩到我们头上哈", "confrontation"),
+        ("收到是碎的", "签收的时候不拆开看，现在才来说", "confrontation"),
+        ("到底多重", "上面刚说过了，1.2公斤", "impatience"),
+        ("能发顺丰吗", "只发韵达，没得改", "denial"),
     ],
 )
 def test_dialect_and_idiom_forms_of_a_fault(scorer, customer, text, category):
