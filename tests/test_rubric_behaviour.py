@@ -1231,3 +1231,22 @@ def test_a_sentence_with_the_cards_own_words_keeps_what_the_rules_find_in_it(lib
     assert parts("拿来送人挺合适，盒子配了手提袋，拆开就能直接摆上桌", card) == {}
     # the card's feature words (礼盒) do not vouch: service talk names them too
     assert parts("礼盒我先帮您留着，您什么时候拍都可以，不着急", card) == {"F": ["礼盒"]}
+
+
+def test_a_sentence_that_retells_the_cards_words_keeps_what_the_rules_find_in_it(library):
+    # a trainee who explains the card in her own words is vouched for like one who quotes it: the
+    # sentence below keeps 6 of the 9 characters of the card's 不开锅也能看到火候 (the models' doubt is
+    # made strict here, as above)
+    card = library.scenarios["air_fryer_fab"].product
+    assert "不开锅也能看到火候" in [f.advantage for f in card.features]
+    retold = "正面有个透明小窗，不打开锅就能看到上色到哪一步了"
+
+    def parts(scorer, text: str) -> list[str]:
+        result = scorer.score_text(text, customer_text="这款炸锅好在哪？", expects=["fab"], product=card).results["fab"]
+        return sorted({e.label for e in result.evidence})
+
+    strict = {"drop_margin": {"F": 0, "A": 0, "B": 0}, "drop_on_words_only": []}
+    assert parts(_learned_set(library, "fab", **strict), retold) == ["A", "F"]
+    assert parts(_learned_set(library, "fab", **strict, card_paraphrase=None), retold) == []
+    # a sentence that shares a few of its characters (锅, 看) retells nothing
+    assert parts(_learned_set(library, "fab", **strict), "正面有个透明小窗，锅里的东西看得一清二楚") == []

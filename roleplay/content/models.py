@@ -681,6 +681,16 @@ class LearnedParts(Learned):
         "found (吸汗透气); the product card's own words are never dropped. A part not listed keeps 6.",
     )
 
+    card_paraphrase: float | None = Field(
+        None,
+        gt=0,
+        le=1,
+        description="A sentence that holds this share of the distinct characters of one of the product card's "
+        "advantage or benefit clauses paraphrases the card (不打开锅就能看到 for 不开锅也能看到火候; 货和专柜是一个"
+        "源头 for 和专柜同一货源): what the rules find in it stands against the models' doubt, as in a sentence "
+        "that quotes the card. None: only a quoted clause vouches.",
+    )
+
     drop_on_words_only: list[Literal["F", "A", "B"]] = Field(
         default_factory=list,
         description="Parts a model drops only when the reply's own words lean against them, not its prior "

@@ -56,6 +56,7 @@ class Fab(CriterionScorer[FabCriterion]):
         self.asks = matcher(config.asks)
         self.offers = optional_matcher(config.offers)
         self._cards: dict[int, tuple[Product, tuple[TaggedPhrases, TaggedPhrases]]] = {}
+        self._card_sets: dict[int, tuple[Product, tuple[frozenset[str], ...]]] = {}
         #: Per part, a model learned from labelled replies of whether a reply holds it (none: rules only).
         self.learned = part_models(config.learned) if config.learned else {}
 
@@ -110,20 +111,50 @@ class Fab(CriterionScorer[FabCriterion]):
                 # the product card's own words are the shop's word for what the product is and does
                 # and so are the sentences that say them (card hits are never dropped: read once)
                 if vouched is None:
-                    vouched = self._vouched(ctx.reply, parts)
+                    vouched = self._vouched(ctx, parts)
                 parts[part] = [h for h in parts[part] if h.source == CARD or ctx.reply.sentence_of(h.start) in vouched]
             elif not parts[part] and lean > learned.add_margin[part]:
                 parts[part] = [weightiest_clause(ctx.reply, self.learned[part])]
         return parts
 
-    @staticmethod
-    def _vouched(reply: Analysed, parts: dict[str, list[Hit]]) -> set[int]:
-        """The sentences that say the product card's own advantage or benefit: they pitch the
-        product on the trainee's screen, so what the rules find in them stands against the learned
-        models' doubt, which was learned from other shops' replies (盒子带提手还配了礼品袋，包装精致…
-        says the card's 包装精致: 配了礼品袋 is the feature it pitches). The card's feature words do
-        not vouch: they are named in service talk too (我帮您把心率区间设好，买不买都可以先参考)."""
-        return {reply.sentence_of(h.start) for part in "AB" for h in parts[part] if h.source == CARD}
+    def _vouched(self, ctx: ReplyContext, parts: dict[str, list[Hit]]) -> set[int]:
+        """The sentences that say the product card's own advantage or benefit, quoted or in the
+        trainee's own words: they pitch the product on the trainee's screen, so what the rules find
+        in them stands against the learned models' doubt, which was learned from other shops' replies
+        (盒子带提手还配了礼品袋，包装精致… says the card's 包装精致: 配了礼品袋 is the feature it pitches;
+        不打开锅就能看到上色到哪一步了 retells 不开锅也能看到火候). The card's feature words do not
+        vouch: they are named in service talk too (我帮您把心率区间设好，买不买都可以先参考)."""
+        reply = ctx.reply
+        vouched = {reply.sentence_of(h.start) for part in "AB" for h in parts[part] if h.source == CARD}
+        share = self.config.learned.card_paraphrase if self.config.learned else None
+        clauses = self._card_characters(ctx.product) if share else ()
+        if clauses:
+            said: dict[int, set[str]] = {}
+            for (start, end), sentence in zip(reply.clauses, reply.sentences):
+                said.setdefault(sentence, set()).update(reply.norm[start:end])
+            # (at least CARD_CLAUSE_MIN of them: 送人 and the 子 of 盒子 do not retell 送人有面子)
+            vouched |= {
+                s for s, chars in said.items()
+                if any(len(c & chars) >= max(share * len(c), CARD_CLAUSE_MIN) for c in clauses)
+            }
+        return vouched
+
+    def _card_characters(self, product: Product | None) -> tuple[frozenset[str], ...]:
+        """The distinct Chinese characters of each of the card's advantage and benefit clauses
+        (a paraphrase keeps most of them, in another order and among other words)."""
+        if product is None:
+            return ()
+        features = product.features
+        return per_object(
+            self._card_sets,
+            product,
+            lambda: tuple(
+                chars
+                for clause in _clauses([*(f.advantage for f in features), *(f.benefit for f in features)])
+                for chars in (frozenset(c for c in clause if "\u4e00" <= c <= "\u9fff"),)
+                if len(chars) >= CARD_CLAUSE_MIN
+            ),
+        )
 
     def _doubted(self, part: str, leans: dict[str, float], reply: Analysed, parts: dict[str, list[Hit]]) -> bool:
         """Whether a model's doubt of ``part`` may drop it. A feature stands in a reply the A and B
