@@ -49,6 +49,8 @@ FLOORS = {
     # and 0.79): F 0.888, where 3.7 scores 0.887 on the same replies: the floor follows the harder set.
     # Rubric 3.9 (4912 locked replies: batches N and O's locked parts joined): every figure at or above
     # 3.8 refitted to the same development part (closing 0.934 -> 0.936); the floors stand.
+    # Rubric 3.10 (5024 locked replies: batch P's locked part joined, on which 3.9 scored full FAB 0.62):
+    # full FAB 0.849 and A 0.861, as 3.9 refitted to the same development part scores them; the floors stand.
     "locked": {"forbidden": 0.88, "closing": 0.91, "fab": 0.84, "F": 0.88, "A": 0.85, "B": 0.89},
 }
 
