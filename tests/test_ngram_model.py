@@ -113,8 +113,9 @@ def test_the_same_reply_gets_the_same_float_in_any_process():
 
 
 # (我看你也没打算买吧 was here until 168 more development replies moved its tone to 1.25, under the
-# threshold of 1.5: a borderline reply, reported, not tuned back)
-@pytest.mark.parametrize("text", ["呃…这种问题也要问的吗", "在。刷屏不会回得更快的呢🙂", "就你事儿多，别人都没说啥", "哦那你自己琢磨吧"])
+# threshold of 1.5: a borderline reply, reported, not tuned back; 在。刷屏不会回得更快的呢🙂 until rubric 3.10
+# listed hurry rebuked as impatience)
+@pytest.mark.parametrize("text", ["呃…这种问题也要问的吗", "在。催了也是排队呢🙂", "就你事儿多，别人都没说啥", "哦那你自己琢磨吧"])
 def test_the_default_rubric_learns_rude_tone_no_rule_lists(scorer, text):
     hits = scorer.score_text(text, customer_text="这个怎么样").results["forbidden"].detail["hits"]
     assert [h["matched"] for h in hits] == ["learned"]
