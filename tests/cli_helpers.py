@@ -10,6 +10,11 @@ from pathlib import Path
 
 from roleplay.text.segment import cache_dir
 
+#: Seconds to allow a command that fits the rubric's models from scratch (an empty cache): about a
+#: minute on a 2-core machine with the 10024-reply development part, and more when other work
+#: shares the cores (CI runs the suite beside nothing, a developer often beside something).
+FITTING = 300
+
 
 def rp(*args: str, cwd: Path, stdin: str | bytes = "", timeout: float = 60, **env: str) -> subprocess.CompletedProcess:
     """``python -m roleplay ARGS`` in ``cwd`` with its own records database and config folder.

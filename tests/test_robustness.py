@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from cli_helpers import LOG, chat_logs, err, out, rp
+from cli_helpers import FITTING, LOG, chat_logs, err, out, rp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -410,7 +410,7 @@ def test_jiebas_cache_lives_in_the_users_cache_folder_not_in_shared_tmp(tmp_path
     shared_tmp.mkdir()
     result = rp(
         "play", "--plain", "--scenario", "air_fryer_fab", cwd=tmp_path, stdin=PITCH, TMPDIR=str(shared_tmp),
-        ROLEPLAY_CACHE_DIR="",
+        ROLEPLAY_CACHE_DIR="", timeout=FITTING,
     )
     assert result.returncode == 0 and "【F:采用360°热风循环技术】" in out(result)
     assert err(result) == ""
@@ -418,7 +418,8 @@ def test_jiebas_cache_lives_in_the_users_cache_folder_not_in_shared_tmp(tmp_path
     assert (tmp_path / "cache" / "roleplay" / "jieba.cache").is_file()
     elsewhere = tmp_path / "elsewhere"
     result = rp(
-        "play", "--plain", "--scenario", "air_fryer_fab", cwd=tmp_path, stdin=PITCH, ROLEPLAY_CACHE_DIR=str(elsewhere)
+        "play", "--plain", "--scenario", "air_fryer_fab", cwd=tmp_path, stdin=PITCH, ROLEPLAY_CACHE_DIR=str(elsewhere),
+        timeout=FITTING,
     )
     assert result.returncode == 0 and (elsewhere / "jieba.cache").is_file()
 
@@ -427,7 +428,10 @@ def test_an_unwritable_cache_is_silent_and_segmentation_still_works(tmp_path):
     cache = tmp_path / "cache"
     cache.mkdir()
     with read_only(cache):
-        result = rp("play", "--plain", "--scenario", "air_fryer_fab", cwd=tmp_path, stdin=PITCH, ROLEPLAY_CACHE_DIR="")
+        result = rp(
+            "play", "--plain", "--scenario", "air_fryer_fab", cwd=tmp_path, stdin=PITCH, ROLEPLAY_CACHE_DIR="",
+            timeout=FITTING,
+        )
     assert result.returncode == 0 and "【F:采用360°热风循环技术】" in out(result)
     assert err(result) == ""
     assert list(cache.iterdir()) == []
