@@ -45,10 +45,13 @@ async def pilot_run(pilot):
     await app.workers.wait_for_complete()
     await pilot.pause()
     chat = app.screen
-    chat.query_one("#reply").value = "亲，您好！这款采用360°热风循环技术，受热均匀不用翻面，您全家吃得更健康。"
+    box = chat.query_one("#reply")
+    box.value = "亲，您好！这款采用360°热风循环技术，受热均匀不用翻面，您全家吃得更健康。"
+    box.focus()
+    await pilot.pause()
     before = len(chat.query(".bubble.agent"))
     start = time.perf_counter()
-    await chat.query_one("#reply").action_submit()
+    await pilot.press("enter")  # as a trainee sends it
     while len(chat.query(".bubble.agent")) == before or not chat.query(".bubble.agent").last().region:
         await asyncio.sleep(0)
     out["feedback_ms"] = (time.perf_counter() - start) * 1000

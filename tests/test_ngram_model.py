@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from roleplay.text.ngram_model import END, GAP, START, ModelStack, NgramModel, grams
+from roleplay.text.ngram_model import END, GAP, START, ModelStack, NgramModel, Weights, grams
 
 RUDE = ["你自己看吧", "你烦不烦啊", "你自己不会看吗", "你爱买不买吧", "你问那么多干嘛", "你自己不会查吗"]
 CLEAN = ["您好，这款有货哦", "亲，今天下单明天发", "这款是纯棉的哦", "您看看这款呢", "好的亲，马上安排", "亲，这款有货的哦"]
@@ -65,15 +65,31 @@ def test_a_stack_judges_every_model_as_each_would_alone():
 
 def test_a_stack_widens_its_fields_for_weights_too_large_for_64_bits():
     """However large a trainer's settings make the weights, no field spills into the next."""
-    state = {"baseline": "clean", "labels": ["rude"], "trained": True, "prior": -1.0,
-             "weights": {"你": 4.0e9, "烦": -3.0e9, "你烦": 3.25}, "by_label": {"rude": [{}, 0.0, 0.0]}}
-    big, small = NgramModel.from_state(state), model()
+    big, small = model(), model()
+    big.weights, big.prior = Weights.of({"你": 4.0e9, "烦": -3.0e9, "你烦": 3.25}), -1.0
     stack = ModelStack({"a": {"big": big, "small": small}})
     assert stack.field > 64
     for text in ["你烦不烦", "烦", "你", "您好，这款有货哦"]:
         leans = stack.leans(grams(text))["a"]
         assert leans["big"] == pytest.approx(big.log_odds(grams(text)), abs=1e-6)
         assert leans["small"] == pytest.approx(small.log_odds(grams(text)), abs=1e-8)
+
+
+def test_a_stored_model_reads_back_bit_for_bit():
+    examples = [(t, "impatience") for t in RUDE] + [(t, "contempt") for t in ["买不起别看", "穷就别买", "买不起就算了"]]
+    fitted = NgramModel(examples + [(t, "clean") for t in CLEAN], "clean")
+    again = NgramModel.from_bytes(fitted.to_bytes())
+    assert (again.baseline, again.labels, again.trained, again.prior) == ("clean", ["contempt", "impatience"], True, fitted.prior)
+    assert dict(again.weights.items()) == dict(fitted.weights.items())
+    for text in [*RUDE, *CLEAN, "买不起就别看了", "嗯", ""]:
+        assert again.log_odds(grams(text)) == fitted.log_odds(grams(text))
+        for label in fitted.labels:
+            assert again._label_score(label, grams(text)) == fitted._label_score(label, grams(text))
+    untrained = NgramModel([("你烦不烦", "impatience")], "clean")
+    assert not NgramModel.from_bytes(untrained.to_bytes()).trained
+    # a file cut short (a full disk, a crash mid-write) is no model: the caller fits one again
+    with pytest.raises(ValueError):
+        NgramModel.from_bytes(fitted.to_bytes()[:-3])
 
 
 def test_only_grams_kept_and_seen_often_enough_are_weighed():
@@ -149,12 +165,13 @@ def test_a_fitted_model_is_stored_and_judges_the_same_when_loaded(tmp_path):
         return json.loads(out.stdout)
 
     fitted = run()
-    stored = sorted((tmp_path / "models").glob("*.json"))
+    stored = sorted((tmp_path / "models").glob("*.model"))
     assert len(stored) == 11  # the tone model, one per FAB part and one per closing technique
     assert run() == fitted
-    stored[0].write_text("{not json", encoding="utf-8")
+    whole = stored[0].read_bytes()
+    stored[0].write_bytes(whole[: len(whole) // 2])  # cut short, as by a full disk
     assert run() == fitted
-    assert json.loads(stored[0].read_text(encoding="utf-8"))["weights"]  # and stored again, whole
+    assert stored[0].read_bytes() == whole  # and stored again, whole
 
 
 def test_a_model_stored_by_code_that_reads_replies_differently_is_fitted_again(tmp_path, monkeypatch):

@@ -11,7 +11,6 @@ only costs a new fitting.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections.abc import Callable
 from functools import lru_cache
@@ -35,7 +34,7 @@ LEARNED = "learned"
 #: The class of replies without a FAB part, for the part models.
 ABSENT = "absent"
 #: Bump when fitting changes, so that models stored by an older roleplay are fitted again.
-STORE_VERSION = 3
+STORE_VERSION = 4
 
 
 @lru_cache(maxsize=1)
@@ -145,16 +144,16 @@ def _stored(settings: tuple, paths: tuple[str, ...], fit: Callable[[], NgramMode
     digest = hashlib.sha256(repr((STORE_VERSION, settings)).encode() + _fitting_code())
     for path in paths:
         digest.update(hashlib.sha256(Path(path).read_bytes()).digest())
-    stored = cache_dir() / "models" / f"{digest.hexdigest()}.json"
+    stored = cache_dir() / "models" / f"{digest.hexdigest()}.model"
     try:
-        return NgramModel.from_state(json.loads(stored.read_text(encoding="utf-8")))
+        return NgramModel.from_bytes(stored.read_bytes())
     except (OSError, ValueError, KeyError, TypeError):
         pass  # none stored yet, or unreadable: fit it
     model = fit()
     try:
         stored.parent.mkdir(parents=True, exist_ok=True)
         partial = stored.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_text(json.dumps(model.state(), ensure_ascii=False), encoding="utf-8")
+        partial.write_bytes(model.to_bytes())
         partial.replace(stored)  # whole or not at all, whoever writes at the same moment
     except OSError:
         pass  # a cache that cannot be written only costs the next start a fitting

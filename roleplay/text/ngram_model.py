@@ -12,15 +12,17 @@ are always summed in its own order: the same reply always gets the same float.
 
 from __future__ import annotations
 
+import json
 import math
 import random
+import sys
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain, repeat
-from operator import add
+from operator import add, lshift, mul
 
 
 def grams(norm: str) -> dict[str, None]:
@@ -125,7 +127,7 @@ class Weights(Mapping[str, float]):
 @lru_cache(maxsize=8)
 def _index_of(grams: tuple[str, ...]) -> dict[str, int]:
     """Each gram's place in a vocabulary, built once per vocabulary for all its models."""
-    return {gram: at for at, gram in enumerate(grams)}
+    return dict(zip(grams, range(len(grams))))
 
 
 class NgramModel:
@@ -161,26 +163,44 @@ class NgramModel:
             if label != self.baseline:
                 docs[label] += 1
                 counts[label].update(g for g in found if g in index)
+        # each label's log-likelihood of every weighed gram, in the weights' order (a gram no
+        # example of the label holds counts 0: the likelihood of an unseen gram)
         self._by_label = {
-            label: ({g: math.log((n + 1) / (docs[label] + 2)) for g, n in counts[label].items()},
-                    math.log(1 / (docs[label] + 2)), math.log(docs[label]))
+            label: (array("d", [math.log((counts[label][g] + 1) / (docs[label] + 2)) for g in self.weights]),
+                    math.log(docs[label]))
             for label in self.labels
         }
 
-    def state(self) -> dict:
-        """Everything a fitted model knows, as JSON-ready data (to store it and skip the fitting)."""
-        return {
+    def to_bytes(self) -> bytes:
+        """Everything a fitted model knows, to store it and skip the fitting: a line of JSON, the
+        grams one per line, then the weights and each label's table as raw doubles. Read back bit
+        for bit and some twenty times faster than the same numbers as JSON text."""
+        vocabulary = "\n".join(self.weights).encode()
+        head = {
             "baseline": self.baseline, "labels": self.labels, "trained": self.trained, "prior": self.prior,
-            "weights": dict(self.weights.items()), "by_label": {label: list(table) for label, table in self._by_label.items()},
+            "label_priors": [prior for _, prior in self._by_label.values()], "grams": len(self.weights),
+            "vocabulary_bytes": len(vocabulary), "byteorder": sys.byteorder,
         }
+        tables = [self.weights.values(), *(table for table, _ in self._by_label.values())]
+        return json.dumps(head, ensure_ascii=False).encode() + b"\n" + vocabulary + b"".join(t.tobytes() for t in tables)
 
     @classmethod
-    def from_state(cls, state: dict) -> NgramModel:
-        """A model as :meth:`state` stored it (JSON keeps every float exactly)."""
+    def from_bytes(cls, data: bytes) -> NgramModel:
+        """A model as :meth:`to_bytes` stored it; ValueError for anything else (a truncated file,
+        another machine's byte order)."""
+        newline = data.index(b"\n")
+        head = json.loads(data[:newline])
+        start = newline + 1
+        end = start + head["vocabulary_bytes"]
+        vocabulary = tuple(data[start:end].decode().split("\n")) if end > start else ()
+        size = 8 * len(vocabulary)
+        if head["byteorder"] != sys.byteorder or len(vocabulary) != head["grams"] or len(data) != end + size * (1 + len(head["labels"])):
+            raise ValueError("not a stored model of this machine")
+        tables = [array("d", data[at : at + size]) for at in range(end, len(data), size)] if size else [array("d")] * (1 + len(head["labels"]))
         model = cls.__new__(cls)
-        model.baseline, model.labels, model.trained = state["baseline"], state["labels"], state["trained"]
-        model.prior, model.weights = state["prior"], Weights.of(state["weights"])
-        model._by_label = {label: tuple(table) for label, table in state["by_label"].items()}
+        model.baseline, model.labels, model.trained, model.prior = head["baseline"], head["labels"], head["trained"], head["prior"]
+        model.weights = Weights(_index_of(vocabulary), tables[0])
+        model._by_label = {label: (table, prior) for label, table, prior in zip(model.labels, tables[1:], head["label_priors"])}
         return model
 
     def judge(self, found: dict[str, None], threshold: float, log_odds: float | None = None) -> Verdict | None:
@@ -215,9 +235,8 @@ class NgramModel:
         return self.weights.total(found)
 
     def _label_score(self, label: str, found: dict[str, None]) -> float:
-        table, unseen, prior = self._by_label[label]
-        known = self.weights.index  # the plain dict: a Mapping's __contains__ is a Python call per gram
-        return prior + sum(table.get(g, unseen) for g in found if g in known)
+        table, prior = self._by_label[label]
+        return prior + sum(table[at] for at in map(self.weights.index.get, found) if at is not None)
 
 
 class ModelStack:
@@ -243,12 +262,23 @@ class ModelStack:
         # A text's distinct grams are summed, and only those the table knows: no field can hold
         # more than every weight of its model, so it is sized for that sum (64 bits at least).
         grams = set().union(*(m.weights for m in models))
-        largest = max((abs(w) for m in models for w in m.weights.values()), default=0.0)
+        largest = max((max(map(abs, m.weights.values()), default=0.0) for m in models), default=0.0)
         self.field = max(64, (round(largest * self.SCALE) * max(len(grams), 1)).bit_length() + 2)
-        packed: dict[str, int] = {}
+        # Each model's weights in fixed point, shifted to its field, computed in C (map): models
+        # fitted to the same replies share a vocabulary, whose fields add up element by element.
+        by_vocabulary: dict[int, tuple[dict[str, int], list[int]]] = {}
         for i, model in enumerate(models):
-            for gram, weight in model.weights.items():
-                packed[gram] = packed.get(gram, 0) + (round(weight * self.SCALE) << (self.field * i))
+            fixed = map(round, map(mul, model.weights.values(), repeat(self.SCALE)))
+            shifted = list(map(lshift, fixed, repeat(self.field * i)))
+            index = model.weights.index
+            if id(index) in by_vocabulary:
+                shifted = list(map(add, by_vocabulary[id(index)][1], shifted))
+            by_vocabulary[id(index)] = (index, shifted)
+        [(first, values), *others] = by_vocabulary.values() or [({}, [])]
+        packed = dict(zip(first, values))
+        for index, values in others:
+            for gram, value in zip(index, values):
+                packed[gram] = packed.get(gram, 0) + value
         self._packed = {gram: value for gram, value in packed.items() if value}
 
     @staticmethod

@@ -90,7 +90,7 @@ class RoleplayApp(App):
 
     @work(thread=True, exclusive=True, group="load")
     def load_content(self) -> None:
-        """Content, the segmenter and the rubrics' scorers, off the UI thread (about a second and a half)."""
+        """Content, the segmenter and the rubrics' scorers, off the UI thread (a few seconds on two cores)."""
         try:
             from roleplay.content.library import load_library
             from roleplay.rubric.scorer import scorer_for
