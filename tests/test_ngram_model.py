@@ -8,8 +8,9 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, strategies as st
 
-from roleplay.text.ngram_model import END, GAP, START, ModelStack, NgramModel, Weights, grams
+from roleplay.text.ngram_model import END, GAP, START, ModelStack, NgramModel, Weights, gram_key, gram_keys, grams
 
 RUDE = ["你自己看吧", "你烦不烦啊", "你自己不会看吗", "你爱买不买吧", "你问那么多干嘛", "你自己不会查吗"]
 CLEAN = ["您好，这款有货哦", "亲，今天下单明天发", "这款是纯棉的哦", "您看看这款呢", "好的亲，马上安排", "亲，这款有货的哦"]
@@ -29,6 +30,13 @@ def test_grams_are_characters_pairs_and_gapped_pairs_in_text_order_without_space
 def test_every_figure_is_one_figure_and_a_mark_in_the_text_is_no_gram_mark():
     assert grams("2000瓦") == grams("3500瓦") and "0瓦" in grams("35分贝以下 1瓦")
     assert list(grams(f"好{GAP}用")) == list(grams("好用"))
+
+
+@given(st.text(alphabet=st.sampled_from(list("你好 烦不123\n😅\x00" + START + GAP + END)), max_size=12) | st.text(max_size=12))
+def test_gram_keys_are_the_grams_as_integers(text):
+    # the stack looks up a reply's grams by these keys: one key per gram, no two grams alike
+    assert gram_keys(text) == {gram_key(g) for g in grams(text)}
+    assert len({gram_key(g) for g in grams(text)}) == len(grams(text))
 
 
 def test_a_reply_in_the_tone_of_the_rude_examples_is_flagged_with_its_label():
@@ -54,13 +62,13 @@ def test_a_stack_judges_every_model_as_each_would_alone():
     rude, clean = model(), NgramModel([(t, "clean") for t in RUDE] + [(t, "rude") for t in CLEAN], "clean")
     stack = ModelStack({"tone": {"rude": rude}, "other": {"a": clean, "b": rude}, "none": {}})
     for text in [*RUDE, *CLEAN, "", "完全没见过的字"]:
-        leans = stack.leans(grams(text))
+        leans = stack.leans(gram_keys(text))
         alone = {"tone": {"rude": rude.log_odds(grams(text))},
                  "other": {"a": clean.log_odds(grams(text)), "b": rude.log_odds(grams(text))}}
         assert leans.keys() == alone.keys()
         for group, labels in alone.items():
             assert leans[group] == pytest.approx(labels, abs=1e-8)
-    assert stack.leans(grams("你自己看吧"))["tone"]["rude"] > 0 > stack.leans(grams("您好，这款有货哦"))["tone"]["rude"]
+    assert stack.leans(gram_keys("你自己看吧"))["tone"]["rude"] > 0 > stack.leans(gram_keys("您好，这款有货哦"))["tone"]["rude"]
 
 
 def test_a_stack_widens_its_fields_for_weights_too_large_for_64_bits():
@@ -70,7 +78,7 @@ def test_a_stack_widens_its_fields_for_weights_too_large_for_64_bits():
     stack = ModelStack({"a": {"big": big, "small": small}})
     assert stack.field > 64
     for text in ["你烦不烦", "烦", "你", "您好，这款有货哦"]:
-        leans = stack.leans(grams(text))["a"]
+        leans = stack.leans(gram_keys(text))["a"]
         assert leans["big"] == pytest.approx(big.log_odds(grams(text)), abs=1e-6)
         assert leans["small"] == pytest.approx(small.log_odds(grams(text)), abs=1e-8)
 

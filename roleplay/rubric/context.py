@@ -40,7 +40,7 @@ class ReplyContext:
         """How far the reply leans towards each of ``criterion``'s learned models (log-odds),
         summed for every criterion's models at once on first use."""
         if self._leans is None:
-            self._leans = self.models.leans(self.reply.grams) if self.models else {}
+            self._leans = self.models.leans(self.reply.gram_keys) if self.models else {}
         return self._leans.get(criterion, {})
 
     @property

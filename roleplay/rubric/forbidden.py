@@ -183,7 +183,10 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         """The learned model's verdict, shown on the clause that weighs most towards it."""
         if self.learned is None:
             return []
-        verdict = self.learned.judge(ctx.reply.grams, self.config.learned.threshold, ctx.leans(self.name)[TONE])
+        threshold, lean = self.config.learned.threshold, ctx.leans(self.name)[TONE]
+        if lean <= threshold:  # most replies: their grams are not needed to name a fault
+            return []
+        verdict = self.learned.judge(ctx.reply.grams, threshold, lean)
         if verdict is None:
             return []
         return [(verdict.label, weightiest_clause(ctx.reply, self.learned))]

@@ -23,7 +23,7 @@ class Analysed:
     reply is segmented only around such cues; the engine's intents read the whole segmentation.
     """
 
-    __slots__ = ("text", "norm", "_words", "_word_spans", "_clauses", "_starts", "_sentences", "_grams")
+    __slots__ = ("text", "norm", "_words", "_word_spans", "_clauses", "_starts", "_sentences", "_grams", "_gram_keys")
 
     def __init__(self, text: str, norm: str) -> None:
         self.text = text
@@ -34,6 +34,7 @@ class Analysed:
         self._starts: list[int] | None = None
         self._sentences: list[int] | None = None
         self._grams: dict[str, None] | None = None
+        self._gram_keys: set[int] | None = None
 
     @classmethod
     def of(cls, text: str) -> Analysed:
@@ -46,6 +47,14 @@ class Analysed:
         if self._grams is None:
             self._grams = ngram_model.grams(self.norm)
         return self._grams
+
+    @property
+    def gram_keys(self) -> set[int]:
+        """The grams as the integers the stacked models look up (every reply graded needs them;
+        the grams as strings only a reply a model is about to flag or relabel)."""
+        if self._gram_keys is None:
+            self._gram_keys = ngram_model.gram_keys(self.norm)
+        return self._gram_keys
 
     @property
     def words(self) -> list[str]:
