@@ -60,6 +60,13 @@ from roleplay.text.normalize import normalize
         ("我再看看", "好的，这批杨梅这周摘完就没了哦", ["scarcity"]),
         ("有点贵", "第一次的话先拍一小盒回去尝尝，合口味再囤", ["trial"]),
         ("怕颜色不对", "我们可以先寄色卡，您对着墙面比一比，满意了再定", ["trial"]),
+        # a return offered for a product that disappoints, in any 不好X; 原味 is an option, not "still the same"
+        ("打气筒好用吗", "按一下就打满，不好使7天给你退", ["trial"]),
+        ("怕辣", "您要原味的两瓶还是原味微辣各一瓶啊", ["alternative"]),
+        # the agent helping her pick, and what she means to do, are needs questions; a shape coming back is no deadline
+        ("黑色和银色有区别吗", "您平时冲咖啡多还是泡茶多呀？我好帮您看配哪个滤杯", []),
+        ("送男朋友", "您是想让他自己做，还是您做好了送他呀？", []),
+        ("会塌吗", "回弹挺快的，压下去几秒就慢慢恢复", []),
     ],
 )
 def test_closing_structures_in_new_words(scorer, customer, text, techniques):
@@ -180,6 +187,27 @@ def test_idioms_ordinals_and_measured_facts_are_no_fault(scorer, customer, text)
 def test_absolute_claims_are_flagged(scorer, text):
     hits = scorer.score_text(text).results["forbidden"].detail["hits"]
     assert [h["category"] for h in hits] and {h["category"] for h in hits} == {"absolute_claim"}
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "words"),
+    [
+        # a share put in is a feature (a change by a share is an advantage); an ingredient list; ease of
+        # getting started with a degree; time saved on a chore in a scene of her day
+        ("盐只放了12% 比外面卖的酱淡", "F", "12%"),
+        ("配料就黄豆 面粉 盐和水", "F", "配料就黄豆"),
+        ("介个上手快 一家子围一块儿玩", "A", "上手快"),
+        ("下雨天在路边换胎也能少淋好几分钟", "B", "少淋好几分钟"),
+    ],
+)
+def test_fab_structures_in_new_words(scorer, text, part, words):
+    result = scorer.score_text(text, expects=["fab"]).results["fab"]
+    assert part in result.detail["components"]
+    assert any(e.text == words for e in result.evidence)
+
+
+def test_warranty_is_service_talk_not_a_feature(scorer):
+    assert scorer.score_text("放心 质保3年的", expects=["fab"]).results["fab"].detail["components"] == []
 
 
 def test_an_absolute_claim_is_forbidden_but_only_rudeness_is_rude(scorer):
