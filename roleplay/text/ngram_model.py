@@ -203,7 +203,7 @@ class NgramModel:
     def to_bytes(self) -> bytes:
         """Everything a fitted model knows, to store it and skip the fitting: a line of JSON, the
         grams one per line, then the weights and each label's table as raw doubles. Read back bit
-        for bit and some twenty times faster than the same numbers as JSON text."""
+        for bit, about ten times faster than the same numbers as JSON text."""
         vocabulary = "\n".join(self.weights).encode()
         head = {
             "baseline": self.baseline, "labels": self.labels, "trained": self.trained, "prior": self.prior,
