@@ -51,7 +51,7 @@ async def pilot_run(pilot):
     await pilot.pause()
     before = len(chat.query(".bubble.agent"))
     start = time.perf_counter()
-    await pilot.press("enter")  # as a trainee sends it
+    box.post_message(box.Submitted(box, box.text))  # what Enter does (pilot.press adds its own ~150 ms wait)
     while len(chat.query(".bubble.agent")) == before or not chat.query(".bubble.agent").last().region:
         await asyncio.sleep(0)
     out["feedback_ms"] = (time.perf_counter() - start) * 1000
