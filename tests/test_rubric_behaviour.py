@@ -67,6 +67,9 @@ from roleplay.text.normalize import normalize
         ("黑色和银色有区别吗", "您平时冲咖啡多还是泡茶多呀？我好帮您看配哪个滤杯", []),
         ("送男朋友", "您是想让他自己做，还是您做好了送他呀？", []),
         ("会塌吗", "回弹挺快的，压下去几秒就慢慢恢复", []),
+        # an invitation to order if she likes it; free return-shipping insurance is the trial's, not a gift
+        ("质量么样", "放心亲 回头客蛮多 喜欢的话可以下单哈😊", ["direct_ask"]),
+        ("怕孩子不喜欢", "实在担心的话可以先拍，送运费险哦", ["trial"]),
     ],
 )
 def test_closing_structures_in_new_words(scorer, customer, text, techniques):
@@ -198,12 +201,24 @@ def test_absolute_claims_are_flagged(scorer, text):
         ("配料就黄豆 面粉 盐和水", "F", "配料就黄豆"),
         ("介个上手快 一家子围一块儿玩", "A", "上手快"),
         ("下雨天在路边换胎也能少淋好几分钟", "B", "少淋好几分钟"),
+        # how long one fill lasts, in words
+        ("顶上带LED小灯 装一次能亮二十来个小时哦", "A", "亮二十来个小时"),
     ],
 )
 def test_fab_structures_in_new_words(scorer, text, part, words):
     result = scorer.score_text(text, expects=["fab"]).results["fab"]
     assert part in result.detail["components"]
     assert any(e.text == words for e in result.evidence)
+
+
+def test_a_problem_with_zazheng_asks_for_a_pitch_not_for_steps(scorer):
+    """咋整 after a problem (车顶够不着咋整) asks what would help, and a pitch answers it; 第一次用咋整
+    asks how to use it, and the steps that answer it are no pitch."""
+    pitch = "这款是伸缩杆的，铝合金杆能从65公分拉到98公分，您个子不高也不用爬上爬下的~"
+    found = scorer.score_text(pitch, customer_text="我家是SUV 车顶够不着咋整", expects=["fab"]).results["fab"]
+    assert found.detail["components"] == ["F", "A", "B"]
+    steps = scorer.score_text(pitch, customer_text="第一次用这玩意儿，咋整啊", expects=["fab"]).results["fab"]
+    assert steps.detail["components"] == []
 
 
 def test_warranty_is_service_talk_not_a_feature(scorer):
@@ -1144,6 +1159,8 @@ def test_a_mark_of_tone_names_the_fault_only_when_no_words_do(scorer):
         "锅里最多建议放4块牛排，放多了受热不均", "用过的退不了哈，没拆封的7天内都能退",
         # the shop's own range, and a budget served within the shop
         "我们没有比它更小的款了哈", "预算有限的话就买基础款，够用了", "嫌贵的话可以先拍小瓶装试试",
+        # a ranking within the shop's own stock; a joke's hyperbole
+        "是的 今年店里销量第一就是它 上个月走了3000多件", "哈哈哈宝子你这脚后跟拿去磨刀都行了吧😂 开玩笑哒别灰心",
     ],
 )
 def test_advice_limits_and_needs_questions_are_clean(scorer, text):
