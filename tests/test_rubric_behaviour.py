@@ -70,6 +70,14 @@ from roleplay.text.normalize import normalize
         # an invitation to order if she likes it; free return-shipping insurance is the trial's, not a gift
         ("质量么样", "放心亲 回头客蛮多 喜欢的话可以下单哈😊", ["direct_ask"]),
         ("怕孩子不喜欢", "实在担心的话可以先拍，送运费险哦", ["trial"]),
+        # a live room's way to the order; a first small bottle from a link is a trial; how far along she is
+        # asks about her needs; a body recovering and a product that does not fail are no deadlines
+        ("膝盖不好 管用吗", "孝心单品家人们 喜欢直接上车 点1号链接拍", ["direct_ask"]),
+        ("怕踩雷", "怕踩雷的家人先拍3号链接那个900ml小瓶尝个鲜，不好吃直接找俺退", ["trial"]),
+        ("给我老公买的", "他是刚开始练还是己经练一阵子了？刚开始练的话10公斤的就够了", []),
+        ("手腕疼能戴吗", "慢慢就能恢复~ 这个分左右手的，您是要左手还是右手呢？", ["alternative"]),
+        ("潮湿粘得牢吗", "回南天墙都出水了照样粘得住，不会一潮就失效", []),
+        ("一个用多久", "不用隔几个月又去买 要白色还是灰色嘛？", ["alternative"]),
     ],
 )
 def test_closing_structures_in_new_words(scorer, customer, text, techniques):
@@ -203,6 +211,10 @@ def test_absolute_claims_are_flagged(scorer, text):
         ("下雨天在路边换胎也能少淋好几分钟", "B", "少淋好几分钟"),
         # how long one fill lasts, in words
         ("顶上带LED小灯 装一次能亮二十来个小时哦", "A", "亮二十来个小时"),
+        ("一个衣柜放5粒能管4个月左右", "A", "管4个月"),
+        # what cannot get through it; a strength it has, as a word of 力
+        ("底层PE覆膜 饮料洒上去是一颗颗水珠 渗不下去", "A", "渗不下去"),
+        ("蒸汽吸力很强，再皱的衬衫过两遍就平了", "A", "吸力很强"),
     ],
 )
 def test_fab_structures_in_new_words(scorer, text, part, words):
@@ -219,6 +231,17 @@ def test_a_problem_with_zazheng_asks_for_a_pitch_not_for_steps(scorer):
     assert found.detail["components"] == ["F", "A", "B"]
     steps = scorer.score_text(pitch, customer_text="第一次用这玩意儿，咋整啊", expects=["fab"]).results["fab"]
     assert steps.detail["components"] == []
+
+
+def test_asked_how_to_strap_it_on_the_answer_is_steps(scorer):
+    pitch = "绑带是加宽魔术贴，粘得牢不松，您抱娃也不会滑下来"
+    assert scorer.score_text(pitch, customer_text="这个怎么绑啊 看不懂", expects=["fab"]).results["fab"].detail["components"] == []
+
+
+def test_someone_doing_it_is_no_named_process(scorer):
+    """…处理 names a process (脱胶处理); 您自己处理 is the shopper doing it."""
+    result = scorer.score_text("这款疏通起来很快，一般五分钟就搞定了，您自己处理就好", expects=["fab"]).results["fab"]
+    assert "F" not in result.detail["components"]
 
 
 def test_warranty_is_service_talk_not_a_feature(scorer):
@@ -1161,6 +1184,10 @@ def test_a_mark_of_tone_names_the_fault_only_when_no_words_do(scorer):
         "我们没有比它更小的款了哈", "预算有限的话就买基础款，够用了", "嫌贵的话可以先拍小瓶装试试",
         # a ranking within the shop's own stock; a joke's hyperbole
         "是的 今年店里销量第一就是它 上个月走了3000多件", "哈哈哈宝子你这脚后跟拿去磨刀都行了吧😂 开玩笑哒别灰心",
+        # the only colour in stock is a fact; 要是您自己… is "if you yourself…"
+        "杭州的话目前唯一有本地仓现货的是奶白色", "亲～要是您自己不太能吃辣，选鲜脆的就好啦😊",
+        # the shopper's own busy day
+        "亲～要是您平时没空煮的话，选即食款更方便哦😊",
     ],
 )
 def test_advice_limits_and_needs_questions_are_clean(scorer, text):
