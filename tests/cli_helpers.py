@@ -11,7 +11,7 @@ from pathlib import Path
 from roleplay.text.segment import cache_dir
 
 #: Seconds to allow a command that fits the rubric's models from scratch (an empty cache): about a
-#: minute on a 2-core machine with the 10696-reply development part, and more when other work
+#: minute on a 2-core machine with the 11382-reply development part, and more when other work
 #: shares the cores (CI runs the suite beside nothing, a developer often beside something).
 FITTING = 300
 

@@ -286,6 +286,7 @@ def test_a_customer_short_of_patience_answers_shorter_and_leaves_sooner(library)
         ("12.34567万", "123456.7"),
         ("3999一台", "3999 1台"),  # not 39991台
         ("三十六千克", "36千克"),  # a kilogram is no thousand
+        ("吸力六千帕", "吸力6000帕"),  # six kilopascals are 6000 pascals either way
         ("一千九百九十九", "1999"),
     ],
 )

@@ -1322,3 +1322,21 @@ def test_a_sentence_that_retells_the_cards_words_keeps_what_the_rules_find_in_it
     assert parts(_learned_set(library, "fab", **strict, card_paraphrase=None), retold) == []
     # a sentence that shares a few of its characters (锅, 看) retells nothing
     assert parts(_learned_set(library, "fab", **strict), "正面有个透明小窗，锅里的东西看得一清二楚") == []
+
+
+def test_a_check_in_on_a_quiet_shopper_is_not_flagged_by_the_tone_alone(library, monkeypatch):
+    """想好了没呀 and 咋没动静了呢 share impatience's characters (没, 了呢, 咋): where the tone model leans
+    rude on the clause that holds one, it does not flag it on its own; listed words still do."""
+    from roleplay.rubric.scorer import Scorer
+
+    scorer = Scorer(library.rubric("default"))
+    judged = scorer.models.leans
+    monkeypatch.setattr(scorer.models, "leans", lambda grams: {**judged(grams), "forbidden": {"tone": 4.0}})
+
+    def found(text: str) -> list[str]:
+        return [hit["category"] for hit in scorer.score_text(text).results["forbidden"].detail["hits"]]
+
+    assert found("亲～想好了没呀，要不要拍一个") == []
+    assert found("消息收到没亲？咋没动静了呢") == []
+    assert found("想好了没有？墨迹半天了") == ["impatience"]
+    assert found("你到底要不要啊，磨磨唧唧的") != []  # no check-in: the model's verdict stands

@@ -656,6 +656,12 @@ class LearnedTone(Learned):
         "far towards rude (log-odds; None: the cue alone does). 太小了？您莫急… takes the shopper's words up "
         "kindly; 太小了？嫌小别买 throws them back.",
     )
+    spared: Lexicon = Field(
+        default_factory=Lexicon,
+        description="What a kind agent says that reads like a rude one's characters: a check-in on a shopper "
+        "gone quiet (想好了没呀, 咋没动静了呢, 还在吗). A reply whose clause that weighs most towards rude holds one "
+        "of these is not flagged by the model alone; listed words, echoes and marks of tone still name a fault.",
+    )
     label: OneLine = Field(
         "语气判断",
         description="Shown after the category on the clause the model flagged (斗气语（语气判断）), so a "

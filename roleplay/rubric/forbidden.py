@@ -91,6 +91,8 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         #: The rude categories' tone learned from labelled replies: the last word, if any.
         model = tone_model(config.learned) if config.learned else None
         self.learned = model if model is not None and model.trained else None  # (None: no examples to learn from)
+        #: What the model alone may not flag: a kind check-in reads like a rude reply's characters.
+        self.spared = optional_matcher(config.learned.spared) if config.learned else None
         listed = [c for c in config.categories.values() if not c.whole_reply]
         # Most replies are clean: one scan over every category's words rules that out.
         self.any_phrase = PhraseMatcher(
@@ -189,7 +191,10 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         verdict = self.learned.judge(ctx.reply.grams, threshold, lean)
         if verdict is None:
             return []
-        return [(verdict.label, weightiest_clause(ctx.reply, self.learned))]
+        clause = weightiest_clause(ctx.reply, self.learned)
+        if self.spared and self.spared.search(ctx.reply.norm[clause.start : clause.end]):
+            return []  # a check-in on a shopper gone quiet (想好了没呀) is kind, whatever its characters
+        return [(verdict.label, clause)]
 
     def _tone(self, ctx: ReplyContext) -> list[tuple[str, Hit]]:
         """The first category whose marks of tone the reply holds (allow-listed words aside)."""

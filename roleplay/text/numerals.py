@@ -13,8 +13,9 @@ DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, 
 UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 #: A lone numeral is a number only before a measure word or unit (三口, 两天); 一起, 一家 stay words.
 MEASURES = "个只台件天斤公升毫克米寸口人盒包瓶支元块年月周号码度成折倍片套箱袋罐小分秒次遍条双张份层档%"
-#: 千 of a metric unit (千克, 千米, 千瓦, 千帕, 千卡) is no thousand: 三十六千克 is 36千克.
-_RUN = re.compile(f"(?:[{''.join(DIGITS)}十百万]|千(?![克米瓦帕卡]))+(?:点[{''.join(DIGITS)}]+)?")
+#: 千 of a metric unit (千克, 千米, 千瓦, 千卡) is no thousand: 三十六千克 is 36千克. Agents write a
+#: vacuum's suction as 六千帕 for 6000Pa, which is the same pressure either way, so 千帕 is a thousand.
+_RUN = re.compile(f"(?:[{''.join(DIGITS)}十百万]|千(?![克米瓦卡]))+(?:点[{''.join(DIGITS)}]+)?")
 
 
 #: A figure in digits with 万 (1万1397, 1.5万, 1万2): agents mix the two ways of writing.
