@@ -78,6 +78,32 @@ from roleplay.text.normalize import normalize
         ("手腕疼能戴吗", "慢慢就能恢复~ 这个分左右手的，您是要左手还是右手呢？", ["alternative"]),
         ("潮湿粘得牢吗", "回南天墙都出水了照样粘得住，不会一潮就失效", []),
         ("一个用多久", "不用隔几个月又去买 要白色还是灰色嘛？", ["alternative"]),
+        # 还是没 is "still not"; 还是没有图案的 is still an option
+        ("又丢了", "哈哈 我们店门口失物箱里去年的还是没人来领呢", []),
+        ("选哪个", "要有图案的还是没有图案的呢", ["alternative"]),
+        # how the one it is for is doing is a needs question; what he is to get is a choice
+        ("第一次买 不懂", "方便问下老人现在是还能自己去厕所，还是基本卧床呢？", []),
+        ("给我爸买", "他是要黑色还是白色呢", ["alternative"]),
+        # filming is no order; the price as it still is answers the shopper
+        ("我手残 能学会吗", "没关系 我教到你会为止 拍个视频发我就行~", []),
+        ("涨价了？", "亲 没涨哈 现在还是19.9  只是券昨天领完了", []),
+        ("涨价了？", "现在拍还能用券，明天就恢复原价了", ["urgency"]),
+        # pay-after-use answers a shopper who asked how it works; offered, it takes the risk away
+        ("先用后付是怎么弄的", "下单时支付方式选先用后付，收到货没问题再付钱，一般有7天时间", []),
+        ("会不会不合脚", "可以先用后付，收到穿着合适再付钱", ["trial"]),
+        # a price with a decimal point in what is tried first; ordering without a worry
+        ("有便宜点的吗", "第一次用可以先拿这把9.9的基础款试试，轻巧好上手", ["trial"]),
+        ("好的", "您可以放心订。", ["direct_ask"]),
+        ("今天下單什麼時候寄", "下午3點前付款當天出貨唷，3點後就隔天寄出~", []),
+        # two named, then which; a choice handed over; what she orders, across a comma
+        ("一罐啤酒会满出来吗", "不会的亲 两只装和四只装您要那个呀", ["alternative"]),
+        ("磨不磨脚", "脚踝包得稳~ 黑白还是荧光绿 你挑", ["alternative"]),
+        ("都有吗", "两种都有哈～请问您是拍单有绳款，还是有绳无绳两用款呢？", ["alternative"]),
+        ("买个拼图", "宝子是给孩子拼着玩，还是大人拼完要装框挂墙上？", []),
+        # an order with a note; one more tucked in
+        ("钥匙太多了", "可以做通开的，拍8把备注“通开”，我让仓库给您配好", ["direct_ask"]),
+        ("能开发票吗", "可以哒 拍的时候备注下抬头和税号就行～", []),
+        ("那就胎菊吧", "照，您直接拍两罐装那个链接，再塞一包枸杞给您配着泡。", ["direct_ask", "gift"]),
     ],
 )
 def test_closing_structures_in_new_words(scorer, customer, text, techniques):
@@ -193,6 +219,8 @@ def test_idioms_ordinals_and_measured_facts_are_no_fault(scorer, customer, text)
         "这样的品质全网最低价",
         # it cannot fail, every time, for life; first of a whole trade
         "这面料不可能掉色的", "用了没效果是不可能的事", "保证次次都能完整脱模", "刀刃这辈子都不会生锈", "我们是行业第一家做这个的",
+        # a promise, even with a fibre word in it
+        "亲 100%不掉毛的", "最新科技的面料",
     ],
 )
 def test_absolute_claims_are_flagged(scorer, text):
@@ -1187,6 +1215,10 @@ def test_a_mark_of_tone_names_the_fault_only_when_no_words_do(scorer):
         "杭州的话目前唯一有本地仓现货的是奶白色", "亲～要是您自己不太能吃辣，选鲜脆的就好啦😊",
         # the shopper's own busy day
         "亲～要是您平时没空煮的话，选即食款更方便哦😊",
+        # a fibre's share a few characters on; the newest batch of stock
+        "亲 这款是100%长绒棉哈 32支纱毛圈的～", "可以的 种草了就直接拍 我帮你备注发最新批次😉",
+        # a season's best moment; at most, a shrug
+        "姐妹三亚11月到3月浪才最好玩哈～", "哈哈你个傻妹😂 饮唔变嘅啦，最多成日跑厕所咋~",
     ],
 )
 def test_advice_limits_and_needs_questions_are_clean(scorer, text):
@@ -1304,16 +1336,19 @@ def test_a_sentence_with_the_cards_own_words_keeps_what_the_rules_find_in_it(lib
     assert parts("礼盒我先帮您留着，您什么时候拍都可以，不着急", card) == {"F": ["礼盒"]}
 
 
-def test_a_sentence_that_retells_the_cards_words_keeps_what_the_rules_find_in_it(library):
+def test_a_sentence_that_retells_the_cards_words_keeps_what_the_rules_find_in_it(library, monkeypatch):
     # a trainee who explains the card in her own words is vouched for like one who quotes it: the
     # sentence below keeps 6 of the 9 characters of the card's 不开锅也能看到火候 (the models' doubt is
-    # made strict here, as above)
+    # made strict here, and forced: a refit may lean either way on these few words)
     card = library.scenarios["air_fryer_fab"].product
     assert "不开锅也能看到火候" in [f.advantage for f in card.features]
     retold = "正面有个透明小窗，不打开锅就能看到上色到哪一步了"
 
     def parts(scorer, text: str) -> list[str]:
+        judged = scorer.models.leans
+        monkeypatch.setattr(scorer.models, "leans", lambda grams: {**judged(grams), "fab": {"F": -1.0, "A": -1.0, "B": -1.0}})
         result = scorer.score_text(text, customer_text="这款炸锅好在哪？", expects=["fab"], product=card).results["fab"]
+        monkeypatch.undo()
         return sorted({e.label for e in result.evidence})
 
     strict = {"drop_margin": {"F": 0, "A": 0, "B": 0}, "drop_on_words_only": []}
@@ -1339,3 +1374,22 @@ def test_a_check_in_on_a_quiet_shopper_is_not_flagged_by_the_tone_alone(library,
     assert found("消息收到没亲？咋没动静了呢") == []
     assert found("想好了没有？墨迹半天了") == ["impatience"]
     assert found("你到底要不要啊，磨磨唧唧的") != []  # no check-in: the model's verdict stands
+
+
+def test_a_part_the_model_finds_is_not_shown_on_what_a_reply_says_of_another_product(library, monkeypatch):
+    """What a rival is made of (那种便宜的是边角料压的) is no feature of this product: where the F model
+    leans towards a feature, it is shown only if the rest of the reply, without the clauses about
+    another product, still leans past the margin (the lean is forced here: a refit may move it)."""
+    from roleplay.rubric.scorer import Scorer
+
+    scorer = Scorer(library.rubric("default"))
+    judged = scorer.models.leans
+    monkeypatch.setattr(scorer.models, "leans", lambda grams: {**judged(grams), "fab": {**judged(grams)["fab"], "F": 4.0}})
+
+    def features(text: str) -> list[str]:
+        result = scorer.score_text(text, expects=["fab"]).results["fab"]
+        return [e.text for e in result.evidence if e.label == "F"]
+
+    assert features("咱家这个摸着就不一样") == ["咱家这个摸着就不一样"]
+    assert features("那种便宜的是边角料压的，一泡就散") == []
+    assert features("别家那种是化纤的，咱家这个摸着就不一样") == []

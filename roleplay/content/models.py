@@ -659,8 +659,9 @@ class LearnedTone(Learned):
     spared: Lexicon = Field(
         default_factory=Lexicon,
         description="What a kind agent says that reads like a rude one's characters: a check-in on a shopper "
-        "gone quiet (想好了没呀, 咋没动静了呢, 还在吗). A reply whose clause that weighs most towards rude holds one "
-        "of these is not flagged by the model alone; listed words, echoes and marks of tone still name a fault.",
+        "gone quiet (想好了没呀, 咋没动静了呢, 还在吗). A reply the model alone would flag is judged again without "
+        "the clauses that hold one of these, and flagged only if the rest still leans rude; listed words, "
+        "echoes and marks of tone still name a fault.",
     )
     label: OneLine = Field(
         "语气判断",
@@ -695,6 +696,13 @@ class LearnedParts(Learned):
         "advantage or benefit clauses paraphrases the card (不打开锅就能看到 for 不开锅也能看到火候; 货和专柜是一个"
         "源头 for 和专柜同一货源): what the rules find in it stands against the models' doubt, as in a sentence "
         "that quotes the card. None: only a quoted clause vouches.",
+    )
+
+    rivals: Lexicon = Field(
+        default_factory=Lexicon,
+        description="How a reply speaks of another product (那种便宜的是…, 别家的…): a part the model alone "
+        "finds is not shown on a clause that holds one of these, since what a rival is made of or does is no "
+        "part of this product's pitch. The rules' own hits there stand.",
     )
 
     drop_on_words_only: list[Literal["F", "A", "B"]] = Field(

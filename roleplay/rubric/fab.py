@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from roleplay.content.models import FabCriterion, Product
 from roleplay.rubric.base import CriterionScorer, evidence, matcher, optional_matcher, per_object
 from roleplay.rubric.context import ReplyContext
-from roleplay.rubric.learned import part_models, weightiest_clause
+from roleplay.rubric.learned import clauses_without, lean_of, part_models, weightiest_clause
 from roleplay.rubric.result import CriterionResult
 from roleplay.text.analysed import Analysed, clause_spans
 from roleplay.text.match import Hit, PhraseMatcher, TaggedPhrases, drop_overlaps, trie_pattern
@@ -59,6 +59,8 @@ class Fab(CriterionScorer[FabCriterion]):
         self._card_sets: dict[int, tuple[Product, tuple[frozenset[str], ...]]] = {}
         #: Per part, a model learned from labelled replies of whether a reply holds it (none: rules only).
         self.learned = part_models(config.learned) if config.learned else {}
+        #: How a reply speaks of another product: no clause of it is shown as a part the model alone finds.
+        self.rivals = optional_matcher(config.learned.rivals) if config.learned else None
 
     def models(self) -> dict[str, NgramModel]:
         return self.learned
@@ -114,8 +116,18 @@ class Fab(CriterionScorer[FabCriterion]):
                     vouched = self._vouched(ctx, parts)
                 parts[part] = [h for h in parts[part] if h.source == CARD or ctx.reply.sentence_of(h.start) in vouched]
             elif not parts[part] and lean > learned.add_margin[part]:
-                parts[part] = [weightiest_clause(ctx.reply, self.learned[part])]
+                parts[part] = self._learned_part(ctx.reply, part, learned.add_margin[part])
         return parts
+
+    def _learned_part(self, reply: Analysed, part: str, margin: float) -> list[Hit]:
+        """The clause a part the model alone finds is shown on; none when it rests on what the reply
+        says of another product (那种便宜的是边角料压的，一泡就散: the rest alone does not lean past
+        ``margin``), and never a clause about one."""
+        model = self.learned[part]
+        own = clauses_without(reply, self.rivals) if self.rivals else reply.clauses
+        if len(own) == len(reply.clauses):
+            return [weightiest_clause(reply, model)]
+        return [weightiest_clause(reply, model, own)] if own and lean_of(model, reply, own) > margin else []
 
     def _vouched(self, ctx: ReplyContext, parts: dict[str, list[Hit]]) -> set[int]:
         """The sentences that say the product card's own advantage or benefit, quoted or in the

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from roleplay.content.models import ForbiddenCriterion
 from roleplay.rubric.base import CriterionScorer, matcher, optional_matcher
 from roleplay.rubric.context import ReplyContext
-from roleplay.rubric.learned import LEARNED, tone_model, weightiest_clause
+from roleplay.rubric.learned import LEARNED, clauses_without, lean_of, tone_model, weightiest_clause
 from roleplay.rubric.result import CriterionResult, Evidence
 from roleplay.text.analysed import Analysed
 from roleplay.text.match import NON_WORD, FuzzyPhrases, Hit, PhraseMatcher, drop_overlaps, squeeze
@@ -191,10 +191,15 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         verdict = self.learned.judge(ctx.reply.grams, threshold, lean)
         if verdict is None:
             return []
-        clause = weightiest_clause(ctx.reply, self.learned)
-        if self.spared and self.spared.search(ctx.reply.norm[clause.start : clause.end]):
+        if self.spared and not self._rude_without_check_ins(ctx.reply, threshold):
             return []  # a check-in on a shopper gone quiet (想好了没呀) is kind, whatever its characters
-        return [(verdict.label, clause)]
+        return [(verdict.label, weightiest_clause(ctx.reply, self.learned))]
+
+    def _rude_without_check_ins(self, reply: Analysed, threshold: float) -> bool:
+        """Whether the reply leans rude past ``threshold`` with its check-ins (想好了没呀, 咋没动静了呢)
+        left out: they are not held against it, but a rude clause beside one still is."""
+        rest = clauses_without(reply, self.spared)
+        return len(rest) == len(reply.clauses) or lean_of(self.learned, reply, rest) > threshold
 
     def _tone(self, ctx: ReplyContext) -> list[tuple[str, Hit]]:
         """The first category whose marks of tone the reply holds (allow-listed words aside)."""

@@ -22,8 +22,8 @@ from roleplay.content.jsonl import LineError, read_jsonl
 from roleplay.content.labels import LabelledReply
 from roleplay.content.models import Learned, LearnedClosing, LearnedParts, LearnedTone
 from roleplay.text.analysed import Analysed
-from roleplay.text.match import Hit
-from roleplay.text.ngram_model import END, MARKS, START, NgramModel, Training
+from roleplay.text.match import Hit, PhraseMatcher
+from roleplay.text.ngram_model import END, MARKS, START, NgramModel, Training, grams
 from roleplay.text.normalize import normalize
 from roleplay.text.segment import cache_dir
 
@@ -45,12 +45,25 @@ def _fitting_code() -> bytes:
     return b"".join(Path(module.__file__).read_bytes() for module in (normalization, ngram_model))
 
 
-def weightiest_clause(reply: Analysed, model: NgramModel) -> Hit:
-    """The clause that weighs most towards ``model``'s verdict: its evidence, in the trainee's own
-    characters (the whole reply if it has no clause, e.g. nothing but punctuation)."""
+def weightiest_clause(reply: Analysed, model: NgramModel, clauses: list[tuple[int, int]] | None = None) -> Hit:
+    """The clause (of ``clauses``, or of the whole reply) that weighs most towards ``model``'s
+    verdict: its evidence, in the trainee's own characters (the whole reply if it has no clause,
+    e.g. nothing but punctuation)."""
     norm = reply.norm
-    start, end = max(reply.clauses or [(0, len(norm))], key=lambda s: (model.weight(norm[s[0] : s[1]]), -s[0]))
+    spans = clauses or reply.clauses or [(0, len(norm))]
+    start, end = max(spans, key=lambda s: (model.weight(norm[s[0] : s[1]]), -s[0]))
     return Hit(start, end, norm[start:end], LEARNED)
+
+
+def clauses_without(reply: Analysed, left_out: PhraseMatcher) -> list[tuple[int, int]]:
+    """The reply's clauses that hold none of ``left_out``'s words."""
+    return [(s, e) for s, e in reply.clauses if not left_out.search(reply.norm[s:e])]
+
+
+def lean_of(model: NgramModel, reply: Analysed, clauses: list[tuple[int, int]]) -> float:
+    """``model``'s log-odds for ``clauses`` of the reply read as a reply of their own: what a
+    verdict rests on once the clauses left out are not held for or against it."""
+    return model.log_odds(grams("，".join(reply.norm[s:e] for s, e in clauses)))
 
 
 def tone_model(config: LearnedTone) -> NgramModel:
