@@ -371,14 +371,19 @@ def test_the_cards_advantage_and_benefit_wording_counts_as_a_and_b(scorer, libra
     assert {("可视窗口", "F"), ("不开锅也能看到火候", "A"), ("新手也不会炸糊", "B")} <= marked
 
 
+def _leaning(monkeypatch, scorer: Scorer, criterion: str, **leans: float) -> Scorer:
+    """``scorer`` with its ``criterion`` models leaning as given, whatever the reply (the others as
+    fitted): a refit moves the models' lean on a few words, and these tests are about what the
+    rubric does with a lean, not about where a refit puts it."""
+    judged = scorer.models.leans
+    monkeypatch.setattr(scorer.models, "leans", lambda grams: {**judged(grams), criterion: {**judged(grams)[criterion], **leans}})
+    return scorer
+
+
 def _fab_with_leans(library, monkeypatch, leans: dict[str, float]):
     """The FAB parts a scorer of the default rubric finds when its FAB models lean as given,
     whatever the reply (a function of the reply and, optionally, the product card)."""
-    from roleplay.rubric.scorer import Scorer
-
-    scorer = Scorer(library.rubric("default"))
-    judged = scorer.models.leans
-    monkeypatch.setattr(scorer.models, "leans", lambda grams: {**judged(grams), "fab": leans})
+    scorer = _leaning(monkeypatch, Scorer(library.rubric("default")), "fab", **leans)
     return lambda text, product=None: scorer.score_text(text, product=product, expects=["fab"]).results["fab"].detail["components"]
 
 
@@ -1345,8 +1350,7 @@ def test_a_sentence_that_retells_the_cards_words_keeps_what_the_rules_find_in_it
     retold = "正面有个透明小窗，不打开锅就能看到上色到哪一步了"
 
     def parts(scorer, text: str) -> list[str]:
-        judged = scorer.models.leans
-        monkeypatch.setattr(scorer.models, "leans", lambda grams: {**judged(grams), "fab": {"F": -1.0, "A": -1.0, "B": -1.0}})
+        scorer = _leaning(monkeypatch, scorer, "fab", F=-1.0, A=-1.0, B=-1.0)
         result = scorer.score_text(text, customer_text="这款炸锅好在哪？", expects=["fab"], product=card).results["fab"]
         monkeypatch.undo()
         return sorted({e.label for e in result.evidence})
@@ -1361,11 +1365,7 @@ def test_a_sentence_that_retells_the_cards_words_keeps_what_the_rules_find_in_it
 def test_a_check_in_on_a_quiet_shopper_is_not_flagged_by_the_tone_alone(library, monkeypatch):
     """想好了没呀 and 咋没动静了呢 share impatience's characters (没, 了呢, 咋): where the tone model leans
     rude on the clause that holds one, it does not flag it on its own; listed words still do."""
-    from roleplay.rubric.scorer import Scorer
-
-    scorer = Scorer(library.rubric("default"))
-    judged = scorer.models.leans
-    monkeypatch.setattr(scorer.models, "leans", lambda grams: {**judged(grams), "forbidden": {"tone": 4.0}})
+    scorer = _leaning(monkeypatch, Scorer(library.rubric("default")), "forbidden", tone=4.0)
 
     def found(text: str) -> list[str]:
         return [hit["category"] for hit in scorer.score_text(text).results["forbidden"].detail["hits"]]
@@ -1380,11 +1380,7 @@ def test_a_part_the_model_finds_is_not_shown_on_what_a_reply_says_of_another_pro
     """What a rival is made of (那种便宜的是边角料压的) is no feature of this product: where the F model
     leans towards a feature, it is shown only if the rest of the reply, without the clauses about
     another product, still leans past the margin (the lean is forced here: a refit may move it)."""
-    from roleplay.rubric.scorer import Scorer
-
-    scorer = Scorer(library.rubric("default"))
-    judged = scorer.models.leans
-    monkeypatch.setattr(scorer.models, "leans", lambda grams: {**judged(grams), "fab": {**judged(grams)["fab"], "F": 4.0}})
+    scorer = _leaning(monkeypatch, Scorer(library.rubric("default")), "fab", F=4.0)
 
     def features(text: str) -> list[str]:
         result = scorer.score_text(text, expects=["fab"]).results["fab"]
