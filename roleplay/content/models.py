@@ -700,9 +700,10 @@ class LearnedParts(Learned):
 
     rivals: Lexicon = Field(
         default_factory=Lexicon,
-        description="How a reply speaks of another product (那种便宜的是…, 别家的…): a part the model alone "
-        "finds is not shown on a clause that holds one of these, since what a rival is made of or does is no "
-        "part of this product's pitch. The rules' own hits there stand.",
+        description="How a reply speaks of another product (那种便宜的是…, 别家的…): what a rival is made of or "
+        "does is no part of this product's pitch, so a part the model alone finds is added only if the reply "
+        "without the clauses that hold one of these still leans past the add margin, and is never shown on "
+        "such a clause. The rules' own hits there stand.",
     )
 
     drop_on_words_only: list[Literal["F", "A", "B"]] = Field(
