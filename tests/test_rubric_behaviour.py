@@ -221,6 +221,11 @@ def test_idioms_ordinals_and_measured_facts_are_no_fault(scorer, customer, text)
         "这面料不可能掉色的", "用了没效果是不可能的事", "保证次次都能完整脱模", "刀刃这辈子都不会生锈", "我们是行业第一家做这个的",
         # a promise, even with a fibre word in it
         "亲 100%不掉毛的", "最新科技的面料",
+        # for ten years or any number of them, for ever, however it is used
+        "这款盖子用十年都不会老化变形", "咱家这楼梯用多少年都不带塌的", "保证永远剪不钝", "哪怕用个十年八年也永远跟新的一样",
+        "咱这布主子咋挠都挠不破", "这个铲子怎么玩都不会断的",
+        # a whole market searched in vain, the whole world's cats, a first of a whole country
+        "您全网翻个底朝天也找不着比这更实惠的了", "天底下就没有不稀罕它的猫", "这个款式是咱们家国内首创的",
     ],
 )
 def test_absolute_claims_are_flagged(scorer, text):
@@ -1224,6 +1229,11 @@ def test_a_mark_of_tone_names_the_fault_only_when_no_words_do(scorer):
         "亲 这款是100%长绒棉哈 32支纱毛圈的～", "可以的 种草了就直接拍 我帮你备注发最新批次😉",
         # a season's best moment; at most, a shrug
         "姐妹三亚11月到3月浪才最好玩哈～", "哈哈你个傻妹😂 饮唔变嘅啦，最多成日跑厕所咋~",
+        # an honest hedge, the agent's own honesty, a composition, the weather's worst days
+        "不敢跟您说绝对不漏哈😅 倒放还是会洒一点的", "老实跟你讲哈 不敢说百分百一点皮都不剩", "这个我绝对不忽悠家人们～",
+        "是100%铂金硫化的食品级硅胶哈", "一年里最热的三伏天也有很多顾客在用的",
+        # a lifespan a cost per year is worked out from
+        "这琴是大漆鹿角霜灰胎，弹上几十年都不塌音，算下来一年不过百来块",
     ],
 )
 def test_advice_limits_and_needs_questions_are_clean(scorer, text):
