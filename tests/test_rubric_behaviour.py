@@ -104,6 +104,10 @@ from roleplay.text.normalize import normalize
         ("钥匙太多了", "可以做通开的，拍8把备注“通开”，我让仓库给您配好", ["direct_ask"]),
         ("能开发票吗", "可以哒 拍的时候备注下抬头和税号就行～", []),
         ("那就胎菊吧", "照，您直接拍两罐装那个链接，再塞一包枸杞给您配着泡。", ["direct_ask", "gift"]),
+        # a restock notice is no order kept; patting it on and a patch test are how to use it
+        ("甘草话梅还有吗", "或者我帮侬登记到货提醒，一到就通知侬😊", []),
+        ("我手残", "直接点在黑眼圈上用手指拍一拍就好", []),
+        ("我敏感肌", "敏感肌的话建议先擦耳後試一下唷", []),
     ],
 )
 def test_closing_structures_in_new_words(scorer, customer, text, techniques):
@@ -136,6 +140,8 @@ def test_closing_structures_in_new_words(scorer, customer, text, techniques):
         "两头各垂下来20公分，这样比例最好看", "新手的话最好选棘轮省力的",
         # a superlative denied, one of a spot, a comparative, a word in scare quotes
         "支架不是最要紧的，先选琴", "腰那里勒得最紧，往上就松了", "三片刀的更万能", "度数也是有“天花板”的哈",
+        # the shop's cheapest at its price, a superlative asked about, the best way to eat it
+        "咱家最便宜的手动都89了", "您家砖最长多少我帮您对一下～", "蘸沙茶酱最正",
     ],
 )
 def test_allow_list_is_not_flagged(scorer, text):
@@ -172,6 +178,12 @@ def test_allow_list_is_not_flagged(scorer, text):
         ("收到是碎的", "签收的时候不拆开看，现在才来说", "confrontation"),
         ("到底多重", "上面刚说过了，1.2公斤", "impatience"),
         ("能发顺丰吗", "只发韵达，没得改", "denial"),
+        # what she wants is in her dreams; 妳 is 你; not knowing as an excuse is a refusal (我又没说 argues)
+        ("有没有50块的电动的", "50块想要电动的 亲可以去梦里康康哦", "contempt"),
+        ("這次不想再踩雷", "那就隨便妳囉", "confrontation"),
+        ("有沒有跟NARS一樣的色號", "別家的東西我又沒用過～", "denial"),
+        ("寄新疆包邮不", "包不包邮我咋个晓得嘛", "denial"),
+        ("不是说送卸甲水吗", "我们又没承诺过，是你自己想当然", "confrontation"),
     ],
 )
 def test_dialect_and_idiom_forms_of_a_fault(scorer, customer, text, category):
@@ -199,6 +211,9 @@ def test_dialect_and_idiom_forms_of_a_fault(scorer, customer, text, category):
         # using one's brain, a payment service's 呗
         ("给孩子玩合适吗", "合适的，拼起来还愿意动脑子"),
         ("能分期吗", "可以用花呗分3期哦"),
+        # an upsell is no slight; the returns still granted, with their days, take back a rule's 没办法
+        ("茶刀单买多少", "单买是29哈～ 要不要顺便看看我们家老白茶"),
+        ("拆箱了不喜欢能退不", "拆箱没通电是能七天无理由的～ 通电用过就只能质量问题退换啦 售后规定这块没办法特殊处理哈🙏"),
     ],
 )
 def test_idioms_ordinals_and_measured_facts_are_no_fault(scorer, customer, text):
@@ -245,6 +260,8 @@ def test_absolute_claims_are_flagged(scorer, text):
         # how long one fill lasts, in words
         ("顶上带LED小灯 装一次能亮二十来个小时哦", "A", "亮二十来个小时"),
         ("一个衣柜放5粒能管4个月左右", "A", "管4个月"),
+        # just enough for who uses it, and when
+        ("一袋250克 两口子晚上看剧吃一袋正好", "B", "正好"),
         # what cannot get through it
         ("底层PE覆膜 饮料洒上去是一颗颗水珠 渗不下去", "A", "渗不下去"),
     ],
@@ -321,6 +338,7 @@ def test_normalisation_keeps_length_and_unifies_forms():
     assert normalize("俺给恁留着") == "我给您留着"  # northern pronouns
     assert normalize("侬晓得伐？阿拉覅搿只") == "你晓得吗?我们别这只"  # Wu
     assert normalize("阿拉伯数字") == "阿拉伯数字"  # a loanword, not 阿拉 (we)
+    assert normalize("妳皮膚偏黃的話") == "你皮肤偏黄的话"  # 妳, you to a woman as Taiwan types it
     assert normalize("今儿拍明儿到，女儿也说好") == "今天拍明天到,女儿也说好"  # northern days
 
 
@@ -751,6 +769,8 @@ def test_reassurance_in_use_is_a_benefit(scorer):
         "用之前先加水煮10分钟，倒掉就可以正常用了",
         "表冠先别拔，顺时针拧二十圈就好",
         "emmm",
+        # where to see it for herself
+        "详情页第四屏有实测视频 您也可以看下哈",
     ],
 )
 def test_invoices_sales_figures_and_promises_to_come_back_are_no_pitch(scorer, text):
@@ -1399,3 +1419,21 @@ def test_a_part_the_model_finds_is_not_shown_on_what_a_reply_says_of_another_pro
     assert features("咱家这个摸着就不一样") == ["咱家这个摸着就不一样"]
     assert features("那种便宜的是边角料压的，一泡就散") == []
     assert features("别家那种是化纤的，咱家这个摸着就不一样") == []
+
+
+def test_a_trainers_look_alike_patterns_hold_for_features_and_persons(library):
+    """``except_patterns`` is part of every word list a trainer edits, the FAB feature list and the
+    persons a benefit is said of among them (both were read without it before rubric 3.14)."""
+    fab = library.rubric("default").criteria["fab"]
+    feature = fab.feature.model_copy(update={"except_patterns": ["纯棉"]})
+    person = fab.person.model_copy(update={"except_patterns": ["宝宝"]})
+    rules = _criterion_with(library, "fab", learned=None)
+    strict = _criterion_with(library, "fab", feature=feature, person=person, learned=None)
+
+    def parts(scorer: Scorer, text: str) -> list[str]:
+        return scorer.score_text(text, expects=["fab"]).results["fab"].detail["components"]
+
+    assert parts(rules, "面料是纯棉的") == ["F"]
+    assert parts(strict, "面料是纯棉的") == []
+    assert parts(rules, "宝宝贴身穿也不会闷") == ["A", "B"]
+    assert parts(strict, "宝宝贴身穿也不会闷") == ["A"]

@@ -27,7 +27,8 @@ class Fab(CriterionScorer[FabCriterion]):
         # A number with a unit is one more feature pattern (one scan for both).
         measure = [measure_pattern(config.units)] if config.units else []
         self.feature = PhraseMatcher(
-            config.feature.phrases, [*config.feature.patterns, *measure], config.feature.exceptions
+            config.feature.phrases, [*config.feature.patterns, *measure], config.feature.exceptions,
+            config.feature.except_patterns,
         )
         self._listed_features = frozenset(normalize(p) for p in config.feature.phrases)
         self.feature_weak = matcher(config.feature_weak)
@@ -40,6 +41,7 @@ class Fab(CriterionScorer[FabCriterion]):
             [*config.person.phrases, *config.scene.phrases, *config.address.phrases],
             [*config.person.patterns, *config.scene.patterns],
             [*config.person.exceptions, *config.scene.exceptions],
+            [*config.person.except_patterns, *config.scene.except_patterns],
         )
         self._address = frozenset(normalize(p) for p in config.address.phrases)
         # The shopper's own message names their scene, family or worry (我跑步用, 给我爸买, 怕漏):

@@ -3,7 +3,7 @@
 Full-width letters, digits and punctuation become half-width, ASCII letters become lower-case,
 the function words of written Cantonese and the pronouns of northern dialects become their
 Mandarin twins (唔係 → 不是, 冇 → 没, 嘅 → 的, 嗰 → 那, and in a Cantonese reply 系 → 是, 钟意 → 喜欢, 俺 → 我, 恁 → 您, 明儿 → 明天, and Wu's 侬 → 你, 阿拉 → 我们,
-覅 → 别, 伐? → 吗?: agents type as they speak) and traditional characters become simplified (OpenCC ``t2s``).
+覅 → 别, 伐? → 吗?, and 妳 (you, to a woman, as Taiwan types it) → 你: agents type as they speak) and traditional characters become simplified (OpenCC ``t2s``).
 Every step keeps the length of
 the text, so a character span found in the normalised text is the same span in the original:
 evidence can always be shown in the trainee's own words.
@@ -31,9 +31,9 @@ _DIALECT_BEFORE = {"阿拉": ("我们", re.compile("阿拉(?![伯斯丁善蕾])"
 _DIALECT = str.maketrans(
     {"唔": "不", "係": "是", "冇": "没", "咗": "了", "嘅": "的", "喺": "在", "搵": "找", "睇": "看", "咩": "啥",
      "乜": "啥", "哋": "们", "佢": "他", "啲": "些", "嚟": "来", "畀": "给", "俾": "给", "俺": "我", "恁": "您",
-     "侬": "你", "覅": "别", "搿": "这", "嗰": "那", "\U00020bb6": "那", "谂": "想"}
+     "侬": "你", "覅": "别", "搿": "这", "嗰": "那", "\U00020bb6": "那", "谂": "想", "妳": "你"}
 )
-_DIALECT_MARKS = frozenset("唔係冇咗嘅喺搵睇咩乜哋佢啲嚟畀俾俺恁侬覅搿阿伐嘞嗰\U00020bb6谂")
+_DIALECT_MARKS = frozenset("唔係冇咗嘅喺搵睇咩乜哋佢啲嚟畀俾俺恁侬覅搿阿伐嘞嗰\U00020bb6谂妳")
 #: Cantonese typed in simplified characters writes 係 as 系 (我哋系手工整嘅), and its 呢 (this), 仲
 #: (still), 定系 (or), 钟意 (like) and 得返 (only … left) are Mandarin words too (呢 ends a question; 仲夏, 仲尼; 稳定系数): read as
 #: Cantonese only in a reply that is Cantonese by its other words, and only in their Cantonese places.
