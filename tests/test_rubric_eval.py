@@ -57,6 +57,8 @@ FLOORS = {
     # forbidden 0.910, B 0.921; 3.11 refitted to the same development part scores within 0.001; the floors stand.
     # Rubric 3.13 (5906 locked replies: batch X's locked part joined): forbidden 0.915, closing 0.941, full FAB
     # 0.880, F 0.897, A 0.883, B 0.927; 3.12 refitted to the same development part scores within 0.001.
+    # Rubric 3.14 (6242 locked replies: batches Z, AA and AB's locked parts joined): forbidden 0.916, closing
+    # 0.939, full FAB 0.880, F 0.901, A 0.886, B 0.928; 3.13 refitted to the same development part within 0.002.
     "locked": {"forbidden": 0.88, "closing": 0.91, "fab": 0.84, "F": 0.88, "A": 0.85, "B": 0.89},
 }
 
