@@ -25,8 +25,15 @@ def per_object(cache: dict[int, tuple[Any, T]], obj: Any, make: Callable[[], T])
     return cached[1]
 
 
-def matcher(lexicon: Lexicon) -> PhraseMatcher:
-    return PhraseMatcher(lexicon.phrases, lexicon.patterns, lexicon.exceptions, lexicon.except_patterns)
+def matcher(*lexicons: Lexicon) -> PhraseMatcher:
+    """One matcher for one word list, or for several read as one (every field of each: a hand-made
+    merge once left a list's ``except_patterns`` out, and a trainer's look-alikes did nothing)."""
+    return PhraseMatcher(
+        [p for lexicon in lexicons for p in lexicon.phrases],
+        [p for lexicon in lexicons for p in lexicon.patterns],
+        [p for lexicon in lexicons for p in lexicon.exceptions],
+        [p for lexicon in lexicons for p in lexicon.except_patterns],
+    )
 
 
 def optional_matcher(lexicon: Lexicon) -> PhraseMatcher | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from roleplay.content.models import FabCriterion, Product
+from roleplay.content.models import FabCriterion, Lexicon, Product
 from roleplay.rubric.base import CriterionScorer, evidence, matcher, optional_matcher, per_object
 from roleplay.rubric.context import ReplyContext
 from roleplay.rubric.learned import clauses_without, lean_of, part_models, weightiest_clause
@@ -25,11 +25,8 @@ class Fab(CriterionScorer[FabCriterion]):
     def __init__(self, config: FabCriterion, name: str) -> None:
         super().__init__(config, name)
         # A number with a unit is one more feature pattern (one scan for both).
-        measure = [measure_pattern(config.units)] if config.units else []
-        self.feature = PhraseMatcher(
-            config.feature.phrases, [*config.feature.patterns, *measure], config.feature.exceptions,
-            config.feature.except_patterns,
-        )
+        measure = Lexicon(patterns=[measure_pattern(config.units)] if config.units else [])
+        self.feature = matcher(config.feature, measure)
         self._listed_features = frozenset(normalize(p) for p in config.feature.phrases)
         self.feature_weak = matcher(config.feature_weak)
         self.advantage = matcher(config.advantage)
@@ -37,12 +34,7 @@ class Fab(CriterionScorer[FabCriterion]):
         self.benefit = matcher(config.benefit)
         self.outcome = matcher(config.outcome)
         self.benefit_strong = matcher(config.benefit_strong)
-        self.context = PhraseMatcher(
-            [*config.person.phrases, *config.scene.phrases, *config.address.phrases],
-            [*config.person.patterns, *config.scene.patterns],
-            [*config.person.exceptions, *config.scene.exceptions],
-            [*config.person.except_patterns, *config.scene.except_patterns],
-        )
+        self.context = matcher(config.person, config.scene, config.address)
         self._address = frozenset(normalize(p) for p in config.address.phrases)
         # The shopper's own message names their scene, family or worry (我跑步用, 给我爸买, 怕漏):
         # no 您 needed.
