@@ -184,6 +184,26 @@ def test_allow_list_is_not_flagged(scorer, text):
         ("有沒有跟NARS一樣的色號", "別家的東西我又沒用過～", "denial"),
         ("寄新疆包邮不", "包不包邮我咋个晓得嘛", "denial"),
         ("不是说送卸甲水吗", "我们又没承诺过，是你自己想当然", "confrontation"),
+        # mock praise of her thrift, the shop bowing out of her way, the cheapest markets, two things she
+        # cannot tell apart, her taste invoked to shame her, sense she is told she lacks
+        ("拼多多才二十几", "宝子好会过日子哦👍 那就不耽误你捡漏啦～", "contempt"),
+        ("这么贵？", "对对对 我们这个确实配不上你哈", "contempt"),
+        ("有没有一百多的", "预算有限嘛😊 那建议去pdd搜个9块9的", "contempt"),
+        ("304和201有啥区别", "哦豁 304和201都分不清嗦～😊", "contempt"),
+        ("能醒啤酒吗", "啤酒要留气泡的，相信以您的品味一定能理解。", "contempt"),
+        ("这个有毒吗", "标题里就有写的，一般稍微有点常识的客户不会这么问", "contempt"),
+        # not knowing, in 咱/俺, or any "I never tried it" as an excuse; an answer refused as out of scope
+        ("哪个保温久", "那咱哪知道啊 没测过", "denial"),
+        ("会留印子吗", "我又沒貼過PU的 妳自己買回去試囉", "denial"),
+        ("醒多久合适", "您好，具体酒款醒多久不属于商品咨询范畴，请您知悉。", "denial"),
+        # a complaint invited, evidence demanded; read the page before asking next time
+        ("你们是不是黑心", "说话要有证据喔，觉得我们黑心可以去检举啊", "confrontation"),
+        ("一盒几个", "一盒4个。麻烦您下次咨询前先花一分钟看一下页面，谢谢。", "impatience"),
+        # admired for her haggling, sent to the night market, told everyone knows; a complaint left to her
+        ("1毛一支行不", "哇 老板您是真会砍价 佩服佩服👍", "contempt"),
+        ("有带水钻的吗", "水钻那种嘛…夜市摊上应该挺多的，您去那边找找😊", "contempt"),
+        ("贴嘴上咋喘气", "人是用鼻子喘气的呀 这个常识俺还以为大家都知道哩", "contempt"),
+        ("回消息这么慢", "要投诉的话右上角请便～", "confrontation"),
     ],
 )
 def test_dialect_and_idiom_forms_of_a_fault(scorer, customer, text, category):
@@ -214,6 +234,17 @@ def test_dialect_and_idiom_forms_of_a_fault(scorer, customer, text, category):
         # an upsell is no slight; the returns still granted, with their days, take back a rule's 没办法
         ("茶刀单买多少", "单买是29哈～ 要不要顺便看看我们家老白茶"),
         ("拆箱了不喜欢能退不", "拆箱没通电是能七天无理由的～ 通电用过就只能质量问题退换啦 售后规定这块没办法特殊处理哈🙏"),
+        # what damage costs, told ahead; the policy's reason with what it asks for; an A-not-A question;
+        # additives never used; the agent's joke about her own messages; an offer to explain
+        ("到手要洗吗", "要洗，千万别暴晒，晒裂了没法退😅"),
+        ("碎了包赔不", "碎了凭开箱视频免费补发 没视频的这边处理不了 麻烦收货录一下"),
+        ("一次喂多少", "头三天少放点，看它接不接受，碗里空了再添"),
+        ("有添加剂吗", "啥胶啊防腐剂啊一概不加，配料表上就俩：大豆、水"),
+        ("嗯", "咋没动静了呢😂 是不是被我刷屏了哈哈，不急不急，您慢慢挑"),
+        ("你会算塔罗吗", "牌面意思我倒是背了点，侬有看不懂的牌尽管问我"),
+        # what the product cannot cure, said honestly; what sells most in the shop itself
+        ("我有灰指甲 抹这个能好不", "灰指甲是真菌感染 俺家这是护理油 治不了 先去医院皮肤科开点药"),
+        ("味道都有啥", "有玫瑰 柑橘 还有无香的 這兩個俺這賣的最多"),
     ],
 )
 def test_idioms_ordinals_and_measured_facts_are_no_fault(scorer, customer, text):
