@@ -245,6 +245,12 @@ def test_dialect_and_idiom_forms_of_a_fault(scorer, customer, text, category):
         # what the product cannot cure, said honestly; what sells most in the shop itself
         ("我有灰指甲 抹这个能好不", "灰指甲是真菌感染 俺家这是护理油 治不了 先去医院皮肤科开点药"),
         ("味道都有啥", "有玫瑰 柑橘 还有无香的 這兩個俺這賣的最多"),
+        # look-alikes of this session's contempt and denial shapes: a product that saves power, flattery of her
+        # taste, two things many people confuse explained, a question passed to a colleague
+        ("费电吗", "这款空调超会省电，一晚上不到一度"),
+        ("哪款好看", "以您的眼光，肯定会喜欢这款奶油白"),
+        ("304和201有啥区别", "这两种很多人都分不清哦，其实304更耐腐蚀"),
+        ("能接220V吗", "这个问题我暂时无法回答，我去问下技术同事马上回您"),
     ],
 )
 def test_idioms_ordinals_and_measured_facts_are_no_fault(scorer, customer, text):
