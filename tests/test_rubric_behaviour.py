@@ -204,6 +204,9 @@ def test_allow_list_is_not_flagged(scorer, text):
         ("有带水钻的吗", "水钻那种嘛…夜市摊上应该挺多的，您去那边找找😊", "contempt"),
         ("贴嘴上咋喘气", "人是用鼻子喘气的呀 这个常识俺还以为大家都知道哩", "contempt"),
         ("回消息这么慢", "要投诉的话右上角请便～", "confrontation"),
+        # a child as the yardstick of what she cannot do or know
+        ("这个怎么装", "说明书画得清清楚楚，小学生看一眼都会了吧", "contempt"),
+        ("这个是干嘛用的", "这个嘛 小孩子都知道的哦😅", "contempt"),
     ],
 )
 def test_dialect_and_idiom_forms_of_a_fault(scorer, customer, text, category):
@@ -251,6 +254,14 @@ def test_dialect_and_idiom_forms_of_a_fault(scorer, customer, text, category):
         ("哪款好看", "以您的眼光，肯定会喜欢这款奶油白"),
         ("304和201有啥区别", "这两种很多人都分不清哦，其实304更耐腐蚀"),
         ("能接220V吗", "这个问题我暂时无法回答，我去问下技术同事马上回您"),
+        # what children will do is an ease the product offers; a warning with 绝对, the one thing to mind, a fibre
+        # at 100%; a rival measured against the shop's product (no slight of the shopper, and no 极限词 on its own)
+        ("好用吗", "操作特别简单，小朋友都会用"),
+        ("怎么清洗", "清洗时绝对不要用钢丝球，软布擦擦就好"),
+        ("能放洗碗机吗", "唯一要留意的是别放洗碗机，手洗就行"),
+        ("什么面料", "里外都是100%尼龙的"),
+        ("跟便宜的有啥区别", "咱这个每个边都打磨过，不像那种便宜货毛毛糙糙的"),
+        ("和迪卡侬的比呢", "迪卡侬那款跟咱这个不是一个档次"),
     ],
 )
 def test_idioms_ordinals_and_measured_facts_are_no_fault(scorer, customer, text):
@@ -276,6 +287,7 @@ def test_idioms_ordinals_and_measured_facts_are_no_fault(scorer, customer, text)
         # for ten years or any number of them, for ever, however it is used
         "这款盖子用十年都不会老化变形", "咱家这楼梯用多少年都不带塌的", "保证永远剪不钝", "哪怕用个十年八年也永远跟新的一样",
         "咱这布主子咋挠都挠不破", "这个铲子怎么玩都不会断的",
+        "这个壳永远都不会发黄",
         # a whole market searched in vain, the whole world's cats, a first of a whole country
         "您全网翻个底朝天也找不着比这更实惠的了", "天底下就没有不稀罕它的猫", "这个款式是咱们家国内首创的",
     ],
