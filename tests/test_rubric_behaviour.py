@@ -108,6 +108,12 @@ from roleplay.text.normalize import normalize
         ("甘草话梅还有吗", "或者我帮侬登记到货提醒，一到就通知侬😊", []),
         ("我手残", "直接点在黑眼圈上用手指拍一拍就好", []),
         ("我敏感肌", "敏感肌的话建议先擦耳後試一下唷", []),
+        # 还是 after 都 or 最好 is "still" or "had better"; who will use it is a needs question; testing it on
+        # something is how to use it
+        ("冬天会变硬吗", "不会的 零下20度都还是软软的呢", []),
+        ("能给宝宝喂药吗", "喂药的话最好还是去药店买专门的喂药器呢", []),
+        ("推荐一本", "请问是孩子要玩还是大人自己玩呀？", []),
+        ("第一次用注意啥", "建议您先在手背上试一试温度哈", []),
     ],
 )
 def test_closing_structures_in_new_words(scorer, customer, text, techniques):
@@ -207,6 +213,14 @@ def test_allow_list_is_not_flagged(scorer, text):
         # a child as the yardstick of what she cannot do or know
         ("这个怎么装", "说明书画得清清楚楚，小学生看一眼都会了吧", "contempt"),
         ("这个是干嘛用的", "这个嘛 小孩子都知道的哦😅", "contempt"),
+        # she can surely spare it, she is sent to the supermarket, mock praise with a sweat, cheapness she may
+        # keep to, what primary school taught; asked twice, said with a sigh
+        ("有没有便宜的", "您应该也不差这几十块吧😊", "contempt"),
+        ("这个太贵了", "那您去超市买散装的就行啦", "contempt"),
+        ("这就是个普通夹子吧", "哇您懂得真多呀😅", "contempt"),
+        ("有十块的吗", "您要是就图个便宜 那种也蛮好的", "contempt"),
+        ("这个要装电池吗", "不用电的 这个小学科学书上都有讲哈", "contempt"),
+        ("多少个一包", "上面问了我两遍了 100个", "impatience"),
     ],
 )
 def test_dialect_and_idiom_forms_of_a_fault(scorer, customer, text, category):
@@ -262,6 +276,8 @@ def test_dialect_and_idiom_forms_of_a_fault(scorer, customer, text, category):
         ("什么面料", "里外都是100%尼龙的"),
         ("跟便宜的有啥区别", "咱这个每个边都打磨过，不像那种便宜货毛毛糙糙的"),
         ("和迪卡侬的比呢", "迪卡侬那款跟咱这个不是一个档次"),
+        # praise of her idea said plainly
+        ("我想拿它当笔筒", "您真有创意，这个用法很特别"),
     ],
 )
 def test_idioms_ordinals_and_measured_facts_are_no_fault(scorer, customer, text):

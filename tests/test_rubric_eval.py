@@ -62,9 +62,9 @@ FLOORS = {
     # Rubric 3.15 (6466 locked replies: batches AD and AE's locked parts joined, on which 3.14 scored forbidden
     # 0.65 and 0.86): forbidden 0.912, closing 0.937, full FAB 0.877, F 0.901, A 0.884, B 0.924; 3.14 refitted
     # to the same development part within 0.001; the floors stand.
-    # Rubric 3.16 (6578 locked replies: batch AF's locked part joined, on which 3.15 scored forbidden 0.86 with
-    # 8 absolute-claim false alarms): forbidden 0.915, closing 0.938, full FAB 0.884, F 0.900, A 0.884, B 0.925;
-    # the floors stand.
+    # Rubric 3.16 (6690 locked replies: batches AF and AG's locked parts joined, on which 3.15 scored forbidden
+    # 0.86 and 0.78): forbidden 0.914, closing 0.938, full FAB 0.884, F 0.899, A 0.884, B 0.925; 3.15 refitted to
+    # the same development part scores forbidden 0.912, the rest the same; the floors stand.
     "locked": {"forbidden": 0.88, "closing": 0.91, "fab": 0.84, "F": 0.88, "A": 0.85, "B": 0.89},
 }
 
