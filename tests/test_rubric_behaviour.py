@@ -221,6 +221,10 @@ def test_allow_list_is_not_flagged(scorer, text):
         ("有十块的吗", "您要是就图个便宜 那种也蛮好的", "contempt"),
         ("这个要装电池吗", "不用电的 这个小学科学书上都有讲哈", "contempt"),
         ("多少个一包", "上面问了我两遍了 100个", "impatience"),
+        # her level made small, her schooling mocked, told to save up a sum
+        ("有便宜点的吗", "您现在的水平还用不着这么好的哈", "contempt"),
+        ("盐水能养出来吗", "能养出来算您厉害 物理课应该没好好听吧", "contempt"),
+        ("贵了点", "攒够50块再来也不迟哦～", "contempt"),
     ],
 )
 def test_dialect_and_idiom_forms_of_a_fault(scorer, customer, text, category):
@@ -278,6 +282,15 @@ def test_dialect_and_idiom_forms_of_a_fault(scorer, customer, text, category):
         ("和迪卡侬的比呢", "迪卡侬那款跟咱这个不是一个档次"),
         # praise of her idea said plainly
         ("我想拿它当笔筒", "您真有创意，这个用法很特别"),
+        # her order's fate told with certainty, a hedge, a share denied, a batch's two ends, who buys it most,
+        # a warning with 绝对, full power as no scope
+        ("今天能发吗", "刚问了仓库 百分百今天发出"),
+        ("保证每颗都有晶体吗", "不跟您打百分百的包票，天然的东西总有例外"),
+        ("是纯碳的吗", "不是100%碳纤维，里面有钢芯"),
+        ("多大个", "最大的有拳头大，最小的也有核桃大"),
+        ("小孩能玩吗", "8到12岁的孩子买得最多"),
+        ("能放暖气片上烤干吗", "这可绝对不中 遇热会缩"),
+        ("采样率多少", "四通道全开的时候最高100M"),
     ],
 )
 def test_idioms_ordinals_and_measured_facts_are_no_fault(scorer, customer, text):
@@ -303,7 +316,7 @@ def test_idioms_ordinals_and_measured_facts_are_no_fault(scorer, customer, text)
         # for ten years or any number of them, for ever, however it is used
         "这款盖子用十年都不会老化变形", "咱家这楼梯用多少年都不带塌的", "保证永远剪不钝", "哪怕用个十年八年也永远跟新的一样",
         "咱这布主子咋挠都挠不破", "这个铲子怎么玩都不会断的",
-        "这个壳永远都不会发黄",
+        "这个壳永远都不会发黄", "这款在同类里坐的是头一把交椅",
         # a whole market searched in vain, the whole world's cats, a first of a whole country
         "您全网翻个底朝天也找不着比这更实惠的了", "天底下就没有不稀罕它的猫", "这个款式是咱们家国内首创的",
     ],
