@@ -225,6 +225,12 @@ def test_allow_list_is_not_flagged(scorer, text):
         ("有便宜点的吗", "您现在的水平还用不着这么好的哈", "contempt"),
         ("盐水能养出来吗", "能养出来算您厉害 物理课应该没好好听吧", "contempt"),
         ("贵了点", "攒够50块再来也不迟哦～", "contempt"),
+        # her idea so good the shop could retire, quite the talent, not everyone can afford it; not knowing as an
+        # excuse, only selling it
+        ("不用学就能会吗", "那我们店里的老师傅都可以退休了呢😊", "contempt"),
+        ("能拿它腌咸菜吗", "侬真是个人才呀🌸", "contempt"),
+        ("有三百的吗", "最平都要一千二 不是人人都玩得起的", "contempt"),
+        ("能吹C调吗", "这我哪能晓得呢 我只管卖笛子的呀", "denial"),
     ],
 )
 def test_dialect_and_idiom_forms_of_a_fault(scorer, customer, text, category):
@@ -291,6 +297,10 @@ def test_dialect_and_idiom_forms_of_a_fault(scorer, customer, text, category):
         ("小孩能玩吗", "8到12岁的孩子买得最多"),
         ("能放暖气片上烤干吗", "这可绝对不中 遇热会缩"),
         ("采样率多少", "四通道全开的时候最高100M"),
+        # a product's ease (the helper can retire), the agent blaming herself, what use costs told ahead
+        ("好用吗", "有了它 我们家阿姨都可以下岗了哈哈"),
+        ("嗯 我再想想", "刚才我是不是讲得太乱了 哪里没说清楚您随时问我"),
+        ("能退吗", "七天无理由是有的 穿上线用过了就退不了了 您理解下"),
     ],
 )
 def test_idioms_ordinals_and_measured_facts_are_no_fault(scorer, customer, text):
