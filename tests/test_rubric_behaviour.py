@@ -281,6 +281,9 @@ def test_dialect_and_idiom_forms_of_a_fault(scorer, customer, text, category):
         # what children will do is an ease the product offers; a warning with 绝对, the one thing to mind, a fibre
         # at 100%; a rival measured against the shop's product (no slight of the shopper, and no 极限词 on its own)
         ("好用吗", "操作特别简单，小朋友都会用"),
+        ("难不难", "很简单的 孩子都会的"),
+        ("能等双十一吗", "您也不差这几天吧 活动价到时候更划算"),
+        ("要先学理论吗", "这门课没学过也没关系"),
         ("怎么清洗", "清洗时绝对不要用钢丝球，软布擦擦就好"),
         ("能放洗碗机吗", "唯一要留意的是别放洗碗机，手洗就行"),
         ("什么面料", "里外都是100%尼龙的"),
