@@ -114,6 +114,12 @@ from roleplay.text.normalize import normalize
         ("能给宝宝喂药吗", "喂药的话最好还是去药店买专门的喂药器呢", []),
         ("推荐一本", "请问是孩子要玩还是大人自己玩呀？", []),
         ("第一次用注意啥", "建议您先在手背上试一试温度哈", []),
+        # a needs survey in a numbered list, what it is for then for whom, the agent choosing once she says
+        ("想买个刮刀", "先问下哈 1. 您主要画油画还是丙烯？ 2. 画布一般30*40以内还是更大？", []),
+        ("想买个皮影", "亲是摆着看还是给孩子耍啊？", []),
+        ("我该选哪个", "你平时跪在水泥地上吗？我好帮你看要3cm还是5cm厚的垫子哈", []),
+        # … and still a close when the agent herself offers the two (not choosing for her)
+        ("厚度有几种", "有3cm和5cm两种，您要3cm还是5cm的？", ["alternative"]),
     ],
 )
 def test_closing_structures_in_new_words(scorer, customer, text, techniques):
@@ -148,6 +154,8 @@ def test_closing_structures_in_new_words(scorer, customer, text, techniques):
         "支架不是最要紧的，先选琴", "腰那里勒得最紧，往上就松了", "三片刀的更万能", "度数也是有“天花板”的哈",
         # the shop's cheapest at its price, a superlative asked about, the best way to eat it
         "咱家最便宜的手动都89了", "您家砖最长多少我帮您对一下～", "蘸沙茶酱最正",
+        # buying soon as the safe bet, an ordinal with 幅, what a child is like
+        "想入秋前保养的话，这两天拍最稳", "新手第一幅刮刀画用它就行", "我以前带的班上最坐不住的小男孩都能拼二十分钟",
     ],
 )
 def test_allow_list_is_not_flagged(scorer, text):
@@ -330,6 +338,8 @@ def test_idioms_ordinals_and_measured_facts_are_no_fault(scorer, customer, text)
         "这款盖子用十年都不会老化变形", "咱家这楼梯用多少年都不带塌的", "保证永远剪不钝", "哪怕用个十年八年也永远跟新的一样",
         "咱这布主子咋挠都挠不破", "这个铲子怎么玩都不会断的",
         "这个壳永远都不会发黄", "这款在同类里坐的是头一把交椅",
+        # the most of a whole market said of what it does for people; 100% before what it does
+        "这是全网最懂宝妈的一款", "我们这款100%能去除霉斑",
         # a whole market searched in vain, the whole world's cats, a first of a whole country
         "您全网翻个底朝天也找不着比这更实惠的了", "天底下就没有不稀罕它的猫", "这个款式是咱们家国内首创的",
     ],
@@ -620,6 +630,22 @@ def test_a_size_recommendation_is_no_feature_to_the_rules(library):
     rules = _criterion_with(library, "fab", learned=None)
     for customer, text in [("床多大配哪个", "1.5米的床配200×230的被子正合适"), ("穿多大", "胸围84到88厘米的拿L，再大就选XL")]:
         assert rules.score_text(text, customer_text=customer, expects=["fab"]).results["fab"].detail["components"] == []
+
+
+def test_a_promise_of_100_percent_is_no_share_and_storing_it_unused_spares_nothing(library):
+    # 100% before what it does promises (an absolute claim), it states no share; 100% of a fibre is one.
+    # 不用了 / 不用的时候 say when it is not in use (how to store it), not a chore it spares her
+    rules = _criterion_with(library, "fab", learned=None)
+
+    def parts(text: str) -> list[str]:
+        return rules.score_text(text, expects=["fab"]).results["fab"].detail["components"]
+
+    assert parts("用我們這把100%不會起球 放心刷") == ["A"]
+    assert parts("我们这款100%能去除霉斑") == ["A"]
+    assert parts("外皮是100%尼龙的") == ["F"]
+    assert "A" not in parts("别暴晒 别放潮的地方 不用了夹书里压平")
+    assert "A" not in parts("不用的时候收在盒子里")
+    assert "A" in parts("不用再弯腰")
 
 
 def test_the_shops_order_system_is_no_component(scorer):
