@@ -156,6 +156,8 @@ def test_closing_structures_in_new_words(scorer, customer, text, techniques):
         "咱家最便宜的手动都89了", "您家砖最长多少我帮您对一下～", "蘸沙茶酱最正",
         # buying soon as the safe bet, an ordinal with 幅, what a child is like
         "想入秋前保养的话，这两天拍最稳", "新手第一幅刮刀画用它就行", "我以前带的班上最坐不住的小男孩都能拼二十分钟",
+        # the only difference in Wu (额 for 的), an ordinal with 环
+        "两只是一模一样额，唯一额区别就是颜色", "先把第一环从柄上退下来",
     ],
 )
 def test_allow_list_is_not_flagged(scorer, text):
@@ -312,6 +314,9 @@ def test_dialect_and_idiom_forms_of_a_fault(scorer, customer, text, category):
         ("好用吗", "有了它 我们家阿姨都可以下岗了哈哈"),
         ("嗯 我再想想", "刚才我是不是讲得太乱了 哪里没说清楚您随时问我"),
         ("能退吗", "七天无理由是有的 穿上线用过了就退不了了 您理解下"),
+        # pictures pointed to after the answer; a child who can go and look for himself
+        ("有几种啊", "仨款 小号 中号 大号 价不一样 详情页都有实拍图 您瞅瞅"),
+        ("买这个干啥", "自己种的吃着放心 孩子放学回来还能自己去看看长了多高"),
     ],
 )
 def test_idioms_ordinals_and_measured_facts_are_no_fault(scorer, customer, text):
@@ -632,7 +637,7 @@ def test_a_size_recommendation_is_no_feature_to_the_rules(library):
         assert rules.score_text(text, customer_text=customer, expects=["fab"]).results["fab"].detail["components"] == []
 
 
-def test_a_promise_of_100_percent_is_no_share_and_storing_it_unused_spares_nothing(library):
+def test_promises_hides_and_pauses_are_no_features_and_storing_it_spares_nothing(library):
     # 100% before what it does promises (an absolute claim), it states no share; 100% of a fibre is one.
     # 不用了 / 不用的时候 say when it is not in use (how to store it), not a chore it spares her
     rules = _criterion_with(library, "fab", learned=None)
@@ -646,6 +651,10 @@ def test_a_promise_of_100_percent_is_no_share_and_storing_it_unused_spares_nothi
     assert "A" not in parts("别暴晒 别放潮的地方 不用了夹书里压平")
     assert "A" not in parts("不用的时候收在盒子里")
     assert "A" in parts("不用再弯腰")
+    # a paper named after a hide is no hide; 然后呢 fills a spoken reply's pause, it starts no step
+    assert parts("韧度又高过牛皮纸") == []
+    assert "F" in parts("水箱最多能装5升水 然后呢建议您最好用晾过一天的自来水")
+    assert "F" not in parts("水箱最多能装5升水 然后把盖子拧紧再接上电源")
 
 
 def test_the_shops_order_system_is_no_component(scorer):
