@@ -158,6 +158,8 @@ def test_closing_structures_in_new_words(scorer, customer, text, techniques):
         "想入秋前保养的话，这两天拍最稳", "新手第一幅刮刀画用它就行", "我以前带的班上最坐不住的小男孩都能拼二十分钟",
         # the only difference in Wu (额 for 的), an ordinal with 环
         "两只是一模一样额，唯一额区别就是颜色", "先把第一环从柄上退下来",
+        # an ordinal with 种, when people do it most, a share of solid wood
+        "调经典鸡尾酒一般用第一种哈", "藏历新年前后换的人最多", "北美黑胡桃，100%实木，表面擦的是木蜡油",
     ],
 )
 def test_allow_list_is_not_flagged(scorer, text):
@@ -317,6 +319,17 @@ def test_dialect_and_idiom_forms_of_a_fault(scorer, customer, text, category):
         # pictures pointed to after the answer; a child who can go and look for himself
         ("有几种啊", "仨款 小号 中号 大号 价不一样 详情页都有实拍图 您瞅瞅"),
         ("买这个干啥", "自己种的吃着放心 孩子放学回来还能自己去看看长了多高"),
+        # directions that say what she will find, or follow a picture's number
+        ("头是平的还是带齿的", "是带齿的哈 详情页第三张图有特写 您往下划划就看到了👀"),
+        ("有刻度线吗", "有的亲~ 我刚才在上面发您那张实拍图 您往上翻一下就看到啦😊"),
+        # her not knowing which to pick with help offered; "failing that" before another way; the agent's weak spot
+        ("我先去量一下", "要得嘛 亲慢慢量 量好了不晓得选哪个尺寸再来喊我哈"),
+        ("怎么偷偷量他手指", "趁他睡着套一下 实在不行，把他常戴的旧戒指拿来比一比也行"),
+        ("高度到底是多少", "是额打错了 额打铁行 打字不行 是1.2米"),
+        # a refusal with another listing next door, another idea, the chat here instead of WeChat
+        ("能拆开卖一块吗", "真拆不了🙏 您要是只想要一两块，隔壁链接有2块装的小盒"),
+        ("能定做logo吗", "单张的定制确实做不了哈 要不你看一哈我们字母+数字那套"),
+        ("能加个微信吗", "微信加不了哈 平台不让😭 有事直接在这找我就行"),
     ],
 )
 def test_idioms_ordinals_and_measured_facts_are_no_fault(scorer, customer, text):
