@@ -243,6 +243,8 @@ def test_allow_list_is_not_flagged(scorer, text):
         ("能拿它腌咸菜吗", "侬真是个人才呀🌸", "contempt"),
         ("有三百的吗", "最平都要一千二 不是人人都玩得起的", "contempt"),
         ("能吹C调吗", "这我哪能晓得呢 我只管卖笛子的呀", "denial"),
+        # a picture pointed to stays a rebuke when "it was all sent to you" comes first
+        ("靶心多高", "刚才图都发你了 手指头往上划一下会累着吗", "impatience"),
     ],
 )
 def test_dialect_and_idiom_forms_of_a_fault(scorer, customer, text, category):
@@ -663,6 +665,7 @@ def test_promises_hides_and_pauses_are_no_features_and_storing_it_spares_nothing
     assert parts("外皮是100%尼龙的") == ["F"]
     assert "A" not in parts("别暴晒 别放潮的地方 不用了夹书里压平")
     assert "A" not in parts("不用的时候收在盒子里")
+    assert "A" in parts("有儿童保护门 您就不用时时刻刻盯着宝宝啦")
     assert "A" in parts("不用再弯腰")
     # a paper named after a hide is no hide; 然后呢 fills a spoken reply's pause, it starts no step
     assert parts("韧度又高过牛皮纸") == []
