@@ -65,6 +65,20 @@ def ordered_map(function: Callable[[T], R], items: Iterable[T], jobs: int, windo
             gc.unfreeze()
 
 
+def spawned_map(function: Callable[[T], R], items: list[T], jobs: int) -> list[R]:
+    """``map(function, items)`` in ``jobs`` fresh processes at once, for a few long tasks.
+
+    Fresh processes (spawned: they import roleplay anew and get ``function`` and each item by
+    pickle) rather than forked ones, because the caller may have threads running (a window's
+    loading thread), and a process forked from a threaded one can hang on a lock another thread
+    held. Raises what starting a process raises (OSError, RuntimeError): the caller decides
+    whether to do the work itself.
+    """
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_ignore_interrupts) as pool:
+        return list(pool.map(function, items))
+
+
 def _ignore_interrupts() -> None:
     """Ctrl-C reaches every process of the terminal's group: the parent stops the work and says
     so once; the workers must not each print a traceback."""

@@ -10,7 +10,7 @@ import sys
 import pytest
 from hypothesis import given, strategies as st
 
-from roleplay.text.ngram_model import END, GAP, START, ModelStack, NgramModel, Weights, gram_key, gram_keys, grams
+from roleplay.text.ngram_model import END, GAP, START, ModelStack, NgramModel, Training, Weights, gram_key, gram_keys, grams
 
 RUDE = ["你自己看吧", "你烦不烦啊", "你自己不会看吗", "你爱买不买吧", "你问那么多干嘛", "你自己不会查吗"]
 CLEAN = ["您好，这款有货哦", "亲，今天下单明天发", "这款是纯棉的哦", "您看看这款呢", "好的亲，马上安排", "亲，这款有货的哦"]
@@ -192,16 +192,44 @@ def test_a_model_stored_by_code_that_reads_replies_differently_is_fitted_again(t
     examples.write_text("{}\n", encoding="utf-8")
     fitted = []
 
-    def fit() -> NgramModel:
+    def fit(self) -> NgramModel:
         fitted.append(True)
         return NgramModel([("好的亲", "clean"), ("爱买不买", "rude")], "clean", 1)
 
-    learned._stored(("test",), (str(examples),), fit)
-    learned._stored(("test",), (str(examples),), fit)
+    monkeypatch.setattr(learned.Fitting, "fit", fit)
+    fitting = learned.Fitting("part", "F", (str(examples),), (0,), 1, Training())
+    learned._stored(fitting)
+    learned._stored(fitting)
     assert len(fitted) == 1  # stored, then read back
     monkeypatch.setattr(learned, "_fitting_code", lambda: b"normalisation that folds one word more")
-    learned._stored(("test",), (str(examples),), fit)
+    learned._stored(fitting)
     assert len(fitted) == 2
+
+
+def test_models_fitted_ahead_on_other_cores_are_the_models_fitted_here(tmp_path, monkeypatch):
+    # A first start fits a dozen models in fresh processes at once; what comes back (and what
+    # they store) is, byte for byte, what this process fits by itself.
+    from pathlib import Path
+
+    from roleplay.rubric import learned
+
+    monkeypatch.setenv("ROLEPLAY_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(learned, "_fitted", {})
+    monkeypatch.setattr(learned, "available_cores", lambda: 2)
+    corpus = Path(__file__).parents[1] / "eval" / "dev.jsonl"
+    examples = tmp_path / "examples.jsonl"
+    examples.write_text("".join(corpus.read_text(encoding="utf-8").splitlines(keepends=True)[:400]), encoding="utf-8")
+    source = ((str(examples),), (examples.stat().st_mtime_ns,))
+    fittings = [learned.Fitting("part", part, *source, 2, Training()) for part in "FAB"]
+    fittings.append(learned.Fitting("tone", ("contempt", "impatience"), *source, 2, Training(), "吧呢啊", "吧"))
+    learned.fit_ahead(fittings)
+    assert set(learned._fitted) == set(fittings)  # fitted elsewhere, here now
+    ahead = [learned.fitted(f).to_bytes() for f in fittings]
+    assert [learned._store_path(f).read_bytes() for f in fittings] == ahead
+    for fitting in fittings:
+        learned._store_path(fitting).unlink()
+    assert [f.fit().to_bytes() for f in fittings] == ahead
+    assert any(learned.fitted(f).weights for f in fittings)  # a model that learned something
 
 
 def test_a_verdict_on_a_reply_without_clauses_points_at_the_whole_reply(scorer):

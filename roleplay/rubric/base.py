@@ -8,6 +8,7 @@ from typing import Any, Generic, TypeVar
 
 from roleplay.content.models import Criterion, Lexicon
 from roleplay.rubric.context import ReplyContext
+from roleplay.rubric.learned import Fitting
 from roleplay.rubric.result import CriterionResult, Evidence
 from roleplay.text.match import Hit, PhraseMatcher
 from roleplay.text.ngram_model import NgramModel
@@ -61,6 +62,12 @@ class CriterionScorer(Generic[C]):
 
     def reply(self, ctx: ReplyContext) -> CriterionResult:
         raise NotImplementedError
+
+    @staticmethod
+    def fittings(config: C) -> list[Fitting]:
+        """The models a criterion of ``config`` learns from labelled replies, to fit them all at
+        once (on every core) before any criterion is compiled."""
+        return []
 
     def models(self) -> dict[str, NgramModel]:
         """The models this criterion learned from labelled replies, by label; the scorer judges

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from roleplay.content.models import ClosingCriterion
 from roleplay.rubric.base import CriterionScorer, evidence, matcher, optional_matcher
 from roleplay.rubric.context import ReplyContext
-from roleplay.rubric.learned import technique_models, weightiest_clause
+from roleplay.rubric.learned import Fitting, fitted, technique_fittings, weightiest_clause
 from roleplay.rubric.result import CriterionResult
 from roleplay.text.match import Hit, PhraseMatcher, drop_overlaps
 from roleplay.text.ngram_model import NgramModel
@@ -52,7 +52,11 @@ class Closing(CriterionScorer[ClosingCriterion]):
         )
         self.buying_signals = matcher(config.buying_signals)
         #: Per technique, a model learned from labelled replies of whether a reply uses it (none: cues only).
-        self.learned = technique_models(config.learned, list(config.techniques)) if config.learned else {}
+        self.learned = {str(f.label): fitted(f) for f in self.fittings(config)}
+
+    @staticmethod
+    def fittings(config: ClosingCriterion) -> list[Fitting]:
+        return technique_fittings(config.learned, list(config.techniques)) if config.learned else []
 
     def models(self) -> dict[str, NgramModel]:
         return self.learned

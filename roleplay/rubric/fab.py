@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from roleplay.content.models import FabCriterion, Lexicon, Product
 from roleplay.rubric.base import CriterionScorer, evidence, matcher, optional_matcher, per_object
 from roleplay.rubric.context import ReplyContext
-from roleplay.rubric.learned import clauses_without, lean_of, part_models, weightiest_clause
+from roleplay.rubric.learned import Fitting, clauses_without, fitted, lean_of, part_fittings, weightiest_clause
 from roleplay.rubric.result import CriterionResult
 from roleplay.text.analysed import Analysed, clause_spans
 from roleplay.text.match import Hit, PhraseMatcher, TaggedPhrases, drop_overlaps, trie_pattern
@@ -52,9 +52,13 @@ class Fab(CriterionScorer[FabCriterion]):
         self._cards: dict[int, tuple[Product, tuple[TaggedPhrases, TaggedPhrases]]] = {}
         self._card_sets: dict[int, tuple[Product, tuple[frozenset[str], ...]]] = {}
         #: Per part, a model learned from labelled replies of whether a reply holds it (none: rules only).
-        self.learned = part_models(config.learned) if config.learned else {}
+        self.learned = {str(f.label): fitted(f) for f in self.fittings(config)}
         #: How a reply speaks of another product: no clause of it is shown as a part the model alone finds.
         self.rivals = optional_matcher(config.learned.rivals) if config.learned else None
+
+    @staticmethod
+    def fittings(config: FabCriterion) -> list[Fitting]:
+        return part_fittings(config.learned) if config.learned else []
 
     def models(self) -> dict[str, NgramModel]:
         return self.learned

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from roleplay.content.models import ForbiddenCriterion
 from roleplay.rubric.base import CriterionScorer, matcher, optional_matcher
 from roleplay.rubric.context import ReplyContext
-from roleplay.rubric.learned import LEARNED, clauses_without, lean_of, tone_model, weightiest_clause
+from roleplay.rubric.learned import LEARNED, Fitting, clauses_without, fitted, lean_of, tone_fitting, weightiest_clause
 from roleplay.rubric.result import CriterionResult, Evidence
 from roleplay.text.analysed import Analysed
 from roleplay.text.match import NON_WORD, FuzzyPhrases, Hit, PhraseMatcher, drop_overlaps, squeeze
@@ -89,7 +89,7 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         tones = [c.tone for _, c in categories]
         self.any_tone = PhraseMatcher([p for t in tones for p in t.phrases], [p for t in tones for p in t.patterns])
         #: The rude categories' tone learned from labelled replies: the last word, if any.
-        model = tone_model(config.learned) if config.learned else None
+        model = next((fitted(f) for f in self.fittings(config)), None)
         self.learned = model if model is not None and model.trained else None  # (None: no examples to learn from)
         #: What the model alone may not flag: a kind check-in reads like a rude reply's characters.
         self.spared = optional_matcher(config.learned.spared) if config.learned else None
@@ -106,6 +106,10 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
             config.fuzzy_threshold,
             config.fuzzy_min_chars,
         )
+
+    @staticmethod
+    def fittings(config: ForbiddenCriterion) -> list[Fitting]:
+        return [tone_fitting(config.learned)] if config.learned else []
 
     def models(self) -> dict[str, NgramModel]:
         return {TONE: self.learned} if self.learned is not None else {}

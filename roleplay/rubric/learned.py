@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -21,6 +21,7 @@ import roleplay.text.normalize as normalization
 from roleplay.content.jsonl import LineError, read_jsonl
 from roleplay.content.labels import LabelledReply
 from roleplay.content.models import Learned, LearnedClosing, LearnedParts, LearnedTone
+from roleplay.parallel import available_cores, spawned_map
 from roleplay.text.analysed import Analysed
 from roleplay.text.match import Hit, PhraseMatcher
 from roleplay.text.ngram_model import END, MARKS, START, NgramModel, Training, grams
@@ -66,13 +67,20 @@ def lean_of(model: NgramModel, reply: Analysed, clauses: list[tuple[int, int]]) 
     return model.log_odds(grams("，".join(reply.norm[s:e] for s, e in clauses)))
 
 
-def tone_model(config: LearnedTone) -> NgramModel:
-    """The model of ``config``'s categories, trained on its example files."""
+def tone_fitting(config: LearnedTone) -> Fitting:
     paths, stamps, training = _source(config)
-    return _trained(
-        paths, stamps, tuple(sorted(config.categories)), config.min_count, config.tone_characters, config.particles,
-        training,
-    )
+    return Fitting("tone", tuple(sorted(config.categories)), paths, stamps, config.min_count, training,
+                   config.tone_characters, config.particles)
+
+
+def part_fittings(config: LearnedParts) -> list[Fitting]:
+    paths, stamps, training = _source(config)
+    return [Fitting("part", part, paths, stamps, config.min_count, training) for part in config.parts]
+
+
+def technique_fittings(config: LearnedClosing, techniques: list[str]) -> list[Fitting]:
+    paths, stamps, training = _source(config)
+    return [Fitting("technique", tid, paths, stamps, config.min_count, training) for tid in techniques]
 
 
 def _source(config: Learned) -> tuple[tuple[str, ...], tuple[int, ...], Training]:
@@ -83,30 +91,42 @@ def _source(config: Learned) -> tuple[tuple[str, ...], tuple[int, ...], Training
     return paths, stamps, Training(config.epochs, config.learning_rate, config.regularisation)
 
 
-@lru_cache(maxsize=4)
-def _trained(
-    paths: tuple[str, ...],
-    stamps: tuple[int, ...],
-    categories: tuple[str, ...],
-    min_count: int,
-    tone_characters: str,
-    particles: str,
-    training: Training,
-) -> NgramModel:
-    tone, alone = frozenset(normalize(tone_characters)), frozenset(normalize(particles))
+@dataclass(frozen=True)
+class Fitting:
+    """One model to learn: which labelled replies it learns from, what it tells apart, and how
+    it is fitted. Hashable (the in-process key of a fitted model) and picklable (fitted on
+    another core, see :func:`fit_ahead`)."""
 
-    def fit() -> NgramModel:
-        keep = lambda gram: _carries_tone(gram, tone, alone)  # noqa: E731
-        return NgramModel(examples(), CLEAN, min_count, keep=keep, training=training)
+    #: "tone" (the rude categories), "part" (one FAB part) or "technique" (one closing technique).
+    kind: str
+    #: The FAB part or technique; for the tone, the rude categories it learns.
+    label: str | tuple[str, ...]
+    paths: tuple[str, ...]
+    #: The files' modification times: an edited file is a new fitting.
+    stamps: tuple[int, ...]
+    min_count: int
+    training: Training
+    #: The tone's characters and sentence particles (tone only).
+    tone_characters: str = ""
+    particles: str = ""
 
-    def examples() -> list[tuple[str, str]]:
-        return [
-            (normalize(row.text), row.forbidden or CLEAN)
-            for row in _labelled(paths, stamps)
-            if row.forbidden is None or row.forbidden in categories
-        ]
+    def settings(self) -> tuple:
+        """What, beside the files' contents and the fitting code, keys the stored model."""
+        if self.kind == "tone":
+            return ("tone", self.label, self.min_count, self.tone_characters, self.particles, self.training)
+        return (self.kind, self.label, self.min_count, self.training)
 
-    return _stored(("tone", categories, min_count, tone_characters, particles, training), paths, fit)
+    def fit(self) -> NgramModel:
+        rows = _labelled(self.paths, self.stamps)
+        if self.kind == "tone":
+            tone, alone = frozenset(normalize(self.tone_characters)), frozenset(normalize(self.particles))
+            examples = [(normalize(row.text), row.forbidden or CLEAN) for row in rows
+                        if row.forbidden is None or row.forbidden in self.label]
+            keep = lambda gram: _carries_tone(gram, tone, alone)  # noqa: E731
+            return NgramModel(examples, CLEAN, self.min_count, keep=keep, training=self.training)
+        labels = (lambda row: row.fab) if self.kind == "part" else (lambda row: row.closing)
+        examples = [(normalize(row.text), self.label if self.label in labels(row) else ABSENT) for row in rows]
+        return NgramModel(examples, ABSENT, self.min_count, training=self.training)
 
 
 def _carries_tone(gram: str, tone: frozenset[str], particles: frozenset[str] = frozenset()) -> bool:
@@ -123,46 +143,61 @@ def _carries_tone(gram: str, tone: frozenset[str], particles: frozenset[str] = f
     return any(char in tone or not "\u4e00" <= char <= "\u9fff" for char in gram if char not in MARKS)
 
 
-def part_models(config: LearnedParts) -> dict[str, NgramModel]:
-    """Per FAB part, a model of whether a reply holds it, trained on ``config``'s example files."""
-    paths, stamps, training = _source(config)
-    return {part: _label_model(paths, stamps, "part", part, config.min_count, training) for part in config.parts}
+#: The models this process has, by fitting (a few: an edited example file's replace the old).
+_fitted: dict[Fitting, NgramModel] = {}
+_KEPT = 32
 
 
-def technique_models(config: LearnedClosing, techniques: list[str]) -> dict[str, NgramModel]:
-    """Per closing technique, a model of whether a reply uses it, trained on ``config``'s example files."""
-    paths, stamps, training = _source(config)
-    return {tid: _label_model(paths, stamps, "technique", tid, config.min_count, training) for tid in techniques}
+def fitted(fitting: Fitting) -> NgramModel:
+    """The model of ``fitting``: this process's, else the store's, else fitted now (and stored)."""
+    model = _fitted.get(fitting)
+    if model is None:
+        model = _stored(fitting)
+        if len(_fitted) >= _KEPT:
+            del _fitted[next(iter(_fitted))]
+        _fitted[fitting] = model
+    return model
 
 
-@lru_cache(maxsize=16)
-def _label_model(
-    paths: tuple[str, ...], stamps: tuple[int, ...], kind: str, label: str, min_count: int, training: Training
-) -> NgramModel:
-    """Whether a reply has ``label``: a FAB part (``kind`` part) or a closing technique (technique)."""
+def fit_ahead(fittings: list[Fitting]) -> None:
+    """Fit the models of ``fittings`` that neither this process nor the store holds, on every core
+    at once, ready for :func:`fitted`: a first start on a fresh machine fits a dozen models, each
+    a few seconds of one core. The work goes to fresh processes (spawned, not forked, since a
+    window's threads may be running); where that cannot be done, :func:`fitted` fits each in turn."""
+    missing = [f for f in dict.fromkeys(fittings) if f not in _fitted and not _store_path(f).is_file()]
+    jobs = min(len(missing), available_cores())
+    if jobs < 2:
+        return
+    try:
+        for fitting, model in zip(missing, spawned_map(_fit_stored, missing, jobs)):
+            _fitted[fitting] = NgramModel.from_bytes(model)
+    except (OSError, RuntimeError, ValueError):
+        pass  # no process could be started: fitted() fits them here
 
-    def fit() -> NgramModel:
-        def has(row: LabelledReply) -> bool:
-            return label in (row.fab if kind == "part" else row.closing)
 
-        examples = [(normalize(row.text), label if has(row) else ABSENT) for row in _labelled(paths, stamps)]
-        return NgramModel(examples, ABSENT, min_count, training=training)
-
-    return _stored((kind, label, min_count, training), paths, fit)
+def _fit_stored(fitting: Fitting) -> bytes:
+    """(In a worker process.) The model of ``fitting``, fitted and stored, as bytes to send back."""
+    return _stored(fitting).to_bytes()
 
 
-def _stored(settings: tuple, paths: tuple[str, ...], fit: Callable[[], NgramModel]) -> NgramModel:
-    """The model fitted to ``paths`` with ``settings``, from roleplay's cache folder if it holds
-    one for exactly these files' contents, else fitted now and stored there."""
-    digest = hashlib.sha256(repr((STORE_VERSION, settings)).encode() + _fitting_code())
-    for path in paths:
+def _store_path(fitting: Fitting) -> Path:
+    """Where roleplay's cache folder keeps ``fitting``'s model: keyed by its settings, the
+    example files' contents and the fitting code, not by paths or times."""
+    digest = hashlib.sha256(repr((STORE_VERSION, fitting.settings())).encode() + _fitting_code())
+    for path in fitting.paths:
         digest.update(hashlib.sha256(Path(path).read_bytes()).digest())
-    stored = cache_dir() / "models" / f"{digest.hexdigest()}.model"
+    return cache_dir() / "models" / f"{digest.hexdigest()}.model"
+
+
+def _stored(fitting: Fitting) -> NgramModel:
+    """The model of ``fitting`` from roleplay's cache folder if it holds one, else fitted now and
+    stored there."""
+    stored = _store_path(fitting)
     try:
         return NgramModel.from_bytes(stored.read_bytes())
     except (OSError, ValueError, KeyError, TypeError):
         pass  # none stored yet, or unreadable: fit it
-    model = fit()
+    model = fitting.fit()
     try:
         stored.parent.mkdir(parents=True, exist_ok=True)
         partial = stored.with_suffix(f".{os.getpid()}.tmp")

@@ -13,6 +13,7 @@ from roleplay.rubric.cues import Cue
 from roleplay.rubric.fab import Fab
 from roleplay.rubric.forbidden import Forbidden
 from roleplay.rubric.latency import Latency
+from roleplay.rubric.learned import fit_ahead
 from roleplay.rubric.result import CriterionResult, ReplyScore, SessionScore, weighted_total
 from roleplay.text.analysed import Analysed
 from roleplay.text.ngram_model import ModelStack
@@ -37,6 +38,7 @@ class Scorer:
 
     def __init__(self, rubric: Rubric) -> None:
         self.rubric = rubric
+        fit_ahead([f for config in rubric.criteria.values() for f in SCORERS[config.kind].fittings(config)])
         self.criteria: dict[str, CriterionScorer] = {
             name: SCORERS[config.kind](config, name) for name, config in rubric.criteria.items()
         }
