@@ -1,11 +1,12 @@
 """Models learned once from a rubric's labelled example replies: the rude categories' tone,
 whether a reply holds each FAB part, and whether it uses each closing technique.
 
-Fitting reads a few thousand labelled replies (about a second for all the models). A fitted model
-is kept twice: in the process, keyed by the files' paths and modification times, so every scorer
-shares it; and in roleplay's cache folder, keyed by the files' contents and the settings, so the
-next command starts at once. An edited example file, or a cache that cannot be read or written,
-only costs a new fitting.
+Fitting a model reads every labelled reply (the default rubric's fifteen thousand: a few seconds
+of one core per model, a dozen models), so a first start fits the missing ones on every core at
+once (:func:`fit_ahead`). A fitted model is kept twice: in the process, keyed by the files' paths
+and modification times, so every scorer shares it; and in roleplay's cache folder, keyed by the
+files' contents and the settings, so the next command starts at once. An edited example file, or
+a cache that cannot be read or written, only costs a new fitting.
 """
 
 from __future__ import annotations
