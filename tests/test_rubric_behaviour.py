@@ -120,6 +120,12 @@ from roleplay.text.normalize import normalize
         ("我该选哪个", "你平时跪在水泥地上吗？我好帮你看要3cm还是5cm厚的垫子哈", []),
         # … and still a close when the agent herself offers the two (not choosing for her)
         ("厚度有几种", "有3cm和5cm两种，您要3cm还是5cm的？", ["alternative"]),
+        # a payment reminder's pay-by time keeps the order, no deadline to buy; a price that lapses still is one
+        ("刚拍了 晚点付", "订单给您锁住啦 记得在今晚10点前付款哦 超时就自动取消了", ["payment_reminder"]),
+        ("拍了 等下付", "记得今晚12点前付款哈，这个价过了12点就恢复39了", ["payment_reminder", "urgency"]),
+        # a count asked for with 现货 answers; a gift that lapses tonight is a deadline
+        ("多钱？有现货没", "39包邮 现货 仓库还有八十来个 不着急哈", []),
+        ("我再看看吧", "今天拍还送一包火绒 过了今晚就不送了哈", ["gift", "urgency"]),
     ],
 )
 def test_closing_structures_in_new_words(scorer, customer, text, techniques):
@@ -160,6 +166,8 @@ def test_closing_structures_in_new_words(scorer, customer, text, techniques):
         "两只是一模一样额，唯一额区别就是颜色", "先把第一环从柄上退下来",
         # an ordinal with 种, when people do it most, a share of solid wood
         "调经典鸡尾酒一般用第一种哈", "藏历新年前后换的人最多", "北美黑胡桃，100%实木，表面擦的是木蜡油",
+        # an oil it is made of, the one thing added, named
+        "基底油是100%分馏椰子油 唯一的添加就是沉香精油 不含酒精",
     ],
 )
 def test_allow_list_is_not_flagged(scorer, text):
@@ -245,6 +253,8 @@ def test_allow_list_is_not_flagged(scorer, text):
         ("能吹C调吗", "这我哪能晓得呢 我只管卖笛子的呀", "denial"),
         # a picture pointed to stays a rebuke when "it was all sent to you" comes first
         ("靶心多高", "刚才图都发你了 手指头往上划一下会累着吗", "impatience"),
+        # Cantonese: "I don't deal with invoices, don't ask me"
+        ("能开发票吗？公司报销用", "发票嗰啲我唔理，唔好问我", "denial"),
     ],
 )
 def test_dialect_and_idiom_forms_of_a_fault(scorer, customer, text, category):
@@ -332,6 +342,10 @@ def test_dialect_and_idiom_forms_of_a_fault(scorer, customer, text, category):
         ("能拆开卖一块吗", "真拆不了🙏 您要是只想要一两块，隔壁链接有2块装的小盒"),
         ("能定做logo吗", "单张的定制确实做不了哈 要不你看一哈我们字母+数字那套"),
         ("能加个微信吗", "微信加不了哈 平台不让😭 有事直接在这找我就行"),
+        # a gift that lapses is a deadline, not a refusal
+        ("我再看看吧", "今天拍还送一包火绒 过了今晚就不送了哈"),
+        # someone else who has no time for her (the bees, busy with honey)
+        ("我怕蜂子蛰我哈哈", "莫怕，烟一熏它们就顾着吃蜜去了，冇空理你的，安安心心开箱就是~"),
     ],
 )
 def test_idioms_ordinals_and_measured_facts_are_no_fault(scorer, customer, text):
@@ -359,7 +373,7 @@ def test_idioms_ordinals_and_measured_facts_are_no_fault(scorer, customer, text)
         "咱这布主子咋挠都挠不破", "这个铲子怎么玩都不会断的",
         "这个壳永远都不会发黄", "这款在同类里坐的是头一把交椅",
         # the most of a whole market said of what it does for people; 100% before what it does
-        "这是全网最懂宝妈的一款", "我们这款100%能去除霉斑",
+        "这是全网最懂宝妈的一款", "我们这款100%能去除霉斑", "我们是全网唯一添加了这个成分的", "这款100%吸油",
         # a whole market searched in vain, the whole world's cats, a first of a whole country
         "您全网翻个底朝天也找不着比这更实惠的了", "天底下就没有不稀罕它的猫", "这个款式是咱们家国内首创的",
     ],
@@ -663,6 +677,13 @@ def test_promises_hides_and_pauses_are_no_features_and_storing_it_spares_nothing
     assert parts("用我們這把100%不會起球 放心刷") == ["A"]
     assert parts("我们这款100%能去除霉斑") == ["A"]
     assert parts("外皮是100%尼龙的") == ["F"]
+    # … and 100% before anything but a material promises: no share, whatever follows (零误差, 安全);
+    # a rate or a charge that reaches 100% is a measured share
+    assert parts("我們家刻度100%零誤差") == []
+    assert parts("咱这绳100%安全") == []
+    assert parts("银离子抗菌 抑菌率100%") == ["F", "A"]
+    assert "F" in parts("从0充到100%大概5.5小时")
+    assert parts("是100%纯天然软木哈 不是泡沫") == ["F"]
     assert "A" not in parts("别暴晒 别放潮的地方 不用了夹书里压平")
     assert "A" not in parts("不用的时候收在盒子里")
     assert "A" in parts("有儿童保护门 您就不用时时刻刻盯着宝宝啦")
