@@ -118,6 +118,7 @@ class Fitting:
         return (self.kind, self.label, self.min_count, self.training)
 
     def fit(self) -> NgramModel:
+        """The model, fitted now (a few seconds of one core on the default rubric's examples)."""
         rows = _labelled(self.paths, self.stamps)
         if self.kind == "tone":
             tone, alone = frozenset(normalize(self.tone_characters)), frozenset(normalize(self.particles))
@@ -144,7 +145,8 @@ def _carries_tone(gram: str, tone: frozenset[str], particles: frozenset[str] = f
     return any(char in tone or not "\u4e00" <= char <= "\u9fff" for char in gram if char not in MARKS)
 
 
-#: The models this process has, by fitting (a few: an edited example file's replace the old).
+#: The models this process holds, by fitting: at most ``_KEPT`` (an edited example file makes new
+#: fittings, and the oldest models go).
 _fitted: dict[Fitting, NgramModel] = {}
 _KEPT = 32
 
@@ -185,9 +187,17 @@ def _store_path(fitting: Fitting) -> Path:
     """Where roleplay's cache folder keeps ``fitting``'s model: keyed by its settings, the
     example files' contents and the fitting code, not by paths or times."""
     digest = hashlib.sha256(repr((STORE_VERSION, fitting.settings())).encode() + _fitting_code())
-    for path in fitting.paths:
-        digest.update(hashlib.sha256(Path(path).read_bytes()).digest())
+    for path, stamp in zip(fitting.paths, fitting.stamps):
+        digest.update(_contents_digest(path, stamp))
     return cache_dir() / "models" / f"{digest.hexdigest()}.model"
+
+
+@lru_cache(maxsize=8)
+def _contents_digest(path: str, stamp: int) -> bytes:
+    """An example file's SHA-256, read once per version of the file (``stamp``), not once per
+    model: a start looks up a dozen models in the store, all keyed by the same files."""
+    del stamp
+    return hashlib.sha256(Path(path).read_bytes()).digest()
 
 
 def _stored(fitting: Fitting) -> NgramModel:
