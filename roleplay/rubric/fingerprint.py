@@ -15,6 +15,7 @@ from typing import Any
 
 from roleplay.content.models import Rubric
 from roleplay.rubric.base import per_object
+from roleplay.rubric.learned import file_digest
 
 #: Hex digits of the fingerprint kept (48 bits: no two rubrics of one department collide).
 LENGTH = 12
@@ -51,6 +52,6 @@ def _paths(item: Any) -> bool:
 def _file_digest(path: str) -> str:
     """The hash of a file's bytes (a file that cannot be read counts by its name: it fits no model)."""
     try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        return file_digest(path).hex()
     except OSError:
         return f"unreadable:{Path(path).name}"

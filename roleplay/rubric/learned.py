@@ -192,10 +192,16 @@ def _store_path(fitting: Fitting) -> Path:
     return cache_dir() / "models" / f"{digest.hexdigest()}.model"
 
 
+def file_digest(path: str) -> bytes:
+    """An example file's SHA-256: what keys its stored models, and what the rubric's fingerprint
+    holds instead of its path. OSError if it cannot be read."""
+    return _contents_digest(path, os.stat(path).st_mtime_ns)
+
+
 @lru_cache(maxsize=8)
 def _contents_digest(path: str, stamp: int) -> bytes:
     """An example file's SHA-256, read once per version of the file (``stamp``), not once per
-    model: a start looks up a dozen models in the store, all keyed by the same files."""
+    model or fingerprint: a start looks up a dozen models in the store, all keyed by the same files."""
     del stamp
     return hashlib.sha256(Path(path).read_bytes()).digest()
 
