@@ -126,6 +126,11 @@ from roleplay.text.normalize import normalize
         # a count asked for with 现货 answers; a gift that lapses tonight is a deadline
         ("多钱？有现货没", "39包邮 现货 仓库还有八十来个 不着急哈", []),
         ("我再看看吧", "今天拍还送一包火绒 过了今晚就不送了哈", ["gift", "urgency"]),
+        # Sichuanese 好久到 asks when it arrives: the cutoff answers it; a survey of her hives, to fit the size, is
+        # no choice to buy (in 俺 as in 我)
+        ("今天拍好久到重庆？", "重庆同城噻，下午4点前拍当天就发，明天就到得了😄", []),
+        ("推荐哪个好", "老铁你养的是中蜂还是意蜂呀？箱子是十框标准箱还是自己打的土箱子？俺好给你对尺寸", []),
+        ("推荐哪个好", "十框的跟土箱的都有，您要十框的还是土箱的？", ["alternative"]),
     ],
 )
 def test_closing_structures_in_new_words(scorer, customer, text, techniques):
@@ -255,6 +260,11 @@ def test_allow_list_is_not_flagged(scorer, text):
         ("靶心多高", "刚才图都发你了 手指头往上划一下会累着吗", "impatience"),
         # Cantonese: "I don't deal with invoices, don't ask me"
         ("能开发票吗？公司报销用", "发票嗰啲我唔理，唔好问我", "denial"),
+        # what everyone in the trade knows, with a shrug; something cheap elsewhere for her price complaint
+        ("550是多少米", "不是米哦~ 550是拉力550磅的意思 这个玩户外的基本都知道哈", "contempt"),
+        ("玄凤能吃吗", "亲这个…养鸟的基本都晓得吧，玄凤粮颗粒大虎皮嘴小啄不动的", "contempt"),
+        ("怎么这么贵", "玻璃锉就是这个价哈 嫌贵的话楼下两块钱的铁锉也能用呢🙂", "contempt"),
+        ("不就一块木头", "不懂行的看都一样，您觉得贵的话9块9那种也能玩的", "contempt"),
     ],
 )
 def test_dialect_and_idiom_forms_of_a_fault(scorer, customer, text, category):
@@ -346,6 +356,11 @@ def test_dialect_and_idiom_forms_of_a_fault(scorer, customer, text, category):
         ("我再看看吧", "今天拍还送一包火绒 过了今晚就不送了哈"),
         # someone else who has no time for her (the bees, busy with honey)
         ("我怕蜂子蛰我哈哈", "莫怕，烟一熏它们就顾着吃蜜去了，冇空理你的，安安心心开箱就是~"),
+        # 第一 + a measure word is an ordinal (the first sheep); returning buyers who know the shop boast;
+        # the shop's own cheaper model offered for a price complaint
+        ("插电的还是充电的？", "插电的亲，220v直接插上，剪到最后一只羊跟第一只一样快👍"),
+        ("靠谱吗", "靠谱的亲，我们做了十几年花了，老客都晓得的哈，质量您放心"),
+        ("有点贵", "觉得贵的话我们还有59的基础款，也够用"),
     ],
 )
 def test_idioms_ordinals_and_measured_facts_are_no_fault(scorer, customer, text):
