@@ -131,6 +131,10 @@ from roleplay.text.normalize import normalize
         ("今天拍好久到重庆？", "重庆同城噻，下午4点前拍当天就发，明天就到得了😄", []),
         ("推荐哪个好", "老铁你养的是中蜂还是意蜂呀？箱子是十框标准箱还是自己打的土箱子？俺好给你对尺寸", []),
         ("推荐哪个好", "十框的跟土箱的都有，您要十框的还是土箱的？", ["alternative"]),
+        # the last of a list is a place in it; the last few in stock are scarce
+        ("盒子里都有啥", "手机、充电器、数据线、卡针，最后一件是个透明保护壳，都是原装的", []),
+        ("有没有无香的", "有的有的！无香型在规格里最后一个，宝宝衣服、敏感肌的都挑那个～", []),
+        ("我再看看", "电动款就剩最后5个了，这批走完要等下个月", ["scarcity"]),
     ],
 )
 def test_closing_structures_in_new_words(scorer, customer, text, techniques):
