@@ -365,6 +365,9 @@ def test_dialect_and_idiom_forms_of_a_fault(scorer, customer, text, category):
         ("插电的还是充电的？", "插电的亲，220v直接插上，剪到最后一只羊跟第一只一样快👍"),
         ("靠谱吗", "靠谱的亲，我们做了十几年花了，老客都晓得的哈，质量您放心"),
         ("有点贵", "觉得贵的话我们还有59的基础款，也够用"),
+        # the worst of something else is no claim; a puzzle's one answer is a fact
+        ("书压不行吗", "哈哈 书也压得干 就是你那两本书怕是史上最惨的书了 泡得胀鼓鼓的😂"),
+        ("题目有答案吗", "每一题都是用程序验证过的，每题都只有唯一解，答案附在书的最后面"),
     ],
 )
 def test_idioms_ordinals_and_measured_facts_are_no_fault(scorer, customer, text):
