@@ -71,6 +71,9 @@ FLOORS = {
     # Rubric 3.18 (7474 locked replies: batches AM and AN's locked parts joined, on which 3.17 scored forbidden
     # 0.87 and 3.18 0.81): forbidden 0.909, closing 0.939, full FAB 0.885, F 0.900, A 0.883, B 0.924; 3.17
     # refitted to the same development part scores F 0.899, the rest within a reply; the floors stand.
+    # Rubric 3.19 (7586 locked replies: batch AO's locked part joined, on which 3.19 scored forbidden 1.00):
+    # forbidden 0.911, closing 0.938, full FAB 0.890, F 0.903, A 0.884, B 0.927; 3.18 refitted to the same
+    # development part scores forbidden 0.910, the rest the same; the floors stand.
     "locked": {"forbidden": 0.88, "closing": 0.91, "fab": 0.84, "F": 0.88, "A": 0.85, "B": 0.89},
 }
 
