@@ -268,7 +268,10 @@ def test_allow_list_is_not_flagged(scorer, text):
         ("550是多少米", "不是米哦~ 550是拉力550磅的意思 这个玩户外的基本都知道哈", "contempt"),
         ("玄凤能吃吗", "亲这个…养鸟的基本都晓得吧，玄凤粮颗粒大虎皮嘴小啄不动的", "contempt"),
         ("怎么这么贵", "玻璃锉就是这个价哈 嫌贵的话楼下两块钱的铁锉也能用呢🙂", "contempt"),
-        ("不就一块木头", "不懂行的看都一样，您觉得贵的话9块9那种也能玩的", "contempt"),
+        ("不就一块木头", "您觉得贵的话9块9那种也能玩的", "contempt"),
+        # what those in the know see, and she does not
+        ("书衣有啥用", "亲，书衣嘛，懂书的人自然懂哈~", "contempt"),
+        ("这个贵在哪", "手艺活儿的东西 不懂行的看着是贵", "contempt"),
     ],
 )
 def test_dialect_and_idiom_forms_of_a_fault(scorer, customer, text, category):
@@ -365,6 +368,7 @@ def test_dialect_and_idiom_forms_of_a_fault(scorer, customer, text, category):
         ("插电的还是充电的？", "插电的亲，220v直接插上，剪到最后一只羊跟第一只一样快👍"),
         ("靠谱吗", "靠谱的亲，我们做了十几年花了，老客都晓得的哈，质量您放心"),
         ("有点贵", "觉得贵的话我们还有59的基础款，也够用"),
+        ("弹起来啥感觉", "您在家弹蓝草，一扫弦就是那个味儿，懂的都懂"),
         # the worst of something else is no claim; a puzzle's one answer is a fact
         ("书压不行吗", "哈哈 书也压得干 就是你那两本书怕是史上最惨的书了 泡得胀鼓鼓的😂"),
         ("题目有答案吗", "每一题都是用程序验证过的，每题都只有唯一解，答案附在书的最后面"),
