@@ -6,10 +6,12 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from roleplay.cli import main
 from roleplay.content.library import builtin_dir, load_library
 from roleplay.content.loader import load_model
+from roleplay.content.models import ForbiddenCriterion
 
 SCENARIO = """\
 id: tiny
@@ -315,3 +317,11 @@ def test_a_value_inside_itself_is_refused_on_the_fast_path_too(tmp_path):
         f"{path}:3:5: YAML error: recursive alias *a: it refers to the value &a it is inside, so the value "
         "would contain itself; write the value out instead"
     ]
+
+
+def test_a_claim_model_of_a_category_without_words_is_named():
+    forbidden = load_library(env="").rubric("default").criteria["forbidden"].model_dump(by_alias=True)
+    del forbidden["categories"]["absolute_claim"]
+    with pytest.raises(ValidationError) as raised:
+        ForbiddenCriterion.model_validate(forbidden)
+    assert "learned.claims.category 'absolute_claim' has no word list: add it under categories" in str(raised.value)

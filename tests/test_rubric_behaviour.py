@@ -1400,6 +1400,29 @@ def test_a_listed_word_in_a_warm_reply_is_taken_back(library, scorer, customer, 
     assert _forbidden(_tone_set(library, clean_margin=None), text, customer) != []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a dog's liking and what matters most to the shopper, worded as no allow-list rule has them: the
+        # claim model, fitted to the labelled clauses that hold 最 and the like, reads their context as a
+        # look-alike's (it does not yet read 我闺女最馋了 or 刚开始最多放半勺 so: those stay flagged)
+        "上次那位大哥说他家狗最馋这个味儿",
+        "您要是最在乎噪音，就选静音款",
+    ],
+)
+def test_a_claim_word_in_a_clause_like_its_look_alikes_is_taken_back(library, scorer, text):
+    assert _forbidden(scorer, text) == []
+    assert _forbidden(_tone_set(library, claims=None), text) == ["absolute_claim"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["这是全网最便宜的一款了", "用了它您家地板绝对一尘不染", "这个牌子做鱼线是国内第一的", "质量绝对是同行里最顶的"],
+)
+def test_the_claim_model_keeps_claims(scorer, text):
+    assert _forbidden(scorer, text) == ["absolute_claim"]
+
+
 def test_a_mark_of_tone_names_the_fault_only_when_no_words_do(scorer):
     # an eye-roll makes a plain answer impatient, a cold smile a challenge, doubled ?? too
     assert _forbidden(scorer, "规格在图里😤", "多大尺寸") == ["impatience"]

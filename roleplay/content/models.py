@@ -597,6 +597,24 @@ class Learned(Strict):
     )
 
 
+class LearnedClaims(Strict):
+    """A model of the clauses that hold an absolute claim's words, told apart from their look-alikes:
+    the allow-list's rules name the look-alikes the rubric's writers met (最好先泡一下, 第一次用, 最多
+    吹半个钟头); the model, fitted to the same labelled replies, takes back those of a new shop's
+    wording that read like them."""
+
+    category: ForbiddenCategory = Field(
+        "absolute_claim", description="The category whose words the model checks (its hits, not its replies)."
+    )
+    margin: float = Field(
+        3.0, ge=0,
+        description="A hit of `category` is taken back when the model finds its clause a look-alike by more than "
+        "this (log-odds below minus this). Each clause of an example reply that holds the category's words is an "
+        "example: a claim where the reply is labelled with the category and the allow-list spares none of it, a "
+        "look-alike otherwise.",
+    )
+
+
 class LearnedTone(Learned):
     """A model of the rude categories' tone: a backstop for words no list holds yet. It flags a reply
     only when no rule, echo or mark of tone names a fault; when one of its categories is named, it may
@@ -655,6 +673,11 @@ class LearnedTone(Learned):
         description="An echo or a mark of tone says a reply is rude only when the model leans at least this "
         "far towards rude (log-odds; None: the cue alone does). 太小了？您莫急… takes the shopper's words up "
         "kindly; 太小了？嫌小别买 throws them back.",
+    )
+    claims: LearnedClaims | None = Field(
+        None,
+        description="Whether the category's words (an absolute claim's 最, 第一, 绝对…) that the allow-list "
+        "does not spare are checked by a model of their clause (None: the words and the allow-list decide alone).",
     )
     spared: Lexicon = Field(
         default_factory=Lexicon,
@@ -771,6 +794,13 @@ class ForbiddenCriterion(Criterion):
     )
     fuzzy_min_chars: int = Field(5, ge=2, description="Phrases shorter than this match exactly only.")
     penalty_per_hit: Percent = Field(50, description="Points lost per hit in a reply.")
+
+    @model_validator(mode="after")
+    def _claims_listed(self) -> ForbiddenCriterion:
+        claims = self.learned.claims if self.learned else None
+        if claims is not None and claims.category not in self.categories:
+            raise ValueError(f"learned.claims.category {claims.category!r} has no word list: add it under categories")
+        return self
 
 
 ClosingTechnique = Literal[

@@ -16,8 +16,9 @@ import re
 from typing import NamedTuple
 
 from roleplay.content.models import AccuracyCriterion, Product, PromiseKind, Variant, number_regex
-from roleplay.rubric.base import CriterionScorer, matcher, per_object
+from roleplay.rubric.base import CriterionScorer, per_object
 from roleplay.rubric.context import ReplyContext
+from roleplay.rubric.lexicon import matcher
 from roleplay.rubric.result import CriterionResult, Evidence
 from roleplay.text.analysed import Analysed
 from roleplay.text.gates import Scans, compile_patterns

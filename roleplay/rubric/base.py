@@ -6,11 +6,11 @@ from collections.abc import Callable
 from statistics import fmean
 from typing import Any, Generic, TypeVar
 
-from roleplay.content.models import Criterion, Lexicon
+from roleplay.content.models import Criterion
 from roleplay.rubric.context import ReplyContext
 from roleplay.rubric.learned import Fitting
 from roleplay.rubric.result import CriterionResult, Evidence
-from roleplay.text.match import Hit, PhraseMatcher
+from roleplay.text.match import Hit
 from roleplay.text.ngram_model import NgramModel
 
 C = TypeVar("C", bound=Criterion)
@@ -24,22 +24,6 @@ def per_object(cache: dict[int, tuple[Any, T]], obj: Any, make: Callable[[], T])
     if cached is None or cached[0] is not obj:
         cached = cache[id(obj)] = (obj, make())
     return cached[1]
-
-
-def matcher(*lexicons: Lexicon) -> PhraseMatcher:
-    """One matcher for one word list, or for several read as one (every field of each: a hand-made
-    merge once left a list's ``except_patterns`` out, and a trainer's look-alikes did nothing)."""
-    return PhraseMatcher(
-        [p for lexicon in lexicons for p in lexicon.phrases],
-        [p for lexicon in lexicons for p in lexicon.patterns],
-        [p for lexicon in lexicons for p in lexicon.exceptions],
-        [p for lexicon in lexicons for p in lexicon.except_patterns],
-    )
-
-
-def optional_matcher(lexicon: Lexicon) -> PhraseMatcher | None:
-    """A word list compiled, or None when it lists nothing (most optional lists are empty)."""
-    return matcher(lexicon) if lexicon.phrases or lexicon.patterns else None
 
 
 def evidence(hits: list[Hit], text: str, label: str) -> list[Evidence]:

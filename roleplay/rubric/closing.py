@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from roleplay.content.models import ClosingCriterion
-from roleplay.rubric.base import CriterionScorer, evidence, matcher, optional_matcher
+from roleplay.rubric.base import CriterionScorer, evidence
 from roleplay.rubric.context import ReplyContext
 from roleplay.rubric.learned import Fitting, fitted, technique_fittings, weightiest_clause
+from roleplay.rubric.lexicon import matcher, optional_matcher
 from roleplay.rubric.result import CriterionResult
 from roleplay.text.match import Hit, PhraseMatcher, drop_overlaps
 from roleplay.text.ngram_model import NgramModel

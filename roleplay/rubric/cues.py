@@ -8,8 +8,9 @@ need before recommending) and weigh less than FAB, latency, forbidden language a
 from __future__ import annotations
 
 from roleplay.content.models import CueCriterion
-from roleplay.rubric.base import CriterionScorer, evidence, matcher
+from roleplay.rubric.base import CriterionScorer, evidence
 from roleplay.rubric.context import ReplyContext
+from roleplay.rubric.lexicon import matcher
 from roleplay.rubric.result import CriterionResult
 from roleplay.text.match import Hit
 

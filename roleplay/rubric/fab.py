@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from roleplay.content.models import FabCriterion, Lexicon, Product
-from roleplay.rubric.base import CriterionScorer, evidence, matcher, optional_matcher, per_object
+from roleplay.rubric.base import CriterionScorer, evidence, per_object
 from roleplay.rubric.context import ReplyContext
 from roleplay.rubric.learned import Fitting, clauses_without, fitted, lean_of, part_fittings, weightiest_clause
+from roleplay.rubric.lexicon import matcher, optional_matcher
 from roleplay.rubric.result import CriterionResult
 from roleplay.text.analysed import Analysed, clause_spans
 from roleplay.text.match import Hit, PhraseMatcher, TaggedPhrases, drop_overlaps, trie_pattern

@@ -9,14 +9,24 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from roleplay.content.models import ForbiddenCriterion
-from roleplay.rubric.base import CriterionScorer, matcher, optional_matcher
+from roleplay.content.models import ForbiddenCriterion, Lexicon
+from roleplay.rubric.base import CriterionScorer
 from roleplay.rubric.context import ReplyContext
-from roleplay.rubric.learned import LEARNED, Fitting, clauses_without, fitted, lean_of, tone_fitting, weightiest_clause
+from roleplay.rubric.learned import (
+    LEARNED,
+    Fitting,
+    claim_fitting,
+    clauses_without,
+    fitted,
+    lean_of,
+    tone_fitting,
+    weightiest_clause,
+)
+from roleplay.rubric.lexicon import matcher, optional_matcher
 from roleplay.rubric.result import CriterionResult, Evidence
 from roleplay.text.analysed import Analysed
 from roleplay.text.match import NON_WORD, FuzzyPhrases, Hit, PhraseMatcher, drop_overlaps, squeeze
-from roleplay.text.ngram_model import NgramModel, grams
+from roleplay.text.ngram_model import NgramModel, grams, grams_around
 
 #: Letters spaced out for emphasis (催 什 么 催) or an emoji inside a phrase (爱用😒不用); an
 #: ordinary space between phrases (亲 这款…) breaks nothing the patterns' gaps do not allow.
@@ -31,6 +41,8 @@ INSERTED_HINT = re.compile(r"\s\w\s|[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F]")
 INSERTED_SPAN = 8
 #: A phrase broken up by a space, punctuation or an emoji must be at least this long.
 BROKEN_UP_MIN = 3
+#: What a category's word list shares with a plain word list (the claim model reads its hits).
+LEXICON_FIELDS = {"phrases", "patterns", "exceptions", "except_patterns"}
 #: Whole-reply patterns (a lone 嗯) are only tried on replies this short.
 WHOLE_REPLY_MAX = 12
 
@@ -88,9 +100,11 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         # Most replies show no mark of tone: one scan of them all rules that out.
         tones = [c.tone for _, c in categories]
         self.any_tone = PhraseMatcher([p for t in tones for p in t.phrases], [p for t in tones for p in t.patterns])
-        #: The rude categories' tone learned from labelled replies: the last word, if any.
-        model = next((fitted(f) for f in self.fittings(config)), None)
-        self.learned = model if model is not None and model.trained else None  # (None: no examples to learn from)
+        #: The rude categories' tone learned from labelled replies: the last word, if any; and the
+        #: clauses of an absolute claim told from their look-alikes (None: no examples to learn from).
+        tone, claims = ([fitted(f) for f in self.fittings(config)] + [None, None])[:2]
+        self.learned = tone if tone is not None and tone.trained else None
+        self.claims = claims if claims is not None and claims.trained else None
         #: What the model alone may not flag: a kind check-in reads like a rude reply's characters.
         self.spared = optional_matcher(config.learned.spared) if config.learned else None
         listed = [c for c in config.categories.values() if not c.whole_reply]
@@ -109,7 +123,14 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
 
     @staticmethod
     def fittings(config: ForbiddenCriterion) -> list[Fitting]:
-        return [tone_fitting(config.learned)] if config.learned else []
+        """The tone's model first, then the claim clauses' model if the rubric asks for one."""
+        learned = config.learned
+        if learned is None:
+            return []
+        if learned.claims is None:
+            return [tone_fitting(learned)]
+        words = Lexicon.model_validate(config.categories[learned.claims.category].model_dump(include=LEXICON_FIELDS))
+        return [tone_fitting(learned), claim_fitting(learned, words, config.allow)]
 
     def models(self) -> dict[str, NgramModel]:
         return {TONE: self.learned} if self.learned is not None else {}
@@ -126,6 +147,8 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         """
         found = self._listed_hits(ctx)
         settings = self.config.learned
+        if found and self.claims is not None:
+            found = self._without_look_alikes(ctx.reply, found)
         if found:
             if settings is None:
                 return found
@@ -138,6 +161,15 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         if weak and self._rude_enough(ctx):
             return self._which_fault(ctx, weak, settings and settings.relabel_margin)
         return self._learned(ctx)
+
+    def _without_look_alikes(self, reply: Analysed, found: list[tuple[str, Hit]]) -> list[tuple[str, Hit]]:
+        """The hits less the claim's words in a clause the claim model reads as a look-alike by more
+        than its margin: the allow-list's rules hold the look-alikes its writers met (最多吹半个钟头
+        is a limit like 最多可以放6个), the model those a new shop words in the same way."""
+        settings = self.config.learned.claims  # type: ignore[union-attr]
+        category, margin = settings.category, -settings.margin
+        claims = self.claims
+        return [(c, h) for c, h in found if c != category or claims.log_odds(grams_around(reply.clause_around(h), h.text)) >= margin]
 
     def _clean(self, ctx: ReplyContext, margin: float | None) -> bool:
         """Whether the learned model finds the whole reply clean by more than ``margin`` (None: never)."""
@@ -153,8 +185,7 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
 
     def _kind(self, reply: Analysed, hit: Hit) -> bool:
         """Whether the clause that holds ``hit`` leans clean (log-odds below 0, where the model is undecided)."""
-        start, end = reply.clauses[max(reply.clause_of(hit.start), 0)] if reply.clauses else (hit.start, hit.end)
-        return self.learned.log_odds(grams(reply.norm[min(start, hit.start) : max(end, hit.end)])) < 0
+        return self.learned.log_odds(grams(reply.clause_around(hit))) < 0
 
     def _rude_enough(self, ctx: ReplyContext) -> bool:
         """Whether the learned tone bears out an echo or a mark of tone (with no model or no floor, it does)."""

@@ -21,11 +21,12 @@ import roleplay.text.ngram_model as ngram_model
 import roleplay.text.normalize as normalization
 from roleplay.content.jsonl import LineError, read_jsonl
 from roleplay.content.labels import LabelledReply
-from roleplay.content.models import Learned, LearnedClosing, LearnedParts, LearnedTone
+from roleplay.content.models import Learned, LearnedClosing, LearnedParts, LearnedTone, Lexicon
 from roleplay.parallel import available_cores, spawned_map
+from roleplay.rubric.lexicon import matcher
 from roleplay.text.analysed import Analysed
 from roleplay.text.match import Hit, PhraseMatcher
-from roleplay.text.ngram_model import END, MARKS, START, NgramModel, Training, grams
+from roleplay.text.ngram_model import END, MARKS, START, NgramModel, Training, grams, grams_around
 from roleplay.text.normalize import normalize
 from roleplay.text.segment import cache_dir
 
@@ -74,6 +75,15 @@ def tone_fitting(config: LearnedTone) -> Fitting:
                    config.tone_characters, config.particles)
 
 
+def claim_fitting(config: LearnedTone, words: Lexicon, allow: Lexicon) -> Fitting:
+    """The model of the clauses that hold ``words`` (an absolute claim's), against their look-alikes:
+    ``allow`` spares a look-alike in a reply labelled with the claim too (第一次用 beside 全网最低)."""
+    assert config.claims is not None
+    paths, stamps, training = _source(config)
+    lexicons = (words.model_dump_json(), allow.model_dump_json())
+    return Fitting("claim", config.claims.category, paths, stamps, config.min_count, training, lexicons=lexicons)
+
+
 def part_fittings(config: LearnedParts) -> list[Fitting]:
     paths, stamps, training = _source(config)
     return [Fitting("part", part, paths, stamps, config.min_count, training) for part in config.parts]
@@ -98,7 +108,8 @@ class Fitting:
     it is fitted. Hashable (the in-process key of a fitted model) and picklable (fitted on
     another core, see :func:`fit_ahead`)."""
 
-    #: "tone" (the rude categories), "part" (one FAB part) or "technique" (one closing technique).
+    #: "tone" (the rude categories), "claim" (an absolute claim's clauses), "part" (one FAB part) or
+    #: "technique" (one closing technique).
     kind: str
     #: The FAB part or technique; for the tone, the rude categories it learns.
     label: str | tuple[str, ...]
@@ -110,11 +121,15 @@ class Fitting:
     #: The tone's characters and sentence particles (tone only).
     tone_characters: str = ""
     particles: str = ""
+    #: The claim's words and the allow-list, as JSON (claim only: the model reads the clauses they find).
+    lexicons: tuple[str, ...] = ()
 
     def settings(self) -> tuple:
         """What, beside the files' contents and the fitting code, keys the stored model."""
         if self.kind == "tone":
             return ("tone", self.label, self.min_count, self.tone_characters, self.particles, self.training)
+        if self.kind == "claim":
+            return ("claim", self.label, self.min_count, self.lexicons, self.training)
         return (self.kind, self.label, self.min_count, self.training)
 
     def fit(self) -> NgramModel:
@@ -126,9 +141,29 @@ class Fitting:
                         if row.forbidden is None or row.forbidden in self.label]
             keep = lambda gram: _carries_tone(gram, tone, alone)  # noqa: E731
             return NgramModel(examples, CLEAN, self.min_count, keep=keep, training=self.training)
+        if self.kind == "claim":
+            return NgramModel(self._claim_clauses(rows), CLEAN, self.min_count, training=self.training,
+                              features=lambda pair: grams_around(*pair))
         labels = (lambda row: row.fab) if self.kind == "part" else (lambda row: row.closing)
         examples = [(normalize(row.text), self.label if self.label in labels(row) else ABSENT) for row in rows]
         return NgramModel(examples, ABSENT, self.min_count, training=self.training)
+
+
+    def _claim_clauses(self, rows: list[LabelledReply]) -> list[tuple[tuple[str, str], str]]:
+        """Each clause of ``rows`` that holds one of the claim's words, with the words: the claim where
+        the reply is labelled with it and the allow-list spares none of the words, a look-alike (clean)
+        otherwise. The model weighs the clause's other grams (:func:`grams_around`): the context, not
+        the word, tells 最多放半勺 from 最便宜的了."""
+        words, allow = (matcher(Lexicon.model_validate_json(text)) for text in self.lexicons)
+        examples = []
+        for row in rows:
+            reply = Analysed.of(row.text)
+            allowed = allow.find(reply.norm)
+            for hit in reply.plausible(words.find(reply.norm)):
+                spared = any(hit.inside(a) for a in allowed)
+                claim = row.forbidden == self.label and not spared
+                examples.append(((reply.clause_around(hit), hit.text), self.label if claim else CLEAN))
+        return examples
 
 
 def _carries_tone(gram: str, tone: frozenset[str], particles: frozenset[str] = frozenset()) -> bool:

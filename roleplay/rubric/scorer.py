@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from roleplay.content.models import Product, Rubric
 from roleplay.rubric.accuracy import Accuracy
-from roleplay.rubric.base import CriterionScorer, matcher, per_object
+from roleplay.rubric.base import CriterionScorer, per_object
 from roleplay.rubric.closing import Closing
 from roleplay.rubric.context import ReplyContext
 from roleplay.rubric.cues import Cue
@@ -14,6 +14,7 @@ from roleplay.rubric.fab import Fab
 from roleplay.rubric.forbidden import Forbidden
 from roleplay.rubric.latency import Latency
 from roleplay.rubric.learned import fit_ahead
+from roleplay.rubric.lexicon import matcher
 from roleplay.rubric.result import CriterionResult, ReplyScore, SessionScore, weighted_total
 from roleplay.text.analysed import Analysed
 from roleplay.text.ngram_model import ModelStack

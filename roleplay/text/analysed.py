@@ -108,6 +108,12 @@ class Analysed:
         """Index of the sentence containing ``offset``."""
         return self.sentences[max(self.clause_of(offset), 0)] if self.clauses else 0
 
+    def clause_around(self, hit: Hit) -> str:
+        """The clause that holds ``hit``, widened to the whole hit where it crosses a break: what a
+        learned model reads a listed word in (its tone, or whether 最 makes a claim there)."""
+        start, end = self.clauses[max(self.clause_of(hit.start), 0)] if self.clauses else (hit.start, hit.end)
+        return self.norm[min(start, hit.start) : max(end, hit.end)]
+
     def plausible(self, hits: list[Hit]) -> list[Hit]:
         """Drop one-character hits that are only part of a longer word (高 in 高兴)."""
         return [h for h in hits if h.end - h.start > 1 or self.is_word(h.start)]

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain, repeat
 from operator import add, lshift, mul, or_
+from typing import Any
 
 
 def grams(norm: str) -> dict[str, None]:
@@ -43,6 +44,13 @@ def grams(norm: str) -> dict[str, None]:
     if chars:
         found[START + chars[0]] = found[chars[-1] + END] = None
     return found
+
+
+def grams_around(norm: str, word: str) -> dict[str, None]:
+    """The grams of ``norm`` less those of ``word`` (a word found in it): what the word's context
+    says, whatever the word (最 in 最多放半勺 and in 最便宜的了 is the same 最; 放半勺 is not 便宜)."""
+    left_out = grams(word)
+    return {gram: None for gram in grams(norm) if gram not in left_out}
 
 
 def gram_keys(norm: str) -> set[int]:
@@ -162,20 +170,22 @@ def _index_of(grams: tuple[str, ...]) -> dict[str, int]:
 class NgramModel:
     """A text out of ``baseline`` (any of the other labels) or in it, by the grams it holds.
 
-    Only grams ``keep`` accepts and that at least ``min_count`` examples hold are weighed; the
-    rest weigh nothing when a text is judged. Which of the other labels a text has is told by
+    An example is a normalised text, or whatever ``features`` cuts into grams (a clause and a word
+    in it, for :func:`grams_around`). Only grams ``keep`` accepts and that at least ``min_count``
+    examples hold are weighed; the rest weigh nothing when a text is judged. Which of the other labels a text has is told by
     their own gram counts (a label's likelihood), once the text is out of the baseline.
     """
 
     def __init__(
         self,
-        examples: Iterable[tuple[str, str]],
+        examples: Iterable[tuple[Any, str]],
         baseline: str,
         min_count: int = 2,
         keep: Callable[[str], bool] | None = None,
         training: Training = Training(),
+        features: Callable[[Any], Iterable[str]] = grams,
     ) -> None:
-        rows = [(list(grams(norm)), label) for norm, label in examples]
+        rows = [(list(features(example)), label) for example, label in examples]
         held = Counter(g for found, _ in rows for g in found)
         vocabulary = sorted(g for g, n in held.items() if n >= min_count and (keep is None or keep(g)))
         index = {g: i for i, g in enumerate(vocabulary)}
