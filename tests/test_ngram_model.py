@@ -174,7 +174,7 @@ def test_a_fitted_model_is_stored_and_judges_the_same_when_loaded(tmp_path):
 
     fitted = run()
     stored = sorted((tmp_path / "models").glob("*.model"))
-    assert len(stored) == 11  # the tone model, one per FAB part and one per closing technique
+    assert len(stored) == 12  # the tone model, the claim model, one per FAB part and one per closing technique
     assert run() == fitted
     whole = stored[0].read_bytes()
     stored[0].write_bytes(whole[: len(whole) // 2])  # cut short, as by a full disk

@@ -642,6 +642,12 @@ class LearnedTone(Learned):
         description="Sentence particles (吧呢啊嘛…) weighed only with the character before them: 放心吧 is "
         "kind and 看着办吧 is not, so 吧 alone says nothing.",
     )
+    absence_weight: float = Field(
+        0.0, ge=0, le=1,
+        description="How much the grams a category's examples hold and a reply lacks count against that category "
+        "when the model names a rude reply's fault (0: only the grams the reply holds count, which favours the "
+        "category with the fewest examples; 1: every lacking gram counts, as in Bernoulli naive Bayes).",
+    )
     relabel_margin: float = Field(
         1.0, ge=0,
         description="When an echo or a mark of tone of one of `categories` says a reply is rude, another "

@@ -72,7 +72,7 @@ def lean_of(model: NgramModel, reply: Analysed, clauses: list[tuple[int, int]]) 
 def tone_fitting(config: LearnedTone) -> Fitting:
     paths, stamps, training = _source(config)
     return Fitting("tone", tuple(sorted(config.categories)), paths, stamps, config.min_count, training,
-                   config.tone_characters, config.particles)
+                   config.tone_characters, config.particles, absence_weight=config.absence_weight)
 
 
 def claim_fitting(config: LearnedTone, words: Lexicon, allow: Lexicon) -> Fitting:
@@ -123,11 +123,14 @@ class Fitting:
     particles: str = ""
     #: The claim's words and the allow-list, as JSON (claim only: the model reads the clauses they find).
     lexicons: tuple[str, ...] = ()
+    #: How much a category's grams a reply lacks count against it (tone only; see NgramModel).
+    absence_weight: float = 0.0
 
     def settings(self) -> tuple:
         """What, beside the files' contents and the fitting code, keys the stored model."""
         if self.kind == "tone":
-            return ("tone", self.label, self.min_count, self.tone_characters, self.particles, self.training)
+            return ("tone", self.label, self.min_count, self.tone_characters, self.particles, self.absence_weight,
+                    self.training)
         if self.kind == "claim":
             return ("claim", self.label, self.min_count, self.lexicons, self.training)
         return (self.kind, self.label, self.min_count, self.training)
@@ -140,7 +143,8 @@ class Fitting:
             examples = [(normalize(row.text), row.forbidden or CLEAN) for row in rows
                         if row.forbidden is None or row.forbidden in self.label]
             keep = lambda gram: _carries_tone(gram, tone, alone)  # noqa: E731
-            return NgramModel(examples, CLEAN, self.min_count, keep=keep, training=self.training)
+            return NgramModel(examples, CLEAN, self.min_count, keep=keep, training=self.training,
+                              absence_weight=self.absence_weight)
         if self.kind == "claim":
             return NgramModel(self._claim_clauses(rows), CLEAN, self.min_count, training=self.training,
                               features=lambda pair: grams_around(*pair))

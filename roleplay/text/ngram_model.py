@@ -172,8 +172,11 @@ class NgramModel:
 
     An example is a normalised text, or whatever ``features`` cuts into grams (a clause and a word
     in it, for :func:`grams_around`). Only grams ``keep`` accepts and that at least ``min_count``
-    examples hold are weighed; the rest weigh nothing when a text is judged. Which of the other labels a text has is told by
-    their own gram counts (a label's likelihood), once the text is out of the baseline.
+    examples hold are weighed; the rest weigh nothing when a text is judged. Which of the other
+    labels a text has is told by their own gram counts (a label's likelihood), once the text is out
+    of the baseline. Counting only the grams a text holds favours the label with the fewest examples
+    (a gram none of them holds costs it least); ``absence_weight`` also counts, that much, the grams
+    a label's examples hold and the text does not (0: not at all; 1: Bernoulli naive Bayes).
     """
 
     def __init__(
@@ -184,6 +187,7 @@ class NgramModel:
         keep: Callable[[str], bool] | None = None,
         training: Training = Training(),
         features: Callable[[Any], Iterable[str]] = grams,
+        absence_weight: float = 0.0,
     ) -> None:
         rows = [(list(features(example)), label) for example, label in examples]
         held = Counter(g for found, _ in rows for g in found)
@@ -204,11 +208,14 @@ class NgramModel:
                 counts[label].update(g for g in found if g in index)
         # each label's log-likelihood of every weighed gram, in the weights' order (a gram no
         # example of the label holds counts 0: the likelihood of an unseen gram)
-        self._by_label = {
-            label: (array("d", [math.log((counts[label][g] + 1) / (docs[label] + 2)) for g in self.weights]),
-                    math.log(docs[label]))
-            for label in self.labels
-        }
+        # (with ``absence_weight``, a gram the label's examples often hold counts against it when absent:
+        # the table holds log p - w·log(1 - p) and the label's prior adds w·Σ log(1 - p))
+        self._by_label = {}
+        for label in self.labels:
+            shares = [(counts[label][g] + 1) / (docs[label] + 2) for g in self.weights]
+            table = array("d", [math.log(p) - absence_weight * math.log(1 - p) for p in shares])
+            absent = math.fsum(math.log1p(-p) for p in shares)
+            self._by_label[label] = (table, math.log(docs[label]) + absence_weight * absent)
 
     def to_bytes(self) -> bytes:
         """Everything a fitted model knows, to store it and skip the fitting: a line of JSON, the
