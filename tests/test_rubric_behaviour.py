@@ -1618,6 +1618,20 @@ def test_a_check_in_on_a_quiet_shopper_is_not_flagged_by_the_tone_alone(library,
     assert found("你到底要不要啊，磨磨唧唧的") != []  # no check-in: the model's verdict stands
 
 
+def test_what_is_said_of_a_rival_shop_is_not_flagged_by_the_tone_alone(library, monkeypatch):
+    """那家便宜的很可能是高仿 says what another shop's goods are, not what the shopper is: where the tone
+    model leans rude, the reply is flagged on its own only if the rest, without the clauses about a
+    rival's goods, still leans rude; a retort sending her to the rival is listed and still flagged."""
+    scorer = _leaning(monkeypatch, Scorer(library.rubric("default")), "forbidden", tone=4.0)
+
+    def found(text: str) -> list[str]:
+        return [hit["category"] for hit in scorer.score_text(text).results["forbidden"].detail["hits"]]
+
+    assert found("亲，那家便宜的多半是拼接料，用不了多久就开胶") == []
+    assert found("别家那个价位的基本都是拼接板，您摸摸就知道") == []
+    assert found("嫌贵你去别家买啊，又没人拦着") != []
+
+
 def test_a_part_the_model_finds_is_not_shown_on_what_a_reply_says_of_another_product(library, monkeypatch):
     """What a rival is made of (那种便宜的是边角料压的) is no feature of this product: where the F model
     leans towards a feature, it is shown only if the rest of the reply, without the clauses about

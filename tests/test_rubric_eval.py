@@ -74,6 +74,9 @@ FLOORS = {
     # Rubric 3.19 (7586 locked replies: batch AO's locked part joined, on which 3.19 scored forbidden 1.00):
     # forbidden 0.911, closing 0.938, full FAB 0.890, F 0.903, A 0.884, B 0.927; 3.18 refitted to the same
     # development part scores forbidden 0.910, the rest the same; the floors stand.
+    # Rubric 3.20 (7810 locked replies: batches AP and AQ's locked parts joined, on which 3.19 scored forbidden
+    # 0.86 and 0.92): forbidden 0.924, closing 0.940, full FAB 0.883, F 0.901, A 0.882, B 0.924; 3.19 refitted
+    # to the same development part scores forbidden 0.913, the rest the same; the floors stand.
     "locked": {"forbidden": 0.88, "closing": 0.91, "fab": 0.84, "F": 0.88, "A": 0.85, "B": 0.89},
 }
 

@@ -102,9 +102,9 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         self.any_tone = PhraseMatcher([p for t in tones for p in t.phrases], [p for t in tones for p in t.patterns])
         #: The rude categories' tone learned from labelled replies: the last word, if any; and the
         #: clauses of an absolute claim told from their look-alikes (None: no examples to learn from).
-        tone, claims = ([fitted(f) for f in self.fittings(config)] + [None, None])[:2]
-        self.learned = tone if tone is not None and tone.trained else None
-        self.claims = claims if claims is not None and claims.trained else None
+        models = [model if model.trained else None for model in map(fitted, self.fittings(config))]
+        self.learned: NgramModel | None = models[0] if models else None
+        self.claims: NgramModel | None = models[1] if len(models) > 1 else None
         #: What the model alone may not flag: a kind check-in reads like a rude reply's characters.
         self.spared = optional_matcher(config.learned.spared) if config.learned else None
         listed = [c for c in config.categories.values() if not c.whole_reply]
@@ -167,9 +167,12 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         than its margin: the allow-list's rules hold the look-alikes its writers met (最多吹半个钟头
         is a limit like 最多可以放6个), the model those a new shop words in the same way."""
         settings = self.config.learned.claims  # type: ignore[union-attr]
-        category, margin = settings.category, -settings.margin
-        claims = self.claims
-        return [(c, h) for c, h in found if c != category or claims.log_odds(grams_around(reply.clause_around(h), h.text)) >= margin]
+        category, claims = settings.category, self.claims
+
+        def look_alike(hit: Hit) -> bool:
+            return claims.log_odds(grams_around(reply.clause_around(hit), hit.text)) < -settings.margin
+
+        return [(c, h) for c, h in found if c != category or not look_alike(h)]
 
     def _clean(self, ctx: ReplyContext, margin: float | None) -> bool:
         """Whether the learned model finds the whole reply clean by more than ``margin`` (None: never)."""
