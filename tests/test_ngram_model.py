@@ -10,7 +10,9 @@ import sys
 import pytest
 from hypothesis import given, strategies as st
 
-from roleplay.text.ngram_model import END, GAP, START, ModelStack, NgramModel, Training, Weights, gram_key, gram_keys, grams
+from roleplay.text.ngram_model import (
+    END, GAP, START, Encoded, ModelStack, NgramModel, Training, Weights, gram_key, gram_keys, grams,
+)
 
 RUDE = ["你自己看吧", "你烦不烦啊", "你自己不会看吗", "你爱买不买吧", "你问那么多干嘛", "你自己不会查吗"]
 CLEAN = ["您好，这款有货哦", "亲，今天下单明天发", "这款是纯棉的哦", "您看看这款呢", "好的亲，马上安排", "亲，这款有货的哦"]
@@ -109,6 +111,17 @@ def test_only_grams_kept_and_seen_often_enough_are_weighed():
 
 def test_the_same_examples_fit_the_same_weights():
     assert model().weights == model().weights and model().prior == model().prior
+
+
+def test_models_of_other_labels_fitted_to_texts_cut_once_are_the_models_fitted_to_the_examples():
+    # the part and technique models share one cutting of the replies into grams (a first start
+    # fits ten of them): each must be the model its own examples give, bit for bit
+    texts = RUDE + CLEAN + ["买不起别看", "穷就别买"]
+    encoded = Encoded.of(texts)
+    for rude in (set(RUDE), {"买不起别看", "穷就别买", "你爱买不买吧"}):
+        labels = ["rude" if t in rude else "clean" for t in texts]
+        alone = NgramModel(list(zip(texts, labels)), "clean")
+        assert NgramModel.fitted_to(encoded, labels, "clean").to_bytes() == alone.to_bytes()
 
 
 def test_no_examples_of_a_class_means_no_model():

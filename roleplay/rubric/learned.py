@@ -3,7 +3,8 @@ whether a reply holds each FAB part, and whether it uses each closing technique.
 
 Fitting a model reads every labelled reply (the default rubric's fifteen thousand: a few seconds
 of one core per model, a dozen models), so a first start fits the missing ones on every core at
-once (:func:`fit_ahead`). A fitted model is kept twice: in the process, keyed by the files' paths
+once (:func:`fit_ahead`), and the ten part and technique models, which differ in labels only, share
+one cutting of the replies into grams per process. A fitted model is kept twice: in the process, keyed by the files' paths
 and modification times, so every scorer shares it; and in roleplay's cache folder, keyed by the
 files' contents and the settings, so the next command starts at once. An edited example file, or
 a cache that cannot be read or written, only costs a new fitting.
@@ -26,7 +27,7 @@ from roleplay.parallel import available_cores, spawned_map
 from roleplay.rubric.lexicon import matcher
 from roleplay.text.analysed import Analysed
 from roleplay.text.match import Hit, PhraseMatcher
-from roleplay.text.ngram_model import END, MARKS, START, NgramModel, Training, grams, grams_around
+from roleplay.text.ngram_model import END, MARKS, START, Encoded, NgramModel, Training, grams, grams_around
 from roleplay.text.normalize import normalize
 from roleplay.text.segment import cache_dir
 
@@ -149,8 +150,9 @@ class Fitting:
             return NgramModel(self._claim_clauses(rows), CLEAN, self.min_count, training=self.training,
                               features=lambda pair: grams_around(*pair))
         labels = (lambda row: row.fab) if self.kind == "part" else (lambda row: row.closing)
-        examples = [(normalize(row.text), self.label if self.label in labels(row) else ABSENT) for row in rows]
-        return NgramModel(examples, ABSENT, self.min_count, training=self.training)
+        encoded = _encoded(self.paths, self.stamps, self.min_count)
+        return NgramModel.fitted_to(encoded, [self.label if self.label in labels(row) else ABSENT for row in rows], ABSENT,
+                                    self.training)
 
 
     def _claim_clauses(self, rows: list[LabelledReply]) -> list[tuple[tuple[str, str], str]]:
@@ -262,6 +264,13 @@ def _stored(fitting: Fitting) -> NgramModel:
     except OSError:
         pass  # a cache that cannot be written only costs the next start a fitting
     return model
+
+
+@lru_cache(maxsize=1)
+def _encoded(paths: tuple[str, ...], stamps: tuple[int, ...], min_count: int) -> Encoded:
+    """The example replies cut into grams once for every part and technique model fitted to them
+    in this process (a worker of :func:`fit_ahead` fits several): they differ in labels only."""
+    return Encoded.of([normalize(row.text) for row in _labelled(paths, stamps)], min_count)
 
 
 @lru_cache(maxsize=2)

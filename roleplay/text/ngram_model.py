@@ -167,6 +167,33 @@ def _index_of(grams: tuple[str, ...]) -> dict[str, int]:
     return dict(zip(grams, range(len(grams))))
 
 
+@dataclass(frozen=True)
+class Encoded:
+    """Examples cut into grams, and the grams a model weighs numbered: what fitting needs of the
+    examples whatever their labels. The part and technique models learn ten labels of the same
+    fifteen thousand replies, and cutting them into grams costs about as much as one fitting: it
+    is done once for all of them (roleplay.rubric.learned)."""
+
+    #: The weighed grams (held by ``min_count`` examples at least, and kept), sorted.
+    vocabulary: list[str]
+    #: Each example's weighed grams, by their place in ``vocabulary``, in the example's order.
+    numbered: list[list[int]]
+
+    @classmethod
+    def of(
+        cls,
+        examples: list[Any],
+        min_count: int = 2,
+        keep: Callable[[str], bool] | None = None,
+        features: Callable[[Any], Iterable[str]] = grams,
+    ) -> Encoded:
+        found = [list(features(example)) for example in examples]
+        held = Counter(g for grams_found in found for g in grams_found)
+        vocabulary = sorted(g for g, n in held.items() if n >= min_count and (keep is None or keep(g)))
+        index = {g: i for i, g in enumerate(vocabulary)}
+        return cls(vocabulary, [[index[g] for g in grams_found if g in index] for grams_found in found])
+
+
 class NgramModel:
     """A text out of ``baseline`` (any of the other labels) or in it, by the grams it holds.
 
@@ -189,30 +216,42 @@ class NgramModel:
         features: Callable[[Any], Iterable[str]] = grams,
         absence_weight: float = 0.0,
     ) -> None:
-        rows = [(list(features(example)), label) for example, label in examples]
-        held = Counter(g for found, _ in rows for g in found)
-        vocabulary = sorted(g for g, n in held.items() if n >= min_count and (keep is None or keep(g)))
-        index = {g: i for i, g in enumerate(vocabulary)}
-        data = [([index[g] for g in found if g in index], label != baseline) for found, label in rows]
+        examples = list(examples)
+        encoded = Encoded.of([example for example, _ in examples], min_count, keep, features)
+        self._learn(encoded, [label for _, label in examples], baseline, training, absence_weight)
+
+    @classmethod
+    def fitted_to(
+        cls, encoded: Encoded, labels: list[str], baseline: str, training: Training = Training(), absence_weight: float = 0.0
+    ) -> NgramModel:
+        """The model of ``labels``, one per example of ``encoded``: the same as fitting it to the
+        examples themselves, without cutting them into grams again."""
+        model = cls.__new__(cls)
+        model._learn(encoded, labels, baseline, training, absence_weight)
+        return model
+
+    def _learn(self, encoded: Encoded, labels: list[str], baseline: str, training: Training, absence_weight: float) -> None:
+        data = [(numbered, label != baseline) for numbered, label in zip(encoded.numbered, labels)]
         self.baseline = baseline
-        self.labels = sorted({label for _, label in rows if label != baseline})
+        self.labels = sorted({label for label in labels if label != baseline})
         self.trained = bool(self.labels) and any(not out for _, out in data)
+        vocabulary = encoded.vocabulary
         weights, self.prior = _fit(data, len(vocabulary), training) if self.trained else ([], 0.0)
         #: Each gram's weight towards the other labels (the model's bias is ``prior``).
         self.weights = Weights.of(dict(zip(vocabulary, weights)))
-        counts: dict[str, Counter[str]] = {label: Counter() for label in self.labels}
+        counts: dict[str, Counter[int]] = {label: Counter() for label in self.labels}
         docs: Counter[str] = Counter()
-        for found, label in rows:
+        for numbered, label in zip(encoded.numbered, labels):
             if label != self.baseline:
                 docs[label] += 1
-                counts[label].update(g for g in found if g in index)
+                counts[label].update(numbered)
         # each label's log-likelihood of every weighed gram, in the weights' order (a gram no
         # example of the label holds counts 0: the likelihood of an unseen gram)
         # (with ``absence_weight``, a gram the label's examples often hold counts against it when absent:
         # the table holds log p - w·log(1 - p) and the label's prior adds w·Σ log(1 - p))
         self._by_label = {}
         for label in self.labels:
-            shares = [(counts[label][g] + 1) / (docs[label] + 2) for g in self.weights]
+            shares = [(counts[label][i] + 1) / (docs[label] + 2) for i in range(len(vocabulary))]
             table = array("d", [math.log(p) - absence_weight * math.log(1 - p) for p in shares])
             absent = math.fsum(math.log1p(-p) for p in shares)
             self._by_label[label] = (table, math.log(docs[label]) + absence_weight * absent)
