@@ -85,6 +85,19 @@ def test_a_stack_widens_its_fields_for_weights_too_large_for_64_bits():
         assert leans["small"] == pytest.approx(small.log_odds(grams(text)), abs=1e-8)
 
 
+def test_a_stored_stack_reads_back_bit_for_bit():
+    big, small = model(), model()
+    big.weights = Weights.of({"你": 4.0e9, "烦": -3.0e9, "你烦": 3.25})
+    for groups in ({"tone": {"rude": small}, "other": {"a": model(min_count=1), "b": small}}, {"a": {"big": big, "small": small}}):
+        stack = ModelStack(groups)
+        again = ModelStack.from_bytes(stack.to_bytes())
+        assert (again._packed, again._fields, again.field) == (stack._packed, stack._fields, stack.field)
+        for text in [*RUDE, *CLEAN, "你烦不烦", ""]:
+            assert again.leans(gram_keys(text)) == stack.leans(gram_keys(text))
+        with pytest.raises(ValueError):  # cut short: no stack, the caller packs it again
+            ModelStack.from_bytes(stack.to_bytes()[:-1])
+
+
 def test_a_stored_model_reads_back_bit_for_bit():
     examples = [(t, "impatience") for t in RUDE] + [(t, "contempt") for t in ["买不起别看", "穷就别买", "买不起就算了"]]
     fitted = NgramModel(examples + [(t, "clean") for t in CLEAN], "clean")
@@ -132,9 +145,12 @@ SCRIPT = """
 import json, sys
 from roleplay.content.library import load_library
 from roleplay.rubric.scorer import scorer_for
-model = scorer_for(load_library([]).rubric("default")).criteria["forbidden"].learned
+scorer = scorer_for(load_library([]).rubric("default"))
+model = scorer.criteria["forbidden"].learned
+from roleplay.text.ngram_model import gram_keys
 from roleplay.text.normalize import normalize
-print(json.dumps([repr(model.prior + model.weight(normalize(t))) for t in sys.argv[1:]]))
+print(json.dumps([repr(model.prior + model.weight(normalize(t))) for t in sys.argv[1:]]
+                 + [repr(scorer.models.leans(gram_keys(normalize(t)))) for t in sys.argv[1:]]))
 """
 
 
@@ -193,6 +209,12 @@ def test_a_fitted_model_is_stored_and_judges_the_same_when_loaded(tmp_path):
     stored[0].write_bytes(whole[: len(whole) // 2])  # cut short, as by a full disk
     assert run() == fitted
     assert stored[0].read_bytes() == whole  # and stored again, whole
+    # the models' packed stack is stored beside them, read back by the next start, packed again if damaged
+    [stack] = (tmp_path / "models").glob("*.stack")
+    packed = stack.read_bytes()
+    stack.write_bytes(packed[:-1])
+    assert run() == fitted
+    assert stack.read_bytes() == packed
 
 
 def test_a_model_stored_by_code_that_reads_replies_differently_is_fitted_again(tmp_path, monkeypatch):

@@ -13,11 +13,10 @@ from roleplay.rubric.cues import Cue
 from roleplay.rubric.fab import Fab
 from roleplay.rubric.forbidden import Forbidden
 from roleplay.rubric.latency import Latency
-from roleplay.rubric.learned import fit_ahead
+from roleplay.rubric.learned import fit_ahead, stacked
 from roleplay.rubric.lexicon import matcher
 from roleplay.rubric.result import CriterionResult, ReplyScore, SessionScore, weighted_total
 from roleplay.text.analysed import Analysed
-from roleplay.text.ngram_model import ModelStack
 
 #: ``SessionScore.failed_outcome`` of a practice session that was left before it ended.
 UNFINISHED = "unfinished"
@@ -47,7 +46,7 @@ class Scorer:
         self.labels = {name: config.label for name, config in rubric.criteria.items()}
         self.kinds = {name: config.kind for name, config in rubric.criteria.items()}
         self.questions = matcher(rubric.questions)
-        self.models = ModelStack.of({name: criterion.models() for name, criterion in self.criteria.items()})
+        self.models = stacked({name: criterion.models() for name, criterion in self.criteria.items()})
         self._forbidden: Forbidden = self.criteria[rubric.criterion_id("forbidden")]  # type: ignore[assignment]
         self._closing_id: str = rubric.criterion_id("closing")  # type: ignore[assignment]
 

@@ -206,6 +206,10 @@ class NgramModel:
     a label's examples hold and the text does not (0: not at all; 1: Bernoulli naive Bayes).
     """
 
+    #: A digest of what the model was fitted from (its examples, settings and the fitting code: the
+    #: name roleplay.rubric.learned stores it under); None for a model fitted to examples of its own.
+    fitted_from: str | None = None
+
     def __init__(
         self,
         examples: Iterable[tuple[Any, str]],
@@ -367,12 +371,33 @@ class ModelStack:
         #: Every model's weights of a gram, packed, by the gram's key (:func:`gram_keys`).
         self._packed = {key: value for key, value in packed.items() if value}
 
-    @staticmethod
-    def of(groups: dict[str, dict[str, NgramModel]]) -> ModelStack:
-        """The stack of ``groups``' models, packed once per process for the same fitted models
-        (packing a few hundred thousand weights takes a fraction of a second; the fitted models
-        themselves are kept per process, see roleplay.rubric.learned)."""
-        return _stacked(tuple((group, label, model) for group, models in groups.items() for label, model in models.items()))
+    def to_bytes(self) -> bytes:
+        """The packed table, to store it and skip the packing (about a second, a third of a
+        start's work, roleplay.rubric.learned): a line of JSON, the grams' keys as raw integers,
+        then each gram's packed weights as a signed integer of one width in bytes."""
+        width = max((abs(value).bit_length() for value in self._packed.values()), default=0) // 8 + 1
+        head = {"fields": self._fields, "field": self.field, "entries": len(self._packed), "width": width,
+                "byteorder": sys.byteorder}
+        values = b"".join(value.to_bytes(width, "little", signed=True) for value in self._packed.values())
+        return json.dumps(head, ensure_ascii=False).encode() + b"\n" + array("Q", self._packed).tobytes() + values
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> ModelStack:
+        """A stack as :meth:`to_bytes` stored it; ValueError for anything else (a truncated file,
+        another machine's byte order)."""
+        newline = data.index(b"\n")
+        head = json.loads(data[:newline])
+        count, width = head["entries"], head["width"]
+        values_at = newline + 1 + 8 * count
+        if head["byteorder"] != sys.byteorder or width < 1 or len(data) != values_at + width * count:
+            raise ValueError("not a stored stack of this machine")
+        stack = cls.__new__(cls)
+        stack._fields = [(group, label, prior) for group, label, prior in head["fields"]]
+        stack.field = head["field"]
+        read = int.from_bytes
+        values = (read(data[at : at + width], "little", signed=True) for at in range(values_at, len(data), width))
+        stack._packed = dict(zip(array("Q", data[newline + 1 : values_at]), values))
+        return stack
 
     def leans(self, found: set[int]) -> dict[str, dict[str, float]]:
         """Per group, each model's log-odds for a text whose :func:`gram_keys` are ``found``.
@@ -392,13 +417,6 @@ class ModelStack:
             out.setdefault(group, {})[label] = prior + field / self.SCALE
         return out
 
-
-@lru_cache(maxsize=8)
-def _stacked(fields: tuple[tuple[str, str, NgramModel], ...]) -> ModelStack:
-    groups: dict[str, dict[str, NgramModel]] = {}
-    for group, label, model in fields:
-        groups.setdefault(group, {})[label] = model
-    return ModelStack(groups)
 
 
 def _fit(data: list[tuple[list[int], bool]], size: int, training: Training) -> tuple[list[float], float]:
