@@ -3,11 +3,12 @@ whether a reply holds each FAB part, and whether it uses each closing technique.
 
 Fitting a model reads every labelled reply (the default rubric's fifteen thousand: a few seconds
 of one core per model, a dozen models), so a first start fits the missing ones on every core at
-once (:func:`fit_ahead`), and the ten part and technique models, which differ in labels only, share
-one cutting of the replies into grams per process. A fitted model is kept twice: in the process, keyed by the files' paths
-and modification times, so every scorer shares it; and in roleplay's cache folder, keyed by the
-files' contents and the settings, so the next command starts at once. An edited example file, or
-a cache that cannot be read or written, only costs a new fitting.
+once (:func:`fit_ahead`); the ten part and technique models, which differ in labels only, share one
+cutting of the replies into grams per process. A fitted model is kept twice: in the process, keyed
+by the files' paths and modification times, so every scorer shares it; and in roleplay's cache
+folder, keyed by the files' contents and the settings, so the next command starts at once (with
+the table that packs the models for grading, :func:`stacked`). An edited example file, or a cache
+that cannot be read or written, only costs a new fitting.
 """
 
 from __future__ import annotations
@@ -296,7 +297,10 @@ def _stack(fields: tuple[tuple[str, str, NgramModel], ...]) -> ModelStack:
     except (OSError, ValueError, KeyError, TypeError):
         pass  # none stored yet, or unreadable: pack it
     stack = ModelStack(groups)
-    _store(stored, stack.to_bytes())
+    try:
+        _store(stored, stack.to_bytes())
+    except OverflowError:
+        pass  # a gram longer than the stored keys hold (no rubric's model has one): packed each time
     return stack
 
 

@@ -187,6 +187,7 @@ class Encoded:
         keep: Callable[[str], bool] | None = None,
         features: Callable[[Any], Iterable[str]] = grams,
     ) -> Encoded:
+        """``examples`` cut by ``features``; only grams ``keep`` accepts and ``min_count`` of them hold are weighed."""
         found = [list(features(example)) for example in examples]
         held = Counter(g for grams_found in found for g in grams_found)
         vocabulary = sorted(g for g, n in held.items() if n >= min_count and (keep is None or keep(g)))
@@ -416,7 +417,6 @@ class ModelStack:
             total = (total - field) >> width
             out.setdefault(group, {})[label] = prior + field / self.SCALE
         return out
-
 
 
 def _fit(data: list[tuple[list[int], bool]], size: int, training: Training) -> tuple[list[float], float]:
