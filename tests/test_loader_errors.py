@@ -258,6 +258,25 @@ def test_a_missing_or_bad_example_file_of_the_learned_tone_is_reported_at_its_ke
     assert "mine.jsonl:2" in capsys.readouterr().out
 
 
+def test_an_example_file_found_sound_is_not_read_again_until_it_changes(tmp_path, monkeypatch):
+    # every start checks the rubric's example files; fifteen thousand replies read cleanly once are
+    # remembered by their contents, and a file edited since (here: a bad line added) is read again
+    from roleplay.content import labels
+
+    monkeypatch.setenv("ROLEPLAY_CACHE_DIR", str(tmp_path / "cache"))
+    examples = write(tmp_path, "mine.jsonl", '{"id": 1, "text": "亲，有货的", "fab": [], "forbidden": null, "closing": []}\n')
+    reads = []
+    read_jsonl = labels.read_jsonl
+    monkeypatch.setattr(labels, "read_jsonl", lambda *args: reads.append(1) or read_jsonl(*args))
+    assert labels.labelled_file_problems(examples) == [] and labels.labelled_file_problems(examples) == []
+    assert len(reads) == 1
+    examples.write_text(examples.read_text(encoding="utf-8") + '{"id": 2\n', encoding="utf-8")
+    for _ in range(2):  # a file with a bad line is never remembered as sound: read, and reported, each time
+        [problem] = labels.labelled_file_problems(examples)
+        assert "mine.jsonl:2: not valid JSON" in problem
+    assert len(reads) == 3
+
+
 def test_a_quick_reply_slot_the_card_cannot_fill_is_located(tmp_path):
     path = write(tmp_path, "quick_replies/shop.yaml", """\
         id: shop

@@ -11,7 +11,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from roleplay.text.gates import scan_of
+from roleplay.text.gates import compiled, scan_of
 from roleplay.text.match import PhraseMatcher
 from roleplay.text.prefilter import PREFILTER, atoms
 
@@ -42,6 +42,13 @@ GATED = st.tuples(
     HEAD,
     st.lists(PIECE, max_size=2).map("".join),
 ).map("".join)
+
+
+def test_a_pattern_is_compiled_once_for_the_loaders_check_and_the_scan():
+    # the loader compiles every pattern of a rubric to check it (roleplay.content.models.vetted):
+    # the scan reuses that compiled pattern rather than compiling it again at every start
+    pattern = "测[^,]{0,2}试(?!吗)"
+    assert scan_of(pattern).regex is compiled(pattern) is compiled(pattern)
 
 
 @settings(max_examples=300, deadline=None)

@@ -7,13 +7,18 @@ single source of the format and of ``schemas/labelled_reply.schema.json``.
 
 from __future__ import annotations
 
+import hashlib
+import sys
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from roleplay.content import jsonl
 from roleplay.content.jsonl import LineError, RecordId, read_jsonl
 from roleplay.content.models import Identifier
+from roleplay.text.segment import cache_dir
 
 FabPart = Literal["F", "A", "B"]
 
@@ -53,10 +58,32 @@ class LabelledReply(BaseModel):
 
 
 def labelled_file_problems(path: Path) -> list[str]:
-    """What is wrong with a file of labelled replies (``line N: …``); [] when every line reads."""
+    """What is wrong with a file of labelled replies (``line N: …``); [] when every line reads.
+
+    A rubric's example file is checked on every start (fifteen thousand replies: a third of a
+    second), so a file found sound is remembered in roleplay's cache folder by its contents and by
+    the code that reads it: the next start checks it in a hash's time, an edited file again."""
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
+        text = data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return [f"cannot read {path}: {exc.strerror if isinstance(exc, OSError) else exc}"]
+    sound = cache_dir() / "checked" / hashlib.sha256(data + _reading_code()).hexdigest()
+    if sound.is_file():
+        return []
     rows = read_jsonl(text, LabelledReply, "a labelled reply")
-    return [row.located(str(path)) for _, row in rows if isinstance(row, LineError)]
+    problems = [row.located(str(path)) for _, row in rows if isinstance(row, LineError)]
+    if not problems:
+        try:
+            sound.parent.mkdir(parents=True, exist_ok=True)
+            sound.touch()
+        except OSError:
+            pass  # a cache that cannot be written only costs the next start the check
+    return problems
+
+
+@lru_cache(maxsize=1)
+def _reading_code() -> bytes:
+    """The code that says whether a line reads (this model and the JSON Lines reader): a file found
+    sound by another version of them is checked again."""
+    return b"".join(Path(module.__file__).read_bytes() for module in (sys.modules[__name__], jsonl))

@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from roleplay.text.backtracking import Backtracking, check_pattern
+from roleplay.text.gates import compiled
 from roleplay.text.safe import control_in
 
 Identifier = Annotated[
@@ -369,7 +370,7 @@ def vetted(pattern: str, info: ValidationInfo, regex: str | None = None) -> str:
     regex = pattern if regex is None else regex
     shown = repr(pattern if len(pattern) <= SHOWN_PATTERN_MAX else pattern[:SHOWN_PATTERN_MAX] + "…")
     try:
-        re.compile(regex)
+        compiled(regex)
         check_pattern(regex)
     except Backtracking as exc:
         if info.context and info.context.get(REFUSE_BACKTRACKING):

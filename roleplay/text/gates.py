@@ -123,16 +123,24 @@ def _trie_node(node: dict) -> str:
     return body
 
 
+@lru_cache(maxsize=8192)
+def compiled(pattern: str) -> re.Pattern[str]:
+    """``pattern`` compiled once per process: the loader compiles a rubric's patterns to check them
+    (roleplay.content.models) and the matchers compile them again, more patterns than ``re``'s own
+    cache keeps (512), so without this every start compiled each of them twice."""
+    return re.compile(pattern)
+
+
 def scan_of(pattern: str, parsed=None) -> Scan:
     """One pattern behind a test for a character it cannot match without (when it has one): a
     pattern scanned alone, with its own groups (a back-reference, a number to read)."""
     parsed = parsed if parsed is not None else _parser.parse(pattern)
     needed = _needed(parsed)
     if not needed:
-        return Scan(re.compile(pattern))
+        return Scan(compiled(pattern))
     longest = parsed.getwidth()[1]
     reach = longest - 1 if longest < REACH_MAX else None
-    return Scan(re.compile(pattern), re.compile(f"[{''.join(dict.fromkeys(needed))}]"), reach)
+    return Scan(compiled(pattern), compiled(f"[{''.join(dict.fromkeys(needed))}]"), reach)
 
 
 #: A match longer than this may start anywhere before its gate's character (scan the whole text).
