@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -18,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from roleplay.content import jsonl
 from roleplay.content.jsonl import LineError, RecordId, read_jsonl
 from roleplay.content.models import Identifier
-from roleplay.text.segment import cache_dir
+from roleplay.text.segment import cache_dir, code_key
 
 FabPart = Literal["F", "A", "B"]
 
@@ -68,7 +67,8 @@ def labelled_file_problems(path: Path) -> list[str]:
         text = data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return [f"cannot read {path}: {exc.strerror if isinstance(exc, OSError) else exc}"]
-    sound = cache_dir() / "checked" / hashlib.sha256(data + _reading_code()).hexdigest()
+    # (keyed by the code that says whether a line reads too: another version of it checks again)
+    sound = cache_dir() / "checked" / hashlib.sha256(data + code_key(sys.modules[__name__], jsonl)).hexdigest()
     if sound.is_file():
         return []
     rows = read_jsonl(text, LabelledReply, "a labelled reply")
@@ -81,9 +81,3 @@ def labelled_file_problems(path: Path) -> list[str]:
             pass  # a cache that cannot be written only costs the next start the check
     return problems
 
-
-@lru_cache(maxsize=1)
-def _reading_code() -> bytes:
-    """The code that says whether a line reads (this model and the JSON Lines reader): a file found
-    sound by another version of them is checked again."""
-    return b"".join(Path(module.__file__).read_bytes() for module in (sys.modules[__name__], jsonl))

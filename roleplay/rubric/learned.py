@@ -30,7 +30,7 @@ from roleplay.text.analysed import Analysed
 from roleplay.text.match import Hit, PhraseMatcher
 from roleplay.text.ngram_model import END, MARKS, START, Encoded, ModelStack, NgramModel, Training, grams, grams_around
 from roleplay.text.normalize import normalize
-from roleplay.text.segment import cache_dir
+from roleplay.text.segment import cache_dir, code_key
 
 #: The class the learned categories are told apart from.
 CLEAN = "clean"
@@ -42,12 +42,11 @@ ABSENT = "absent"
 STORE_VERSION = 4
 
 
-@lru_cache(maxsize=1)
 def _fitting_code() -> bytes:
     """The code a fitted model depends on: how replies are normalised and cut into grams, and how
     a model is fitted. A stored model is keyed by it too, so a roleplay that reads replies
     differently (a dialect word folded) fits its models again instead of reading stale ones."""
-    return b"".join(Path(module.__file__).read_bytes() for module in (normalization, ngram_model))
+    return code_key(normalization, ngram_model)
 
 
 def weightiest_clause(reply: Analysed, model: NgramModel, clauses: list[tuple[int, int]] | None = None) -> Hit:

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import logging
 import threading
+from functools import lru_cache
 from pathlib import Path
+from types import ModuleType
 
 import platformdirs
 
@@ -47,6 +49,14 @@ def cache_dir() -> Path:
     """``ROLEPLAY_CACHE_DIR``, else roleplay's folder in the user's cache (``~/.cache/roleplay`` on Linux)."""
     env = environment.read().cache_dir
     return Path(env).expanduser() if env else platformdirs.user_cache_path("roleplay", appauthor=False)
+
+
+@lru_cache(maxsize=8)
+def code_key(*modules: ModuleType) -> bytes:
+    """The source of ``modules``, for the key of what the cache folder keeps that they compute
+    (fitted models, an example file found sound): a roleplay that computes it differently does not
+    read back a stale one."""
+    return b"".join(Path(module.__file__).read_bytes() for module in modules)
 
 
 def _prepared(folder: Path) -> Path:
