@@ -11,7 +11,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from roleplay.text.gates import compiled, scan_of
+from roleplay.text.gates import compile_patterns, compiled, scan_of
 from roleplay.text.match import PhraseMatcher
 from roleplay.text.prefilter import PREFILTER, atoms
 
@@ -109,6 +109,21 @@ def test_a_matcher_finds_the_same_with_the_prefilter_and_without(patterns, phras
         assert (matcher.find(text), matcher.search(text)) == found
     finally:
         PREFILTER.enabled = True
+
+
+#: Characters of one to four UTF-8 bytes, some sharing bytes (é and é's neighbours, 不 and 丌), an
+#: emoji and a lone surrogate, which user text can hold.
+MIXED = ["a", "é", "ê", "不", "丌", "懂", "😒", "\ud83d", ","]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(st.sampled_from(MIXED), min_size=1, max_size=3), min_size=1, max_size=6), st.text(st.sampled_from(MIXED), max_size=20))
+def test_a_phrase_is_found_where_it_is_and_nowhere_else_whatever_its_characters(phrases, text):
+    # the automaton reads a text's bytes (prefilter._bytewise): a character's bytes inside another's
+    # must not pass for it, and a phrase in the text is always found
+    scans = compile_patterns([], phrases)
+    assert bool(scans.candidates(PREFILTER.passing(text))) == any(p in text for p in phrases)
+    assert PhraseMatcher(phrases).search(text) == any(p in text for p in phrases)
 
 
 def test_a_list_loaded_after_a_text_was_judged_is_judged_too():

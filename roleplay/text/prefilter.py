@@ -106,7 +106,8 @@ class Prefilter:
         automaton = self._automaton or self._built()
         owners = self._owners
         # the union of the found atoms' scans: one OR of two integers per distinct atom
-        return reduce(or_, map(owners.__getitem__, {atom for _, atom in automaton.iter(text)}), owners[_ALWAYS])
+        found = {atom for _, atom in automaton.iter(_bytewise(text))}
+        return reduce(or_, map(owners.__getitem__, found), owners[_ALWAYS])
 
     def _built(self) -> ahocorasick.Automaton:
         with self._lock:
@@ -114,11 +115,23 @@ class Prefilter:
                 automaton = ahocorasick.Automaton()
                 for atom, index in self._atoms.items():
                     if atom:
-                        automaton.add_word(atom, index)
+                        automaton.add_word(_bytewise(atom), index)
                 automaton.make_automaton()
                 self._automaton = automaton
                 self._memo = {}
             return self._automaton
+
+
+def _bytewise(text: str) -> str:
+    """``text`` as its UTF-8 bytes, one character per byte, which is what the automaton reads.
+
+    The automaton looks a character up among a node's children one by one, and the thousands of
+    atoms start with almost a thousand characters: read as bytes, no node has more than a few
+    dozen children (a Chinese character's first byte is one of a few), and a text is read about a
+    quarter faster for all its three times as many steps. UTF-8 marks where a character starts, so
+    an atom's bytes are found exactly where the atom is (``surrogatepass``: a lone surrogate too).
+    """
+    return text.encode("utf-8", "surrogatepass").decode("latin-1")
 
 
 #: The process's prefilter: every PhraseMatcher's scans register with it (roleplay.text.gates).
