@@ -51,6 +51,30 @@ def test_a_pattern_is_compiled_once_for_the_loaders_check_and_the_scan():
     assert scan_of(pattern).regex is compiled(pattern) is compiled(pattern)
 
 
+#: Patterns led by look-arounds, then a character of a narrow class, alone or repeated.
+LED = st.tuples(
+    st.lists(st.sampled_from(["(?<!不)", "(?<![你您])", "(?!懂了)", "(?=[不懂])", "(?<=了)", "(?<![a-z\\d])"]), min_size=1, max_size=3).map("".join),
+    st.sampled_from(["不", "[不懂]", "不+", "[你您]{1,2}", "\\d+", "[a-z]{2,}", "了*?"]),
+    st.lists(PIECE, max_size=2).map("".join),
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(LED, st.text(st.sampled_from([*ATOMS, ",", "a", "b", "3", "好"]), max_size=30))
+def test_a_pattern_led_by_look_arounds_finds_the_same_with_its_first_character_first(pattern, text):
+    # (?<!不)\d+ scanned as \d(?<=(?<!不)\d)\d*: the engine skips to the digits (gates._first_character_first)
+    scan = scan_of(pattern)
+    assert [(m.span(), m.group()) for m in scan.regex.finditer(text)] == [
+        (m.span(), m.group()) for m in re.finditer(pattern, text)
+    ]
+
+
+def test_a_pattern_is_rewritten_only_where_the_engine_then_skips_ahead():
+    assert scan_of("(?<![a-z])[a-z]{3,}").regex.pattern is None  # compiled from its rewritten parse
+    for kept in ("(?<!不)[\u4e00-\u9fff]{2}", "测[^,]{0,2}试", "(?<!(不))懂\\1"):
+        assert scan_of(kept).regex is compiled(kept)
+
+
 @settings(max_examples=300, deadline=None)
 @given(GATED, st.text(st.sampled_from([*ATOMS, ",", "!", "好"]), max_size=30))
 def test_a_gated_scan_starts_late_and_finds_what_the_pattern_finds(pattern, text):

@@ -3,8 +3,11 @@
 A list's phrases become one trie and each of its patterns a scan of its own; the prefilter
 (roleplay.text.prefilter) says which scans a text could match at all. A pattern that cannot match
 without one of a few characters (…得很快 needs 得) is scanned behind a one-character test, started
-no further back than its longest match reaches. The tests are derived from the patterns themselves
-(with the ``re`` module's own parser), so a trainer writes plain regular expressions.
+no further back from the first such character than the part of a match before it reaches. A
+pattern led by look-arounds is compiled to match its first character first, where that lets the
+engine skip ahead (:func:`_first_character_first`). The tests and rewrites are derived from the
+patterns themselves (with the ``re`` module's own parser), so a trainer writes plain regular
+expressions.
 """
 
 from __future__ import annotations
@@ -136,41 +139,80 @@ def scan_of(pattern: str, parsed=None) -> Scan:
     pattern scanned alone, with its own groups (a back-reference, a number to read)."""
     parsed = parsed if parsed is not None else _parser.parse(pattern)
     needed = _needed(parsed)
-    if not needed:
-        return Scan(compiled(pattern))
-    longest = parsed.getwidth()[1]
-    reach = longest - 1 if longest < REACH_MAX else None
-    return Scan(compiled(pattern), compiled(f"[{''.join(dict.fromkeys(needed))}]"), reach)
+    regex = _first_character_first(pattern) or compiled(pattern)
+    if needed is None:
+        return Scan(regex)
+    items, before = needed
+    reach = before if before < REACH_MAX else None
+    return Scan(regex, compiled(f"[{''.join(dict.fromkeys(items))}]"), reach)
 
 
-#: A match longer than this may start anywhere before its gate's character (scan the whole text).
+@lru_cache(maxsize=4096)
+def _first_character_first(pattern: str) -> re.Pattern[str] | None:
+    r"""``pattern`` compiled to match its first character before the look-arounds that lead it, when
+    that character is of a narrow class: (?<![a-z\d])\d+元 as \d(?<=(?<![a-z\d])\d)\d*元. None
+    for a pattern that does not start so.
+
+    The regex engine skips ahead to where a pattern's first character is only when the pattern
+    starts with that character: led by a look-around, it is tried at every position of a text,
+    look-arounds first. Behind the character, the look-arounds are the same tests at the same
+    place (a look-behind of that one character, holding them), so the matches are the same, found
+    several times sooner where the character is rare (a digit, a letter in a Chinese reply).
+    """
+    parsed = _parser.parse(pattern)
+    data = list(parsed.data)
+    leading = 0
+    while leading < len(data) and data[leading][0] in (c.ASSERT, c.ASSERT_NOT):
+        leading += 1
+    if not leading or leading == len(data) or parsed.state.groups > 1 or parsed.state.flags & re.IGNORECASE:
+        return None  # (a group inside a look-around: its number and its back-references stay as written)
+    op, av = data[leading]
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] >= 1 and len(av[2].data) == 1:
+        first = av[2].data[0]
+        fewer = av[1] - 1 if av[1] != c.MAXREPEAT else c.MAXREPEAT
+        rest = ([(op, (av[0] - 1, fewer, av[2]))] if fewer else []) + data[leading + 1 :]
+    else:
+        first, rest = (op, av), data[leading + 1 :]
+    if not (first[0] is c.LITERAL or (first[0] is c.IN and _class_items(first[1]))):
+        return None  # a wide class (any Chinese character) is at every position anyway
+    behind = (c.ASSERT, (-1, _parser.SubPattern(parsed.state, [*data[:leading], first])))
+    return re._compiler.compile(_parser.SubPattern(parsed.state, [first, behind, *rest]))  # type: ignore[attr-defined]
+
+
+#: A match whose part before its gate's character may be longer than this may start anywhere
+#: before that character (scan the whole text).
 REACH_MAX = 1000
 
 
-def _needed(seq) -> Items | None:
-    """The fewest characters of which a match must contain one (None: no such test).
+def _needed(seq) -> tuple[Items, int] | None:
+    """The fewest characters of which a match must contain one, and how long the part of a match
+    before that character can be at most (None: no such test).
 
     Each item a match cannot skip offers the characters it can start with; the smallest set is
-    the test. For alternatives, every branch must offer a test, and the test is their union.
+    the test. For alternatives, every branch must offer a test, and the test is their union. What
+    comes before the item is what a scan must start back from the first such character in a text
+    (nothing but look-arounds before [a-z]{3,}: no match starts before the text's first letter).
     """
-    best: Items | None = None
-    for op, av in seq:
-        items: Items | None = None
+    best: tuple[Items, int] | None = None
+    for index, (op, av) in enumerate(seq):
+        found: tuple[Items, int] | None = None
         if op is c.LITERAL:
-            items = [re.escape(chr(av))]
+            found = [re.escape(chr(av))], 0
         elif op is c.IN:
             items = _class_items(av)
+            found = (items, 0) if items else None
         elif op is c.BRANCH:
             parts = [_needed(branch) for branch in av[1]]
-            items = None if any(p is None for p in parts) else [i for p in parts for i in p]
+            if all(p is not None for p in parts):
+                found = [i for p, _ in parts for i in p], max(before for _, before in parts)  # type: ignore[misc]
         elif op is c.SUBPATTERN:
-            items = _needed(av[3])
+            found = _needed(av[3])
         elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[0] >= 1:
-            items = _needed(av[2])
-        if items and (best is None or len(items) < len(best)):
-            best = items
+            found = _needed(av[2])  # in its first repetition
+        if found and (best is None or len(found[0]) < len(best[0])):
+            preceding = _parser.SubPattern(seq.state, seq.data[:index]).getwidth()[1] if index else 0
+            best = found[0], found[1] + preceding
     return best
-
 
 def _class_items(items) -> Items | None:
     """A parsed character class as class items; None for a negated or very wide class."""
