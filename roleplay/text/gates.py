@@ -16,7 +16,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from re import _constants as c, _parser
-from typing import Iterable, NamedTuple
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 from roleplay.text.normalize import normalize
 from roleplay.text.prefilter import PREFILTER, Verdict
@@ -57,8 +58,11 @@ class Scans(NamedTuple):
     scans: tuple[Scan, ...]
     serial: int | None
     mask: int = 0
+    #: The indices of the scans each set of bits leaves: a reply's verdict leaves one of a few
+    #: sets, so a set's bits are read off once, not once per reply (at most CHOSEN_MAX sets).
+    chosen: dict[int, Sequence[int]] | None = None
 
-    def candidates(self, passing: Verdict | None) -> Iterable[int]:
+    def candidates(self, passing: Verdict | None) -> Sequence[int]:
         """The indices of the scans to run on a text the prefilter's verdict is ``passing`` for,
         in order (all of them when there is no verdict)."""
         if passing is None or self.serial is None:
@@ -66,12 +70,22 @@ class Scans(NamedTuple):
         chosen = (passing >> self.serial) & self.mask
         if not chosen:  # most lists, on most replies
             return ()
+        known = self.chosen.get(chosen) if self.chosen is not None else None
+        if known is not None:
+            return known
         indices = []
-        while chosen:  # a few bits set, lowest first
-            low = chosen & -chosen
+        bits = chosen
+        while bits:  # a few bits set, lowest first
+            low = bits & -bits
             indices.append(low.bit_length() - 1)
-            chosen ^= low
+            bits ^= low
+        if self.chosen is not None and len(self.chosen) < CHOSEN_MAX:
+            self.chosen[chosen] = indices
         return indices
+
+
+#: Sets of a list's scans remembered with their indices (a bound, for lists of many scans).
+CHOSEN_MAX = 4096
 
 
 def compile_patterns(patterns: Iterable[str], phrases: Iterable[str] = ()) -> Scans:
@@ -91,7 +105,7 @@ def _compiled(patterns: tuple[str, ...], phrases: tuple[str, ...]) -> Scans:
     trie = [(phrase, True, 0) for phrase in phrases]
     offset = 1 if phrases else 0
     serial = PREFILTER.register(trie + [(pattern, False, offset + i) for i, pattern in enumerate(patterns)])
-    return Scans(tuple(scans), serial, (1 << len(scans)) - 1)
+    return Scans(tuple(scans), serial, (1 << len(scans)) - 1, {})
 
 
 def trie_pattern(phrases: Iterable[str]) -> str:

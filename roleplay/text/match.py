@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from rapidfuzz import fuzz
@@ -17,9 +17,6 @@ from rapidfuzz import fuzz
 from roleplay.text.gates import compile_patterns, trie_pattern
 from roleplay.text.normalize import normalize
 from roleplay.text.prefilter import PREFILTER
-
-#: Sets of a list's scans remembered with their calls (a bound, for lists of many scans).
-CHOSEN_MAX = 4096
 
 #: Characters stripped when a reply is judged as a whole (a lone 嗯。 is still a lone 嗯).
 PUNCTUATION = " \t\r\n,.!?;:~…、，。！？；：～'\"“”‘’()（）[]【】<>《》-—_*#"
@@ -65,10 +62,6 @@ class PhraseMatcher:
         # A lone trie of phrases is one cheap scan: it uses the prefilter's verdict on a text when
         # there is one, but does not pay for a pass over a text no other list has asked about.
         self._verdict = PREFILTER.passing if patterns else PREFILTER.peek
-        self._serial, self._mask = self._scans.serial, self._scans.mask
-        # the calls of the scans a verdict leaves, per set of scans (its bits): a reply's verdict
-        # leaves one of a few sets, so the bits are read off once per set, not once per reply
-        self._chosen: dict[int, list[tuple]] = {}
         alternatives = [p for p in (trie_pattern(exceptions), *except_patterns) if p]
         self._exceptions = re.compile("|".join(f"(?:{p})" for p in alternatives)) if alternatives else None
 
@@ -78,14 +71,16 @@ class PhraseMatcher:
     def find(self, norm: str, overlapping: bool = False) -> list[Hit]:
         """Every hit, in text order; hits of different scans may overlap when ``overlapping``
         (where a hit only marks the clauses it spans, the longer of two should not hide the other)."""
-        calls = self._candidates(norm)
-        if not calls:  # most lists, on most replies
+        indices = self._candidates(norm)
+        if not indices:  # most lists, on most replies
             return []
         hits: list[Hit] = []
         scanned = 0
+        calls = self._calls
         # The hottest loop of grading: only the scans the prefilter cannot rule out run, and the
         # gate test and the scan are inlined.
-        for gate, reach, search, finditer in calls:
+        for index in indices:
+            gate, reach, search, finditer = calls[index]
             start = 0
             if gate is not None:
                 seen = gate(norm)
@@ -117,32 +112,17 @@ class PhraseMatcher:
         """Whether anything matches (cheaper than :meth:`find` when nothing is excepted)."""
         if self._exceptions is not None:
             return bool(self.find(norm))
-        for gate, reach, search, _ in self._candidates(norm):
-            start = 0
-            if gate is not None:
-                seen = gate(norm)
-                if seen is None:
-                    continue
-                if reach is not None:
-                    start = max(seen.start() - reach, 0)
-            if search(norm, start) is not None:
+        scans = self._scans.scans
+        for index in self._candidates(norm):
+            scan = scans[index]
+            start = scan.start(norm)
+            if start is not None and scan.regex.search(norm, start) is not None:
                 return True
         return False
 
-    def _candidates(self, norm: str) -> list[tuple]:
-        """The calls (gate, reach, search, finditer) of the scans that may match ``norm``."""
-        passing = self._verdict(norm)
-        if passing is None or self._serial is None:
-            return self._calls
-        chosen = (passing >> self._serial) & self._mask
-        if not chosen:
-            return []
-        calls = self._chosen.get(chosen)
-        if calls is None:
-            calls = [self._calls[index] for index in self._scans.candidates(passing)]
-            if len(self._chosen) < CHOSEN_MAX:
-                self._chosen[chosen] = calls
-        return calls
+    def _candidates(self, norm: str) -> Sequence[int]:
+        """The indices of the scans that may match ``norm``, in order."""
+        return self._scans.candidates(self._verdict(norm))
 
 
 class TaggedPhrases:
