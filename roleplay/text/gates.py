@@ -13,10 +13,10 @@ expressions.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from re import _constants as c, _parser
-from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from roleplay.text.normalize import normalize
