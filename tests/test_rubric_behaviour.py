@@ -384,6 +384,8 @@ def test_idioms_ordinals_and_measured_facts_are_no_fault(scorer, customer, text)
         "最好的牙刷", "全网第一", "唯一的选择", "国家级品质", "绝对正品", "保证一点都不起球", "销量排头一名",
         # 100% as a promise of whatever it does; rivals that cannot compare
         "用这根竿子100%上鱼", "这个价位百分百过质检", "做工这块同行都比不上我们", "别家的真没法比",
+        # … in words too, whatever follows it (3.21 reads 百分百 as it reads 100%)
+        "百分百不起球", "这锅百分之百不粘", "洗了百分百不缩水的亲",
         # a superlative over a whole market or place, with words between
         "市面上就数这款锅最不粘", "全杭州宝妈最认的就是我家",
         # the only one there is, as a word-formation; a zero chance
@@ -1464,6 +1466,8 @@ def test_a_mark_of_tone_names_the_fault_only_when_no_words_do(scorer):
         # an honest hedge, the agent's own honesty, a composition, the weather's worst days
         "不敢跟您说绝对不漏哈😅 倒放还是会洒一点的", "老实跟你讲哈 不敢说百分百一点皮都不剩", "这个我绝对不忽悠家人们～",
         "是100%铂金硫化的食品级硅胶哈", "一年里最热的三伏天也有很多顾客在用的",
+        # a fibre content in words, as it is in figures (3.21); Wu's 欢喜 is 喜欢
+        "里衬百分之百桑蚕丝，贴着脖子不痒", "这条围巾百分百羊毛的哦", "阿拉自家最欢喜格子那条😊",
         # a lifespan a cost per year is worked out from
         "这琴是大漆鹿角霜灰胎，弹上几十年都不塌音，算下来一年不过百来块",
     ],
