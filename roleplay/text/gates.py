@@ -153,7 +153,7 @@ def scan_of(pattern: str, parsed=None) -> Scan:
     pattern scanned alone, with its own groups (a back-reference, a number to read)."""
     parsed = parsed if parsed is not None else _parser.parse(pattern)
     needed = _needed(parsed)
-    regex = _first_character_first(pattern) or compiled(pattern)
+    regex = _first_character_first(parsed) or compiled(pattern)
     if needed is None:
         return Scan(regex)
     items, before = needed
@@ -161,11 +161,10 @@ def scan_of(pattern: str, parsed=None) -> Scan:
     return Scan(regex, compiled(f"[{''.join(dict.fromkeys(items))}]"), reach)
 
 
-@lru_cache(maxsize=4096)
-def _first_character_first(pattern: str) -> re.Pattern[str] | None:
-    r"""``pattern`` compiled to match its first character before the look-arounds that lead it, when
-    that character is of a narrow class: (?<![a-z\d])\d+元 as \d(?<=(?<![a-z\d])\d)\d*元. None
-    for a pattern that does not start so.
+def _first_character_first(parsed: _parser.SubPattern) -> re.Pattern[str] | None:
+    r"""A pattern (``parsed``) compiled to match its first character before the look-arounds that
+    lead it, when that character is of a narrow class: (?<![a-z\d])\d+元 as \d(?<=(?<![a-z\d])\d)\d*元.
+    None for a pattern that does not start so.
 
     The regex engine skips ahead to where a pattern's first character is only when the pattern
     starts with that character: led by a look-around, it is tried at every position of a text,
@@ -173,7 +172,6 @@ def _first_character_first(pattern: str) -> re.Pattern[str] | None:
     place (a look-behind of that one character, holding them), so the matches are the same, found
     several times sooner where the character is rare (a digit, a letter in a Chinese reply).
     """
-    parsed = _parser.parse(pattern)
     data = list(parsed.data)
     leading = 0
     while leading < len(data) and data[leading][0] in (c.ASSERT, c.ASSERT_NOT):
