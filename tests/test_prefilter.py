@@ -11,9 +11,10 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from roleplay.engine.session import Session
 from roleplay.text.gates import compile_patterns, compiled, scan_of
 from roleplay.text.match import PhraseMatcher
-from roleplay.text.prefilter import PREFILTER, atoms
+from roleplay.text.prefilter import PREFILTER, Prefilter, atoms
 
 ATOMS = ["你", "您", "不", "懂", "了"]
 #: A piece a match starts with: a character, a group of alternatives, a class.
@@ -172,3 +173,16 @@ def test_the_rubric_grades_replies_the_same_with_the_prefilter_and_without(score
         assert graded() == with_prefilter
     finally:
         PREFILTER.enabled = True
+
+
+def test_a_sessions_first_reply_does_not_wait_for_the_prefilter_to_be_built(library, monkeypatch):
+    # the automaton is built when a session's lists are all in (its intents join after the scorer's),
+    # not inside the first reply the trainee sends
+    scenario = next(iter(library.scenarios.values()))
+    session = Session(scenario, next(iter(library.personas.values())), library.rubric("default"), seed=1)
+    session.start()
+    builds = []
+    real = Prefilter._built
+    monkeypatch.setattr(Prefilter, "_built", lambda self: builds.append(1) or real(self))
+    session.reply("亲，您好！这款采用360°热风循环技术，受热均匀不用翻面，您全家吃得更健康。", latency_s=8)
+    assert builds == []

@@ -20,6 +20,7 @@ from roleplay.rubric.context import ReplyContext
 from roleplay.rubric.result import ReplyScore, SessionScore
 from roleplay.rubric.scorer import Scorer, scorer_for
 from roleplay.text.analysed import Analysed
+from roleplay.text.prefilter import PREFILTER
 
 
 @dataclass(slots=True)
@@ -100,6 +101,7 @@ class Session:
         self.rng = random.Random(seed)
         self.scorer: Scorer = scorer_for(rubric)
         self.intents = IntentMatcher(scenario.intents, thesaurus_for(rubric), rubric.understanding)
+        PREFILTER.prepare()  # every list of the session is in: the first reply should not wait for it
         traits = persona.traits
         self.state = CustomerState(traits.mood, traits.patience, traits.interest)
         self.node_id = scenario.start

@@ -102,6 +102,12 @@ class Prefilter:
         """:meth:`passing` if ``text`` was asked about lately, else None (every scan must run)."""
         return self._memo.get(text) if self.enabled else None
 
+    def prepare(self) -> None:
+        """Build the automaton now, for the lists registered so far (a scorer does once its lists
+        are in: the first reply graded should not wait the ~15 ms it takes)."""
+        if self.enabled and self._automaton is None:
+            self._built()
+
     def _verdict(self, text: str) -> Verdict:
         automaton = self._automaton or self._built()
         owners = self._owners
