@@ -57,10 +57,10 @@ class Scans(NamedTuple):
 
     scans: tuple[Scan, ...]
     serial: int | None
-    mask: int = 0
+    mask: int
     #: The indices of the scans each set of bits leaves: a reply's verdict leaves one of a few
     #: sets, so a set's bits are read off once, not once per reply (at most CHOSEN_MAX sets).
-    chosen: dict[int, Sequence[int]] | None = None
+    chosen: dict[int, Sequence[int]]
 
     def candidates(self, passing: Verdict | None) -> Sequence[int]:
         """The indices of the scans to run on a text the prefilter's verdict is ``passing`` for,
@@ -70,7 +70,7 @@ class Scans(NamedTuple):
         chosen = (passing >> self.serial) & self.mask
         if not chosen:  # most lists, on most replies
             return ()
-        known = self.chosen.get(chosen) if self.chosen is not None else None
+        known = self.chosen.get(chosen)
         if known is not None:
             return known
         indices = []
@@ -79,7 +79,7 @@ class Scans(NamedTuple):
             low = bits & -bits
             indices.append(low.bit_length() - 1)
             bits ^= low
-        if self.chosen is not None and len(self.chosen) < CHOSEN_MAX:
+        if len(self.chosen) < CHOSEN_MAX:
             self.chosen[chosen] = indices
         return indices
 
@@ -225,6 +225,7 @@ def _needed(seq) -> tuple[Items, int] | None:
             preceding = _parser.SubPattern(seq.state, seq.data[:index]).getwidth()[1] if index else 0
             best = found[0], found[1] + preceding
     return best
+
 
 def _class_items(items) -> Items | None:
     """A parsed character class as class items; None for a negated or very wide class."""

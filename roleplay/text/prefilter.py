@@ -103,8 +103,8 @@ class Prefilter:
         return self._memo.get(text) if self.enabled else None
 
     def prepare(self) -> None:
-        """Build the automaton now, for the lists registered so far (a scorer does once its lists
-        are in: the first reply graded should not wait the ~15 ms it takes)."""
+        """Build the automaton now, for the lists registered so far (a practice session does once
+        its scorer's and its intents' lists are in: the first reply should not wait ~15 ms for it)."""
         if self.enabled and self._automaton is None:
             self._built()
 
