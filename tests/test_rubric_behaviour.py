@@ -404,6 +404,8 @@ def test_idioms_ordinals_and_measured_facts_are_no_fault(scorer, customer, text)
         "这是全网最懂宝妈的一款", "我们这款100%能去除霉斑", "我们是全网唯一添加了这个成分的", "这款100%吸油",
         # a whole market searched in vain, the whole world's cats, a first of a whole country
         "您全网翻个底朝天也找不着比这更实惠的了", "天底下就没有不稀罕它的猫", "这个款式是咱们家国内首创的",
+        # 绝对 of the product still claims, with the shopper named beside it (3.22 spares 绝对 said of her)
+        "您放心，这款绝对不会坏", "你绝对找不到比这更结实的", "亲这个质量绝对放心",
     ],
 )
 def test_absolute_claims_are_flagged(scorer, text):
@@ -1140,6 +1142,10 @@ def test_closing_edge_cases(scorer, text, techniques):
         ("拍了 晚点付", "下午4点前付好今天就能给您发出", ["urgency"]),
         # 发 in 头发 ships nothing
         ("在吗", "在的～今天想给头发配个什么样的小心情呀？", []),
+        # room left on a table is no stock; a price already got is no offer; when it ships, asked with 会 (3.22)
+        ("我家桌子一米", "80的铺上去四边还剩一圈，放茶杯刚好", []),
+        ("三个能便宜吗", "三个给您算95，这已经是我能申请到的价了", []),
+        ("今天拍什么时候会出货", "下午4点前付款的当天就会出货哦", []),
         # ordering without a worry, or quickly
         ("靠谱吗", "市面上用的都是这个方案，您放心下单就好", ["direct_ask"]),
     ],
@@ -1468,6 +1474,9 @@ def test_a_mark_of_tone_names_the_fault_only_when_no_words_do(scorer):
         "是100%铂金硫化的食品级硅胶哈", "一年里最热的三伏天也有很多顾客在用的",
         # a fibre content in words, as it is in figures (3.21); Wu's 欢喜 is 喜欢
         "里衬百分之百桑蚕丝，贴着脖子不痒", "这条围巾百分百羊毛的哦", "阿拉自家最欢喜格子那条😊",
+        # 绝对 said of the shopper or of the agent's service, what shoppers ask most, a share of virgin material (3.22)
+        "您绝对能学会的，不懂随时问我", "路上压坏了找我，绝对给您换新的", "大家问得最多的就是能不能机洗",
+        "瓶身是100%新料PET，没有异味",
         # a lifespan a cost per year is worked out from
         "这琴是大漆鹿角霜灰胎，弹上几十年都不塌音，算下来一年不过百来块",
     ],
