@@ -136,6 +136,18 @@ def test_a_matcher_finds_the_same_with_the_prefilter_and_without(patterns, phras
         PREFILTER.enabled = True
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(ANY_PATTERN, max_size=4), st.lists(st.text(st.sampled_from(ATOMS), min_size=1, max_size=3), max_size=3), TEXT, st.data())
+def test_a_part_of_a_text_is_judged_the_same_by_the_whole_texts_verdict(patterns, phrases, text, data):
+    # a clause of a reply is scanned under the reply's verdict (accuracy reads its clauses so): a scan
+    # the part may match, the whole may match too
+    matcher = PhraseMatcher(phrases, patterns)
+    start = data.draw(st.integers(0, len(text)))
+    part = text[start : data.draw(st.integers(start, len(text)))]
+    assert matcher.find(part, within=text) == matcher.find(part)
+    assert matcher.search(part, within=text) == matcher.search(part)
+
+
 #: Characters of one to four UTF-8 bytes, some sharing bytes (é and é's neighbours, 不 and 丌), an
 #: emoji and a lone surrogate, which user text can hold.
 MIXED = ["a", "é", "ê", "不", "丌", "懂", "😒", "\ud83d", ","]

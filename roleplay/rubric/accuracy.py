@@ -49,9 +49,13 @@ class Accuracy(CriterionScorer[AccuracyCriterion]):
         self.currency = matcher(config.currency)
         self.stock = re.compile(number_regex(config.stock)) if config.stock else None
         self.quantity = re.compile(number_regex(config.quantity))
-        # each pattern behind the cheap test the gates module derives from it: most replies promise nothing
-        self.promises: dict[PromiseKind, list[tuple[Scans, float | None, float | None]]] = {
-            kind: [(compile_patterns([number_regex(rule.pattern)]), rule.each, rule.value) for rule in rules]
+        # per kind, its rules' patterns as one list of scans, each behind the cheap test the gates module
+        # derives from it (most replies promise nothing), and each rule's (each, value)
+        self.promises: dict[PromiseKind, tuple[Scans, list[tuple[float | None, float | None]]]] = {
+            kind: (
+                compile_patterns([number_regex(rule.pattern) for rule in rules]),
+                [(rule.each, rule.value) for rule in rules],
+            )
             for kind, rules in config.promises.items()
         }
         self._terms: dict[int, tuple[Product, dict[PromiseKind, tuple[float, str]]]] = {}
@@ -71,10 +75,10 @@ class Accuracy(CriterionScorer[AccuracyCriterion]):
             return checked, wrong
         for start, end in reply.clauses:
             clause = norm[start:end]
-            if not DIGIT.search(clause) or self.not_claims.search(clause):
+            if not DIGIT.search(clause) or self.not_claims.search(clause, within=norm):
                 continue
             for found, errors in (
-                self._prices(clause, product),
+                self._prices(clause, product, norm),
                 self._specs(clause, product),
                 self._stock(clause, product),
             ):
@@ -82,14 +86,14 @@ class Accuracy(CriterionScorer[AccuracyCriterion]):
                 wrong += [Wrong(start + s, start + e, what) for s, e, what in errors]
         return checked, wrong
 
-    def _prices(self, clause: str, product: Product) -> tuple[int, list[Wrong]]:
-        """Prices in a clause about the price, for one unit or for the units the clause names, of
-        the model it names (a variant with a price of its own) or of the card."""
-        if not self.price_cues.search(clause):
+    def _prices(self, clause: str, product: Product, norm: str) -> tuple[int, list[Wrong]]:
+        """Prices in a clause (of the reply ``norm``) about the price, for one unit or for the units
+        the clause names, of the model it names (a variant with a price of its own) or of the card."""
+        if not self.price_cues.search(clause, within=norm):
             return 0, []
         variant = next((v for v in product.variants if v.named_in(clause)), None)
         checked, wrong = 0, []
-        for hit in self.currency.find(clause):
+        for hit in self.currency.find(clause, within=norm):
             if self._difference(clause, hit.start):
                 continue
             checked += 1
@@ -177,12 +181,12 @@ class Accuracy(CriterionScorer[AccuracyCriterion]):
 
     def _read(self, kind: PromiseKind, text: str) -> list[tuple[int, int, float]]:
         """(start, end, value) of each promise of ``kind`` in ``text`` (normalised)."""
+        if kind not in self.promises:
+            return []
+        scans, rules = self.promises[kind]
         found = []
-        passing = PREFILTER.passing(text)
-        for scans, each, value in self.promises.get(kind, []):
-            if not scans.candidates(passing):
-                continue
-            scan = scans.scans[0]
+        for index in scans.candidates(PREFILTER.passing(text)):
+            scan, (each, value) = scans.scans[index], rules[index]
             start = scan.start(text)
             if start is None:  # the gate rules it out (most replies promise nothing)
                 continue

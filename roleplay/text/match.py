@@ -68,10 +68,14 @@ class PhraseMatcher:
     def __bool__(self) -> bool:
         return bool(self._scans.scans)
 
-    def find(self, norm: str, overlapping: bool = False) -> list[Hit]:
+    def find(self, norm: str, overlapping: bool = False, within: str | None = None) -> list[Hit]:
         """Every hit, in text order; hits of different scans may overlap when ``overlapping``
-        (where a hit only marks the clauses it spans, the longer of two should not hide the other)."""
-        indices = self._candidates(norm)
+        (where a hit only marks the clauses it spans, the longer of two should not hide the other).
+
+        ``within``: a text ``norm`` was cut from (a reply, for one of its clauses), whose verdict the
+        prefilter already holds: every scan that may match a part may match the whole, so the
+        whole's verdict serves without a pass over the part."""
+        indices = self._candidates(within if within is not None else norm)
         if not indices:  # most lists, on most replies
             return []
         hits: list[Hit] = []
@@ -108,12 +112,13 @@ class PhraseMatcher:
             hits = [h for h in hits if not any(h.start < e and s < h.end for s, e in spans)]
         return hits
 
-    def search(self, norm: str) -> bool:
-        """Whether anything matches (cheaper than :meth:`find` when nothing is excepted)."""
+    def search(self, norm: str, within: str | None = None) -> bool:
+        """Whether anything matches (cheaper than :meth:`find` when nothing is excepted);
+        ``within`` as for :meth:`find`."""
         if self._exceptions is not None:
-            return bool(self.find(norm))
+            return bool(self.find(norm, within=within))
         scans = self._scans.scans
-        for index in self._candidates(norm):
+        for index in self._candidates(within if within is not None else norm):
             scan = scans[index]
             start = scan.start(norm)
             if start is not None and scan.regex.search(norm, start) is not None:
