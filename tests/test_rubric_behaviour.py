@@ -1332,6 +1332,24 @@ def test_a_thrown_back_word_or_a_sigh_says_rude_and_the_words_say_which_fault(sc
     assert _forbidden(scorer, text, customer) == [category]
 
 
+@pytest.mark.parametrize(
+    ("customer", "text", "category"),
+    [
+        # the cheaper one she names, said to suit her or to be bought, however politely (3.22)
+        ("淘宝上才十几块", "十几块那种您放心买哈", "contempt"),
+        ("跟超市的一样吧", "您觉得一样那就买超市那个吧", "contempt"),
+        ("别家才二十", "二十的那个挺适合您的😊", "contempt"),
+        ("外面卖十块", "十块钱的话买那种也挺好的", "contempt"),
+        # the shop's own cheaper model recommended; a close
+        ("有便宜点的吗", "预算少一点的话，这款基础版也挺适合您的", None),
+        ("我再想想", "喜欢的话放心拍，七天无理由", None),
+    ],
+)
+def test_the_shopper_sent_to_her_cheaper_find_is_contempt_by_the_rules_alone(library, customer, text, category):
+    rules = _criterion_with(library, "forbidden", learned=None)
+    assert _forbidden(rules, text, customer) == ([category] if category else [])
+
+
 def _tone_set(library, **settings) -> Scorer:
     """A scorer of the default rubric with other settings of its learned tone model."""
     return _learned_set(library, "forbidden", **settings)
@@ -1477,6 +1495,8 @@ def test_a_mark_of_tone_names_the_fault_only_when_no_words_do(scorer):
         # 绝对 said of the shopper or of the agent's service, what shoppers ask most, a share of virgin material (3.22)
         "您绝对能学会的，不懂随时问我", "路上压坏了找我，绝对给您换新的", "大家问得最多的就是能不能机洗",
         "瓶身是100%新料PET，没有异味",
+        # the shop's own cheaper model recommended, and a close (not the cheaper one she found)
+        "预算少一点的话，这款基础版也挺适合您的", "喜欢的话放心拍，七天无理由",
         # a lifespan a cost per year is worked out from
         "这琴是大漆鹿角霜灰胎，弹上几十年都不塌音，算下来一年不过百来块",
     ],
