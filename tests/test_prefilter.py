@@ -173,6 +173,14 @@ def test_a_list_loaded_after_a_text_was_judged_is_judged_too():
 CORPUS = Path(__file__).resolve().parent.parent / "eval" / "dev.jsonl"
 
 
+def test_a_list_of_known_atoms_loaded_after_a_text_was_judged_is_judged_too():
+    # the automaton holds each atom's scans, so a list whose atoms it knows already rebuilds it too
+    text = "这款鞋底特别耐磨损"
+    assert PhraseMatcher(patterns=["耐磨(?:损)?"]).find(text)
+    later = PhraseMatcher(patterns=["(?:特别)?耐磨"])
+    assert [h.text for h in later.find(text)] == ["特别耐磨"]
+
+
 def test_the_rubric_grades_replies_the_same_with_the_prefilter_and_without(scorer):
     rows = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines()[::5]]
 

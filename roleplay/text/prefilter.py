@@ -18,7 +18,7 @@ import threading
 from collections.abc import Callable, Sequence
 from functools import reduce
 from itertools import product
-from operator import or_
+from operator import itemgetter, or_
 from re import _constants as c, _parser
 
 import ahocorasick
@@ -79,8 +79,9 @@ class Prefilter:
                     if atom not in self._atoms:
                         self._atoms[atom] = len(self._owners)
                         self._owners.append(0)
-                        self._automaton = None  # a new atom: the automaton is built again
                     self._owners[self._atoms[atom]] |= 1 << (serial + slot)
+            # the automaton holds each atom's scans: it is built again for the new ones
+            self._automaton = None
             self._memo = {}
         return serial
 
@@ -110,10 +111,9 @@ class Prefilter:
 
     def _verdict(self, text: str) -> Verdict:
         automaton = self._automaton or self._built()
-        owners = self._owners
-        # the union of the found atoms' scans: one OR of two integers per distinct atom
-        found = {atom for _, atom in automaton.iter(_bytewise(text))}
-        return reduce(or_, map(owners.__getitem__, found), owners[_ALWAYS])
+        # the union of the found atoms' scans (each atom's value in the automaton): one OR of two
+        # integers per atom found, in C
+        return reduce(or_, map(itemgetter(1), automaton.iter(_bytewise(text))), self._owners[_ALWAYS])
 
     def _built(self) -> ahocorasick.Automaton:
         with self._lock:
@@ -121,7 +121,7 @@ class Prefilter:
                 automaton = ahocorasick.Automaton()
                 for atom, index in self._atoms.items():
                     if atom:
-                        automaton.add_word(_bytewise(atom), index)
+                        automaton.add_word(_bytewise(atom), self._owners[index])
                 automaton.make_automaton()
                 self._automaton = automaton
                 self._memo = {}
