@@ -78,7 +78,8 @@ FLOORS = {
     # 0.86 and 0.92): forbidden 0.924, closing 0.940, full FAB 0.883, F 0.901, A 0.882, B 0.924; 3.19 refitted
     # to the same development part scores forbidden 0.913, the rest the same; the floors stand.
     # Rubric 3.21 (the same corpus; 百分百 read by the 100% pattern, 最欢喜 spared) scores the locked part as 3.20.
-    # Rubric 3.22 (the same corpus; 绝对 said of the shopper spared, batch AS pending): forbidden 0.924, closing 0.940.
+    # Rubric 3.22 (8034 locked replies: batches AS and AT's locked parts joined, on which 3.21 scored forbidden 0.92 and
+    # 0.97): forbidden 0.923, closing 0.940, full FAB 0.886, F 0.899, A 0.885, B 0.929; the floors stand.
     "locked": {"forbidden": 0.88, "closing": 0.91, "fab": 0.84, "F": 0.88, "A": 0.85, "B": 0.89},
 }
 
