@@ -181,9 +181,9 @@ class Accuracy(CriterionScorer[AccuracyCriterion]):
 
     def _read(self, kind: PromiseKind, text: str) -> list[tuple[int, int, float]]:
         """(start, end, value) of each promise of ``kind`` in ``text`` (normalised)."""
-        if kind not in self.promises:
+        if (promises := self.promises.get(kind)) is None:
             return []
-        scans, rules = self.promises[kind]
+        scans, rules = promises
         found = []
         for index in scans.candidates(PREFILTER.passing(text)):
             scan, (each, value) = scans.scans[index], rules[index]

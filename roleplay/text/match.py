@@ -75,7 +75,7 @@ class PhraseMatcher:
         ``within``: a text ``norm`` was cut from (a reply, for one of its clauses), whose verdict the
         prefilter already holds: every scan that may match a part may match the whole, so the
         whole's verdict serves without a pass over the part."""
-        indices = self._candidates(within if within is not None else norm)
+        indices = self._candidates(norm, within)
         if not indices:  # most lists, on most replies
             return []
         hits: list[Hit] = []
@@ -118,16 +118,17 @@ class PhraseMatcher:
         if self._exceptions is not None:
             return bool(self.find(norm, within=within))
         scans = self._scans.scans
-        for index in self._candidates(within if within is not None else norm):
+        for index in self._candidates(norm, within):
             scan = scans[index]
             start = scan.start(norm)
             if start is not None and scan.regex.search(norm, start) is not None:
                 return True
         return False
 
-    def _candidates(self, norm: str) -> Sequence[int]:
-        """The indices of the scans that may match ``norm``, in order."""
-        return self._scans.candidates(self._verdict(norm))
+    def _candidates(self, norm: str, within: str | None = None) -> Sequence[int]:
+        """The indices of the scans that may match ``norm`` (judged by the text it was cut from,
+        ``within``, when there is one), in order."""
+        return self._scans.candidates(self._verdict(norm if within is None else within))
 
 
 class TaggedPhrases:
