@@ -1148,6 +1148,16 @@ def test_closing_edge_cases(scorer, text, techniques):
         ("今天拍什么时候会出货", "下午4点前付款的当天就会出货哦", []),
         # ordering without a worry, or quickly
         ("靠谱吗", "市面上用的都是这个方案，您放心下单就好", ["direct_ask"]),
+        # the returns policy told to a shopper who asked about returns, or what happens if it breaks,
+        # answers her; offered to one who worries, or who proposes buying one to try, it takes the risk away (3.23)
+        ("买回来尺寸不对能换吗", "能换的亲，收到不合适7天内免费换，来回运费我们出", []),
+        ("收到要是漏了咋办", "拍个照给我，直接给您补发，不合适退也行，运费我们出", []),
+        ("我怕买回来不好用 到时候咋办", "不合适7天无理由退，运费险也送您了", ["trial"]),
+        ("那我先买一瓶试试", "好嘞，用着不满意7天内都能退", ["trial"]),
+        ("能退吗 我想给我妈买", "能退的，您先拍一个回去让阿姨用几天试试", ["trial"]),
+        # testing it in a corner first is how to use it; a taster pack put in with the order is the gift
+        ("这个漆好刷吗", "好刷的，第一次先在墙角不显眼的地方试一下再整面刷", []),
+        ("我再想想", "喜欢直接拍，我给您备注多塞两包试吃装", ["gift", "direct_ask"]),
     ],
 )
 def test_closing_cues_judged_in_context(scorer, customer, text, techniques):
