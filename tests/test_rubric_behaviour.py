@@ -272,6 +272,10 @@ def test_allow_list_is_not_flagged(scorer, text):
         # what those in the know see, and she does not
         ("书衣有啥用", "亲，书衣嘛，懂书的人自然懂哈~", "contempt"),
         ("这个贵在哪", "手艺活儿的东西 不懂行的看着是贵", "contempt"),
+        # said already and don't ask again, in Cantonese; short of money, she had better not look at it (3.23)
+        ("有几厘米长", "都讲咗15cm喇，唔好再问啦", "impatience"),
+        ("几号发货", "都说过48小时内了", "impatience"),
+        ("39太贵了 20卖不", "钱包紧的话就先别看我们这款了哈", "contempt"),
     ],
 )
 def test_dialect_and_idiom_forms_of_a_fault(scorer, customer, text, category):
@@ -372,6 +376,12 @@ def test_dialect_and_idiom_forms_of_a_fault(scorer, customer, text, category):
         # the worst of something else is no claim; a puzzle's one answer is a fact
         ("书压不行吗", "哈哈 书也压得干 就是你那两本书怕是史上最惨的书了 泡得胀鼓鼓的😂"),
         ("题目有答案吗", "每一题都是用程序验证过的，每题都只有唯一解，答案附在书的最后面"),
+        # an ordinal of strokes or batches; what she will learn is no claim; what other buyers said;
+        # the shop's own cheaper one for a tight budget (3.23)
+        ("怎么画才自然", "建议第一笔先从唇峰开始，再往嘴角带"),
+        ("我手残", "没事的，跟着视频练两遍，绝对能学会"),
+        ("好用吗", "买家都说了好用，回购的很多"),
+        ("能便宜点吗", "预算紧的话，同款有个小号的便宜二十，我发您链接看看"),
     ],
 )
 def test_idioms_ordinals_and_measured_facts_are_no_fault(scorer, customer, text):
@@ -406,6 +416,8 @@ def test_idioms_ordinals_and_measured_facts_are_no_fault(scorer, customer, text)
         "您全网翻个底朝天也找不着比这更实惠的了", "天底下就没有不稀罕它的猫", "这个款式是咱们家国内首创的",
         # 绝对 of the product still claims, with the shopper named beside it (3.22 spares 绝对 said of her)
         "您放心，这款绝对不会坏", "你绝对找不到比这更结实的", "亲这个质量绝对放心",
+        # 第一 before a brand or a name still ranks (3.23 spares 第一 + a measure word)
+        "咱家是睫毛胶第一品牌", "这款绝对上手快",
     ],
 )
 def test_absolute_claims_are_flagged(scorer, text):
@@ -1158,6 +1170,13 @@ def test_closing_edge_cases(scorer, text, techniques):
         # testing it in a corner first is how to use it; a taster pack put in with the order is the gift
         ("这个漆好刷吗", "好刷的，第一次先在墙角不显眼的地方试一下再整面刷", []),
         ("我再想想", "喜欢直接拍，我给您备注多塞两包试吃装", ["gift", "direct_ask"]),
+        # buying today as what a deadline asks of her is the urgency's call; the order offered to be arranged
+        # asks for it; room left on a pencil is no stock; a needs question before the agent picks for her
+        ("我再看看", "这个价明晚12点就恢复39了，想要的话今天拍划算", ["urgency"]),
+        ("能刻字吗", "刻不了哈，不过有个带礼盒的款，要不要我给您改成礼盒的？", ["direct_ask"]),
+        ("这个有啥用", "铅笔用到只剩三四厘米的时候套上它，还能接着写", []),
+        ("想买个鸟浴盆", "你系挂喺栏杆还是摆喺草地上？我帮你揀个啱嘅", []),
+        ("用了四年了有必要换吗", "建议换一根，支持7天无理由退货，您可放心尝试", ["trial"]),
     ],
 )
 def test_closing_cues_judged_in_context(scorer, customer, text, techniques):
