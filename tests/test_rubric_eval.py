@@ -80,6 +80,9 @@ FLOORS = {
     # Rubric 3.21 (the same corpus; 百分百 read by the 100% pattern, 最欢喜 spared) scores the locked part as 3.20.
     # Rubric 3.22 (8034 locked replies: batches AS and AT's locked parts joined, on which 3.21 scored forbidden 0.92 and
     # 0.97): forbidden 0.923, closing 0.940, full FAB 0.886, F 0.899, A 0.885, B 0.929; the floors stand.
+    # Rubric 3.23 (8636 locked replies: batches Y, AC, AR, AU and AV's locked parts joined, on which 3.23 scored forbidden
+    # 0.98, 0.94, 0.96, 0.94 and 0.85): forbidden 0.924, closing 0.943, full FAB 0.886, F 0.901, A 0.887, B 0.924; the
+    # floors stand.
     "locked": {"forbidden": 0.88, "closing": 0.91, "fab": 0.84, "F": 0.88, "A": 0.85, "B": 0.89},
 }
 
