@@ -382,6 +382,9 @@ def test_dialect_and_idiom_forms_of_a_fault(scorer, customer, text, category):
         ("我手残", "没事的，跟着视频练两遍，绝对能学会"),
         ("好用吗", "买家都说了好用，回购的很多"),
         ("能便宜点吗", "预算紧的话，同款有个小号的便宜二十，我发您链接看看"),
+        # 绝对 as a must in how to use it, or said by the agent of himself
+        ("买之前要注意啥", "这个尺寸绝对要量准，差1cm都塞不紧"),
+        ("你们是厂家吗", "是的亲，我绝对不跟你整虚的，工厂直发"),
     ],
 )
 def test_idioms_ordinals_and_measured_facts_are_no_fault(scorer, customer, text):
@@ -417,7 +420,7 @@ def test_idioms_ordinals_and_measured_facts_are_no_fault(scorer, customer, text)
         # 绝对 of the product still claims, with the shopper named beside it (3.22 spares 绝对 said of her)
         "您放心，这款绝对不会坏", "你绝对找不到比这更结实的", "亲这个质量绝对放心",
         # 第一 before a brand or a name still ranks (3.23 spares 第一 + a measure word)
-        "咱家是睫毛胶第一品牌", "这款绝对上手快",
+        "咱家是睫毛胶第一品牌", "这款绝对上手快", "我绝对保证这款不掉色",
     ],
 )
 def test_absolute_claims_are_flagged(scorer, text):
@@ -1177,6 +1180,16 @@ def test_closing_edge_cases(scorer, text, techniques):
         ("这个有啥用", "铅笔用到只剩三四厘米的时候套上它，还能接着写", []),
         ("想买个鸟浴盆", "你系挂喺栏杆还是摆喺草地上？我帮你揀个啱嘅", []),
         ("用了四年了有必要换吗", "建议换一根，支持7天无理由退货，您可放心尝试", ["trial"]),
+        # what the agent will do once she answers makes a choice a needs question, unless it is her stock;
+        # 还是 with a degree is "still"; how long it takes and a price guarantee asked about are answers
+        ("想买点干辣椒", "您是拿来炒菜还是做辣椒油用？用处不一样我推的品种也不一样", []),
+        ("想买个读卡器", "请问您是读相机的SD卡，还是手机用的TF卡呢？我根据用途给您推荐", []),
+        ("想买个夹子", "把手是圆环的还是扁的？我帮您对一下扣不扣得上", []),
+        ("有适合我车的吗", "是换近光还是远光？我帮您查型号", []),
+        ("要哪个色好", "要红的还是蓝的？我帮您查下库存", ["alternative"]),
+        ("打完折还要89啊", "比上个月的109还是便宜了不少呢", []),
+        ("寄到台中要多久", "今天下午3点前下单当天出货，一般隔天就到", []),
+        ("降价会补差价吗", "会的亲，支持15天价保，降价了找客服申请就行", []),
     ],
 )
 def test_closing_cues_judged_in_context(scorer, customer, text, techniques):
