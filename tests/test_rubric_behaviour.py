@@ -276,6 +276,8 @@ def test_allow_list_is_not_flagged(scorer, text):
         ("有几厘米长", "都讲咗15cm喇，唔好再问啦", "impatience"),
         ("几号发货", "都说过48小时内了", "impatience"),
         ("39太贵了 20卖不", "钱包紧的话就先别看我们这款了哈", "contempt"),
+        # her skill named with 这 as the reason it will fail
+        ("绣完能卖钱吗", "再说了就您这个水平 绣完能不能看都难说呢", "contempt"),
     ],
 )
 def test_dialect_and_idiom_forms_of_a_fault(scorer, customer, text, category):
@@ -385,6 +387,8 @@ def test_dialect_and_idiom_forms_of_a_fault(scorer, customer, text, category):
         # 绝对 as a must in how to use it, or said by the agent of himself
         ("买之前要注意啥", "这个尺寸绝对要量准，差1cm都塞不紧"),
         ("你们是厂家吗", "是的亲，我绝对不跟你整虚的，工厂直发"),
+        # her taste praised
+        ("这个颜色好看吗", "您这眼光真好，这个色很衬肤色"),
     ],
 )
 def test_idioms_ordinals_and_measured_facts_are_no_fault(scorer, customer, text):
