@@ -251,7 +251,7 @@ def test_html_says_what_each_trainee_should_practise_next_and_where_customers_we
     assert export(tmp_path, capsys, "-o", str(path))[0] == 0
     page = path.read_text(encoding="utf-8")
     assert page.count("<h3>下一步练习（优先辅导）</h3>") == 3
-    assert "<li><b>促成交易 12</b> → 建议练「月饼预售：讲清定金尾款再议价」<br><span class=example>例：#4 第2句「容量是5L" in page
+    assert "<li><b>促成交易 12</b> → 建议练「瑜伽垫关联推荐：配对的，不配多的」<br><span class=example>例：#4 第2句「容量是5L" in page
     assert "<h2>流失环节（3 场流失）</h2>" in page
     assert "<tr><td>空气炸锅卖点咨询</td><td>opening「在吗？ / 这个炸锅和普通的有什么区别？」</td><td class=num>1</td><td>服务禁语 1</td></tr>" in page
 
