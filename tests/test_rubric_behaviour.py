@@ -1194,6 +1194,21 @@ def test_closing_edge_cases(scorer, text, techniques):
         ("打完折还要89啊", "比上个月的109还是便宜了不少呢", []),
         ("寄到台中要多久", "今天下午3点前下单当天出货，一般隔天就到", []),
         ("降价会补差价吗", "会的亲，支持15天价保，降价了找客服申请就行", []),
+        # the agent's hand on the order once she picks (3.24): 您要哪个？我这就给您安排
+        ("白的黑的哪个好", "两个色都百搭，您要白的还是黑的？我这就给您安排发货", ["alternative", "direct_ask"]),
+        ("哪个尺寸合适", "要大号还是小号？我马上给您备注发货", ["alternative", "direct_ask"]),
+        # a cutoff for paying that decides when it ships is a deadline, paid off or paid at all
+        ("拍了 晚点付", "看到订单还没付款哦，六点前付完今天就能发出", ["urgency", "payment_reminder"]),
+        ("拍了 晚点付", "看到订单还没付款哦，付完今天就能发出", ["payment_reminder"]),
+        # another listing's link sent to look at asks for nothing; sent to order from, it asks
+        ("有没有无糖的", "无糖的暂时没有，有款代糖的，我把链接发您看看", []),
+        ("有小瓶的吗", "有的亲，要的话链接发您，直接拍就行", ["direct_ask"]),
+        # the gift she asked about, told to her, answers; a gift for buying pushes, asked or not
+        ("送的那个杯刷是什么材质", "赠品杯刷是尼龙毛的，软硬适中", []),
+        ("有赠品吗", "有的，现在下单送一个杯刷", ["gift"]),
+        # what she takes, in northern or net speech, is a choice; her day is her needs
+        ("就这款吧", "得嘞，您是整大号的还是小号的？", ["alternative"]),
+        ("推荐一个", "您是整天在家还是上班带着用？", []),
     ],
 )
 def test_closing_cues_judged_in_context(scorer, customer, text, techniques):
@@ -1582,6 +1597,11 @@ def test_fab_advice_names_the_part_that_is_missing(scorer, text, parts, key):
         ("木头会不会被按出坑", "整块乌木，按弦几年都不会被压出坑", None),  # a span of years endured is a fact
         ("那菌粉到底放多少啊", "收到。第三次回答：1克配1升奶", "impatience"),
         ("夏天睡着热不热", "透气不闷，您夏天翻来覆去也不会一脸汗", None),  # tossing in bed, not asking again
+        # what everyone knows, and what she could never tell apart anyway (3.24); not a lesson, nor the returns
+        ("这个要拧紧吗", "这都是常识嘛，拧到底就行", "contempt"),
+        ("配个便宜的行不行", "行啊，反正您也弹不出什么名堂", "contempt"),
+        ("铸铁锅要开锅吗", "给您科普点基础常识：铸铁锅第一次用要先开锅", None),
+        ("会不会用不惯", "反正用不惯也能退，您放心试", None),
     ],
 )
 def test_forbidden_by_structure(scorer, customer, text, category):
