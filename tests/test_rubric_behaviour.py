@@ -1602,6 +1602,10 @@ def test_fab_advice_names_the_part_that_is_missing(scorer, text, parts, key):
         ("配个便宜的行不行", "行啊，反正您也弹不出什么名堂", "contempt"),
         ("铸铁锅要开锅吗", "给您科普点基础常识：铸铁锅第一次用要先开锅", None),
         ("会不会用不惯", "反正用不惯也能退，您放心试", None),
+        # not sold apart, and nothing offered; the only one in the shop's own range is a fact
+        ("能单独买个灯头吗", "没有单卖的。", "denial"),
+        ("能单独买个灯头吗", "没有单卖的，不过有个配件包里带灯头，我把链接发您", None),
+        ("有儿童款吗", "这款只有成人款，目前店里唯一的儿童尺码是另一款纯色的", None),
     ],
 )
 def test_forbidden_by_structure(scorer, customer, text, category):
