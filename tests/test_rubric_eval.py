@@ -83,6 +83,8 @@ FLOORS = {
     # Rubric 3.23 (8636 locked replies: batches Y, AC, AR, AU and AV's locked parts joined, on which 3.23 scored forbidden
     # 0.98, 0.94, 0.96, 0.94 and 0.85): forbidden 0.924, closing 0.943, full FAB 0.886, F 0.901, A 0.887, B 0.924; the
     # floors stand.
+    # Rubric 3.24 (8748 locked replies: batch AW's locked part joined, on which 3.23 scored forbidden 0.92): forbidden
+    # 0.925, closing 0.945, full FAB 0.887, F 0.901, A 0.889, B 0.928; the floors stand.
     "locked": {"forbidden": 0.88, "closing": 0.91, "fab": 0.84, "F": 0.88, "A": 0.85, "B": 0.89},
 }
 
