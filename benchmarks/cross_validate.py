@@ -24,6 +24,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV = ROOT / "eval" / "dev.jsonl"
+#: The criteria whose learned models a fold fits (and `--set` may change a setting of).
+LEARNED = ("fab", "forbidden", "closing")
 
 
 def folds_of(rows: list[dict], folds: int, run: int = 0) -> list[list[dict]]:
@@ -51,20 +53,33 @@ def share_of(rows: list[dict], fraction: float) -> list[dict]:
     return [row for row in rows if row["category"] in kept]
 
 
-def settings(pairs: list[str]) -> dict[str, dict[str, object]]:
-    """``criterion.setting=value`` pairs as {criterion: {setting: value}} (values parsed as JSON)."""
+def settings(pairs: list[str], rubric) -> dict[str, dict[str, object]]:
+    """``criterion.setting=value`` pairs as {criterion: {setting: value}} (values parsed as JSON).
+
+    A setting the criterion's learned models do not have, or a value that is not JSON, is a
+    ValueError that names it and the settings there are: a typo would otherwise surface as a
+    validation traceback from the first fold's fit, minutes in."""
     out: dict[str, dict[str, object]] = {}
     for pair in pairs:
         key, _, value = pair.partition("=")
         criterion, _, name = key.partition(".")
-        out.setdefault(criterion, {})[name] = json.loads(value)
+        learned = rubric.criteria[criterion].learned if criterion in LEARNED and criterion in rubric.criteria else None
+        if learned is None:
+            raise ValueError(f"--set {pair}: no learned criterion {criterion!r}; use one of {', '.join(LEARNED)}")
+        if name not in type(learned).model_fields:
+            raise ValueError(f"--set {pair}: {criterion} has no learned setting {name!r}; "
+                             f"its settings: {', '.join(type(learned).model_fields)}")
+        try:
+            out.setdefault(criterion, {})[name] = json.loads(value)
+        except json.JSONDecodeError:
+            raise ValueError(f"--set {pair}: the value {value!r} is not JSON (a number, true/false, a list or a quoted string)") from None
     return out
 
 
 def rubric_fitted_to(rubric, examples: Path | None, changes: dict[str, dict[str, object]]):
     """``rubric`` with its learned models fitted to ``examples`` (None: no models, rules only)."""
     criteria = {}
-    for name in ("fab", "forbidden", "closing"):
+    for name in LEARNED:
         criterion = rubric.criteria[name]
         learned = None
         if examples is not None and criterion.learned is not None:
@@ -110,10 +125,14 @@ def main() -> None:
 
         library = load_library(env="")
         rubric = library.rubric("default")
+        try:
+            changes = settings(args.set, rubric)
+        except ValueError as error:
+            parser.error(str(error))
         rows = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
         pooled = None
         disagreements: list[dict] = []
-        scorers = fold_scorers(rubric, rows, args.folds, Path(tmp), args.train_fraction, settings(args.set), args.rules,
+        scorers = fold_scorers(rubric, rows, args.folds, Path(tmp), args.train_fraction, changes, args.rules,
                                args.by_writer)
         for held_out, scorer in scorers:
             text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in held_out)
