@@ -131,3 +131,26 @@ def test_per_label_agreement_counts_every_reply(tmp_path, capsys):
     assert contempt["agreement"] == 1.0 and contempt["tp"] == 1
     urgency = json.loads(out)["labels"]["closing"]["urgency"]
     assert urgency["agreement"] == pytest.approx(2 / 3, abs=1e-4) and urgency["fn"] == 1
+
+
+@pytest.mark.parametrize(
+    ("setting", "says"),
+    [
+        # the setting named as the YAML nests it is a typo for closing.add_margin
+        ("closing.learned.add_margin=1.0", "closing has no learned setting 'learned.add_margin'; its settings:"),
+        ("latency.good_s=5", "no learned criterion 'latency'"),
+        ("closing.add_margin=abc", "the value 'abc' is not JSON"),
+    ],
+)
+def test_cross_validation_names_a_setting_it_cannot_try(setting, says):
+    """A trainer trying a setting by cross-validation gets a usage error that says what is wrong,
+    before any model is fitted, not a traceback from the first fold."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "cross_validate.py"
+    result = subprocess.run([sys.executable, str(script), "--set", setting], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2
+    assert says in result.stderr
+    assert "Traceback" not in result.stderr
