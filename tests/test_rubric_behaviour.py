@@ -1209,6 +1209,10 @@ def test_closing_edge_cases(scorer, text, techniques):
         # what she takes, in northern or net speech, is a choice; her day is her needs
         ("就这款吧", "得嘞，您是整大号的还是小号的？", ["alternative"]),
         ("推荐一个", "您是整天在家还是上班带着用？", []),
+        # the few days left to act in, and a season that is ending, urge (3.25); the season asked about answers
+        ("双十一会更便宜吗", "不会更低了，要入就趁这两天", ["urgency"]),
+        ("我过阵子再买", "石榴采摘期就到这个月28号，过了就不发了", ["urgency"]),
+        ("什么时候上市", "采摘期是每年10月到12月，现在正当季", []),
     ],
 )
 def test_closing_cues_judged_in_context(scorer, customer, text, techniques):
@@ -1606,6 +1610,9 @@ def test_fab_advice_names_the_part_that_is_missing(scorer, text, parts, key):
         ("能单独买个灯头吗", "没有单卖的。", "denial"),
         ("能单独买个灯头吗", "没有单卖的，不过有个配件包里带灯头，我把链接发您", None),
         ("有儿童款吗", "这款只有成人款，目前店里唯一的儿童尺码是另一款纯色的", None),
+        # a flat no in Sichuanese (3.25); 得不得行 asks; agreeing with what she said claims nothing
+        ("能不能帮我刻个字", "不得行", "denial"),
+        ("冬天嘴巴好干", "姐妹你说的绝对是真的，冬天嘴巴就是容易干", None),
     ],
 )
 def test_forbidden_by_structure(scorer, customer, text, category):
