@@ -1214,6 +1214,7 @@ def test_closing_edge_cases(scorer, text, techniques):
         ("我过阵子再买", "石榴采摘期就到这个月28号，过了就不发了", ["urgency"]),
         ("什么时候上市", "采摘期是每年10月到12月，现在正当季", []),
         ("哪个颜色好看", "看您喜欢哈，满减就到今儿晚上12点", ["urgency"]),
+        ("请问寄到台中要几天?", "亲 下午3点前下单当天就会寄出，台中一般隔天就到了", []),
     ],
 )
 def test_closing_cues_judged_in_context(scorer, customer, text, techniques):
