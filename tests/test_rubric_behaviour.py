@@ -1215,6 +1215,9 @@ def test_closing_edge_cases(scorer, text, techniques):
         ("什么时候上市", "采摘期是每年10月到12月，现在正当季", []),
         ("哪个颜色好看", "看您喜欢哈，满减就到今儿晚上12点", ["urgency"]),
         ("请问寄到台中要几天?", "亲 下午3点前下单当天就会寄出，台中一般隔天就到了", []),
+        # gift-wrapping a present she is buying is a service; free with the order, a gift
+        ("那就粉色吧", "好的，您直接拍下，需要礼品包装的话我给您备注上", ["direct_ask"]),
+        ("想送给我妈", "现在下单免费赠送礼盒包装和贺卡一张", ["gift"]),
     ],
 )
 def test_closing_cues_judged_in_context(scorer, customer, text, techniques):
