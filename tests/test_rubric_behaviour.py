@@ -1618,6 +1618,11 @@ def test_fab_advice_names_the_part_that_is_missing(scorer, text, parts, key):
         # a flat no in Sichuanese (3.25); 得不得行 asks; agreeing with what she said claims nothing
         ("能不能帮我刻个字", "不得行", "denial"),
         ("冬天嘴巴好干", "姐妹你说的绝对是真的，冬天嘴巴就是容易干", None),
+        # a person called the best in jest, when to use it as advice, a craft's hardest subject: no claim (3.25)
+        ("这垫子是啥材质的", "天然橡胶底，老铁你往那一坐，绝对是牌桌上最靓的仔😎", None),
+        ("什么时候挂出去比较好", "早春挂最好，三月底蜂就开始找地方做窝了", None),
+        ("属龙的有吗", "有！十二属相里头就数龙最难画", None),
+        ("这个好吗", "这款绝对是全网最好的", "absolute_claim"),
     ],
 )
 def test_forbidden_by_structure(scorer, customer, text, category):
