@@ -85,8 +85,10 @@ FLOORS = {
     # floors stand.
     # Rubric 3.24 (8748 locked replies: batch AW's locked part joined, on which 3.23 scored forbidden 0.92): forbidden
     # 0.925, closing 0.945, full FAB 0.887, F 0.901, A 0.889, B 0.928; the floors stand.
-    # Rubric 3.25 (8972 locked replies: batches AX and AY's locked parts joined, on which 3.24 scored forbidden 0.96 and
-    # 0.82): forbidden 0.924, closing 0.944, full FAB 0.887, F 0.903, A 0.888, B 0.929; the floors stand.
+    # Rubric 3.25 (9036 locked replies: batches AX and AY's locked parts joined, on which 3.24 scored forbidden 0.96 and
+    # 0.82; 15 categories moved to the development part after a script printed one reply of each; batch BA joined whole,
+    # on which 3.24 scored forbidden 0.96): forbidden 0.926, closing 0.945, full FAB 0.887, F 0.904, A 0.888, B 0.930;
+    # the floors stand.
     "locked": {"forbidden": 0.88, "closing": 0.91, "fab": 0.84, "F": 0.88, "A": 0.85, "B": 0.89},
 }
 
