@@ -1218,6 +1218,9 @@ def test_closing_edge_cases(scorer, text, techniques):
         # gift-wrapping a present she is buying is a service; free with the order, a gift
         ("那就粉色吧", "好的，您直接拍下，需要礼品包装的话我给您备注上", ["direct_ask"]),
         ("想送给我妈", "现在下单免费赠送礼盒包装和贺卡一张", ["gift"]),
+        # ordering now, before she has decided all, is asked for; taking it home to try is the trial
+        ("先收藏了 过几天再买", "好哒~ 宝看好了可以先拍哦", ["direct_ask"]),
+        ("怕买回来用不惯", "您先拍回去试试，不合适7天无理由退", ["trial"]),
     ],
 )
 def test_closing_cues_judged_in_context(scorer, customer, text, techniques):
