@@ -1221,6 +1221,7 @@ def test_closing_edge_cases(scorer, text, techniques):
         # ordering now, before she has decided all, is asked for; taking it home to try is the trial
         ("先收藏了 过几天再买", "好哒~ 宝看好了可以先拍哦", ["direct_ask"]),
         ("怕买回来用不惯", "您先拍回去试试，不合适7天无理由退", ["trial"]),
+        ("怕不好用", "不放心可以先拍一个试试，不满意7天无理由退", ["trial"]),
     ],
 )
 def test_closing_cues_judged_in_context(scorer, customer, text, techniques):
