@@ -135,6 +135,13 @@ from roleplay.text.normalize import normalize
         ("盒子里都有啥", "手机、充电器、数据线、卡针，最后一件是个透明保护壳，都是原装的", []),
         ("有没有无香的", "有的有的！无香型在规格里最后一个，宝宝衣服、敏感肌的都挑那个～", []),
         ("我再看看", "电动款就剩最后5个了，这批走完要等下个月", ["scarcity"]),
+        # a day and the end it brings, and what lapses after it, but not when she asked the day, nor a promotion
+        # that is over; her hand put on the cart (3.26)
+        ("我再想想", "好的亲，这个团购价到礼拜天为止哈", ["urgency"]),
+        ("这个价到哪天", "到本月28号晚上结束哈", []),
+        ("我再考虑下", "今天下单加送一副手套，过了这周就没得送了哦", ["gift", "urgency"]),
+        ("怎么涨了", "上个月赶上满减了，这周满减结束了呢", []),
+        ("我问问我妈", "好的，您可以先把两件都加入购物车，问好了一起结算", ["direct_ask"]),
     ],
 )
 def test_closing_structures_in_new_words(scorer, customer, text, techniques):
@@ -425,6 +432,9 @@ def test_idioms_ordinals_and_measured_facts_are_no_fault(scorer, customer, text)
         "您放心，这款绝对不会坏", "你绝对找不到比这更结实的", "亲这个质量绝对放心",
         # 第一 before a brand or a name still ranks (3.23 spares 第一 + a measure word)
         "咱家是睫毛胶第一品牌", "这款绝对上手快", "我绝对保证这款不掉色",
+        # a forfeit if it ever fails, and a crown (3.26)
+        "刀头用一年都锋利，钝了算我的", "这绳子随便拽，拽断了我赔你十根", "看完视频还学不会我倒立给您看",
+        "这洗碗布我拿人格担保", "这款是吸尘器里的续航之王", "咱这桂花糕那是杭州头一份",
     ],
 )
 def test_absolute_claims_are_flagged(scorer, text):
@@ -1627,6 +1637,19 @@ def test_fab_advice_names_the_part_that_is_missing(scorer, text, parts, key):
         ("什么时候挂出去比较好", "早春挂最好，三月底蜂就开始找地方做窝了", None),
         ("属龙的有吗", "有！十二属相里头就数龙最难画", None),
         ("这个好吗", "这款绝对是全网最好的", "absolute_claim"),
+        # a refusal in Cantonese as a clause of its own, not a lapse or no problem (3.26)
+        ("可唔可以帮我包好礼物", "唔得，冇得包", "denial"),
+        ("可以改地址吗", "冇得改喇，已经出库", "denial"),
+        ("我再想想", "今晚前落单送个杯垫，过咗就冇得送了", None),
+        ("装得下吗", "装两本书冇得问题", None),
+        # the parcel answered for on its way is a service; a dare to test it is a retort, not a claim (3.26)
+        ("路上会不会压碎", "我们泡沫箱打包，路上压碎了算我的，直接补发", None),
+        ("是不是掺了糖", "不信你拿去化验，化验出来算我的", "confrontation"),
+        # asking again welcomed; a kind of product; the one thing to bring (3.26)
+        ("不好意思又问一遍", "没事的亲，问几遍都行～是纯铜的哈", None),
+        ("能留多久", "这是半永久的眉笔，能留三到五天", None),
+        ("还要买什么吗", "唯一要带的就是一把剪刀，其他套装里都有", None),
+        ("这个狮子摆件", "百兽之王的造型，摆客厅很威风", None),
     ],
 )
 def test_forbidden_by_structure(scorer, customer, text, category):
