@@ -1650,6 +1650,12 @@ def test_fab_advice_names_the_part_that_is_missing(scorer, text, parts, key):
         ("能留多久", "这是半永久的眉笔，能留三到五天", None),
         ("还要买什么吗", "唯一要带的就是一把剪刀，其他套装里都有", None),
         ("这个狮子摆件", "百兽之王的造型，摆客厅很威风", None),
+        # her idea praised in mock wonder, being told to make do with less; not the product's design praised, nor
+        # making do while a replacement comes (3.26)
+        ("能挂在门上吗", "姐妹你好有想象力哦", "contempt"),
+        ("太贵了", "嫌贵的话买个塑料的将就用吧", "contempt"),
+        ("好看吗", "这款设计好有创意，盖子翻过来就是杯垫", None),
+        ("发错了怎么办", "实在抱歉，您先将就用一下，新的明天就到", None),
     ],
 )
 def test_forbidden_by_structure(scorer, customer, text, category):
