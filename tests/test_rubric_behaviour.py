@@ -1656,6 +1656,10 @@ def test_fab_advice_names_the_part_that_is_missing(scorer, text, parts, key):
         ("太贵了", "嫌贵的话买个塑料的将就用吧", "contempt"),
         ("好看吗", "这款设计好有创意，盖子翻过来就是杯垫", None),
         ("发错了怎么办", "实在抱歉，您先将就用一下，新的明天就到", None),
+        # sent elsewhere for cheaper goods in a clerk's words, or told not to buy here; not the shop's own cheaper one (3.26)
+        ("太贵了", "如您对价格比较敏感，建议您前往其他平台选购低价商品", "contempt"),
+        ("能便宜吗", "本品定位高端，无需在本店消费", "contempt"),
+        ("太贵了", "预算有限的话，我们店里也有平价款，我发您链接看看", None),
     ],
 )
 def test_forbidden_by_structure(scorer, customer, text, category):
