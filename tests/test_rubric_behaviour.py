@@ -1642,6 +1642,9 @@ def test_fab_advice_names_the_part_that_is_missing(scorer, text, parts, key):
         ("可以改地址吗", "冇得改喇，已经出库", "denial"),
         ("我再想想", "今晚前落单送个杯垫，过咗就冇得送了", None),
         ("装得下吗", "装两本书冇得问题", None),
+        ("能换成木柄的吗", "无得换，就这款", "denial"),
+        # a retort asks where the agent could conjure it from: no help offered (3.26)
+        ("能换成玻璃瓶吗", "换不了 上哪给你变玻璃瓶去", "denial"),
         # the parcel answered for on its way is a service; a dare to test it is a retort, not a claim (3.26)
         ("路上会不会压碎", "我们泡沫箱打包，路上压碎了算我的，直接补发", None),
         ("是不是掺了糖", "不信你拿去化验，化验出来算我的", "confrontation"),
