@@ -142,6 +142,10 @@ from roleplay.text.normalize import normalize
         ("我再考虑下", "今天下单加送一副手套，过了这周就没得送了哦", ["gift", "urgency"]),
         ("怎么涨了", "上个月赶上满减了，这周满减结束了呢", []),
         ("我问问我妈", "好的，您可以先把两件都加入购物车，问好了一起结算", ["direct_ask"]),
+        # a gift she asked for, refused, is no gift close; one offered instead, or asked of the boss, is (3.26)
+        ("能送个收纳袋吗", "不好意思亲，收纳袋不在赠品范围内，这边没办法单独加送", []),
+        ("我再看看", "收纳袋是送不了哈，不过今天下单送您一块擦布", ["gift"]),
+        ("能便宜点吗", "价格改不了，我去跟店长申请一下，看能不能送您一块擦布", ["direct_ask", "gift"]),
     ],
 )
 def test_closing_structures_in_new_words(scorer, customer, text, techniques):
@@ -1663,6 +1667,9 @@ def test_fab_advice_names_the_part_that_is_missing(scorer, text, parts, key):
         ("太贵了", "如您对价格比较敏感，建议您前往其他平台选购低价商品", "contempt"),
         ("能便宜吗", "本品定位高端，无需在本店消费", "contempt"),
         ("太贵了", "预算有限的话，我们店里也有平价款，我发您链接看看", None),
+        # her use ruled the cause in a clerk's words; not advice on how to avoid it (3.26)
+        ("用了三天就裂了", "经核实，开裂系您用开水直接浇烫所致，属于使用不当", "confrontation"),
+        ("怎么保养", "请按说明书清洗，避免操作不当造成开裂", None),
     ],
 )
 def test_forbidden_by_structure(scorer, customer, text, category):
