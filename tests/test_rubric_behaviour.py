@@ -1302,6 +1302,23 @@ def test_phrase_trie_matches_like_a_longest_first_alternation():
         assert [(h.start, h.text) for h in PhraseMatcher(phrases).find(text)] == expected, (phrases, text)
 
 
+@pytest.mark.parametrize(
+    ("customer", "text"),
+    [
+        ("还会降价吗", "活动今晚就结束了，今天拍最划算哈"),
+        ("后天要用 能到吗", "今天下午4点前拍，顺丰后天上午到，您这个绝对赶得上"),
+        ("能留多久", "这是半永久的眉笔，能留三到五天"),
+        ("还要买什么吗", "唯一要带的就是一把剪刀，其他套装里都有"),
+        ("路上会不会压碎", "我们泡沫箱打包，路上压碎了算我的，直接补发"),
+        ("不好意思又问一遍", "没事的亲，问几遍都行～是纯铜的哈"),
+    ],
+)
+def test_the_allow_lists_rules_spare_look_alikes_without_the_models(library, customer, text):
+    # (3.26) the learned models keep most of these clean too; the rules say why, for a rubric that learns nothing
+    rules = _criterion_with(library, "forbidden", learned=None)
+    assert rules.score_text(text, customer_text=customer).results["forbidden"].detail["hits"] == []
+
+
 def _forbidden(scorer, text: str, customer: str = "") -> list[str]:
     """The reply's 服务禁语 label as eval gives it: the worst category found (rubric order), if any."""
     hits = scorer.score_text(text, customer_text=customer).results["forbidden"].detail.get("hits", [])
@@ -1657,6 +1674,10 @@ def test_fab_advice_names_the_part_that_is_missing(scorer, text, parts, key):
         ("能留多久", "这是半永久的眉笔，能留三到五天", None),
         ("还要买什么吗", "唯一要带的就是一把剪刀，其他套装里都有", None),
         ("这个狮子摆件", "百兽之王的造型，摆客厅很威风", None),
+        # buying now against buying later; her parcel in time; a claim over the market beside it still claims (3.26)
+        ("还会降价吗", "活动今晚就结束了，今天拍最划算哈", None),
+        ("后天要用 能到吗", "今天下午4点前拍，顺丰后天上午到，您这个绝对赶得上", None),
+        ("还会降价吗", "这已经是全网最低了，今天拍最划算", "absolute_claim"),
         # her idea praised in mock wonder, being told to make do with less; not the product's design praised, nor
         # making do while a replacement comes (3.26)
         ("能挂在门上吗", "姐妹你好有想象力哦", "contempt"),
