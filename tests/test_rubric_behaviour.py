@@ -1680,7 +1680,7 @@ def test_fab_advice_names_the_part_that_is_missing(scorer, text, parts, key):
         ("还会降价吗", "这已经是全网最低了，今天拍最划算", "absolute_claim"),
         # her idea praised in mock wonder, being told to make do with less; not the product's design praised, nor
         # making do while a replacement comes (3.26)
-        ("能挂在门上吗", "姐妹你好有想象力哦", "contempt"),
+        ("能挂在门上吗", "姐妹你这想法好有想象力哦，门板挂个铁锅，进出都得低头", "contempt"),
         ("太贵了", "嫌贵的话买个塑料的将就用吧", "contempt"),
         ("好看吗", "这款设计好有创意，盖子翻过来就是杯垫", None),
         ("发错了怎么办", "实在抱歉，您先将就用一下，新的明天就到", None),
