@@ -1691,6 +1691,15 @@ def test_fab_advice_names_the_part_that_is_missing(scorer, text, parts, key):
         # her use ruled the cause in a clerk's words; not advice on how to avoid it (3.26)
         ("用了三天就裂了", "经核实，开裂系您用开水直接浇烫所致，属于使用不当", "confrontation"),
         ("怎么保养", "请按说明书清洗，避免操作不当造成开裂", None),
+        # a one-character tautology, Minnan 阮 (we) disowning it, the forfeit in 额 as in 我, a market searched in vain
+        # in 寻, 说得都对 as 说的都对; 绝对 as a must in Shaanxi 嫑, and an alloy's grade after 100% (3.26, batch BC)
+        ("有没有试吃装", "没试吃装 没就是没", "denial"),
+        ("收到瓶子碎了", "碎了找快递 唔关阮事", "denial"),
+        ("夹子会松吗", "这夹子额敢打包票，松了算额的", "absolute_claim"),
+        ("耐磨吗", "市面上再寻不着哪家比这更耐磨的咧", "absolute_claim"),
+        ("用手撸不就行了", "您说得都对😊 那您自己用手撸吧", "confrontation"),
+        ("开车能调吗", "能调，不过开车途中绝对嫑伸手去调，停稳了再弄", None),
+        ("是真铝的吗", "帽身100%6061铝合金一体车出来的", None),
     ],
 )
 def test_forbidden_by_structure(scorer, customer, text, category):
