@@ -89,9 +89,9 @@ FLOORS = {
     # 0.82; 15 categories moved to the development part after a script printed one reply of each; batch BA joined whole,
     # on which 3.24 scored forbidden 0.96): forbidden 0.926, closing 0.945, full FAB 0.887, F 0.904, A 0.888, B 0.930;
     # the floors stand.
-    # Rubric 3.26 (9148 locked replies: batch AZ's locked part joined, on which 3.25 scored forbidden 0.93): forbidden
-    # 0.925, closing 0.947, full FAB 0.886, F 0.901, A 0.890, B 0.927; 3.25 refitted to the same development part scores
-    # forbidden 0.924 and one closing false alarm more; the floors stand.
+    # Rubric 3.26 (9260 locked replies: batches AZ and BC's locked parts joined, on which 3.25 scored forbidden 0.93 and
+    # 0.83): forbidden 0.926, closing 0.946, full FAB 0.880, F 0.902, A 0.888, B 0.924; 3.25 refitted to the same
+    # development part scores forbidden 0.924 and one closing false alarm more; the floors stand.
     "locked": {"forbidden": 0.88, "closing": 0.91, "fab": 0.84, "F": 0.88, "A": 0.85, "B": 0.89},
 }
 
