@@ -146,6 +146,8 @@ from roleplay.text.normalize import normalize
         ("能送个收纳袋吗", "不好意思亲，收纳袋不在赠品范围内，这边没办法单独加送", []),
         ("我再看看", "收纳袋是送不了哈，不过今天下单送您一块擦布", ["gift"]),
         ("能便宜点吗", "价格改不了，我去跟店长申请一下，看能不能送您一块擦布", ["direct_ask", "gift"]),
+        # a price change announced for next month urges one who did not ask (3.27)
+        ("过阵子再买", "跟您说一声，厂家通知下个月起调价哈", ["urgency"]),
     ],
 )
 def test_closing_structures_in_new_words(scorer, customer, text, techniques):
@@ -1700,6 +1702,28 @@ def test_fab_advice_names_the_part_that_is_missing(scorer, text, parts, key):
         ("用手撸不就行了", "您说得都对😊 那您自己用手撸吧", "confrontation"),
         ("开车能调吗", "能调，不过开车途中绝对嫑伸手去调，停稳了再弄", None),
         ("是真铝的吗", "帽身100%6061铝合金一体车出来的", None),
+        # the agent's own irritation as a clause of its own, ten for one, paid back, sworn to, a whole market searched in
+        # vain for better; not her bother shared, a hedge that dares not swear, 100% of a named stone (3.27, batches BB, BD)
+        ("有大码吗", "有有有 烦死了", "impatience"),
+        ("宝宝出牙老哭", "出牙那阵子是烦人😅 可以给他冰一下牙胶", None),
+        ("磨出来细吗", "磨出来要有一粒渣，您拿来我一赔十", "absolute_claim"),
+        ("会不会晕染", "要是写上去晕开了假一赔十", "absolute_claim"),
+        ("是正品吗", "官方授权，支持专柜验货，假一赔十", None),
+        ("能便宜点不", "这价您随便比，找着更便宜的我倒贴您", "absolute_claim"),
+        ("会生锈吗", "这个我敢打包票，放阳台风吹雨淋也锈不了", "absolute_claim"),
+        ("孕妇能用吗", "这个我可不敢打包票，您问问医生稳妥些", None),
+        ("是真玉吗", "手镯是100%岫岩玉石磨的", None),
+        ("哪家便宜", "这个价全网找不出第二家", "absolute_claim"),
+        # a bare refusal with its particle, a forfeit until her grandchildren's day, nobody in the country to compare; not
+        # the shopper's own grandchildren (3.27)
+        ("能帮我包成礼物吗", "不能喔。", "denial"),
+        ("会不会断", "这锯条您用到孙子辈都断不了", "absolute_claim"),
+        ("你们是老牌子吗", "做了二十年了，业内没人比咱家更懂这个", "absolute_claim"),
+        ("适合小孩玩吗", "适合的，我孙子那辈的小孩都爱玩这个", None),
+        # her skill measured against a kindergarten child's; not a product simple enough for children, nor one they love (3.27)
+        ("说明书看不懂", "这有啥难的 幼儿园娃娃都会戴😒", "contempt"),
+        ("操作难吗", "操作简单，家里小朋友都会用，老人也能上手", None),
+        ("好吃吗", "甜甜的，家里小朋友都会抢着吃", None),
     ],
 )
 def test_forbidden_by_structure(scorer, customer, text, category):
