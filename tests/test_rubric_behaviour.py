@@ -148,6 +148,11 @@ from roleplay.text.normalize import normalize
         ("能便宜点吗", "价格改不了，我去跟店长申请一下，看能不能送您一块擦布", ["direct_ask", "gift"]),
         # a price change announced for next month urges one who did not ask (3.27)
         ("过阵子再买", "跟您说一声，厂家通知下个月起调价哈", ["urgency"]),
+        # hay without limit and leftovers are no stock; the price changed for her is an ask; a tasting size from a live
+        # room's link is a trial (3.28, batch BE)
+        ("一天喂多少", "干草是无限量的，吃剩的每天倒掉换新", []),
+        ("两件能便宜吗", "可以的，我帮您改个价", ["direct_ask"]),
+        ("好吃吗", "怕踩雷就先拍2号链接的小袋尝个鲜", ["trial"]),
     ],
 )
 def test_closing_structures_in_new_words(scorer, customer, text, techniques):
@@ -1724,6 +1729,13 @@ def test_fab_advice_names_the_part_that_is_missing(scorer, text, parts, key):
         ("说明书看不懂", "这有啥难的 幼儿园娃娃都会戴😒", "contempt"),
         ("操作难吗", "操作简单，家里小朋友都会用，老人也能上手", None),
         ("好吃吗", "甜甜的，家里小朋友都会抢着吃", None),
+        # written there already; the shop cannot manage it; a market searched in vain after 翻遍; not her own failing, nor
+        # recycled plastic as a share (3.28, batch BE)
+        ("腰围多少", "尺码图上不是标得清清楚楚吗", "impatience"),
+        ("能刻字吗", "刻字我们弄不来的", "denial"),
+        ("装不上怎么办", "真弄不来可以7天无理由退", None),
+        ("还能便宜吗", "这价您翻遍各大平台都找不到比这还低的", "absolute_claim"),
+        ("什么材料", "100%再生PET瓶片做的", None),
     ],
 )
 def test_forbidden_by_structure(scorer, customer, text, category):
