@@ -95,6 +95,9 @@ FLOORS = {
     # Rubric 3.27 (9484 locked replies: batches BB and BD's locked parts joined, on which 3.26 scored forbidden 0.91 and
     # 0.83): forbidden 0.927, closing 0.944, full FAB 0.884, F 0.904, A 0.889, B 0.925; 3.26 refitted to the same
     # development part scores forbidden 0.925 and closing 0.945; the floors stand.
+    # Rubric 3.28 (9596 locked replies: batch BE's locked part joined, on which 3.26 and 3.27 scored forbidden 0.86):
+    # forbidden 0.925, closing 0.944, full FAB 0.882, F 0.902, A 0.887, B 0.927; 3.27 refitted to the same development
+    # part scores one forbidden false alarm more and one close fewer; the floors stand.
     "locked": {"forbidden": 0.88, "closing": 0.91, "fab": 0.84, "F": 0.88, "A": 0.85, "B": 0.89},
 }
 
