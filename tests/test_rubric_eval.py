@@ -10,6 +10,7 @@ that helps is never blocked and one that hurts is caught.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -132,6 +133,39 @@ def test_the_corpus_is_split_by_product_category():
     every = [*dev, *locked]
     assert len({row["id"] for row in every}) == len(every)
     assert all(row["customer"] for row in every), "every reply answers a shopper's message"
+
+
+def test_the_eval_readme_names_the_locked_categories():
+    """eval/README.md's split table is where a reader learns which products no rule was written from: it
+    names every locked category, and no development one (a batch that joins must add its locked names)."""
+    line = next(row for row in (EVAL / "README.md").read_text(encoding="utf-8").splitlines() if row.startswith("| locked |"))
+    named = set(re.findall(r"[a-z][a-z0-9_]+", line.split("|")[3]))
+    dev_categories = {row["category"] for row in corpus("dev")}
+    locked_categories = {row["category"] for row in corpus("locked")}
+    assert not locked_categories - named, f"locked categories the table omits: {sorted(locked_categories - named)}"
+    assert not dev_categories & named, f"development categories the table calls locked: {sorted(dev_categories & named)}"
+
+
+def pending_batches() -> list[Path]:
+    return sorted(path for path in (EVAL / "pending").iterdir() if path.is_dir()) if (EVAL / "pending").is_dir() else []
+
+
+@pytest.mark.parametrize("batch", pending_batches(), ids=lambda path: path.name)
+def test_a_pending_batch_can_join_as_it_is(batch, library):
+    """A batch waiting unread in eval/pending/ joins by appending its two files: so each must be valid
+    labelled replies whose ids the corpus does not hold yet, and a category the corpus already holds
+    must stay on its side (a development category in the locked file would put read replies there)."""
+    dev, locked = corpus("dev"), corpus("locked")
+    rows = {part: [json.loads(line) for line in (batch / f"{part}.jsonl").read_text(encoding="utf-8").splitlines() if line]
+            for part in ("dev", "locked")}
+    for part in rows:
+        assert not evaluate((batch / f"{part}.jsonl").read_text(encoding="utf-8"), library).errors
+    ids = [row["id"] for row in [*dev, *locked, *rows["dev"], *rows["locked"]]]
+    assert len(set(ids)) == len(ids), "an id the corpus or the batch already holds"
+    on_side = {"dev": {row["category"] for row in dev}, "locked": {row["category"] for row in locked}}
+    for part, other in (("dev", "locked"), ("locked", "dev")):
+        crossing = {row["category"] for row in rows[part]} & (on_side[other] | {row["category"] for row in rows[other]})
+        assert not crossing, f"{batch.name}/{part}.jsonl holds {other} categories: {sorted(crossing)}"
 
 
 def test_the_corpus_covers_every_label():
