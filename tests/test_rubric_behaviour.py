@@ -1725,7 +1725,8 @@ def test_fab_advice_names_the_part_that_is_missing(scorer, text, parts, key):
         ("会不会断", "这锯条您用到孙子辈都断不了", "absolute_claim"),
         ("你们是老牌子吗", "做了二十年了，业内没人比咱家更懂这个", "absolute_claim"),
         ("适合小孩玩吗", "适合的，我孙子那辈的小孩都爱玩这个", None),
-        # her skill measured against a kindergarten child's; not a product simple enough for children, nor one they love (3.27)
+        # her skill measured against a kindergarten child's (contempt's child-as-yardstick pattern); not a product
+        # simple enough for children, nor one they love
         ("说明书看不懂", "这有啥难的 幼儿园娃娃都会戴😒", "contempt"),
         ("操作难吗", "操作简单，家里小朋友都会用，老人也能上手", None),
         ("好吃吗", "甜甜的，家里小朋友都会抢着吃", None),
