@@ -153,6 +153,14 @@ from roleplay.text.normalize import normalize
         ("一天喂多少", "干草是无限量的，吃剩的每天倒掉换新", []),
         ("两件能便宜吗", "可以的，我帮您改个价", ["direct_ask"]),
         ("好吃吗", "怕踩雷就先拍2号链接的小袋尝个鲜", ["trial"]),
+        # a price and the day it lasts to, a group buy's closing time, a gift that lapses after a sales festival, an
+        # order taken with a fancy; a flow rate coming back is no price change (3.29, batches BF and BG)
+        ("十个起有优惠吗", "这个价只到月底，下个月铜价一涨我们也得跟着调~", ["urgency"]),
+        ("这个灯几个一套", "4只装69，这批今晚8点截团噢", ["urgency"]),
+        ("什么时候发货", "今晚8点截团，厂家后天发货", []),
+        ("要不要等双十二", "想等也行。双十二就不送这些了。", ["urgency"]),
+        ("有点心动了哈哈", "心动就拍哇😄", ["direct_ask"]),
+        ("能用多久？", "堵了反冲洗一下流速就恢复，比一次性的耐用得多哈", []),
     ],
 )
 def test_closing_structures_in_new_words(scorer, customer, text, techniques):
@@ -195,6 +203,8 @@ def test_closing_structures_in_new_words(scorer, customer, text, techniques):
         "调经典鸡尾酒一般用第一种哈", "藏历新年前后换的人最多", "北美黑胡桃，100%实木，表面擦的是木蜡油",
         # an oil it is made of, the one thing added, named
         "基底油是100%分馏椰子油 唯一的添加就是沉香精油 不含酒精",
+        # a limit played down (3.29, batches BF and BG)
+        "没影响的，最大工作电流才45mA", "最多装个大半盘，也就2公斤砂土左右",
     ],
 )
 def test_allow_list_is_not_flagged(scorer, text):
@@ -672,7 +682,9 @@ def _learned_set(library, name: str, **settings) -> Scorer:
 @pytest.mark.parametrize(
     ("customer", "text", "words_kept_it"),
     [
-        ("还有货吗", "亲，这款现在库存还很多的，您不用担心买不到哦～", True),
+        # (since rubric 3.29 what a person is spared, 您不用…, is no advantage to the rules either)
+        ("还有货吗", "亲，这款现在库存还很多的，您不用担心买不到哦～", None),
+        ("你家这个耐用吗", "放心亲 我们家老牌子了 品质一直很稳 很多公司采购都是回头单", True),
         ("几天能到", "放心亲，发的都是顺丰，一般两天就到，您不用担心～", None),  # the rules drop it (below)
         ("质量怎么样", "亲这款质量杠杠的，用了都说好，您完全不用担心～", None),
     ],
@@ -736,7 +748,7 @@ def test_a_size_recommendation_is_no_feature_to_the_rules(library):
         assert rules.score_text(text, customer_text=customer, expects=["fab"]).results["fab"].detail["components"] == []
 
 
-def test_promises_hides_and_pauses_are_no_features_and_storing_it_spares_nothing(library):
+def test_promises_hides_and_pauses_are_no_features_and_what_a_person_is_spared_is_no_advantage(library):
     # 100% before what it does promises (an absolute claim), it states no share; 100% of a fibre is one.
     # 不用了 / 不用的时候 say when it is not in use (how to store it), not a chore it spares her
     rules = _criterion_with(library, "fab", learned=None)
@@ -756,8 +768,10 @@ def test_promises_hides_and_pauses_are_no_features_and_storing_it_spares_nothing
     assert parts("是100%纯天然软木哈 不是泡沫") == ["F"]
     assert "A" not in parts("别暴晒 别放潮的地方 不用了夹书里压平")
     assert "A" not in parts("不用的时候收在盒子里")
-    assert "A" in parts("有儿童保护门 您就不用时时刻刻盯着宝宝啦")
-    assert "A" in parts("不用再弯腰")
+    # what the product spares is an advantage (不用插电); what a person is spared, her benefit (rubric 3.29)
+    assert "A" in parts("这款不用插电，装电池就能用")
+    assert parts("有儿童保护门 您就不用时时刻刻盯着宝宝啦") == ["B"]
+    assert "A" not in parts("不用再弯腰")
     # a paper named after a hide is no hide; 然后呢 fills a spoken reply's pause, it starts no step
     assert parts("韧度又高过牛皮纸") == []
     assert "F" in parts("水箱最多能装5升水 然后呢建议您最好用晾过一天的自来水")

@@ -224,7 +224,7 @@ class Fab(CriterionScorer[FabCriterion]):
             advantages += [h for h in kept(self.advantage_weak.find(norm)) if h.start >= first_feature]
         benefits = self._benefits(ctx, skipped, features, advantages, (strong, words, markers))
         benefits += kept(from_card.get("B", []))
-        # Parts may overlap (不用 is an advantage inside the benefit 不用再弯腰): each counts; the
+        # Parts may overlap (不漏 is an advantage inside the benefit 宝宝睡一整夜都不漏): each counts; the
         # views mark every character once (roleplay.marks).
         return {"F": drop_overlaps(features), "A": drop_overlaps(advantages), "B": drop_overlaps(benefits)}
 
