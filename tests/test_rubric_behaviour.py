@@ -479,6 +479,8 @@ def test_absolute_claims_are_flagged(scorer, text):
         ("一袋250克 两口子晚上看剧吃一袋正好", "B", "正好"),
         # what cannot get through it
         ("底层PE覆膜 饮料洒上去是一颗颗水珠 渗不下去", "A", "渗不下去"),
+        # what it costs her per month, with no 才 or 不到 (3.29)
+        ("14W的，天天开着一个月电费两三块钱", "B", "一个月电费两三块"),
     ],
 )
 def test_fab_structures_in_new_words(scorer, text, part, words):
