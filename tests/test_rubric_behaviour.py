@@ -770,10 +770,12 @@ def test_promises_hides_and_pauses_are_no_features_and_what_a_person_is_spared_i
     assert parts("是100%纯天然软木哈 不是泡沫") == ["F"]
     assert "A" not in parts("别暴晒 别放潮的地方 不用了夹书里压平")
     assert "A" not in parts("不用的时候收在盒子里")
-    # what the product spares is an advantage (不用插电); what a person is spared, her benefit (rubric 3.29)
+    # what the product spares is an advantage (不用插电, and with no one named 不用再弯腰, 不用再换车); what a person is
+    # spared, or a worry she is spared, is her benefit (rubric 3.29)
     assert "A" in parts("这款不用插电，装电池就能用")
+    assert "A" in parts("不用再弯腰")
     assert parts("有儿童保护门 您就不用时时刻刻盯着宝宝啦") == ["B"]
-    assert "A" not in parts("不用再弯腰")
+    assert parts("收在抽屉里不用担心宝宝翻到") == ["B"]
     # a paper named after a hide is no hide; 然后呢 fills a spoken reply's pause, it starts no step
     assert parts("韧度又高过牛皮纸") == []
     assert "F" in parts("水箱最多能装5升水 然后呢建议您最好用晾过一天的自来水")
