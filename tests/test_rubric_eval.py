@@ -99,6 +99,9 @@ FLOORS = {
     # Rubric 3.28 (9596 locked replies: batch BE's locked part joined, on which 3.26 and 3.27 scored forbidden 0.86):
     # forbidden 0.925, closing 0.944, full FAB 0.882, F 0.902, A 0.887, B 0.927; 3.27 refitted to the same development
     # part scores one forbidden false alarm more and one close fewer; the floors stand.
+    # Rubric 3.29 (9820 locked replies: batches BF and BG's locked parts joined, on which 3.28 scored forbidden 0.93 and
+    # 0.91): forbidden 0.924, closing 0.945, full FAB 0.887, F 0.900, A 0.887, B 0.927; 3.28 refitted to the same
+    # development part scores two closes fewer and full FAB 0.886; the floors stand.
     "locked": {"forbidden": 0.88, "closing": 0.91, "fab": 0.84, "F": 0.88, "A": 0.85, "B": 0.89},
 }
 
