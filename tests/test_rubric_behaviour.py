@@ -205,6 +205,9 @@ def test_closing_structures_in_new_words(scorer, customer, text, techniques):
         "基底油是100%分馏椰子油 唯一的添加就是沉香精油 不含酒精",
         # a limit played down (3.29, batches BF and BG)
         "没影响的，最大工作电流才45mA", "最多装个大半盘，也就2公斤砂土左右",
+        # what the shopper herself cares about most (3.30: the claim model refitted with batches BH, BI and BJ no
+        # longer took the first back)
+        "您要是最在乎噪音，就选静音款", "你最看重的是续航的话，选大电池那款",
     ],
 )
 def test_allow_list_is_not_flagged(scorer, text):
@@ -1559,11 +1562,11 @@ def test_a_listed_word_in_a_warm_reply_is_taken_back(library, scorer, customer, 
 @pytest.mark.parametrize(
     "text",
     [
-        # a dog's liking and what matters most to the shopper, worded as no allow-list rule has them: the
+        # a dog's liking and what students lack most, worded as no allow-list rule has them: the
         # claim model, fitted to the labelled clauses that hold 最 and the like, reads their context as a
         # look-alike's (it does not yet read 我闺女最馋了 or 刚开始最多放半勺 so: those stay flagged)
         "上次那位大哥说他家狗最馋这个味儿",
-        "您要是最在乎噪音，就选静音款",
+        "学生党最缺的就是时间",
     ],
 )
 def test_a_claim_word_in_a_clause_like_its_look_alikes_is_taken_back(library, scorer, text):
