@@ -17,6 +17,7 @@ draws a learning curve: whether more labelled replies would still help.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import tempfile
@@ -29,7 +30,9 @@ LEARNED = ("fab", "forbidden", "closing")
 
 
 def folds_of(rows: list[dict], folds: int, run: int = 0) -> list[list[dict]]:
-    """The replies dealt into folds by category (sorted, then every n-th), so no category is split.
+    """The replies dealt into folds by category, so no category is split: each category to the fold
+    its name's hash says, so a category keeps its fold when new batches join and figures of one
+    session and the next compare the same folds (dealt in sorted order, every batch reshuffled them).
 
     With a ``run``, categories are taken in the order the corpus first names them and dealt ``run``
     at a time: a writer's few categories were added together, so they mostly fall in one fold and
@@ -39,11 +42,16 @@ def folds_of(rows: list[dict], folds: int, run: int = 0) -> list[list[dict]]:
         order = list(dict.fromkeys(row["category"] for row in rows))
         fold_of = {category: (i // run) % folds for i, category in enumerate(order)}
     else:
-        fold_of = {category: i % folds for i, category in enumerate(sorted({row["category"] for row in rows}))}
+        fold_of = {category: _hashed(category) % folds for category in {row["category"] for row in rows}}
     out: list[list[dict]] = [[] for _ in range(folds)]
     for row in rows:
         out[fold_of[row["category"]]].append(row)
     return out
+
+
+def _hashed(name: str) -> int:
+    """A number of ``name`` that no run, machine or Python version changes (``hash`` is salted)."""
+    return int.from_bytes(hashlib.sha256(name.encode("utf-8")).digest()[:8], "big")
 
 
 def share_of(rows: list[dict], fraction: float) -> list[dict]:

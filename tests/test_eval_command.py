@@ -154,3 +154,24 @@ def test_cross_validation_names_a_setting_it_cannot_try(setting, says):
     assert result.returncode == 2
     assert says in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_category_keeps_its_cross_validation_fold_when_a_batch_joins():
+    """Cross-validation and calibration figures of one session and the next compare the same folds:
+    a category's fold depends on its name only, not on which other categories the corpus holds."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "cross_validate.py"
+    spec = importlib.util.spec_from_file_location("cross_validate", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+
+    def fold_by_category(categories):
+        rows = [{"category": c, "id": f"{c}-01"} for c in categories]
+        return {row["category"]: i for i, fold in enumerate(module.folds_of(rows, 5)) for row in fold}
+
+    before = fold_by_category([f"cat{i}" for i in range(60)])
+    after = fold_by_category([f"cat{i}" for i in range(60)] + ["aardvark_brush", "zither_case", "cat5a"])
+    assert {c: after[c] for c in before} == before
+    assert len(set(before.values())) == 5  # every fold holds some category
