@@ -208,6 +208,10 @@ def test_closing_structures_in_new_words(scorer, customer, text, techniques):
         # what the shopper herself cares about most (3.30: the claim model refitted with batches BH, BI and BJ no
         # longer took the first back)
         "您要是最在乎噪音，就选静音款", "你最看重的是续航的话，选大电池那款",
+        # 100% before a material named by its head character, and the only place one thing differs with words between
+        # (3.30, from the cross-validated false alarms of the development part)
+        "是的亲，100%紫铜的烙铁头，导热快", "手柄是百分百山毛榉实木的", "刷头是100%不锈钢丝",
+        "盒身是铝合金的，唯一用了塑料的地方就是里面的卡槽", "两只唯一不一样的地方是泥料",
     ],
 )
 def test_allow_list_is_not_flagged(scorer, text):
@@ -459,6 +463,8 @@ def test_idioms_ordinals_and_measured_facts_are_no_fault(scorer, customer, text)
         # a forfeit if it ever fails, and a crown (3.26)
         "刀头用一年都锋利，钝了算我的", "这绳子随便拽，拽断了我赔你十根", "看完视频还学不会我倒立给您看",
         "这洗碗布我拿人格担保", "这款是吸尘器里的续航之王", "咱这桂花糕那是杭州头一份",
+        # 100% before what it does or does not do, whatever material follows (3.30 spares 100% + a material)
+        "保证！！100%去油 一喷就清爽", "这垫子百分百不含石棉", "100%不生锈的钢丝球",
     ],
 )
 def test_absolute_claims_are_flagged(scorer, text):
