@@ -102,6 +102,9 @@ FLOORS = {
     # Rubric 3.29 (9820 locked replies: batches BF and BG's locked parts joined, on which 3.28 scored forbidden 0.93 and
     # 0.91): forbidden 0.924, closing 0.945, full FAB 0.887, F 0.900, A 0.887, B 0.927; 3.28 refitted to the same
     # development part scores two closes fewer and full FAB 0.886; the floors stand.
+    # Rubric 3.30 (10156 locked replies: batches BH, BI and BJ's locked parts joined, on which 3.29 scored forbidden
+    # 0.94, 0.95 and 0.94): forbidden 0.926, closing 0.945, full FAB 0.883, F 0.900, A 0.887, B 0.926; 3.29 refitted to
+    # the same development part scores two absolute-claim false alarms more; the floors stand.
     "locked": {"forbidden": 0.88, "closing": 0.91, "fab": 0.84, "F": 0.88, "A": 0.85, "B": 0.89},
 }
 
