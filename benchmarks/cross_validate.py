@@ -11,7 +11,9 @@ setting (``fab.add_margin``, ``fab.drop_margin``, ``forbidden.threshold``, ``*.m
 ``*.epochs``, ``*.regularisation``, ``*.learning_rate``) without editing the rubric; ``--rules``
 scores with the rules alone, for comparison; ``--disagreements FILE`` keeps what each fold got wrong;
 ``--train-fraction 0.5`` fits the models to that share of the other folds' categories only, which
-draws a learning curve: whether more labelled replies would still help.
+draws a learning curve: whether more labelled replies would still help. ``--newest 48`` also shows
+the figures of the 48 categories the corpus names last: batches that joined unread and from which
+no rule was read yet are the closest the development part has to a shop the rules never saw.
 """
 
 from __future__ import annotations
@@ -52,6 +54,12 @@ def folds_of(rows: list[dict], folds: int, run: int = 0) -> list[list[dict]]:
 def _hashed(name: str) -> int:
     """A number of ``name`` that no run, machine or Python version changes (``hash`` is salted)."""
     return int.from_bytes(hashlib.sha256(name.encode("utf-8")).digest()[:8], "big")
+
+
+def newest_categories(rows: list[dict], count: int) -> set[str]:
+    """The ``count`` categories the corpus names last: a batch is appended whole, so these are the
+    newest batches' (none when ``count`` is 0)."""
+    return set(list(dict.fromkeys(row["category"] for row in rows))[-count:]) if count > 0 else set()
 
 
 def share_of(rows: list[dict], fraction: float) -> list[dict]:
@@ -122,6 +130,8 @@ def main() -> None:
                         help="fit the models to this share of the training categories (a learning curve)")
     parser.add_argument("--disagreements", type=Path, metavar="FILE",
                         help="write every fold's disagreements to FILE, one JSON object per line")
+    parser.add_argument("--newest", type=int, default=0, metavar="N",
+                        help="also show the figures of the N categories the corpus names last (the newest batches)")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -138,30 +148,49 @@ def main() -> None:
         except ValueError as error:
             parser.error(str(error))
         rows = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
-        pooled = None
+        newest = newest_categories(rows, args.newest)
+        pooled = pooled_newest = None
         disagreements: list[dict] = []
         scorers = fold_scorers(rubric, rows, args.folds, Path(tmp), args.train_fraction, changes, args.rules,
                                args.by_writer)
         for held_out, scorer in scorers:
-            text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in held_out)
-            evaluation = evaluate(text, library, scorer=scorer)
+            evaluation = evaluate(_jsonl(held_out), library, scorer=scorer)
             disagreements += evaluation.disagreements
-            if pooled is None:
-                pooled = evaluation.tallies
-            else:
-                for name, tally in evaluation.tallies.items():
-                    for count in ("tp", "fp", "fn", "agree", "replies"):
-                        setattr(pooled[name], count, getattr(pooled[name], count) + getattr(tally, count))
+            pooled = _pooled(pooled, evaluation.tallies)
+            if newest and (part := [r for r in held_out if r["category"] in newest]):
+                pooled_newest = _pooled(pooled_newest, evaluate(_jsonl(part), library, scorer=scorer).tallies)
     if args.disagreements:
-        args.disagreements.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in disagreements), encoding="utf-8")
+        args.disagreements.write_text(_jsonl(disagreements), encoding="utf-8")
     print(f"{len(rows)} development replies, {len({r['category'] for r in rows})} categories, {args.folds} folds"
           f" ({'rules only' if args.rules else 'models fitted without the fold'}"
           f"{f', to {args.train_fraction:.0%} of the other categories' if args.train_fraction < 1 else ''}"
           f"{f', categories dealt {args.by_writer} at a time in corpus order' if args.by_writer else ''})"
           f"{' ' + ' '.join(args.set) if args.set else ''}")
+    _table(pooled, TITLES, pad)
+    if pooled_newest is not None:
+        count = sum(1 for row in rows if row["category"] in newest)
+        print(f"\nthe newest {len(newest)} categories ({count} replies; rules read from them, if any, flatter these too)")
+        _table(pooled_newest, TITLES, pad)
+
+
+def _jsonl(rows: list[dict]) -> str:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+
+
+def _pooled(pooled: dict | None, tallies: dict) -> dict:
+    """``tallies`` added into ``pooled`` (the first fold's tallies start it)."""
+    if pooled is None:
+        return tallies
+    for name, tally in tallies.items():
+        for count in ("tp", "fp", "fn", "agree", "replies"):
+            setattr(pooled[name], count, getattr(pooled[name], count) + getattr(tally, count))
+    return pooled
+
+
+def _table(pooled: dict, titles: dict, pad) -> None:
     print(pad("criterion", 22) + "precision  recall  F1")
     for name, tally in pooled.items():
-        print(pad(TITLES[name], 22) + "".join(pad(f"{v:.3f}", 8) for v in (tally.precision, tally.recall, tally.f1)))
+        print(pad(titles[name], 22) + "".join(pad(f"{v:.3f}", 8) for v in (tally.precision, tally.recall, tally.f1)))
 
 
 if __name__ == "__main__":

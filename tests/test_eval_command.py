@@ -159,13 +159,7 @@ def test_cross_validation_names_a_setting_it_cannot_try(setting, says):
 def test_a_category_keeps_its_cross_validation_fold_when_a_batch_joins():
     """Cross-validation and calibration figures of one session and the next compare the same folds:
     a category's fold depends on its name only, not on which other categories the corpus holds."""
-    import importlib.util
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parent.parent / "benchmarks" / "cross_validate.py"
-    spec = importlib.util.spec_from_file_location("cross_validate", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = _cross_validate_module()
 
     def fold_by_category(categories):
         rows = [{"category": c, "id": f"{c}-01"} for c in categories]
@@ -175,3 +169,23 @@ def test_a_category_keeps_its_cross_validation_fold_when_a_batch_joins():
     after = fold_by_category([f"cat{i}" for i in range(60)] + ["aardvark_brush", "zither_case", "cat5a"])
     assert {c: after[c] for c in before} == before
     assert len(set(before.values())) == 5  # every fold holds some category
+
+
+def test_cross_validation_names_the_newest_batches_categories():
+    """`--newest N` reports the categories the corpus names last: the batches that joined most recently."""
+    module = _cross_validate_module()
+    rows = [{"category": c} for c in ["kettle", "kettle", "tent", "moss_pole", "tent", "cane_tip", "cane_tip"]]
+    assert module.newest_categories(rows, 2) == {"moss_pole", "cane_tip"}
+    assert module.newest_categories(rows, 0) == set()
+
+
+def _cross_validate_module():
+    """benchmarks/cross_validate.py as a module (the benchmarks are scripts, not a package)."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "cross_validate.py"
+    spec = importlib.util.spec_from_file_location("cross_validate", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
