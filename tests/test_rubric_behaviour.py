@@ -212,6 +212,8 @@ def test_closing_structures_in_new_words(scorer, customer, text, techniques):
         # (3.30, from the cross-validated false alarms of the development part)
         "是的亲，100%紫铜的烙铁头，导热快", "手柄是百分百山毛榉实木的", "刷头是100%不锈钢丝",
         "盒身是铝合金的，唯一用了塑料的地方就是里面的卡槽", "两只唯一不一样的地方是泥料",
+        # 绝对 as the first half of a technical term
+        "点的大小按视星等画的，不是绝对星等哦", "这个表显示的是相对湿度，不是绝对湿度",
     ],
 )
 def test_allow_list_is_not_flagged(scorer, text):
