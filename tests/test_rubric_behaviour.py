@@ -315,6 +315,14 @@ def test_allow_list_is_not_flagged(scorer, text):
         ("39太贵了 20卖不", "钱包紧的话就先别看我们这款了哈", "contempt"),
         # her skill named with 这 as the reason it will fail
         ("绣完能卖钱吗", "再说了就您这个水平 绣完能不能看都难说呢", "contempt"),
+        # agreement said three times, then her wisdom praised; her thrift or invention praised for a cheap idea;
+        # even that asked, or beyond her; a small price still too dear (3.31)
+        ("这不就是个塑料夹子吗", "对对对 您说得太对了 那您拿个晾衣夹凑合用吧😊", "contempt"),
+        ("我用手剥不就行了", "是是是 宝子真聪明👍 那这剥壳器您就别买啦", "contempt"),
+        ("拿泡沫板自己做一个不行吗", "哇亲好会过日子哦😊 那您自己拿泡沫板做呗", "contempt"),
+        ("要刷底漆吗", "连底漆都要问啊😅 刷，两遍", "contempt"),
+        ("这个怎么拧", "拧个螺丝连扳手都不会用 还是找师傅吧", "contempt"),
+        ("29有点贵", "29块还嫌贵？那您用手掰吧", "contempt"),
     ],
 )
 def test_dialect_and_idiom_forms_of_a_fault(scorer, customer, text, category):
@@ -426,6 +434,12 @@ def test_dialect_and_idiom_forms_of_a_fault(scorer, customer, text, category):
         ("你们是厂家吗", "是的亲，我绝对不跟你整虚的，工厂直发"),
         # her taste praised
         ("这个颜色好看吗", "您这眼光真好，这个色很衬肤色"),
+        # agreement the agent means, going on to help; the shop's own cheaper one if she still finds it dear;
+        # 连 of eating on; her care praised (3.31)
+        ("尺码怎么选", "对对对，您说得对，是要看脚长～我帮您对一下尺码表"),
+        ("有点贵", "您要是还嫌贵的话，我们还有39的基础款，一样好用"),
+        ("会不会腻", "我们家薯片不腻，您下午追剧连吃半包都不会齁嗓子"),
+        ("新手用哪个头", "您真细心，问到点子上了，新手先用细头的就行"),
     ],
 )
 def test_idioms_ordinals_and_measured_facts_are_no_fault(scorer, customer, text):
