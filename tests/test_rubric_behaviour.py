@@ -1091,6 +1091,25 @@ def test_a_trouble_spared_or_a_result_achieved_is_an_advantage(scorer, text):
     assert "A" in scorer.score_text(text, index=1, expects=["fab"]).results["fab"].detail["components"], text
 
 
+@pytest.mark.parametrize(
+    ("customer", "text", "category"),
+    [
+        # what the product cannot do, said to her asking whether it can: an answer, not a refusal
+        ("这个保温杯能装碳酸饮料吗", "不能哈，气多了盖子会顶开，装温水茶水都没问题", []),
+        ("塑料的能进烤箱不", "进不了哦 会变形的 烤箱得用我们那款玻璃盘", []),
+        ("可以拿它切冻肉吗", "这把不行呢，刃太薄，冻肉用砍骨刀", []),
+        ("冬天零下二十度能用吗", "电池扛不了那么冷 零下十度以内没问题", []),
+        # what she asks the shop to do, turned down flat, and the buck passed, are still refusals
+        ("能给我开个专票吗", "开不了。", ["denial"]),
+        ("可以帮我把两单合一起发吗", "合不了", ["denial"]),
+        ("能照着我的图做一个吗", "做不了 我们只卖现货", ["denial"]),
+        ("这个能托运吗", "这个我们管不了，你问航空公司", ["denial"]),
+    ],
+)
+def test_what_the_product_cannot_do_answers_her_question_and_refuses_her_nothing(scorer, customer, text, category):
+    assert _forbidden(scorer, text, customer) == category
+
+
 def test_chat_letters_are_no_code_but_ports_are(scorer):
     assert scorer.score_text("BB用着舒服吗？", customer_text="好用吗").results["fab"].detail["components"] == []
     assert "F" in scorer.score_text("两个C口一个A口", customer_text="有什么接口").results["fab"].detail["components"]

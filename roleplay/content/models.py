@@ -534,6 +534,25 @@ ForbiddenCategory = Literal[
 ]
 
 
+class AnsweredQuestion(Strict):
+    """A question of the shopper's that some of a category's words answer without faulting her:
+    能上飞机吗？ → 上不了哈，安检会收 says what the product cannot do; it refuses her nothing."""
+
+    asked: Lexicon = Field(
+        description="Her question, in the message the reply answers: whether the product can do "
+        "something (能上飞机吗, 能用洗碗机洗吗, 会掉色吗)."
+    )
+    unless_asked: Lexicon = Field(
+        default_factory=Lexicon,
+        description="…unless she asks the shop to do something (能开发票吗, 能便宜点吗, 能帮我改地址吗): "
+        "turning that down is still a refusal.",
+    )
+    answers: Lexicon = Field(
+        description="The hits that answer her, each matched as a whole (不能, 上不了, 不行哈): only these "
+        "are spared; the category's other words in the reply (没办法, 不归我管) still count."
+    )
+
+
 class ForbiddenList(Lexicon):
     """One category of forbidden phrases (服务禁语)."""
 
@@ -554,6 +573,11 @@ class ForbiddenList(Lexicon):
         description="A hit that repeats the shopper's own words answers her question, it is not counted: "
         "哪个最辣？ → 最辣的是特辣款 (a claim only she made). The word a hit runs into must be hers too: "
         "是不是全网最便宜的？ → 全网最低 makes the claim itself.",
+    )
+    answered: AnsweredQuestion | None = Field(
+        None,
+        description="A question of the shopper's that a bare \"can't\" of this category answers: "
+        "能上飞机吗？ → 上不了哈 is what the product cannot do, not a refusal (none: no question spares it).",
     )
     fatal: bool = Field(False, description="A hit in this category fails the whole session.")
     whole_reply: bool = Field(

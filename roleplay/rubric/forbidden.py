@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from roleplay.content.models import ForbiddenCriterion, Lexicon
+from roleplay.content.models import AnsweredQuestion, ForbiddenCriterion, Lexicon
 from roleplay.rubric.base import CriterionScorer
 from roleplay.rubric.context import ReplyContext
 from roleplay.rubric.learned import (
@@ -59,6 +59,8 @@ class _Listed:
     unless_after: PhraseMatcher
     #: Hits that repeat the shopper's own words answer her (哪个最辣？ → 最辣的是…).
     spares_shopper_words: bool
+    #: A bare "can't" that answers her question about the product (能上飞机吗？ → 上不了哈).
+    answered: _Answered | None
 
     def softened(self, norm: str, hits: list[Hit]) -> bool:
         """Whether an offer or apology in the reply takes these hits back."""
@@ -66,6 +68,29 @@ class _Listed:
             return True
         first = min(h.start for h in hits)
         return bool(self.unless_after) and any(h.start > first for h in self.unless_after.find(norm))
+
+
+@dataclass(frozen=True, slots=True)
+class _Answered:
+    """A question of the shopper's that a bare "can't" answers (能上飞机吗？ → 上不了哈)."""
+
+    asked: PhraseMatcher
+    unless_asked: PhraseMatcher
+    answers: PhraseMatcher
+
+    @classmethod
+    def of(cls, question: AnsweredQuestion | None) -> _Answered | None:
+        if question is None:
+            return None
+        return cls(matcher(question.asked), matcher(question.unless_asked), matcher(question.answers))
+
+    def by(self, customer: str) -> bool:
+        """Whether the shopper's message asks what the product can do (and asks the shop for nothing)."""
+        return self.asked.search(customer) and not (bool(self.unless_asked) and self.unless_asked.search(customer))
+
+    def answer(self, hit: Hit) -> bool:
+        """Whether ``hit`` is, as a whole, one of the answers."""
+        return any(h.start == 0 and h.end == len(hit.text) for h in self.answers.find(hit.text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +113,14 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         self.labels = {name: c.label for name, c in config.categories.items()}
         categories = config.categories.items()
         self.listed = [
-            _Listed(name, matcher(c), matcher(c.unless), matcher(c.unless_after), c.spares_shopper_words)
+            _Listed(
+                name,
+                matcher(c),
+                matcher(c.unless),
+                matcher(c.unless_after),
+                c.spares_shopper_words,
+                _Answered.of(c.answered),
+            )
             for name, c in categories
             if not c.whole_reply
         ]
@@ -229,15 +261,25 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         verdict = self.learned.judge(ctx.reply.grams, threshold, lean)
         if verdict is None:
             return []
-        if self.spared and not self._rude_without_check_ins(ctx.reply, threshold):
+        if self.spared and not self._rude_without(ctx.reply, self.spared, threshold):
             return []  # a check-in on a shopper gone quiet (想好了没呀) is kind, whatever its characters
+        answers = self._answers_to(ctx.customer_norm)
+        if answers is not None and not self._rude_without(ctx.reply, answers, threshold):
+            return []  # 用不了哈 to 零下二十度能用吗 answers her; the tone of a bare "can't" does not make it rude
         return [(verdict.label, weightiest_clause(ctx.reply, self.learned))]
 
-    def _rude_without_check_ins(self, reply: Analysed, threshold: float) -> bool:
-        """Whether the reply leans rude past ``threshold`` with its check-ins (想好了没呀, 咋没动静了呢)
-        left out: they are not held against it, but a rude clause beside one still is."""
-        rest = clauses_without(reply, self.spared)
+    def _rude_without(self, reply: Analysed, left_out: PhraseMatcher, threshold: float) -> bool:
+        """Whether the reply leans rude past ``threshold`` with the clauses that hold ``left_out``'s
+        words left out (check-ins: 想好了没呀, 咋没动静了呢): they are not held against it, but a rude
+        clause beside one still is."""
+        rest = clauses_without(reply, left_out)
         return len(rest) == len(reply.clauses) or lean_of(self.learned, reply, rest) > threshold
+
+    def _answers_to(self, customer: str) -> PhraseMatcher | None:
+        """The bare "can't" that answers the shopper's message, when she asked what the product can do."""
+        if not customer:
+            return None
+        return next((c.answered.answers for c in self.listed if c.answered is not None and c.answered.by(customer)), None)
 
     def _tone(self, ctx: ReplyContext) -> list[tuple[str, Hit]]:
         """The first category whose marks of tone the reply holds (allow-listed words aside)."""
@@ -281,10 +323,14 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
 
     @staticmethod
     def _find(category: _Listed, norm: str, customer: str) -> list[Hit]:
-        """A category's hits, less those in the shopper's own words where the category spares them."""
+        """A category's hits, less those in the shopper's own words where the category spares them,
+        and the bare "can't" that answers her question about what the product can do."""
         hits = category.matcher.find(norm)
         if hits and customer and category.spares_shopper_words:
             hits = [h for h in hits if not _echoes(norm, h, customer)]
+        answered = category.answered
+        if hits and customer and answered is not None and answered.by(customer):
+            hits = [h for h in hits if not answered.answer(h)]
         return hits
 
     def _whole_reply(self, norm: str) -> list[tuple[str, Hit]]:
