@@ -214,6 +214,9 @@ def test_closing_structures_in_new_words(scorer, customer, text, techniques):
         "盒身是铝合金的，唯一用了塑料的地方就是里面的卡槽", "两只唯一不一样的地方是泥料",
         # 绝对 as the first half of a technical term
         "点的大小按视星等画的，不是绝对星等哦", "这个表显示的是相对湿度，不是绝对湿度",
+        # which of the shop's options sells most, and one end of a range with the other named (3.31)
+        "咱店里卖得最多的是奶茶色，其次是雾霾蓝", "两种规格里买的人最多的是小号",
+        "档位从最低一档到五档，晚上开一档就够", "刻度从最细的0.5mm一直到3mm都有",
     ],
 )
 def test_allow_list_is_not_flagged(scorer, text):
@@ -452,6 +455,8 @@ def test_idioms_ordinals_and_measured_facts_are_no_fault(scorer, customer, text)
         "最好的牙刷", "全网第一", "唯一的选择", "国家级品质", "绝对正品", "保证一点都不起球", "销量排头一名",
         # 100% as a promise of whatever it does; rivals that cannot compare
         "用这根竿子100%上鱼", "这个价位百分百过质检", "做工这块同行都比不上我们", "别家的真没法比",
+        # the market's best-seller (3.31)
+        "我们家是全网卖得最多的筋膜枪",
         # … in words too, whatever follows it (3.21 reads 百分百 as it reads 100%)
         "百分百不起球", "这锅百分之百不粘", "洗了百分百不缩水的亲",
         # a superlative over a whole market or place, with words between
