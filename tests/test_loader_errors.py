@@ -344,3 +344,11 @@ def test_a_claim_model_of_a_category_without_words_is_named():
     with pytest.raises(ValidationError) as raised:
         ForbiddenCriterion.model_validate(forbidden)
     assert "learned.claims.category 'absolute_claim' has no word list: add it under categories" in str(raised.value)
+
+
+def test_a_technique_ruled_out_by_itself_or_by_none_of_the_criterion_is_located(tmp_path):
+    rubric = (Path(builtin_dir()) / "rubrics" / "default.yaml").read_text(encoding="utf-8")
+    path = write(tmp_path, "rubrics/default.yaml", rubric.replace("ruled_out_by: [payment_reminder]", "ruled_out_by: [direct_ask]", 1))
+    [message] = messages(path)
+    assert "techniques.direct_ask.ruled_out_by names 'direct_ask': list other techniques of this criterion" in message
+    assert message.startswith(f"{path}:")

@@ -1131,6 +1131,10 @@ def test_a_doubled_adjective_is_a_feeling_a_doubled_verb_is_not(scorer):
         ("您还是担心过敏吗?", []),
         ("A款还是B款呢?", ["alternative"]),
         ("下单就送一支价值199元的护手霜。", ["gift"]),
+        # the order she placed, held for her while she pays, is the payment reminder, not an ask for it; held
+        # for one she has not placed, it asks (3.31)
+        ("收到亲，订单还没付款哦，库存先帮您留着，付好了跟我说一声我马上给您安排发货", ["payment_reminder"]),
+        ("这批就剩3个了，我先帮您留着，要的话直接拍", ["scarcity", "direct_ask"]),
     ],
 )
 def test_closing_edge_cases(scorer, text, techniques):

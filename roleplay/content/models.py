@@ -858,6 +858,12 @@ class ClosingList(Lexicon):
         description="Cues that close only when the shopper did not ask (`answers`): 今天下单今天发 pushes "
         "after 我再看看, but answers 几点发货？; 7天无理由 answers 能退吗？.",
     )
+    ruled_out_by: list[ClosingTechnique] = Field(
+        default_factory=list,
+        description="Techniques that, found in the same reply, rule this one out: a payment reminder's "
+        "库存先帮您留到今晚十点 holds the order she has placed, it does not ask for one (direct_ask is "
+        "ruled out by payment_reminder).",
+    )
 
 
 class ClosingCriterion(Criterion):
@@ -875,6 +881,16 @@ class ClosingCriterion(Criterion):
     scores: dict[Literal["after_signal", "unprompted", "missed_signal", "over_pushing"], Percent] = Field(
         description="Score for closing after a buying signal, unprompted, missing a signal, over-pushing."
     )
+
+    @model_validator(mode="after")
+    def _rulers_are_techniques(self) -> ClosingCriterion:
+        for tid, technique in self.techniques.items():
+            for other in technique.ruled_out_by:
+                if other == tid or other not in self.techniques:
+                    raise ValueError(
+                        f"techniques.{tid}.ruled_out_by names {other!r}: list other techniques of this criterion"
+                    )
+        return self
 
 
 class CueCriterion(Criterion):

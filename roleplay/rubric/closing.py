@@ -115,6 +115,12 @@ class Closing(CriterionScorer[ClosingCriterion]):
                 checked[tid] = [weightiest_clause(ctx.reply, self.learned[tid])]
         return checked
 
+    def _without_ruled_out(self, found: dict[str, list[Hit]]) -> dict[str, list[Hit]]:
+        """The techniques found less those another one found beside them rules out (a payment
+        reminder's 库存先帮您留着 holds her order; it does not ask for one)."""
+        rulers = self.config.techniques
+        return {tid: hits for tid, hits in found.items() if not any(r in found for r in rulers[tid].ruled_out_by)}
+
     def reply(self, ctx: ReplyContext) -> CriterionResult:
         norm, text = ctx.reply.norm, ctx.reply.text
         found: dict[str, list[Hit]] = {}
@@ -128,6 +134,7 @@ class Closing(CriterionScorer[ClosingCriterion]):
                     ruled_out.add(tid)
         if self.learned:
             found = self._checked(found, ruled_out, ctx)
+        found = self._without_ruled_out(found)
         techniques = [tid for tid in self.techniques if tid in found]
         signal = self.buying_signal(ctx)
         # A gift named because the shopper asked 有送什么吗 answers them; only the rest pushes.
