@@ -326,6 +326,8 @@ def test_allow_list_is_not_flagged(scorer, text):
         ("要刷底漆吗", "连底漆都要问啊😅 刷，两遍", "contempt"),
         ("这个怎么拧", "拧个螺丝连扳手都不会用 还是找师傅吧", "contempt"),
         ("29有点贵", "29块还嫌贵？那您用手掰吧", "contempt"),
+        # the answer said three times over
+        ("到底几克", "净重250克 250克 250克～我都打第三遍啦", "impatience"),
     ],
 )
 def test_dialect_and_idiom_forms_of_a_fault(scorer, customer, text, category):
@@ -443,6 +445,9 @@ def test_dialect_and_idiom_forms_of_a_fault(scorer, customer, text, category):
         ("有点贵", "您要是还嫌贵的话，我们还有39的基础款，一样好用"),
         ("会不会腻", "我们家薯片不腻，您下午追剧连吃半包都不会齁嗓子"),
         ("新手用哪个头", "您真细心，问到点子上了，新手先用细头的就行"),
+        # an eager "yes, we have it" three times, and laughter (3.31)
+        ("有粉色吗", "有的有的有的！粉色和杏色都有现货哦"),
+        ("哈哈你们客服真逗", "哈哈哈哈哈哈 被您发现啦，有啥想问的尽管说"),
     ],
 )
 def test_idioms_ordinals_and_measured_facts_are_no_fault(scorer, customer, text):
