@@ -105,6 +105,9 @@ FLOORS = {
     # Rubric 3.30 (10156 locked replies: batches BH, BI and BJ's locked parts joined, on which 3.29 scored forbidden
     # 0.94, 0.95 and 0.94): forbidden 0.926, closing 0.945, full FAB 0.883, F 0.900, A 0.887, B 0.926; 3.29 refitted to
     # the same development part scores two absolute-claim false alarms more; the floors stand.
+    # Rubric 3.31 (10492 locked replies: batches BK, BL and BM's locked parts joined, on which 3.30 scored forbidden
+    # 0.96 each): forbidden 0.931, closing 0.946, full FAB 0.884, F 0.901, A 0.885, B 0.925; 3.30 refitted to the same
+    # development part scores forbidden 0.930 and closing 0.945; the floors stand.
     "locked": {"forbidden": 0.88, "closing": 0.91, "fab": 0.84, "F": 0.88, "A": 0.85, "B": 0.89},
 }
 
