@@ -1140,6 +1140,10 @@ def test_a_doubled_adjective_is_a_feeling_a_doubled_verb_is_not(scorer):
         # for one she has not placed, it asks (3.31)
         ("收到亲，订单还没付款哦，库存先帮您留着，付好了跟我说一声我马上给您安排发货", ["payment_reminder"]),
         ("这批就剩3个了，我先帮您留着，要的话直接拍", ["scarcity", "direct_ask"]),
+        # a choice with 拿, 拍, 选 or 挑 and any way of addressing her; 拿着 is holding it, and 还是 then "still"
+        ("亲要大瓶还是小瓶嘞", ["alternative"]),
+        ("两款都有货，您选1号还是2号", ["alternative"]),
+        ("您拿着它边走边拍，画面还是稳的", []),
     ],
 )
 def test_closing_edge_cases(scorer, text, techniques):
