@@ -1144,6 +1144,10 @@ def test_a_doubled_adjective_is_a_feeling_a_doubled_verb_is_not(scorer):
         ("亲要大瓶还是小瓶嘞", ["alternative"]),
         ("两款都有货，您选1号还是2号", ["alternative"]),
         ("您拿着它边走边拍，画面还是稳的", []),
+        # the agent's help to choose, and a choice left for later, offer none; which one she takes, asked, does
+        ("量好了发我，我帮您看看选哪个尺寸", []),
+        ("先拍小包装试试，喜欢哪个再买大罐", ["trial"]),
+        ("两个色都有现货，您要哪个？", ["alternative"]),
     ],
 )
 def test_closing_edge_cases(scorer, text, techniques):
