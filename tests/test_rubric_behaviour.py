@@ -1148,6 +1148,9 @@ def test_a_doubled_adjective_is_a_feeling_a_doubled_verb_is_not(scorer):
         ("量好了发我，我帮您看看选哪个尺寸", []),
         ("先拍小包装试试，喜欢哪个再买大罐", ["trial"]),
         ("两个色都有现货，您要哪个？", ["alternative"]),
+        # 还是 after what has happened or lasted is "still"
+        ("这盒子装过咖喱，洗完还是透亮的呢", []),
+        ("我们还是老字号认证的品牌呢", []),
     ],
 )
 def test_closing_edge_cases(scorer, text, techniques):
