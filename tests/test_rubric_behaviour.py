@@ -1109,6 +1109,10 @@ def test_a_trouble_spared_or_a_result_achieved_is_an_advantage(scorer, text):
         ("塑料的能进烤箱不", "进不了哦 会变形的 烤箱得用我们那款玻璃盘", []),
         ("可以拿它切冻肉吗", "这把不行呢，刃太薄，冻肉用砍骨刀", []),
         ("冬天零下二十度能用吗", "电池扛不了那么冷 零下十度以内没问题", []),
+        # "impossible" to her worry reassures her (a boast beside it is still a claim); to her request it refuses
+        ("放柜子里会不会发霉", "不可能，里面放了干燥剂，通风也好", []),
+        ("会不会着火", "压根不可能！陶瓷片永远不会过热", ["absolute_claim"]),
+        ("能便宜五十吗", "不可能", ["denial"]),
         # what she asks the shop to do, turned down flat, and the buck passed, are still refusals
         ("能给我开个专票吗", "开不了。", ["denial"]),
         ("可以帮我把两单合一起发吗", "合不了", ["denial"]),
