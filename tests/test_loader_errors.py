@@ -48,6 +48,13 @@ def write(tmp_path: Path, relative: str, text: str) -> Path:
     return path
 
 
+def edited_default_rubric(tmp_path: Path, old: str, new: str) -> Path:
+    """The shipped rubric with its first ``old`` replaced by ``new``, written as a user's content."""
+    rubric = (Path(builtin_dir()) / "rubrics" / "default.yaml").read_text(encoding="utf-8")
+    assert old in rubric
+    return write(tmp_path, "rubrics/default.yaml", rubric.replace(old, new, 1))
+
+
 def messages(path: Path) -> list[str]:
     _, problems = load_model(path)
     return [str(p) for p in problems]
@@ -116,8 +123,7 @@ def test_on_and_no_stay_strings(tmp_path):
 
 
 def test_rubric_weights_must_sum_to_100(tmp_path):
-    rubric = (Path(builtin_dir()) / "rubrics" / "default.yaml").read_text(encoding="utf-8")
-    path = write(tmp_path, "rubrics/default.yaml", rubric.replace("weight: 25", "weight: 30", 1))
+    path = edited_default_rubric(tmp_path, "weight: 25", "weight: 30")
     [message] = messages(path)
     assert "criteria: criterion weights sum to 105; they must sum to 100" in message
     assert message.startswith(f"{path}:")
@@ -347,8 +353,7 @@ def test_a_claim_model_of_a_category_without_words_is_named():
 
 
 def test_a_technique_ruled_out_by_itself_or_by_none_of_the_criterion_is_located(tmp_path):
-    rubric = (Path(builtin_dir()) / "rubrics" / "default.yaml").read_text(encoding="utf-8")
-    path = write(tmp_path, "rubrics/default.yaml", rubric.replace("ruled_out_by: [payment_reminder]", "ruled_out_by: [direct_ask]", 1))
+    path = edited_default_rubric(tmp_path, "ruled_out_by: [payment_reminder]", "ruled_out_by: [direct_ask]")
     [message] = messages(path)
     assert "techniques.direct_ask.ruled_out_by names 'direct_ask': list other techniques of this criterion" in message
     assert message.startswith(f"{path}:")
