@@ -1334,6 +1334,15 @@ def test_closing_edge_cases(scorer, text, techniques):
         ("先收藏了 过几天再买", "好哒~ 宝看好了可以先拍哦", ["direct_ask"]),
         ("怕买回来用不惯", "您先拍回去试试，不合适7天无理由退", ["trial"]),
         ("怕不好用", "不放心可以先拍一个试试，不满意7天无理由退", ["trial"]),
+        # (3.32) an ask after the gift's clause is still an ask; a quantity offered as a question asks, unless it
+        # is the choice's second half; a choice between what she will do with it is her needs
+        ("那我要一个", "现在拍送一包替换刷头哈 直接拍就行", ["gift", "direct_ask"]),
+        ("这个好用吗", "好用得很 手感顺 来两盒？", ["direct_ask"]),
+        ("能用多久", "一瓶能用小半年 拍两瓶换着用呗", ["direct_ask"]),
+        ("单个多少", "单个12，三个装30，您拿三个装还是先来一个？", ["alternative"]),
+        ("想要个球拍", "打单打还是打双打呀？", []),
+        ("买个鱼竿", "钓水库还是钓溪流呢？", []),
+        ("有几种", "您要单杯还是带盖的套装？", ["alternative"]),
     ],
 )
 def test_closing_cues_judged_in_context(scorer, customer, text, techniques):

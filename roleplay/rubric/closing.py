@@ -75,14 +75,7 @@ class Closing(CriterionScorer[ClosingCriterion]):
         about them (几点发货？): then they answer.
         """
         reply = ctx.reply
-        hits = technique.cues.find(reply.norm)
-        if technique.unasked and not technique.asked(ctx):
-            unasked = technique.unasked.find(reply.norm)
-            if unasked:  # a matcher's own hits are in order and apart already
-                hits = drop_overlaps(hits + unasked)
-        if not hits:  # most techniques of a reply that holds some cue
-            return hits, False
-        hits = reply.plausible(hits)
+        hits = Closing._cues(technique, ctx, reply.norm)
         unless = technique.unless
         if not (hits and unless):
             return hits, False
@@ -93,7 +86,27 @@ class Closing(CriterionScorer[ClosingCriterion]):
             for clause in range(reply.clause_of(h.start), reply.clause_of(h.end - 1) + 1)
         }
         kept = [h for h in hits if reply.clause_of(h.start) not in excluded]
-        return kept, len(kept) < len(hits)
+        if len(kept) == len(hits):
+            return kept, False
+        # a cue that began in a clause ruled out may have hidden one in the next (现在拍还送一个
+        # 地漏芯哈 直接拍就行: the gift's clause is no ask, 直接拍就行 is): look again past those clauses
+        masked = list(reply.norm)
+        for start, end in (reply.clauses[c] for c in excluded):
+            masked[start:end] = "," * (end - start)
+        again = Closing._cues(technique, ctx, "".join(masked))
+        return [h for h in again if reply.clause_of(h.start) not in excluded], True
+
+    @staticmethod
+    def _cues(technique: _Technique, ctx: ReplyContext, norm: str) -> list[Hit]:
+        """The technique's cues in ``norm`` (the reply's text, or it with some clauses blanked),
+        those that only close unasked included when the shopper did not ask about them."""
+        hits = technique.cues.find(norm)
+        if technique.unasked and not technique.asked(ctx):
+            unasked = technique.unasked.find(norm)
+            if unasked:  # a matcher's own hits are in order and apart already
+                hits = drop_overlaps(hits + unasked)
+        # most techniques of a reply that holds some cue have none
+        return ctx.reply.plausible(hits) if hits else hits
 
     def _checked(self, found: dict[str, list[Hit]], ruled_out: set[str], ctx: ReplyContext) -> dict[str, list[Hit]]:
         """The cues' techniques checked by the learned models: each model that is sure overrules
