@@ -1118,6 +1118,10 @@ def test_a_trouble_spared_or_a_result_achieved_is_an_advantage(scorer, text):
         ("可以帮我把两单合一起发吗", "合不了", ["denial"]),
         ("能照着我的图做一个吗", "做不了 我们只卖现货", ["denial"]),
         ("这个能托运吗", "这个我们管不了，你问航空公司", ["denial"]),
+        # (3.32) her joke, laughing, answered in play; her price, laughing or not, still turned down
+        ("这鱼竿能让我钓到大鱼不 哈哈", "哈哈这个我真管不了 得看你手艺跟运气", []),
+        ("买了这个我娃是不是就不挑食了😂", "哈哈哈挑食我可帮不了啦 不过饭团捏出来是小熊样的", []),
+        ("便宜点呗哈哈", "便宜不了", ["denial"]),
     ],
 )
 def test_what_the_product_cannot_do_answers_her_question_and_refuses_her_nothing(scorer, customer, text, category):

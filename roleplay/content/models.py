@@ -574,11 +574,19 @@ class ForbiddenList(Lexicon):
         "哪个最辣？ → 最辣的是特辣款 (a claim only she made). The word a hit runs into must be hers too: "
         "是不是全网最便宜的？ → 全网最低 makes the claim itself.",
     )
-    answered: AnsweredQuestion | None = Field(
-        None,
-        description="A question of the shopper's that a bare \"can't\" of this category answers: "
-        "能上飞机吗？ → 上不了哈 is what the product cannot do, not a refusal (none: no question spares it).",
+    answered: list[AnsweredQuestion] = Field(
+        default_factory=list,
+        description="Questions of the shopper's that a bare \"can't\" of this category answers: "
+        "能上飞机吗？ → 上不了哈 is what the product cannot do, not a refusal; 钥匙套能防我老公乱丢钥匙吗哈哈 → "
+        "这个本喵也管不了呀 plays along with her joke (none: no question spares it). One question may be given "
+        "without the list.",
     )
+
+    @field_validator("answered", mode="before")
+    @classmethod
+    def _one_question(cls, value: Any) -> Any:
+        """A single question, as rubrics before 3.32 wrote it, is a list of one."""
+        return [value] if isinstance(value, dict) else value
     fatal: bool = Field(False, description="A hit in this category fails the whole session.")
     whole_reply: bool = Field(
         False, description="Patterns must match the whole reply (punctuation stripped), e.g. a lone 嗯."

@@ -59,8 +59,8 @@ class _Listed:
     unless_after: PhraseMatcher
     #: Hits that repeat the shopper's own words answer her (哪个最辣？ → 最辣的是…).
     spares_shopper_words: bool
-    #: A bare "can't" that answers her question about the product (能上飞机吗？ → 上不了哈).
-    answered: _Answered | None
+    #: Questions of hers that a bare "can't" answers (能上飞机吗？ → 上不了哈; a joke she laughs at).
+    answered: tuple[_Answered, ...]
 
     def softened(self, norm: str, hits: list[Hit]) -> bool:
         """Whether an offer or apology in the reply takes these hits back."""
@@ -79,9 +79,7 @@ class _Answered:
     answers: PhraseMatcher
 
     @classmethod
-    def of(cls, question: AnsweredQuestion | None) -> _Answered | None:
-        if question is None:
-            return None
+    def of(cls, question: AnsweredQuestion) -> _Answered:
         return cls(matcher(question.asked), matcher(question.unless_asked), matcher(question.answers))
 
     def by(self, customer: str) -> bool:
@@ -119,7 +117,7 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
                 matcher(c.unless),
                 matcher(c.unless_after),
                 c.spares_shopper_words,
-                _Answered.of(c.answered),
+                tuple(_Answered.of(q) for q in c.answered),
             )
             for name, c in categories
             if not c.whole_reply
@@ -279,7 +277,7 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         """The bare "can't" that answers the shopper's message, when she asked what the product can do."""
         if not customer:
             return None
-        return next((c.answered.answers for c in self.listed if c.answered is not None and c.answered.by(customer)), None)
+        return next((q.answers for c in self.listed for q in c.answered if q.by(customer)), None)
 
     def _tone(self, ctx: ReplyContext) -> list[tuple[str, Hit]]:
         """The first category whose marks of tone the reply holds (allow-listed words aside)."""
@@ -328,9 +326,9 @@ class Forbidden(CriterionScorer[ForbiddenCriterion]):
         hits = category.matcher.find(norm)
         if hits and customer and category.spares_shopper_words:
             hits = [h for h in hits if not _echoes(norm, h, customer)]
-        answered = category.answered
-        if hits and customer and answered is not None and answered.by(customer):
-            hits = [h for h in hits if not answered.answer(h)]
+        for question in category.answered if customer else ():
+            if hits and question.by(customer):
+                hits = [h for h in hits if not question.answer(h)]
         return hits
 
     def _whole_reply(self, norm: str) -> list[tuple[str, Hit]]:
