@@ -1347,6 +1347,11 @@ def test_closing_edge_cases(scorer, text, techniques):
         ("想要个球拍", "打单打还是打双打呀？", []),
         ("买个鱼竿", "钓水库还是钓溪流呢？", []),
         ("有几种", "您要单杯还是带盖的套装？", ["alternative"]),
+        # a choice asked with a particle and no question mark; what it spares her (不用来回) is no needs question;
+        # 拿出来还是脆的 is "still"
+        ("颜色有哪些", "要粉色还是紫色的呀", ["alternative"]),
+        ("送我爸的", "老人家不用来回起身去热茶了 您要木纹底座的还是白瓷底座的呢？", ["alternative"]),
+        ("会不会受潮", "夹好放两三天拿出来还是脆脆的哦", []),
     ],
 )
 def test_closing_cues_judged_in_context(scorer, customer, text, techniques):
