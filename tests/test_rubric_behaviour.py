@@ -212,6 +212,8 @@ def test_closing_structures_in_new_words(scorer, customer, text, techniques):
         # (3.30, from the cross-validated false alarms of the development part)
         "是的亲，100%紫铜的烙铁头，导热快", "手柄是百分百山毛榉实木的", "刷头是100%不锈钢丝",
         "盒身是铝合金的，唯一用了塑料的地方就是里面的卡槽", "两只唯一不一样的地方是泥料",
+        # a share of where it comes from (3.32)
+        "这款蜡是100%植物提炼的，不含石蜡",
         # 绝对 as the first half of a technical term
         "点的大小按视星等画的，不是绝对星等哦", "这个表显示的是相对湿度，不是绝对湿度",
         # which of the shop's options sells most, and one end of a range with the other named (3.31)
@@ -1352,6 +1354,8 @@ def test_closing_edge_cases(scorer, text, techniques):
         ("颜色有哪些", "要粉色还是紫色的呀", ["alternative"]),
         ("送我爸的", "老人家不用来回起身去热茶了 您要木纹底座的还是白瓷底座的呢？", ["alternative"]),
         ("会不会受潮", "夹好放两三天拿出来还是脆脆的哦", []),
+        # a space before a Chinese word ends the clause: 还是 there is "still", asked nothing
+        ("拍了", "看到您拍了 不过订单还是待付款状态哦 库存给您锁着呢", ["payment_reminder"]),
     ],
 )
 def test_closing_cues_judged_in_context(scorer, customer, text, techniques):
