@@ -1356,6 +1356,7 @@ def test_closing_edge_cases(scorer, text, techniques):
         ("会不会受潮", "夹好放两三天拿出来还是脆脆的哦", []),
         # a space before a Chinese word ends the clause: 还是 there is "still", asked nothing
         ("拍了", "看到您拍了 不过订单还是待付款状态哦 库存给您锁着呢", ["payment_reminder"]),
+        ("内存选哪个", "您拍 64G 还是 128G", ["alternative"]),
     ],
 )
 def test_closing_cues_judged_in_context(scorer, customer, text, techniques):
