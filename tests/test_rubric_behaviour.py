@@ -1348,6 +1348,7 @@ def test_closing_edge_cases(scorer, text, techniques):
         ("单个多少", "单个12，三个装30，您拿三个装还是先来一个？", ["alternative"]),
         ("想要个球拍", "打单打还是打双打呀？", []),
         ("买个鱼竿", "钓水库还是钓溪流呢？", []),
+        ("能快点到吗", "您要改发顺丰，还是走默认中通呢？", ["alternative"]),
         ("有几种", "您要单杯还是带盖的套装？", ["alternative"]),
         # a choice asked with a particle and no question mark; what it spares her (不用来回) is no needs question;
         # 拿出来还是脆的 is "still"
