@@ -355,5 +355,8 @@ def test_a_claim_model_of_a_category_without_words_is_named():
 def test_a_technique_ruled_out_by_itself_or_by_none_of_the_criterion_is_located(tmp_path):
     path = edited_default_rubric(tmp_path, "ruled_out_by: [payment_reminder]", "ruled_out_by: [direct_ask]")
     [message] = messages(path)
-    assert "techniques.direct_ask.ruled_out_by names 'direct_ask': list other techniques of this criterion" in message
-    assert message.startswith(f"{path}:")
+    assert "ruled_out_by names 'direct_ask': list other techniques of this criterion (alternative," in message
+    # at the name itself, in the technique's own line, not at the criterion
+    line = next(i for i, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "ruled_out_by: [direct_ask]" in text)
+    column = path.read_text(encoding="utf-8").splitlines()[line - 1].index("direct_ask]") + 1
+    assert message.startswith(f"{path}:{line}:{column}:")

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from roleplay.content.models import (
     REFUSE_BACKTRACKING,
+    ClosingCriterion,
     REFUSED_PATTERNS,
     Persona,
     ProductCard,
@@ -166,7 +167,10 @@ def _refused_patterns(doc: MarkedDocument, kind: Kind) -> list[Problem]:
 
 
 def _reference_problems(doc: MarkedDocument, model: BaseModel) -> list[Problem]:
-    """References inside one file (scenario nodes and intents), each at the offending value."""
+    """References inside one file (scenario nodes and intents, a rubric's closing techniques), each
+    at the offending value."""
+    if isinstance(model, Rubric):
+        return _rubric_reference_problems(doc, model)
     if not isinstance(model, Scenario):
         return []
     problems = []
@@ -188,6 +192,19 @@ def _reference_problems(doc: MarkedDocument, model: BaseModel) -> list[Problem]:
                     )
                 )
     return problems
+
+
+def _rubric_reference_problems(doc: MarkedDocument, rubric: Rubric) -> list[Problem]:
+    """A closing technique ruled out by itself or by a technique its criterion does not have."""
+    return [
+        doc.problem(
+            ("criteria", name, "techniques", tid, "ruled_out_by", index),
+            f"ruled_out_by names {other!r}: list other techniques of this criterion ({', '.join(criterion.techniques)})",
+        )
+        for name, criterion in rubric.criteria.items()
+        if isinstance(criterion, ClosingCriterion)
+        for tid, index, other in criterion.misnamed_rulers()
+    ]
 
 
 def yaml_files(paths: Iterable[Path]) -> list[Path]:

@@ -8,6 +8,7 @@ typo in a YAML file is reported instead of silently ignored.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import (
@@ -890,15 +891,13 @@ class ClosingCriterion(Criterion):
         description="Score for closing after a buying signal, unprompted, missing a signal, over-pushing."
     )
 
-    @model_validator(mode="after")
-    def _rulers_are_techniques(self) -> ClosingCriterion:
+    def misnamed_rulers(self) -> Iterator[tuple[str, int, str]]:
+        """(technique, index, name) of each ``ruled_out_by`` entry that names the technique itself or
+        none of this criterion's techniques: the loader reports each at its own line."""
         for tid, technique in self.techniques.items():
-            for other in technique.ruled_out_by:
+            for index, other in enumerate(technique.ruled_out_by):
                 if other == tid or other not in self.techniques:
-                    raise ValueError(
-                        f"techniques.{tid}.ruled_out_by names {other!r}: list other techniques of this criterion"
-                    )
-        return self
+                    yield tid, index, other
 
 
 class CueCriterion(Criterion):
