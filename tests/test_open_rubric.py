@@ -131,3 +131,18 @@ def test_how_the_customer_reads_intents_is_a_rubric_setting():
     assert IntentMatcher(intents).matches("split", reply) is not None
     strict = IntentMatcher(intents, understanding=Understanding(example_coverage=1.0))
     assert strict.score("split", reply).score < IntentMatcher(intents).score("split", reply).score
+
+
+def test_a_category_written_with_one_answered_question_still_loads_and_spares_the_answer(tmp_path):
+    """Rubrics before 3.32 gave `answered` one question, not a list: it loads as a list of one and still works."""
+    rubric = (Path(builtin_dir()) / "rubrics" / "default.yaml").read_text(encoding="utf-8")
+    start = rubric.index("        answered:\n          - asked:")
+    end = rubric.index("          # she jokes, laughing", start)
+    single = rubric[start:end].replace("          - asked:", "          asked:", 1)
+    lines = [line[2:] if line.startswith("            ") else line for line in single.splitlines()]
+    write(tmp_path, "rubrics/default.yaml", rubric[:start] + "\n".join(lines) + "\n" + rubric[rubric.index("        phrases: [不可能, 从来不会", end):])
+    library = load_library(env=str(tmp_path))
+    denial = library.rubric("default").criteria["forbidden"].categories["denial"]
+    assert len(denial.answered) == 1
+    result = Scorer(library.rubric("default")).score_text("上不了哈，安检会收", customer_text="能上飞机吗").results["forbidden"]
+    assert result.detail["hits"] == []

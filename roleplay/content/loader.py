@@ -11,8 +11,8 @@ from pydantic import BaseModel, ValidationError
 
 from roleplay.content.models import (
     REFUSE_BACKTRACKING,
-    ClosingCriterion,
     REFUSED_PATTERNS,
+    ClosingCriterion,
     Persona,
     ProductCard,
     QuickReplySet,

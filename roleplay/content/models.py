@@ -582,12 +582,6 @@ class ForbiddenList(Lexicon):
         "这个本喵也管不了呀 plays along with her joke (none: no question spares it). One question may be given "
         "without the list.",
     )
-
-    @field_validator("answered", mode="before")
-    @classmethod
-    def _one_question(cls, value: Any) -> Any:
-        """A single question, as rubrics before 3.32 wrote it, is a list of one."""
-        return [value] if isinstance(value, dict) else value
     fatal: bool = Field(False, description="A hit in this category fails the whole session.")
     whole_reply: bool = Field(
         False, description="Patterns must match the whole reply (punctuation stripped), e.g. a lone 嗯."
@@ -610,6 +604,13 @@ class ForbiddenList(Lexicon):
         description="The shopper hears it as rude, so the simulated customer reacts (the `forbidden` "
         "event). A 广告法 absolute claim is a compliance fault the shopper does not mind: false.",
     )
+
+
+    @field_validator("answered", mode="before")
+    @classmethod
+    def _one_question(cls, value: Any) -> Any:
+        """A single question, as rubrics before 3.32 wrote it, is a list of one."""
+        return [value] if isinstance(value, dict) else value
 
 
 class Learned(Strict):
