@@ -161,6 +161,16 @@ from roleplay.text.normalize import normalize
         ("要不要等双十二", "想等也行。双十二就不送这些了。", ["urgency"]),
         ("有点心动了哈哈", "心动就拍哇😄", ["direct_ask"]),
         ("能用多久？", "堵了反冲洗一下流速就恢复，比一次性的耐用得多哈", []),
+        # the price it comes back to when the time is up is a deadline, in a payment reminder too; a price that has come
+        # back already is news (3.33)
+        ("拍了 晚点付", "收到～订单还没付哦 团购价只留半小时 超时就按89结算啦", ["payment_reminder", "urgency"]),
+        ("下好单了", "看到啦 还没付款哈 过了今晚系统自动恢复129 记得早点付", ["payment_reminder", "urgency"]),
+        ("拍了还没付", "好的 订单给您留着 不过拼单价超时也跟着没了哦", ["payment_reminder", "urgency"]),
+        ("上周不是39吗", "上周是店庆价 现在恢复45了哈", []),
+        # the order placed or held for her, offered as a question; a video offered is no order
+        ("这个挺好看的", "喜欢的话要给您拍两个吗？", ["direct_ask"]),
+        ("颜色正吗", "实物跟图一样的，我帮您拍个视频看看？", []),
+        ("那我要白的", "好嘞，白的库存紧，我先给您把货锁上？", ["direct_ask"]),
     ],
 )
 def test_closing_structures_in_new_words(scorer, customer, text, techniques):
