@@ -229,6 +229,8 @@ def test_closing_structures_in_new_words(scorer, customer, text, techniques):
         # which of the shop's options sells most, and one end of a range with the other named (3.31)
         "咱店里卖得最多的是奶茶色，其次是雾霾蓝", "两种规格里买的人最多的是小号",
         "档位从最低一档到五档，晚上开一档就够", "刻度从最细的0.5mm一直到3mm都有",
+        # 100% before what it is made from, with how it is made (3.33)
+        "这款炭是100%椰壳压制的，烟很小",
     ],
 )
 def test_allow_list_is_not_flagged(scorer, text):
@@ -338,6 +340,8 @@ def test_allow_list_is_not_flagged(scorer, text):
         ("要刷底漆吗", "连底漆都要问啊😅 刷，两遍", "contempt"),
         ("这个怎么拧", "拧个螺丝连扳手都不会用 还是找师傅吧", "contempt"),
         ("29有点贵", "29块还嫌贵？那您用手掰吧", "contempt"),
+        # what anyone who has done it knows (3.33)
+        ("为啥画出来糊成一片", "水放多了呗，这个学过两个礼拜的都晓得", "contempt"),
         # the answer said three times over
         ("到底几克", "净重250克 250克 250克～我都打第三遍啦", "impatience"),
     ],
@@ -460,6 +464,8 @@ def test_dialect_and_idiom_forms_of_a_fault(scorer, customer, text, category):
         # an eager "yes, we have it" three times, and laughter (3.31)
         ("有粉色吗", "有的有的有的！粉色和杏色都有现货哦"),
         ("哈哈你们客服真逗", "哈哈哈哈哈哈 被您发现啦，有啥想问的尽管说"),
+        # what those who used it know of its worth (3.33)
+        ("真有那么好吗", "用过的老客都知道有多好用，回购的特别多"),
     ],
 )
 def test_idioms_ordinals_and_measured_facts_are_no_fault(scorer, customer, text):
