@@ -171,6 +171,9 @@ from roleplay.text.normalize import normalize
         ("这个挺好看的", "喜欢的话要给您拍两个吗？", ["direct_ask"]),
         ("颜色正吗", "实物跟图一样的，我帮您拍个视频看看？", []),
         ("那我要白的", "好嘞，白的库存紧，我先给您把货锁上？", ["direct_ask"]),
+        # 直接拍 then a gift in the same clause: an ask for the order and a gift (3.33)
+        ("那我要两个", "好嘞您直接拍下我这边给您备注再送两个挂钩", ["direct_ask", "gift"]),
+        ("有什么活动吗", "您拍下我送您一个挂钩", ["gift"]),
     ],
 )
 def test_closing_structures_in_new_words(scorer, customer, text, techniques):
@@ -342,6 +345,7 @@ def test_allow_list_is_not_flagged(scorer, text):
         ("29有点贵", "29块还嫌贵？那您用手掰吧", "contempt"),
         # what anyone who has done it knows (3.33)
         ("为啥画出来糊成一片", "水放多了呗，这个学过两个礼拜的都晓得", "contempt"),
+        ("到底几根", "盒子上印着100根 老是问一样的😑", "impatience"),
         # the answer said three times over
         ("到底几克", "净重250克 250克 250克～我都打第三遍啦", "impatience"),
     ],
@@ -801,6 +805,18 @@ def test_a_size_recommendation_is_no_feature_to_the_rules(library):
     rules = _criterion_with(library, "fab", learned=None)
     for customer, text in [("床多大配哪个", "1.5米的床配200×230的被子正合适"), ("穿多大", "胸围84到88厘米的拿L，再大就选XL")]:
         assert rules.score_text(text, customer_text=customer, expects=["fab"]).results["fab"].detail["components"] == []
+
+
+def test_a_bare_yes_it_can_be_used_is_no_advantage(library):
+    # 可以使用。 answers 能用吗; what it can be used for, or for how long, is still one (3.33)
+    rules = _criterion_with(library, "fab", learned=None)
+
+    def parts(customer: str, text: str) -> list[str]:
+        return rules.score_text(text, customer_text=customer, expects=["fab"]).results["fab"].detail["components"]
+
+    assert parts("冷冻室能用吗", "您好，可以使用。量程-30℃至50℃") == ["F"]
+    assert parts("放久了还能用吗", "半年后还是可以正常使用的，请放心") == []
+    assert parts("能用多久", "这款可以使用十年不变形") == ["A"]
 
 
 def test_promises_hides_and_pauses_are_no_features_and_what_a_person_is_spared_is_no_advantage(library):
