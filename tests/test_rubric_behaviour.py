@@ -174,6 +174,10 @@ from roleplay.text.normalize import normalize
         # 直接拍 then a gift in the same clause: an ask for the order and a gift (3.33)
         ("那我要两个", "好嘞您直接拍下我这边给您备注再送两个挂钩", ["direct_ask", "gift"]),
         ("有什么活动吗", "您拍下我送您一个挂钩", ["gift"]),
+        # a room or a use named inside what she is asked to take is still a choice; what she will do is a needs question
+        ("哪个好", "您要单门铃还是带室内屏的套装？", ["alternative"]),
+        ("哪个尺寸", "您要12升放卫生间的还是16升放厨房的？", ["alternative"]),
+        ("这个能刷缝吗", "您是要刷卫生间还是厨房的缝？", []),
     ],
 )
 def test_closing_structures_in_new_words(scorer, customer, text, techniques):
