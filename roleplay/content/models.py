@@ -605,7 +605,6 @@ class ForbiddenList(Lexicon):
         "event). A 广告法 absolute claim is a compliance fault the shopper does not mind: false.",
     )
 
-
     @field_validator("answered", mode="before")
     @classmethod
     def _one_question(cls, value: Any) -> Any:
