@@ -274,3 +274,19 @@ def test_a_verdict_on_a_reply_without_clauses_points_at_the_whole_reply(scorer):
     reply = Analysed.of("？！")  # nothing but punctuation: no clause to point at
     hit = weightiest_clause(reply, scorer.criteria["forbidden"].learned)
     assert (hit.start, hit.end) == (0, 2)
+
+
+def test_stepping_by_evidence_keeps_a_gram_both_classes_hold_alike_light():
+    """With ``evidence``, a gram each class holds as often (的 here) learns in small steps, and
+    one that tells them apart (你) in full ones: the words every product's replies share weigh
+    little. Without it, the fit is the plain one, step for step."""
+    rude = [t + "的" for t in RUDE]
+    clean = [t + "的" for t in CLEAN]
+    examples = [(t, "impatience") for t in rude] + [(t, "clean") for t in clean]
+    plain = NgramModel(examples, "clean", min_count=1)
+    stepped = NgramModel(examples, "clean", min_count=1, training=Training(evidence=1.0))
+    assert list(NgramModel(examples, "clean", min_count=1, training=Training(evidence=0.0)).weights.items()) == list(plain.weights.items())
+    assert abs(stepped.weights["的"]) < abs(plain.weights["的"]) / 10
+    assert stepped.weights["你"] > plain.weights["你"] / 2 > 0
+    assert stepped.judge(grams("你自己不会看的吗"), threshold=0.0) is not None
+    assert stepped.judge(grams("亲，这款今天有货的哦"), threshold=0.0) is None

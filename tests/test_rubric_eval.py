@@ -114,6 +114,9 @@ FLOORS = {
     # Rubric 3.33 (11276 locked replies: batches BR, BS and BU's locked parts joined, on which 3.32 scored forbidden
     # 0.99, 0.94 and 0.95): forbidden 0.932, closing 0.948, full FAB 0.887, F 0.901, A 0.888, B 0.925; 3.32 refitted to the
     # same development part scores forbidden 0.932 and closing 0.948 as well; the floors stand.
+    # Rubric 3.34 (11388 locked replies: batch BT's locked part joined, on which 3.33 scored forbidden 0.947):
+    # forbidden 0.933, closing 0.947, full FAB 0.891, F 0.901, A 0.889, B 0.928; 3.33 refitted to the same development
+    # part scores full FAB 0.891, F 0.900, B 0.927; the floors stand.
     "locked": {"forbidden": 0.88, "closing": 0.91, "fab": 0.84, "F": 0.88, "A": 0.85, "B": 0.89},
 }
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -87,12 +87,19 @@ def claim_fitting(config: LearnedTone, words: Lexicon, allow: Lexicon) -> Fittin
 
 def part_fittings(config: LearnedParts) -> list[Fitting]:
     paths, stamps, training = _source(config)
-    return [Fitting("part", part, paths, stamps, config.min_count, training) for part in config.parts]
+    return [Fitting("part", part, paths, stamps, config.min_count, _for_label(config, training, part)) for part in config.parts]
 
 
 def technique_fittings(config: LearnedClosing, techniques: list[str]) -> list[Fitting]:
     paths, stamps, training = _source(config)
-    return [Fitting("technique", tid, paths, stamps, config.min_count, training) for tid in techniques]
+    return [Fitting("technique", tid, paths, stamps, config.min_count, _for_label(config, training, tid)) for tid in techniques]
+
+
+def _for_label(config: Learned, training: Training, label: str) -> Training:
+    """``training`` for the model of one label (a FAB part, a technique): its own share of steps
+    by evidence where the rubric gives one per label (none where it names others only)."""
+    evidence = config.step_by_evidence
+    return replace(training, evidence=evidence.get(label, 0.0)) if isinstance(evidence, dict) else training
 
 
 def _source(config: Learned) -> tuple[tuple[str, ...], tuple[int, ...], Training]:
@@ -100,7 +107,8 @@ def _source(config: Learned) -> tuple[tuple[str, ...], tuple[int, ...], Training
     and its fitting settings."""
     paths = tuple(str(Path(p)) for p in config.examples)
     stamps = tuple(os.stat(p).st_mtime_ns for p in paths)
-    return paths, stamps, Training(config.epochs, config.learning_rate, config.regularisation)
+    return paths, stamps, Training(config.epochs, config.learning_rate, config.regularisation,
+                                   evidence=config.step_by_evidence if isinstance(config.step_by_evidence, float) else 0.0)
 
 
 @dataclass(frozen=True)

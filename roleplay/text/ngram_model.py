@@ -122,6 +122,8 @@ class Training:
     rate: float = 0.1
     l2: float = 1e-4
     seed: int = 0
+    #: How far a gram's steps follow how well it tells the two classes apart (0: all alike; see _steps).
+    evidence: float = 0.0
 
 
 class Weights(Mapping[str, float]):
@@ -439,6 +441,7 @@ def _fit(data: list[tuple[list[int], bool]], size: int, training: Training) -> t
     shuffle = random.Random(training.seed).shuffle
     rate, l2 = training.rate, training.l2
     weight = weights.__getitem__  # (the same sums in the same order as a generator, in C: a fifth faster)
+    steps = _steps(data, size, training.evidence)
     for _ in range(training.epochs):
         shuffle(order)
         for i in order:
@@ -448,5 +451,26 @@ def _fit(data: list[tuple[list[int], bool]], size: int, training: Training) -> t
             bias -= rate * error
             for f in features:
                 w = weights[f]
-                weights[f] = w - rate * (error + l2 * w)
+                weights[f] = w - rate * (error * steps[f] + l2 * w)
     return weights, bias
+
+
+def _steps(data: list[tuple[list[int], bool]], size: int, evidence: float) -> list[float]:
+    """Each gram's share of a correction while fitting: 1 for every gram without ``evidence``; with
+    it, a mix of 1 and how strongly the gram tells the classes apart, its naive-Bayes log-count
+    ratio's size (scaled to a mean of 1). A gram both classes hold alike (您, 的) then learns slowly
+    and a telling one quickly: the weights of the words a product's replies share with every
+    other product's stay small, which is what a product never seen needs (the log-count ratio of
+    Wang and Manning's NBSVM, as a step size: the weights stay one per gram)."""
+    if not evidence or not size:
+        return [1.0] * size
+    held = ([1.0] * size, [1.0] * size)  # how many examples in and out of the baseline hold each gram, plus one
+    for features, out in data:
+        counts = held[out]
+        for f in features:
+            counts[f] += 1.0
+    outside = sum(out for _, out in data)
+    outside, inside = outside + 2.0, len(data) - outside + 2.0  # (the examples, plus two)
+    ratios = [abs(math.log((a / outside) / (b / inside))) for a, b in zip(held[True], held[False])]
+    mean = math.fsum(ratios) / size or 1.0
+    return [1.0 - evidence + evidence * r / mean for r in ratios]
