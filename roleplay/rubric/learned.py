@@ -87,19 +87,21 @@ def claim_fitting(config: LearnedTone, words: Lexicon, allow: Lexicon) -> Fittin
 
 def part_fittings(config: LearnedParts) -> list[Fitting]:
     paths, stamps, training = _source(config)
-    return [Fitting("part", part, paths, stamps, config.min_count, _for_label(config, training, part)) for part in config.parts]
+    return [Fitting("part", part, paths, stamps, config.min_count, replace(training, evidence=_evidence(config, part)))
+            for part in config.parts]
 
 
 def technique_fittings(config: LearnedClosing, techniques: list[str]) -> list[Fitting]:
     paths, stamps, training = _source(config)
-    return [Fitting("technique", tid, paths, stamps, config.min_count, _for_label(config, training, tid)) for tid in techniques]
+    return [Fitting("technique", tid, paths, stamps, config.min_count, replace(training, evidence=_evidence(config, tid)))
+            for tid in techniques]
 
 
-def _for_label(config: Learned, training: Training, label: str) -> Training:
-    """``training`` for the model of one label (a FAB part, a technique): its own share of steps
-    by evidence where the rubric gives one per label (none where it names others only)."""
+def _evidence(config: Learned, label: str | None = None) -> float:
+    """The share of steps by evidence of the model of ``label`` (a FAB part, a technique; None: the
+    criterion's one model): the rubric's number, or its number for that label (0 for one it does not name)."""
     evidence = config.step_by_evidence
-    return replace(training, evidence=evidence.get(label, 0.0)) if isinstance(evidence, dict) else training
+    return evidence.get(label, 0.0) if isinstance(evidence, dict) else evidence
 
 
 def _source(config: Learned) -> tuple[tuple[str, ...], tuple[int, ...], Training]:
@@ -107,8 +109,7 @@ def _source(config: Learned) -> tuple[tuple[str, ...], tuple[int, ...], Training
     and its fitting settings."""
     paths = tuple(str(Path(p)) for p in config.examples)
     stamps = tuple(os.stat(p).st_mtime_ns for p in paths)
-    return paths, stamps, Training(config.epochs, config.learning_rate, config.regularisation,
-                                   evidence=config.step_by_evidence if isinstance(config.step_by_evidence, float) else 0.0)
+    return paths, stamps, Training(config.epochs, config.learning_rate, config.regularisation, evidence=_evidence(config))
 
 
 @dataclass(frozen=True)

@@ -469,8 +469,8 @@ def _steps(data: list[tuple[list[int], bool]], size: int, evidence: float) -> li
         counts = held[out]
         for f in features:
             counts[f] += 1.0
-    outside = sum(out for _, out in data)
-    outside, inside = outside + 2.0, len(data) - outside + 2.0  # (the examples, plus two)
+    held_out = sum(out for _, out in data)
+    outside, inside = held_out + 2.0, len(data) - held_out + 2.0  # (the examples of each class, plus two)
     ratios = [abs(math.log((a / outside) / (b / inside))) for a, b in zip(held[True], held[False])]
     mean = math.fsum(ratios) / size or 1.0
     return [1.0 - evidence + evidence * r / mean for r in ratios]
