@@ -8,10 +8,16 @@ Each criterion is counted over labels: a reply labelled ``impatience`` and found
 and ``denial`` is one true positive and one false positive. ``fab`` is "F, A and B all present"
 (a full pitch); ``F``, ``A`` and ``B`` are each part alone. Agreement is the share of replies on
 which the rubric's labels equal the person's exactly.
+
+Each F1 comes with a 95 % interval, bootstrapped over product categories (over replies where the
+file names none): the replies of one category share a product and mostly a writer, so they are
+resampled together, and the interval says how far the figure could move on another file of the
+same make: whether 0.947 is short of 0.95 or within chance of it.
 """
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +33,8 @@ from roleplay.rubric.scorer import Scorer, scorer_for
 CRITERIA = ("forbidden", "closing", "fab", "F", "A", "B")
 #: The label that stands for a full pitch under ``fab``.
 FULL_PITCH = "FAB"
+#: Resamples of the bootstrap behind each F1's interval, and the interval's level.
+RESAMPLES, LEVEL = 1000, 0.95
 
 
 @dataclass(slots=True)
@@ -76,6 +84,26 @@ class Tally:
         }
 
 
+def _interval(clusters: list[list[int]]) -> list[float] | None:
+    """The ``LEVEL`` percentile interval of F1 = 2tp / (2tp + fp + fn) over ``RESAMPLES`` draws of
+    the clusters' counts with replacement (sums taken in C: a thousand draws of a few thousand
+    clusters is a second)."""
+    if len(clusters) < 2 or not any(any(counts) for counts in clusters):
+        return None
+    tp, fp, fn = ([counts[i] for counts in clusters] for i in range(3))
+    draw = random.Random(0).choices
+    indices = range(len(clusters))
+    figures = []
+    for _ in range(RESAMPLES):
+        picked = draw(indices, k=len(clusters))
+        t = 2 * sum(map(tp.__getitem__, picked))
+        wrong = t + sum(map(fp.__getitem__, picked)) + sum(map(fn.__getitem__, picked))
+        figures.append(t / wrong if wrong else 1.0)
+    figures.sort()
+    tail = (1 - LEVEL) / 2
+    return [round(figures[int(tail * RESAMPLES)], 4), round(figures[int((1 - tail) * RESAMPLES) - 1], 4)]
+
+
 def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
@@ -120,6 +148,8 @@ class Evaluation:
     by_label: dict[str, dict[str, Tally]] = field(default_factory=lambda: {"forbidden": {}, "closing": {}})
     disagreements: list[dict[str, Any]] = field(default_factory=list)
     errors: list[LineError] = field(default_factory=list)
+    #: Per criterion, per product category (a reply's id where the file names none): [tp, fp, fn].
+    clusters: dict[str, dict[str, list[int]]] = field(default_factory=lambda: {name: {} for name in CRITERIA})
 
     @property
     def replies(self) -> int:
@@ -127,8 +157,13 @@ class Evaluation:
 
     def add(self, line: int, row: LabelledReply, score: ReplyScore) -> None:
         expected, found = expected_labels(row), found_labels(score, list(self.rubric.criterion("forbidden").categories))
+        cluster = row.category if row.category is not None else f"id:{row.id}"
         for name in CRITERIA:
             self.tallies[name].add(expected[name], found[name])
+            counts = self.clusters[name].setdefault(cluster, [0, 0, 0])
+            counts[0] += len(expected[name] & found[name])
+            counts[1] += len(found[name] - expected[name])
+            counts[2] += len(expected[name] - found[name])
         earlier = self.replies - 1  # replies before this one: none of them had a new label, both agreed
         for name, tallies in self.by_label.items():
             for label in expected[name] | found[name]:
@@ -147,13 +182,19 @@ class Evaluation:
             "rubric": {"id": self.rubric.id, "version": self.rubric.version},
             "replies": self.replies,
         }
-        out.update({name: tally.to_dict() for name, tally in self.tallies.items()})
+        out.update({name: {**tally.to_dict(), "f1_interval": self.interval(name)} for name, tally in self.tallies.items()})
         out["labels"] = {
             name: {label: tallies[label].to_dict() for label in sorted(tallies)}
             for name, tallies in self.by_label.items()
         }
         out["disagreements"] = self.disagreements
         return out
+
+    def interval(self, name: str) -> list[float] | None:
+        """The 95 % interval of criterion ``name``'s F1 (percentile bootstrap, resampling whole
+        categories): None when the file holds a single category or no label of the criterion at
+        all. Seeded, so the same file and rubric always give the same interval."""
+        return _interval(list(self.clusters[name].values()))
 
     def below(self, min_f1: float) -> list[str]:
         """The criteria whose F1 is under ``min_f1``."""

@@ -189,3 +189,33 @@ def _cross_validate_module():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def test_each_f1_comes_with_an_interval_resampled_by_category(tmp_path, capsys):
+    """The interval holds the F1, is the same on every run (seeded), and treats a category's replies
+    as one draw: the same replies in two categories vary more than in ten."""
+    rows = [{**row, "id": f"{row['id']}-{i}", "category": f"c{i % 10}"}
+            for i in range(20) for row in (GOOD_PITCH, RUDE, MISLABELLED)]
+    code, out, _, _ = run_eval(tmp_path, capsys, rows, "--format", "json")
+    report = json.loads(out)
+    assert code == 0
+    for name in ("forbidden", "closing", "fab", "F", "A", "B"):
+        low, high = report[name]["f1_interval"]
+        assert low <= report[name]["f1"] <= high
+    assert report["forbidden"]["f1_interval"] == [1.0, 1.0]  # right in every category: no doubt
+    assert run_eval(tmp_path, capsys, rows, "--format", "json")[1] == out
+    # half the categories get the pitch wrong: the full-FAB figure is in doubt, more so over two categories
+    wrong = [{**row, "fab": ["F"]} if row["id"].startswith("p1") and row["category"] in {"c0", "c1", "c2", "c3", "c4"} else row
+             for row in rows]
+    ten = json.loads(run_eval(tmp_path, capsys, wrong, "--format", "json")[1])["fab"]["f1_interval"]
+    two = json.loads(run_eval(tmp_path, capsys, [{**row, "category": row["category"] < "c5" and "a" or "b"} for row in wrong],
+                              "--format", "json")[1])["fab"]["f1_interval"]
+    assert ten[0] < ten[1] and two[1] - two[0] > ten[1] - ten[0]
+
+
+def test_one_category_gives_no_interval(tmp_path, capsys):
+    rows = [{**row, "category": "kettle"} for row in (GOOD_PITCH, RUDE, MISLABELLED)]
+    code, out, _, _ = run_eval(tmp_path, capsys, rows, "--format", "json")
+    assert code == 0 and json.loads(out)["fab"]["f1_interval"] is None
+    code, table, _, _ = run_eval(tmp_path, capsys, rows, "--quiet")
+    assert "F1 95%" in table and next(line for line in table.splitlines() if line.startswith("完整FAB")).split()[5] == "—"

@@ -76,12 +76,18 @@ def render_table(evaluation: Evaluation, disagreements: bool = True) -> str:
 
     rubric = evaluation.rubric
     lines = [f"{evaluation.replies} labelled replies · rubric {rubric.id} v{rubric.version}", ""]
-    header = pad("criterion", 22) + "".join(pad(h, 11) for h in ("precision", "recall", "F1", "agreement", "support"))
+    header = (pad("criterion", 22) + "".join(pad(h, 11) for h in ("precision", "recall", "F1"))
+              + pad("F1 95%", 15) + "".join(pad(h, 11) for h in ("agreement", "support")))
     lines += [header, "-" * len(header)]
     for name, tally in evaluation.tallies.items():
         figures = tally.to_dict()
-        cells = [_figure(figures[k]) for k in ("precision", "recall", "f1", "agreement")]
-        lines.append(pad(TITLES[name], 22) + "".join(pad(c, 11) for c in cells) + str(figures["support"]))
+        cells = [_figure(figures[k]) for k in ("precision", "recall", "f1")]
+        interval = evaluation.interval(name)
+        shown = f"{interval[0]:.3f}–{interval[1]:.3f}" if interval else "—"
+        lines.append(pad(TITLES[name], 22) + "".join(pad(c, 11) for c in cells) + pad(shown, 15)
+                     + pad(_figure(figures["agreement"]), 11) + str(figures["support"]))
+    lines += ["", "F1 95%: how far the F1 could move on another file of the same make (a 95 % bootstrap interval, "
+              "resampling whole product categories where the file names them)"]
     if disagreements and evaluation.disagreements:
         lines += ["", f"disagreements ({len(evaluation.disagreements)}):"]
         lines += [line for item in evaluation.disagreements for line in _disagreement_lines(item)]
