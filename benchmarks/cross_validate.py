@@ -10,8 +10,10 @@ the models, which never see the replies they judge. ``--set`` tries another valu
 setting (``fab.add_margin``, ``fab.drop_margin``, ``forbidden.threshold``, ``*.min_count``,
 ``*.epochs``, ``*.regularisation``, ``*.learning_rate``) without editing the rubric; ``--rules``
 scores with the rules alone, for comparison; ``--disagreements FILE`` keeps what each fold got wrong;
-``--train-fraction 0.5`` fits the models to that share of the other folds' categories only, which
-draws a learning curve: whether more labelled replies would still help. ``--newest 48`` also shows
+``--save FILE`` keeps each category's counts and ``--against FILE`` shows, on a later run, how far each
+F1 moved from the kept one and whether by more than chance (a paired bootstrap over categories: the
+same categories drawn for both runs); ``--train-fraction 0.5`` fits the models to that share of the
+other folds' categories only, which draws a learning curve: whether more labelled replies would still help. ``--newest 48`` also shows
 the figures of the 48 categories the corpus names last: batches that joined unread and from which
 no rule was read yet are the closest the development part has to a shop the rules never saw.
 """
@@ -132,6 +134,10 @@ def main() -> None:
                         help="write every fold's disagreements to FILE, one JSON object per line")
     parser.add_argument("--newest", type=int, default=0, metavar="N",
                         help="also show the figures of the N categories the corpus names last (the newest batches)")
+    parser.add_argument("--save", type=Path, metavar="FILE",
+                        help="keep each category's counts in FILE, for --against on a later run")
+    parser.add_argument("--against", type=Path, metavar="FILE",
+                        help="also show how far each F1 moved from a run kept with --save, and whether by more than chance")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -150,6 +156,7 @@ def main() -> None:
         rows = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
         newest = newest_categories(rows, args.newest)
         pooled = pooled_newest = None
+        clusters: dict[str, dict[str, list[int]]] = {}
         disagreements: list[dict] = []
         scorers = fold_scorers(rubric, rows, args.folds, Path(tmp), args.train_fraction, changes, args.rules,
                                args.by_writer)
@@ -157,6 +164,8 @@ def main() -> None:
             evaluation = evaluate(_jsonl(held_out), library, scorer=scorer)
             disagreements += evaluation.disagreements
             pooled = _pooled(pooled, evaluation.tallies)
+            for name, counts in evaluation.clusters.items():  # a category is in one fold only
+                clusters.setdefault(name, {}).update(counts)
             if newest and (part := [r for r in held_out if r["category"] in newest]):
                 pooled_newest = _pooled(pooled_newest, evaluate(_jsonl(part), library, scorer=scorer).tallies)
     if args.disagreements:
@@ -166,7 +175,11 @@ def main() -> None:
           f"{f', to {args.train_fraction:.0%} of the other categories' if args.train_fraction < 1 else ''}"
           f"{f', categories dealt {args.by_writer} at a time in corpus order' if args.by_writer else ''})"
           f"{' ' + ' '.join(args.set) if args.set else ''}")
-    _table(pooled, TITLES, pad)
+    _table(pooled, TITLES, pad, clusters)
+    if args.save:
+        args.save.write_text(json.dumps({"set": args.set, "clusters": clusters}, ensure_ascii=False), encoding="utf-8")
+    if args.against:
+        _moved(json.loads(args.against.read_text(encoding="utf-8")), clusters, TITLES, pad)
     if pooled_newest is not None:
         count = sum(1 for row in rows if row["category"] in newest)
         print(f"\nthe newest {len(newest)} categories ({count} replies; rules read from them, if any, flatter these too)")
@@ -187,10 +200,30 @@ def _pooled(pooled: dict | None, tallies: dict) -> dict:
     return pooled
 
 
-def _table(pooled: dict, titles: dict, pad) -> None:
-    print(pad("criterion", 22) + "precision  recall  F1")
+def _table(pooled: dict, titles: dict, pad, clusters: dict | None = None) -> None:
+    """Precision, recall and F1 per criterion; with ``clusters`` (each category's counts), the F1's
+    95 % interval over categories too."""
+    from roleplay.evaluate import f1_interval
+
+    print(pad("criterion", 22) + "precision  recall  F1" + ("      F1 95%" if clusters else ""))
     for name, tally in pooled.items():
-        print(pad(titles[name], 22) + "".join(pad(f"{v:.3f}", 8) for v in (tally.precision, tally.recall, tally.f1)))
+        interval = f1_interval(list(clusters[name].values())) if clusters else None
+        print(pad(titles[name], 22) + "".join(pad(f"{v:.3f}", 8) for v in (tally.precision, tally.recall, tally.f1))
+              + (f"{interval[0]:.3f}–{interval[1]:.3f}" if interval else ""))
+
+
+def _moved(before: dict, clusters: dict, titles: dict, pad) -> None:
+    """Each criterion's F1 against a kept run's, with the difference's 95 % interval (the same
+    categories drawn for both): a gain whose interval holds 0 may be chance."""
+    from roleplay.evaluate import difference_interval
+
+    print(f"\nagainst {' '.join(before['set']) or 'the rubric as it is'}: F1 moved by (95 % interval, paired over categories)")
+    for name, counts in clusters.items():
+        moved = difference_interval(before["clusters"].get(name, {}), counts)
+        if moved is not None:
+            difference, (low, high) = moved
+            verdict = "the same" if low == high == difference == 0 else "more than chance" if low > 0 or high < 0 else "within chance"
+            print(pad(titles[name], 22) + f"{difference:+.4f}  ({low:+.4f} to {high:+.4f}, {verdict})")
 
 
 if __name__ == "__main__":

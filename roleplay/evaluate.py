@@ -18,6 +18,7 @@ same make: whether 0.947 is short of 0.95 or within chance of it.
 from __future__ import annotations
 
 import random
+from operator import add
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,6 +36,8 @@ CRITERIA = ("forbidden", "closing", "fab", "F", "A", "B")
 FULL_PITCH = "FAB"
 #: Resamples of the bootstrap behind each F1's interval, and the interval's level.
 RESAMPLES, LEVEL = 1000, 0.95
+#: At most this many clusters are made of replies a file gives no category (see ``_blocks``).
+MOST_BLOCKS = 1000
 
 
 @dataclass(slots=True)
@@ -84,21 +87,62 @@ class Tally:
         }
 
 
-def _interval(clusters: list[list[int]]) -> list[float] | None:
+def _blocks(replies: list[list[int]], most: int = MOST_BLOCKS) -> list[list[int]]:
+    """Replies with no category as clusters: each alone, or, past ``most`` of them, runs of
+    neighbours (a chat log's neighbouring replies share a conversation), so that a bootstrap of a
+    long file costs what one of ``most`` categories does."""
+    size = -(-len(replies) // most)
+    if size <= 1:
+        return replies
+    return [list(map(sum, zip(*replies[at : at + size]))) for at in range(0, len(replies), size)]
+
+
+def f1_interval(clusters: list[list[int]]) -> list[float] | None:
     """The ``LEVEL`` percentile interval of F1 = 2tp / (2tp + fp + fn) over ``RESAMPLES`` draws of
-    the clusters' counts with replacement (sums taken in C: a thousand draws of a few thousand
-    clusters is a second)."""
+    the clusters' [tp, fp, fn] counts with replacement; None for fewer than two clusters or no
+    label at all."""
     if len(clusters) < 2 or not any(any(counts) for counts in clusters):
         return None
-    tp, fp, fn = ([counts[i] for counts in clusters] for i in range(3))
-    draw = random.Random(0).choices
-    indices = range(len(clusters))
-    figures = []
+    columns = _columns(clusters)
+    return _percentiles([_f1(columns, picked) for picked in _draws(len(clusters))])
+
+
+def difference_interval(before: dict[str, list[int]], after: dict[str, list[int]]) -> tuple[float, list[float]] | None:
+    """How far F1 moved from ``before`` to ``after`` (each: cluster → [tp, fp, fn], of the same
+    replies judged two ways), and that difference's interval, the clusters drawn alike for both
+    (a paired bootstrap: a change of a few replies in a few categories is told from chance,
+    which two separate intervals, overlapping, cannot). None when they share under two clusters."""
+    shared = sorted(before.keys() & after.keys())
+    if len(shared) < 2:
+        return None
+    first, second = _columns([before[c] for c in shared]), _columns([after[c] for c in shared])
+    everything = range(len(shared))
+    moved = _f1(second, everything) - _f1(first, everything)
+    return round(moved, 4), _percentiles([_f1(second, picked) - _f1(first, picked) for picked in _draws(len(shared))])
+
+
+def _draws(count: int) -> Iterator[list[int]]:
+    """``RESAMPLES`` draws of ``count`` cluster indices with replacement, seeded: the same every run."""
+    draw, indices = random.Random(0).choices, range(count)
     for _ in range(RESAMPLES):
-        picked = draw(indices, k=len(clusters))
-        t = 2 * sum(map(tp.__getitem__, picked))
-        wrong = t + sum(map(fp.__getitem__, picked)) + sum(map(fn.__getitem__, picked))
-        figures.append(t / wrong if wrong else 1.0)
+        yield draw(indices, k=count)
+
+
+def _columns(clusters: list[list[int]]) -> tuple[list[int], list[int], list[int]]:
+    """The clusters' tp, fp and fn counts, each a list of its own (summed in C by :func:`_f1`)."""
+    tp, fp, fn = ([counts[i] for counts in clusters] for i in range(3))
+    return tp, fp, fn
+
+
+def _f1(columns: tuple[list[int], list[int], list[int]], picked: Iterable[int]) -> float:
+    """F1 over the ``picked`` clusters of ``columns`` (a cluster picked twice counts twice)."""
+    picked = list(picked)
+    tp, fp, fn = (sum(map(column.__getitem__, picked)) for column in columns)
+    return 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 1.0
+
+
+def _percentiles(figures: list[float]) -> list[float]:
+    """The ``LEVEL`` interval's two ends of ``RESAMPLES`` figures."""
     figures.sort()
     tail = (1 - LEVEL) / 2
     return [round(figures[int(tail * RESAMPLES)], 4), round(figures[int((1 - tail) * RESAMPLES) - 1], 4)]
@@ -148,8 +192,10 @@ class Evaluation:
     by_label: dict[str, dict[str, Tally]] = field(default_factory=lambda: {"forbidden": {}, "closing": {}})
     disagreements: list[dict[str, Any]] = field(default_factory=list)
     errors: list[LineError] = field(default_factory=list)
-    #: Per criterion, per product category (a reply's id where the file names none): [tp, fp, fn].
+    #: Per criterion, per product category: [tp, fp, fn] (what the F1's interval resamples).
     clusters: dict[str, dict[str, list[int]]] = field(default_factory=lambda: {name: {} for name in CRITERIA})
+    #: Per criterion, [tp, fp, fn] of each reply with no category, in file order.
+    uncategorised: dict[str, list[list[int]]] = field(default_factory=lambda: {name: [] for name in CRITERIA})
 
     @property
     def replies(self) -> int:
@@ -157,13 +203,13 @@ class Evaluation:
 
     def add(self, line: int, row: LabelledReply, score: ReplyScore) -> None:
         expected, found = expected_labels(row), found_labels(score, list(self.rubric.criterion("forbidden").categories))
-        cluster = row.category if row.category is not None else f"id:{row.id}"
         for name in CRITERIA:
             self.tallies[name].add(expected[name], found[name])
-            counts = self.clusters[name].setdefault(cluster, [0, 0, 0])
-            counts[0] += len(expected[name] & found[name])
-            counts[1] += len(found[name] - expected[name])
-            counts[2] += len(expected[name] - found[name])
+            counts = [len(expected[name] & found[name]), len(found[name] - expected[name]), len(expected[name] - found[name])]
+            if row.category is None:
+                self.uncategorised[name].append(counts)
+            else:
+                self.clusters[name][row.category] = list(map(add, self.clusters[name].get(row.category, [0, 0, 0]), counts))
         earlier = self.replies - 1  # replies before this one: none of them had a new label, both agreed
         for name, tallies in self.by_label.items():
             for label in expected[name] | found[name]:
@@ -194,7 +240,7 @@ class Evaluation:
         """The 95 % interval of criterion ``name``'s F1 (percentile bootstrap, resampling whole
         categories): None when the file holds a single category or no label of the criterion at
         all. Seeded, so the same file and rubric always give the same interval."""
-        return _interval(list(self.clusters[name].values()))
+        return f1_interval([*self.clusters[name].values(), *_blocks(self.uncategorised[name])])
 
     def below(self, min_f1: float) -> list[str]:
         """The criteria whose F1 is under ``min_f1``."""

@@ -219,3 +219,33 @@ def test_one_category_gives_no_interval(tmp_path, capsys):
     assert code == 0 and json.loads(out)["fab"]["f1_interval"] is None
     code, table, _, _ = run_eval(tmp_path, capsys, rows, "--quiet")
     assert "F1 95%" in table and next(line for line in table.splitlines() if line.startswith("完整FAB")).split()[5] == "—"
+
+
+def test_a_change_is_told_from_chance_by_drawing_the_same_categories_for_both_runs():
+    """Two runs of the same replies: a change that fixes one reply in each of many categories is more
+    than chance, though the two runs' own intervals overlap; one fixed reply in one category is not."""
+    from roleplay.evaluate import difference_interval, f1_interval
+
+    before = {f"c{i}": [2 + 3 * (i % 5), 1 + 2 * (i % 3), 2 + i % 4] for i in range(40)}
+    # one missed label found in every other category
+    everywhere = {c: [t + 1, p, n - 1] if i % 2 == 0 else [t, p, n] for i, (c, (t, p, n)) in enumerate(before.items())}
+    moved, (low, high) = difference_interval(before, everywhere)
+    assert moved > 0 and low > 0
+    alone_before, alone_after = f1_interval(list(before.values())), f1_interval(list(everywhere.values()))
+    assert alone_after[0] < alone_before[1]  # the runs' own intervals overlap: they cannot tell
+    t, p, n = before["c0"]
+    moved, (low, high) = difference_interval(before, {**before, "c0": [t + 1, p, n - 1]})
+    assert moved > 0 and low <= 0 <= high
+    assert difference_interval(before, before) == (0.0, [0.0, 0.0])
+    assert difference_interval({"c0": [1, 0, 0]}, {"c0": [1, 0, 0], "c1": [1, 0, 0]}) is None  # one shared category
+
+
+def test_cross_validation_shows_how_far_a_kept_run_moved(capsys):
+    module = _cross_validate_module()
+    from roleplay.commands.evaluate import TITLES
+    from roleplay.text.width import pad
+
+    before = {"set": [], "clusters": {"fab": {f"c{i}": [8, 1, 1] for i in range(40)}}}
+    module._moved(before, {"fab": {f"c{i}": [9, 1, 0] for i in range(40)}}, TITLES, pad)
+    out = capsys.readouterr().out
+    assert "against the rubric as it is" in out and "more than chance" in out and "完整FAB fab" in out
