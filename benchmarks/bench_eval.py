@@ -5,10 +5,9 @@
 Prints `roleplay eval`'s figures (precision, recall, F1 per criterion, and the F1's 95 % interval
 resampled by product category) for the corpus's development part (rules were designed on it), its
 locked part (product categories no rule was written for: the figure to trust), and the regression
-set in tests/data; then how the shipped
-scenarios' simulated customers take trainees' own words: paraphrases of each intent (the set the
-thesaurus and the intents were tuned on, and a held-out set written after it) and strong and weak
-pitches.
+set in tests/data; then how the shipped scenarios' simulated customers take trainees' own words:
+paraphrases of each intent (the set the thesaurus and the intents were tuned on, and a held-out set
+written after it) and strong and weak pitches.
 """
 
 from __future__ import annotations

@@ -13,9 +13,10 @@ scores with the rules alone, for comparison; ``--disagreements FILE`` keeps what
 ``--save FILE`` keeps each category's counts and ``--against FILE`` shows, on a later run, how far each
 F1 moved from the kept one and whether by more than chance (a paired bootstrap over categories: the
 same categories drawn for both runs); ``--train-fraction 0.5`` fits the models to that share of the
-other folds' categories only, which draws a learning curve: whether more labelled replies would still help. ``--newest 48`` also shows
-the figures of the 48 categories the corpus names last: batches that joined unread and from which
-no rule was read yet are the closest the development part has to a shop the rules never saw.
+other folds' categories only, which draws a learning curve: whether more labelled replies would
+still help. ``--newest 48`` also shows the figures of the 48 categories the corpus names last:
+batches that joined unread and from which no rule was read yet are the closest the development
+part has to a shop the rules never saw.
 """
 
 from __future__ import annotations
@@ -222,7 +223,10 @@ def _moved(before: dict, clusters: dict, titles: dict, pad) -> None:
         moved = difference_interval(before["clusters"].get(name, {}), counts)
         if moved is not None:
             difference, (low, high) = moved
-            verdict = "the same" if low == high == difference == 0 else "more than chance" if low > 0 or high < 0 else "within chance"
+            if low == high == difference == 0:
+                verdict = "the same"
+            else:
+                verdict = "more than chance" if low > 0 or high < 0 else "within chance"
             print(pad(titles[name], 22) + f"{difference:+.4f}  ({low:+.4f} to {high:+.4f}, {verdict})")
 
 

@@ -18,7 +18,6 @@ same make: whether 0.947 is short of 0.95 or within chance of it.
 from __future__ import annotations
 
 import random
-from operator import add
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,9 +50,8 @@ class Tally:
     replies: int = 0
 
     def add(self, expected: frozenset[str], found: frozenset[str]) -> None:
-        self.tp += len(expected & found)
-        self.fp += len(found - expected)
-        self.fn += len(expected - found)
+        tp, fp, fn = counts_of(expected, found)
+        self.tp, self.fp, self.fn = self.tp + tp, self.fp + fp, self.fn + fn
         self.agree += expected == found
         self.replies += 1
 
@@ -85,6 +83,11 @@ class Tally:
             "fp": self.fp,
             "fn": self.fn,
         }
+
+
+def counts_of(expected: frozenset[str], found: frozenset[str]) -> list[int]:
+    """One reply's [true positives, false positives, false negatives] of a criterion."""
+    return [len(expected & found), len(found - expected), len(expected - found)]
 
 
 def _blocks(replies: list[list[int]], most: int = MOST_BLOCKS) -> list[list[int]]:
@@ -205,11 +208,12 @@ class Evaluation:
         expected, found = expected_labels(row), found_labels(score, list(self.rubric.criterion("forbidden").categories))
         for name in CRITERIA:
             self.tallies[name].add(expected[name], found[name])
-            counts = [len(expected[name] & found[name]), len(found[name] - expected[name]), len(expected[name] - found[name])]
+            counts = counts_of(expected[name], found[name])
             if row.category is None:
                 self.uncategorised[name].append(counts)
             else:
-                self.clusters[name][row.category] = list(map(add, self.clusters[name].get(row.category, [0, 0, 0]), counts))
+                cluster = self.clusters[name].setdefault(row.category, [0, 0, 0])
+                cluster[:] = (a + b for a, b in zip(cluster, counts))
         earlier = self.replies - 1  # replies before this one: none of them had a new label, both agreed
         for name, tallies in self.by_label.items():
             for label in expected[name] | found[name]:
