@@ -167,6 +167,9 @@ from roleplay.text.normalize import normalize
         ("下好单了", "看到啦 还没付款哈 过了今晚系统自动恢复129 记得早点付", ["payment_reminder", "urgency"]),
         ("拍了还没付", "好的 订单给您留着 不过拼单价超时也跟着没了哦", ["payment_reminder", "urgency"]),
         ("上周不是39吗", "上周是店庆价 现在恢复45了哈", []),
+        # … and so it is when the learned model leans towards a deadline: the clause the trainer's unless list rules out
+        # is ruled out for the model too (batch BV joined)
+        ("好的", "上个月是店庆价 现在已经恢复59了哈", []),
         # the order placed or held for her, offered as a question; a video offered is no order
         ("这个挺好看的", "喜欢的话要给您拍两个吗？", ["direct_ask"]),
         ("颜色正吗", "实物跟图一样的，我帮您拍个视频看看？", []),

@@ -125,8 +125,18 @@ class Closing(CriterionScorer[ClosingCriterion]):
                 and lean > learned.add_margin
                 and not self.techniques[tid].asked(ctx)
             ):
-                checked[tid] = [weightiest_clause(ctx.reply, self.learned[tid])]
+                clause = weightiest_clause(ctx.reply, self.learned[tid])
+                if not self._unless_in(self.techniques[tid], ctx, clause):
+                    checked[tid] = [clause]
         return checked
+
+    @staticmethod
+    def _unless_in(technique: _Technique, ctx: ReplyContext, clause: Hit) -> bool:
+        """Whether one of the technique's ``unless`` cues lies in ``clause``: a clause the trainer's
+        list rules out for its cues is ruled out for the model too (上周是店庆价 现在恢复45了 is news
+        of a price that has come back, however much 恢复 and a price lean towards a deadline)."""
+        unless = technique.unless
+        return bool(unless and unless.search(ctx.reply.norm[clause.start : clause.end]))
 
     def _without_ruled_out(self, found: dict[str, list[Hit]]) -> dict[str, list[Hit]]:
         """The techniques found less those another one found beside them rules out (a payment
