@@ -117,6 +117,9 @@ FLOORS = {
     # Rubric 3.34 (11388 locked replies: batch BT's locked part joined, on which 3.33 scored forbidden 0.947):
     # forbidden 0.933, closing 0.947, full FAB 0.891, F 0.901, A 0.889, B 0.928; 3.33 refitted to the same development
     # part scores full FAB 0.891, F 0.900, B 0.927; the floors stand.
+    # Batch BV joined unread (11500 locked replies; 3.34 scored its locked part forbidden 0.980): 3.34 refitted to the
+    # grown development part scores forbidden 0.932, closing 0.949, full FAB 0.892, F 0.906, A 0.891, B 0.927; the floors
+    # stand.
     "locked": {"forbidden": 0.88, "closing": 0.91, "fab": 0.84, "F": 0.88, "A": 0.85, "B": 0.89},
 }
 
