@@ -198,6 +198,10 @@ def test_closing_structures_in_new_words(scorer, customer, text, techniques):
         "这款唯一的配色就是奶白", "水温25度的时候发芽最快",
         # the only difference in a classical register; an offer asked as a question; a refusal with another product
         "唯一之别在于颜色", "帮您换成同款蓝色的好不好呀", "连不了哦 要连手机得看智能那款 链接发你",
+        # an absolute denied: 萬能 in traditional characters, 并非 before 唯一
+        "紙棉又不是萬能的 兩個禮拜換一次就好", "并非唯一的办法 也可以先泡一晚",
+        # an ordinal with 句 or 潮, how hard at most
+        "商品页第一句就写了保留原木手感", "第一潮采完补点水还能出第二潮", "最硬建议到樱桃木，再硬容易崩刃",
         # a motto, what matters most in Cantonese, the agent's own ignorance then and now, a joke about it
         "安全第一，建议选带限速的", "拍人像最紧要系显色", "我刚学那会儿也分不清生普熟普", "这个我这会儿心里没数，问下仓库",
         "别问我怎么知道的哈哈",
