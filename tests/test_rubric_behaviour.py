@@ -200,6 +200,8 @@ def test_closing_structures_in_new_words(scorer, customer, text, techniques):
         "唯一之别在于颜色", "帮您换成同款蓝色的好不好呀", "连不了哦 要连手机得看智能那款 链接发你",
         # an absolute denied: 萬能 in traditional characters, 并非 before 唯一
         "紙棉又不是萬能的 兩個禮拜換一次就好", "并非唯一的办法 也可以先泡一晚",
+        # a child seeing it for the first time
+        "孩子第一次看到细胞都会兴奋得叫出来",
         # an ordinal with 句 or 潮, how hard at most
         "商品页第一句就写了保留原木手感", "第一潮采完补点水还能出第二潮", "最硬建议到樱桃木，再硬容易崩刃",
         # a motto, what matters most in Cantonese, the agent's own ignorance then and now, a joke about it
@@ -1575,6 +1577,9 @@ def _forbidden(scorer, text: str, customer: str = "") -> list[str]:
         # the shopper's budget sent to shop elsewhere, or told to save up
         ("太便宜了吧", "嫌便宜的话也可以去买几十块一个的嘛🙂", "contempt"),
         ("100块的不行吗", "咱家这档次的您还是攒攒钱再来看吧", "contempt"),
+        # what school taught her, and what the agent never saw in all her years
+        ("用电吗", "这个高中物理课本就有讲哦", "contempt"),
+        ("会不会闷死", "俺卖了八年鸟笼还是头一回遇到这么问的", "contempt"),
     ],
 )
 def test_forbidden_structures_in_new_words(scorer, customer, text, category):
