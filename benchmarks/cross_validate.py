@@ -10,7 +10,8 @@ the models, which never see the replies they judge. ``--set`` tries another valu
 setting (``fab.add_margin``, ``fab.drop_margin``, ``forbidden.threshold``, ``*.min_count``,
 ``*.epochs``, ``*.regularisation``, ``*.learning_rate``) without editing the rubric; ``--rules``
 scores with the rules alone, for comparison; ``--disagreements FILE`` keeps what each fold got wrong;
-``--save FILE`` keeps each category's counts and ``--against FILE`` shows, on a later run, how far each
+``--wordings N`` lists the wordings the labels most often do not share (as ``roleplay eval
+--wordings`` does, with models that never saw the replies); ``--save FILE`` keeps each category's counts and ``--against FILE`` shows, on a later run, how far each
 F1 moved from the kept one and whether by more than chance (a paired bootstrap over categories: the
 same categories drawn for both runs); ``--train-fraction 0.5`` fits the models to that share of the
 other folds' categories only, which draws a learning curve: whether more labelled replies would
@@ -139,13 +140,15 @@ def main() -> None:
                         help="keep each category's counts in FILE, for --against on a later run")
     parser.add_argument("--against", type=Path, metavar="FILE",
                         help="also show how far each F1 moved from a run kept with --save, and whether by more than chance")
+    parser.add_argument("--wordings", type=int, default=0, metavar="N",
+                        help="also list the N wordings the labels most often do not share, over all folds")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["ROLEPLAY_CACHE_DIR"] = tmp  # fold models are not worth keeping
-        from roleplay.commands.evaluate import TITLES
+        from roleplay.commands.evaluate import TITLES, wording_lines
         from roleplay.content.library import load_library
-        from roleplay.evaluate import evaluate
+        from roleplay.evaluate import evaluate, pool_wordings, split_wordings
         from roleplay.text.width import pad
 
         library = load_library(env="")
@@ -159,12 +162,14 @@ def main() -> None:
         pooled = pooled_newest = None
         clusters: dict[str, dict[str, list[int]]] = {}
         disagreements: list[dict] = []
+        wordings: dict = {}
         scorers = fold_scorers(rubric, rows, args.folds, Path(tmp), args.train_fraction, changes, args.rules,
                                args.by_writer)
         for held_out, scorer in scorers:
             evaluation = evaluate(_jsonl(held_out), library, scorer=scorer)
             disagreements += evaluation.disagreements
             pooled = _pooled(pooled, evaluation.tallies)
+            pool_wordings(wordings, evaluation.wordings)
             for name, counts in evaluation.clusters.items():  # a category is in one fold only
                 clusters.setdefault(name, {}).update(counts)
             if newest and (part := [r for r in held_out if r["category"] in newest]):
@@ -181,6 +186,8 @@ def main() -> None:
         args.save.write_text(json.dumps({"set": args.set, "clusters": clusters}, ensure_ascii=False), encoding="utf-8")
     if args.against:
         _moved(json.loads(args.against.read_text(encoding="utf-8")), clusters, TITLES, pad)
+    if args.wordings:
+        print("", *wording_lines(split_wordings(wordings)[: args.wordings]), sep="\n")
     if pooled_newest is not None:
         count = sum(1 for row in rows if row["category"] in newest)
         print(f"\nthe newest {len(newest)} categories ({count} replies; rules read from them, if any, flatter these too)")

@@ -13,11 +13,17 @@ Each F1 comes with a 95 % interval, bootstrapped over product categories (over r
 file names none): the replies of one category share a product and mostly a writer, so they are
 resampled together, and the interval says how far the figure could move on another file of the
 same make: whether 0.947 is short of 0.95 or within chance of it.
+
+Each wording the rubric found (a listed phrase, a pattern's match, a clause a model weighed) is
+tallied too: in how many replies it was found and in how many the labels share its finding. A
+wording found in 50 replies and labelled so in 24 says more of the labels than of the rubric:
+the raters split on it, and a labelling decision there moves the figures more than a rule.
 """
 
 from __future__ import annotations
 
 import random
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +34,7 @@ from roleplay.content.library import Library
 from roleplay.content.models import Rubric
 from roleplay.rubric.result import ReplyScore
 from roleplay.rubric.scorer import Scorer, scorer_for
+from roleplay.text.normalize import normalize
 
 #: The criteria reported, in order: name → what a label of it is.
 CRITERIA = ("forbidden", "closing", "fab", "F", "A", "B")
@@ -37,6 +44,8 @@ FULL_PITCH = "FAB"
 RESAMPLES, LEVEL = 1000, 0.95
 #: At most this many clusters are made of replies a file gives no category (see ``_blocks``).
 MOST_BLOCKS = 1000
+#: A wording's tally is shown once the rubric found it in this many replies: fewer say little.
+WORDING_MIN = 5
 
 
 @dataclass(slots=True)
@@ -88,6 +97,48 @@ class Tally:
 def counts_of(expected: frozenset[str], found: frozenset[str]) -> list[int]:
     """One reply's [true positives, false positives, false negatives] of a criterion."""
     return [len(expected & found), len(found - expected), len(expected - found)]
+
+
+@dataclass(slots=True)
+class WordingTally:
+    """One wording's finding over the replies the rubric found it in: how many, how many the
+    labels share it with, and what the others were labelled instead (``none``: no label of the
+    criterion at all)."""
+
+    found: int = 0
+    labelled: int = 0
+    instead: Counter[str] = field(default_factory=Counter)
+
+    def merged(self, other: WordingTally) -> WordingTally:
+        """Both tallies together (a cross-validation's folds pooled)."""
+        return WordingTally(self.found + other.found, self.labelled + other.labelled, self.instead + other.instead)
+
+    def add(self, label: str, given: Iterable[str]) -> None:
+        given = set(given)
+        self.found += 1
+        if label in given:
+            self.labelled += 1
+        else:
+            self.instead.update(sorted(given) or ["none"])
+
+
+def pool_wordings(pooled: dict[Finding, WordingTally], wordings: dict[Finding, WordingTally]) -> None:
+    """Add ``wordings`` into ``pooled`` (a cross-validation's folds, each scored by its own models)."""
+    for finding, tally in wordings.items():
+        pooled[finding] = pooled[finding].merged(tally) if finding in pooled else tally
+
+
+def split_wordings(wordings: dict[Finding, WordingTally], least: int = WORDING_MIN) -> list[dict[str, Any]]:
+    """The wordings the rubric found in at least ``least`` replies and the labels do not always
+    share, those the labels most often leave out first."""
+    rows = [
+        {"criterion": criterion, "label": label, "wording": wording, "found": tally.found,
+         "labelled": tally.labelled, "share": round(tally.labelled / tally.found, 4),
+         "instead": dict(sorted(tally.instead.items(), key=lambda item: (-item[1], item[0])))}
+        for (criterion, label, wording), tally in wordings.items()
+        if tally.found >= least and tally.labelled < tally.found
+    ]
+    return sorted(rows, key=lambda r: (r["labelled"] - r["found"], -r["found"], r["criterion"], r["label"], r["wording"]))
 
 
 def _blocks(replies: list[list[int]], most: int = MOST_BLOCKS) -> list[list[int]]:
@@ -173,6 +224,29 @@ def found_labels(score: ReplyScore, categories: list[str]) -> Labels:
     return labels_of(score.found("fab", "components"), [c for c in categories if c in found][:1], score.found("closing", "techniques"))
 
 
+#: A finding's (criterion, label, wording): ("closing", "direct_ask", "闭眼入").
+Finding = tuple[str, str, str]
+
+
+def found_wordings(score: ReplyScore, techniques: dict[str, str], forbidden: frozenset[str]) -> set[Finding]:
+    """Each finding of a scored reply with its wording, normalised (闭眼入 and 閉眼入 are one
+    wording); ``techniques`` maps a closing technique's label to its id, and of the 服务禁语 hits
+    only those of the reply's one category (``forbidden``, see ``found_labels``) are counted: the
+    不知道 of a contemptuous reply is no denial the labels leave out."""
+    found: set[Finding] = set()
+    fab, closing = score.of_kind("fab"), score.of_kind("closing")
+    if fab:
+        found.update(("fab", e.label, normalize(e.text)) for e in fab.evidence if e.label in ("F", "A", "B"))
+    found.update(
+        ("forbidden", hit["category"], normalize(hit["phrase"]))
+        for hit in score.found("forbidden", "hits")
+        if hit["category"] in forbidden
+    )
+    if closing:
+        found.update(("closing", techniques[e.label], normalize(e.text)) for e in closing.evidence if e.label in techniques)
+    return found
+
+
 def labels_of(fab: Iterable[str], forbidden: Iterable[str], closing: Iterable[str]) -> Labels:
     """Labels per criterion from a reply's FAB parts, 服务禁语 category (none or one) and closing techniques."""
     parts = frozenset(fab)
@@ -199,6 +273,14 @@ class Evaluation:
     clusters: dict[str, dict[str, list[int]]] = field(default_factory=lambda: {name: {} for name in CRITERIA})
     #: Per criterion, [tp, fp, fn] of each reply with no category, in file order.
     uncategorised: dict[str, list[list[int]]] = field(default_factory=lambda: {name: [] for name in CRITERIA})
+    #: Per finding (criterion, label, wording): its tally over the replies it was found in.
+    wordings: dict[Finding, WordingTally] = field(default_factory=dict)
+    #: A closing technique's label → its id (evidence is labelled for people).
+    techniques: dict[str, str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        closing = self.rubric.criterion("closing")
+        self.techniques = {t.label: tid for tid, t in closing.techniques.items()} if closing else {}
 
     @property
     def replies(self) -> int:
@@ -220,6 +302,10 @@ class Evaluation:
                 tallies.setdefault(label, Tally(agree=earlier, replies=earlier))
             for label, tally in tallies.items():
                 tally.add(expected[name] & {label}, found[name] & {label})
+        for finding in found_wordings(score, self.techniques, found["forbidden"]):
+            criterion, label, _ = finding
+            given = {part for part in "FAB" if expected[part]} if criterion == "fab" else expected[criterion]
+            self.wordings.setdefault(finding, WordingTally()).add(label, given)
         differs = [name for name in ("forbidden", "closing") if expected[name] != found[name]]
         if any(expected[part] != found[part] for part in "FAB"):
             differs.insert(0, "fab")
@@ -239,6 +325,10 @@ class Evaluation:
         }
         out["disagreements"] = self.disagreements
         return out
+
+    def split_wordings(self) -> list[dict[str, Any]]:
+        """See :func:`split_wordings`."""
+        return split_wordings(self.wordings)
 
     def interval(self, name: str) -> list[float] | None:
         """The 95 % interval of criterion ``name``'s F1 (percentile bootstrap, resampling whole

@@ -249,3 +249,59 @@ def test_cross_validation_shows_how_far_a_kept_run_moved(capsys):
     module._moved(before, {"fab": {f"c{i}": [9, 1, 0] for i in range(40)}}, TITLES, pad)
     out = capsys.readouterr().out
     assert "against the rubric as it is" in out and "more than chance" in out and "完整FAB fab" in out
+
+
+#: Six replies that ask for the order with 直接拍, two of them labelled so, three as a trial, one with no close:
+#: raters who split on one wording, as a QA lead would want to see.
+SPLIT_ASKS = [
+    {"id": f"s{i}", "text": f"喜欢的话直接拍，第{n}批货都挺好", "fab": [], "forbidden": None, "closing": closing}
+    for i, (n, closing) in enumerate(
+        [("一", ["direct_ask"]), ("二", ["direct_ask"]), ("三", ["trial"]), ("四", ["trial"]), ("五", ["trial"]),
+         ("六", [])]
+    )
+]
+
+
+def test_wordings_show_where_the_labels_split_on_one_finding(tmp_path, capsys):
+    code, out, _, _ = run_eval(tmp_path, capsys, [*SPLIT_ASKS, GOOD_PITCH], "--format", "json", "--wordings", "5")
+    assert code == 0
+    rows = json.loads(out)["wordings"]
+    ask = next(r for r in rows if r["criterion"] == "closing" and r["label"] == "direct_ask")
+    assert ask["found"] == 6 and ask["labelled"] == 2 and ask["share"] == pytest.approx(2 / 6, abs=1e-4)
+    assert ask["instead"] == {"trial": 3, "none": 1}
+    assert "直接拍" in ask["wording"]
+    # a wording found in fewer than five replies says too little to list
+    assert all(r["found"] >= 5 for r in rows)
+    code, table, _, _ = run_eval(tmp_path, capsys, [*SPLIT_ASKS, GOOD_PITCH], "--quiet", "--wordings")
+    assert "wordings the labels most often do not share" in table
+    line = next(line for line in table.splitlines() if line.startswith("closing") and "direct_ask" in line)
+    assert line.split()[2:4] == ["6", "2"] and line.endswith("trial 3, none 1")
+    code, plain, _, _ = run_eval(tmp_path, capsys, [*SPLIT_ASKS, GOOD_PITCH], "--format", "json")
+    assert "wordings" not in json.loads(plain)
+
+
+def test_wordings_in_traditional_characters_are_one_wording(tmp_path, capsys):
+    rows = [
+        {"id": f"t{i}", "text": text, "fab": [], "forbidden": "contempt" if i < 3 else None, "closing": []}
+        for i, text in enumerate(["爱买不买", "愛買不買", "爱买不买哦", "愛買不買啦", "爱买不买。", "愛買不買！"])
+    ]
+    code, out, _, _ = run_eval(tmp_path, capsys, rows, "--format", "json", "--wordings", "5")
+    found = [r for r in json.loads(out)["wordings"] if r["criterion"] == "forbidden"]
+    assert [(r["label"], r["wording"], r["found"], r["labelled"], r["instead"]) for r in found] == [
+        ("contempt", "爱买不买", 6, 3, {"none": 3})
+    ]
+
+
+def test_cross_validation_pools_the_wordings_of_its_folds(library):
+    """Each fold's tally of a wording adds up, as ``cross_validate.py --wordings`` pools them."""
+    from roleplay.evaluate import evaluate, pool_wordings, split_wordings
+
+    half = len(SPLIT_ASKS) // 2
+    folds = [evaluate("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), library)
+             for rows in (SPLIT_ASKS[:half], SPLIT_ASKS[half:])]
+    assert not split_wordings(folds[0].wordings)  # three replies alone say too little
+    pooled: dict = {}
+    for fold in folds:
+        pool_wordings(pooled, fold.wordings)
+    ask = next(r for r in split_wordings(pooled) if r["label"] == "direct_ask")
+    assert (ask["found"], ask["labelled"], ask["instead"]) == (6, 2, {"trial": 3, "none": 1})

@@ -40,6 +40,11 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     evaluate.add_argument(
         "--quiet", action="store_true", help="table format: the figures only, not every disagreement"
     )
+    evaluate.add_argument(
+        "--wordings", type=number_in(int, 1, 100000), nargs="?", const=20, metavar="N",
+        help="also list the N wordings (default 20) the rubric found in several replies that the labels most often "
+        "do not share: where raters split, or the rubric reads a wording its own way",
+    )
     evaluate.set_defaults(handler=cmd_eval)
 
 
@@ -59,9 +64,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
     if args.format == "json":
-        print(json.dumps(evaluation.to_dict(), ensure_ascii=False, indent=2))
+        out = evaluation.to_dict()
+        if args.wordings:
+            out["wordings"] = evaluation.split_wordings()[: args.wordings]
+        print(json.dumps(out, ensure_ascii=False, indent=2))
     else:
-        print(render_table(evaluation, disagreements=not args.quiet))
+        print(render_table(evaluation, disagreements=not args.quiet, wordings=args.wordings or 0))
     if evaluation.errors:
         print(f"{len(evaluation.errors)} line(s) could not be read; {evaluation.replies} evaluated", file=sys.stderr)
     below = evaluation.below(args.min_f1) if args.min_f1 is not None else []
@@ -70,8 +78,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 1 if below or evaluation.errors else 0
 
 
-def render_table(evaluation: Evaluation, disagreements: bool = True) -> str:
-    """The figures per criterion, then each disagreement with the evidence the rubric used."""
+def render_table(evaluation: Evaluation, disagreements: bool = True, wordings: int = 0) -> str:
+    """The figures per criterion, then (``wordings``) the wordings the labels most often do not
+    share, then each disagreement with the evidence the rubric used."""
     from roleplay.text.width import pad
 
     rubric = evaluation.rubric
@@ -88,10 +97,32 @@ def render_table(evaluation: Evaluation, disagreements: bool = True) -> str:
                      + pad(_figure(figures["agreement"]), 11) + str(figures["support"]))
     lines += ["", "F1 95%: how far the F1 could move on another file of the same make (a 95 % bootstrap interval, "
               "resampling whole product categories where the file names them)"]
+    if wordings:
+        lines += ["", *wording_lines(evaluation.split_wordings()[:wordings])]
     if disagreements and evaluation.disagreements:
         lines += ["", f"disagreements ({len(evaluation.disagreements)}):"]
         lines += [line for item in evaluation.disagreements for line in _disagreement_lines(item)]
     return "\n".join(lines)
+
+
+def wording_lines(rows: list[dict[str, Any]]) -> list[str]:
+    """The wordings table: what the rubric found, in how many replies, and how many the labels share."""
+    from roleplay.evaluate import WORDING_MIN
+    from roleplay.text.safe import shown as safe
+    from roleplay.text.width import pad
+
+    if not rows:
+        return ["wordings: the labels share every finding of each wording the rubric found in "
+                f"{WORDING_MIN} replies or more"]
+    header = pad("criterion", 11) + pad("label", 18) + pad("found", 7) + pad("labelled so", 14) + pad("wording", 22) + "labelled instead"
+    out = [f"wordings the labels most often do not share (found in {WORDING_MIN} replies or more):", header,
+           "-" * len(header)]
+    for row in rows:
+        share = f"{row['labelled']} ({row['share']:.0%})"
+        instead = ", ".join(f"{label} {count}" for label, count in row["instead"].items())
+        out.append(pad(row["criterion"], 11) + pad(row["label"], 18) + pad(str(row["found"]), 7) + pad(share, 14)
+                   + pad(safe(row["wording"]), 22) + instead)
+    return out
 
 
 def _figure(value: float | None) -> str:
