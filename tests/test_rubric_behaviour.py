@@ -173,6 +173,11 @@ from roleplay.text.normalize import normalize
         # the order placed or held for her, offered as a question; a video offered is no order
         ("这个挺好看的", "喜欢的话要给您拍两个吗？", ["direct_ask"]),
         ("颜色正吗", "实物跟图一样的，我帮您拍个视频看看？", []),
+        # the agent who can film it, how many one order holds, the sizes on offer
+        ("能寄样品吗", "样品寄不了 不过我可以拍竹片的近照给您看", []),
+        ("一单能拍多少", "单个订单最多可以拍20把哈", []),
+        ("有大一点的吗", "有的 15、20、30三种可以拍", []),
+        ("这个好用吗", "好用的亲 可以拍", ["direct_ask"]),
         ("那我要白的", "好嘞，白的库存紧，我先给您把货锁上？", ["direct_ask"]),
         # 直接拍 then a gift in the same clause: an ask for the order and a gift (3.33)
         ("那我要两个", "好嘞您直接拍下我这边给您备注再送两个挂钩", ["direct_ask", "gift"]),

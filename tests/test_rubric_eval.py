@@ -120,6 +120,8 @@ FLOORS = {
     # Batch BV joined unread (11500 locked replies; 3.34 scored its locked part forbidden 0.980): 3.34 refitted to the
     # grown development part scores forbidden 0.932, closing 0.949, full FAB 0.892, F 0.906, A 0.891, B 0.927; the floors
     # stand.
+    # Rubric 3.35 (the same 11500 locked replies): forbidden 0.932, closing 0.949, full FAB 0.892, F 0.906, A 0.891,
+    # B 0.927; the floors stand.
     "locked": {"forbidden": 0.88, "closing": 0.91, "fab": 0.84, "F": 0.88, "A": 0.85, "B": 0.89},
 }
 
