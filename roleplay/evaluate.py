@@ -46,6 +46,8 @@ RESAMPLES, LEVEL = 1000, 0.95
 MOST_BLOCKS = 1000
 #: A wording's tally is shown once the rubric found it in this many replies: fewer say little.
 WORDING_MIN = 5
+#: How many of the replies labelled otherwise a wording's tally names, to read them by.
+WORDING_EXAMPLES = 3
 
 
 @dataclass(slots=True)
@@ -108,18 +110,24 @@ class WordingTally:
     found: int = 0
     labelled: int = 0
     instead: Counter[str] = field(default_factory=Counter)
+    #: The ids of the first few replies labelled otherwise, in file order: where to read.
+    examples: list[str | int] = field(default_factory=list)
 
     def merged(self, other: WordingTally) -> WordingTally:
         """Both tallies together (a cross-validation's folds pooled)."""
-        return WordingTally(self.found + other.found, self.labelled + other.labelled, self.instead + other.instead)
+        examples = (self.examples + other.examples)[:WORDING_EXAMPLES]
+        return WordingTally(self.found + other.found, self.labelled + other.labelled, self.instead + other.instead,
+                            examples)
 
-    def add(self, label: str, given: Iterable[str]) -> None:
+    def add(self, label: str, given: Iterable[str], reply: str | int) -> None:
         given = set(given)
         self.found += 1
         if label in given:
             self.labelled += 1
-        else:
-            self.instead.update(sorted(given) or ["none"])
+            return
+        self.instead.update(sorted(given) or ["none"])
+        if len(self.examples) < WORDING_EXAMPLES:
+            self.examples.append(reply)
 
 
 def pool_wordings(pooled: dict[Finding, WordingTally], wordings: dict[Finding, WordingTally]) -> None:
@@ -134,7 +142,8 @@ def split_wordings(wordings: dict[Finding, WordingTally], least: int = WORDING_M
     rows = [
         {"criterion": criterion, "label": label, "wording": wording, "found": tally.found,
          "labelled": tally.labelled, "share": round(tally.labelled / tally.found, 4),
-         "instead": dict(sorted(tally.instead.items(), key=lambda item: (-item[1], item[0])))}
+         "instead": dict(sorted(tally.instead.items(), key=lambda item: (-item[1], item[0]))),
+         "examples": tally.examples}
         for (criterion, label, wording), tally in wordings.items()
         if tally.found >= least and tally.labelled < tally.found
     ]
@@ -305,7 +314,7 @@ class Evaluation:
         for finding in found_wordings(score, self.techniques, found["forbidden"]):
             criterion, label, _ = finding
             given = {part for part in "FAB" if expected[part]} if criterion == "fab" else expected[criterion]
-            self.wordings.setdefault(finding, WordingTally()).add(label, given)
+            self.wordings.setdefault(finding, WordingTally()).add(label, given, row.id)
         differs = [name for name in ("forbidden", "closing") if expected[name] != found[name]]
         if any(expected[part] != found[part] for part in "FAB"):
             differs.insert(0, "fab")

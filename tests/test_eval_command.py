@@ -269,13 +269,16 @@ def test_wordings_show_where_the_labels_split_on_one_finding(tmp_path, capsys):
     ask = next(r for r in rows if r["criterion"] == "closing" and r["label"] == "direct_ask")
     assert ask["found"] == 6 and ask["labelled"] == 2 and ask["share"] == pytest.approx(2 / 6, abs=1e-4)
     assert ask["instead"] == {"trial": 3, "none": 1}
+    assert ask["examples"] == ["s2", "s3", "s4"]  # the first three labelled otherwise, to read them by
     assert "直接拍" in ask["wording"]
     # a wording found in fewer than five replies says too little to list
     assert all(r["found"] >= 5 for r in rows)
     code, table, _, _ = run_eval(tmp_path, capsys, [*SPLIT_ASKS, GOOD_PITCH], "--quiet", "--wordings")
     assert "wordings the labels most often do not share" in table
-    line = next(line for line in table.splitlines() if line.startswith("closing") and "direct_ask" in line)
-    assert line.split()[2:4] == ["6", "2"] and line.endswith("trial 3, none 1")
+    lines = table.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("closing") and "direct_ask" in line)
+    assert lines[at].split()[2:4] == ["6", "2"] and lines[at].endswith("trial 3, none 1")
+    assert lines[at + 1].split() == ["e.g.", "s2,", "s3,", "s4"]
     code, plain, _, _ = run_eval(tmp_path, capsys, [*SPLIT_ASKS, GOOD_PITCH], "--format", "json")
     assert "wordings" not in json.loads(plain)
 
@@ -305,3 +308,4 @@ def test_cross_validation_pools_the_wordings_of_its_folds(library):
         pool_wordings(pooled, fold.wordings)
     ask = next(r for r in split_wordings(pooled) if r["label"] == "direct_ask")
     assert (ask["found"], ask["labelled"], ask["instead"]) == (6, 2, {"trial": 3, "none": 1})
+    assert ask["examples"] == ["s2", "s3", "s4"]

@@ -122,6 +122,7 @@ def wording_lines(rows: list[dict[str, Any]]) -> list[str]:
         instead = ", ".join(f"{label} {count}" for label, count in row["instead"].items())
         out.append(pad(row["criterion"], 11) + pad(row["label"], 18) + pad(str(row["found"]), 7) + pad(share, 14)
                    + pad(safe(row["wording"]), 22) + instead)
+        out.append(" " * 11 + "e.g. " + ", ".join(safe(str(example)) for example in row["examples"]))
     return out
 
 
