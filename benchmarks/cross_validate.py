@@ -11,11 +11,11 @@ setting (``fab.add_margin``, ``fab.drop_margin``, ``forbidden.threshold``, ``*.m
 ``*.epochs``, ``*.regularisation``, ``*.learning_rate``) without editing the rubric; ``--rules``
 scores with the rules alone, for comparison; ``--disagreements FILE`` keeps what each fold got wrong;
 ``--wordings N`` lists the wordings the labels most often do not share (as ``roleplay eval
---wordings`` does, with models that never saw the replies); ``--save FILE`` keeps each category's counts and ``--against FILE`` shows, on a later run, how far each
-F1 moved from the kept one and whether by more than chance (a paired bootstrap over categories: the
-same categories drawn for both runs); ``--train-fraction 0.5`` fits the models to that share of the
-other folds' categories only, which draws a learning curve: whether more labelled replies would
-still help. ``--newest 48`` also shows the figures of the 48 categories the corpus names last:
+--wordings`` does, with models that never saw the replies); ``--save FILE`` keeps each category's
+counts and ``--against FILE`` shows, on a later run, how far each F1 moved from the kept one and
+whether by more than chance (a paired bootstrap over categories: the same categories drawn for both
+runs); ``--train-fraction 0.5`` fits the models to that share of the other folds' categories only,
+which draws a learning curve: whether more labelled replies would still help. ``--newest 48`` also shows the figures of the 48 categories the corpus names last:
 batches that joined unread and from which no rule was read yet are the closest the development
 part has to a shop the rules never saw.
 """

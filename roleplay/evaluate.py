@@ -48,6 +48,8 @@ MOST_BLOCKS = 1000
 WORDING_MIN = 5
 #: How many of the replies labelled otherwise a wording's tally names, to read them by.
 WORDING_EXAMPLES = 3
+#: A finding's (criterion, label, wording): ("closing", "direct_ask", "闭眼入").
+Finding = tuple[str, str, str]
 
 
 @dataclass(slots=True)
@@ -231,10 +233,6 @@ def found_labels(score: ReplyScore, categories: list[str]) -> Labels:
     """
     found = {hit["category"] for hit in score.found("forbidden", "hits")}
     return labels_of(score.found("fab", "components"), [c for c in categories if c in found][:1], score.found("closing", "techniques"))
-
-
-#: A finding's (criterion, label, wording): ("closing", "direct_ask", "闭眼入").
-Finding = tuple[str, str, str]
 
 
 def found_wordings(score: ReplyScore, techniques: dict[str, str], forbidden: frozenset[str]) -> set[Finding]:

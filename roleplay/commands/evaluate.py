@@ -114,7 +114,8 @@ def wording_lines(rows: list[dict[str, Any]]) -> list[str]:
     if not rows:
         return ["wordings: the labels share every finding of each wording the rubric found in "
                 f"{WORDING_MIN} replies or more"]
-    header = pad("criterion", 11) + pad("label", 18) + pad("found", 7) + pad("labelled so", 14) + pad("wording", 22) + "labelled instead"
+    header = (pad("criterion", 11) + pad("label", 18) + pad("found", 7) + pad("labelled so", 14) + pad("wording", 22)
+              + "labelled instead")
     out = [f"wordings the labels most often do not share (found in {WORDING_MIN} replies or more):", header,
            "-" * len(header)]
     for row in rows:
