@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from roleplay.commands.evaluate import TITLES
+from roleplay.commands.evaluate import TITLES, interval_text
 from roleplay.content.library import load_library
 from roleplay.engine.session import Session
 from roleplay.rubric.scorer import scorer_for
@@ -38,9 +38,8 @@ def figures(library) -> None:
         for name, tally in evaluation.tallies.items():
             f = tally.to_dict()
             cells = [f"{f[k]:.3f}" if f[k] is not None else "—" for k in ("precision", "recall", "f1", "agreement")]
-            interval = evaluation.interval(name)
-            shown = f"{interval[0]:.3f}–{interval[1]:.3f}" if interval else "—"
-            print(pad(part, 30) + pad(TITLES[name], 22) + "".join(pad(cell, 8) for cell in cells) + pad(str(f["support"]), 7) + shown)
+            print(pad(part, 30) + pad(TITLES[name], 22) + "".join(pad(cell, 8) for cell in cells) + pad(str(f["support"]), 7)
+                  + interval_text(evaluation, name))
 
 
 def rows(name: str) -> list[dict]:
