@@ -1905,6 +1905,21 @@ def test_fab_advice_names_the_part_that_is_missing(scorer, text, parts, key):
         ("装不上怎么办", "真弄不来可以7天无理由退", None),
         ("还能便宜吗", "这价您翻遍各大平台都找不到比这还低的", "absolute_claim"),
         ("什么材料", "100%再生PET瓶片做的", None),
+        # the shop's own model said to suit her is no slight, sending her elsewhere is; a small need mocked; her question
+        # called common sense, not a tip offered as 小常识; Cantonese 我点知; a bare 嗯呢; praise as 离不开, and what nobody
+        # said of it; 第一 in a place's name (3.36, batches BW and BX)
+        ("有便宜点的吗", "预算紧一点的话，这款入门版也蛮适合您的", None),
+        ("有便宜点的吗", "预算紧的话，拼夕夕九块九那种更适合您", "contempt"),
+        ("能单买三个吗", "三只鸡还装啥自动喂食器 撒把米得了", "contempt"),
+        ("铸铁锅要开锅吗", "亲，这个属于常识哈", "contempt"),
+        ("铸铁锅怎么保养", "跟您分享个小常识：用完擦干抹层薄油就不会锈", None),
+        ("跟宜家那款比哪个好", "我點知呀", "denial"),
+        ("真的能用吗", "嗯呢~", "curt"),
+        ("保暖吗", "暖和得很 冬天离不开", None),
+        ("好用吗", "好用 我们仓库几个师傅都在用 没听谁说不行", None),
+        ("适合度假穿吗", "晚上去第一市场逛逛吃海鲜正合适", None),
+        ("附近哪能买到", "第一人民医院旁边那家药房就有", None),
+        ("售后怎么联系", "这几天还有啥问题随时找我就行", None),
     ],
 )
 def test_forbidden_by_structure(scorer, customer, text, category):
