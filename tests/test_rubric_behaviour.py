@@ -1920,6 +1920,15 @@ def test_fab_advice_names_the_part_that_is_missing(scorer, text, parts, key):
         ("适合度假穿吗", "晚上去第一市场逛逛吃海鲜正合适", None),
         ("附近哪能买到", "第一人民医院旁边那家药房就有", None),
         ("售后怎么联系", "这几天还有啥问题随时找我就行", None),
+        # asked again why she asks, told not to send so many, no time to teach each one, hurry called useless, the blame
+        # asked back; not the shopper's own busy morning (3.36)
+        ("到底几张", "上面不刚说完嘛 12张", "impatience"),
+        ("几张啊", "12张，咋还问呢", "impatience"),
+        ("能不能啊 回一下", "能的😊 您不用连发五条，我看到了的", "impatience"),
+        ("温控器怎么调", "说明书上都印着 我这一天几十号人问 哪有功夫挨个教", "impatience"),
+        ("怎么还不发", "催是没有用的哦，仓库按顺序来", "impatience"),
+        ("掉下来了", "胶要放一天才能挂，您当天就挂，那怪谁呢", "confrontation"),
+        ("平时忙吗", "您上班哪有时间做早饭，这个定时一开就行", None),
     ],
 )
 def test_forbidden_by_structure(scorer, customer, text, category):
