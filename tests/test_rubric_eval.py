@@ -122,6 +122,9 @@ FLOORS = {
     # stand.
     # Rubric 3.35 (the same 11500 locked replies): forbidden 0.932, closing 0.949, full FAB 0.892, F 0.906, A 0.891,
     # B 0.927; the floors stand.
+    # Batches BW and BX joined unread (11724 locked replies; 3.35 scored their locked parts forbidden 0.917 and 0.756):
+    # 3.35 refitted to the grown development part scores forbidden 0.931, closing 0.950, full FAB 0.897, F 0.904,
+    # A 0.893, B 0.929. Rubric 3.36 (the same locked replies): forbidden 0.932, the rest the same; the floors stand.
     "locked": {"forbidden": 0.88, "closing": 0.91, "fab": 0.84, "F": 0.88, "A": 0.85, "B": 0.89},
 }
 
