@@ -15,9 +15,9 @@ scores with the rules alone, for comparison; ``--disagreements FILE`` keeps what
 counts and ``--against FILE`` shows, on a later run, how far each F1 moved from the kept one and
 whether by more than chance (a paired bootstrap over categories: the same categories drawn for both
 runs); ``--train-fraction 0.5`` fits the models to that share of the other folds' categories only,
-which draws a learning curve: whether more labelled replies would still help. ``--newest 48`` also shows the figures of the 48 categories the corpus names last:
-batches that joined unread and from which no rule was read yet are the closest the development
-part has to a shop the rules never saw.
+which draws a learning curve: whether more labelled replies would still help. ``--newest 48`` also
+shows the figures of the 48 categories the corpus names last: batches that joined unread and from
+which no rule was read yet are the closest the development part has to a shop the rules never saw.
 """
 
 from __future__ import annotations
